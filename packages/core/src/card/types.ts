@@ -1,0 +1,116 @@
+/**
+ * The model card: the single source of truth for a zoo model.
+ *
+ * Runtimes read input size, normalisation, crop protocol and output mapping from it;
+ * the README's model table and `iqa models` are generated from it.
+ */
+
+/** How a score is computed from one image at test time. */
+export type TestProtocol =
+  /** The whole image in one pass (optionally shrunk so its longer side is at most `maxSide`). */
+  | { kind: 'full'; maxSide?: number }
+  /** The mean score over `count` crops of `size` x `size`, placed by a seeded generator (RankIQA: 30 random 224 crops). */
+  | { kind: 'crops'; count: number; size: number; seed: number };
+
+export interface CardInput {
+  /** ONNX input name. */
+  name: string;
+  layout: 'NCHW';
+  channels: 3;
+  colorSpace: 'sRGB';
+  /** Pixel values are scaled to this range before mean/std normalisation. */
+  pixelRange: [number, number];
+  /** Per-channel mean, subtracted after scaling to `pixelRange` (R, G, B). */
+  mean: [number, number, number];
+  /** Per-channel std, divided after subtracting `mean` (R, G, B). */
+  std: [number, number, number];
+  /** Smallest side the network accepts. */
+  minSize: number;
+  /** What happens to an image whose shorter side is below what the protocol needs. */
+  smallImage: 'upscale' | 'reject';
+  protocol: TestProtocol;
+}
+
+export interface CardOutput {
+  /** ONNX output name. */
+  name: string;
+  /** The range scores are reported in (after `scale`/`offset`), e.g. MOS 0-100. */
+  range: [number, number];
+  higherIsBetter: boolean;
+  /** score = raw * scale + offset; maps the network output to `range`. */
+  scale: number;
+  offset: number;
+}
+
+export interface CardFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface CardFiles {
+  onnx: CardFile;
+  onnxFp16?: CardFile;
+}
+
+export interface CardArchitecture {
+  /** Registered network name, e.g. `vgg-small-ml`. */
+  network: string;
+  backbone: string;
+  /** Names of the tapped layers whose pooled outputs are concatenated. */
+  taps: string[];
+  pooling: Array<'avg' | 'std'>;
+  params: number;
+}
+
+export interface CardDataset {
+  name: string;
+  role: 'ranking' | 'finetune' | 'validation' | 'calibration';
+  images: number;
+  licence: string;
+}
+
+export interface CardStage {
+  name: string;
+  description: string;
+  steps?: number;
+  epochs?: number;
+  wallSeconds?: number;
+}
+
+export interface CardTraining {
+  data: CardDataset[];
+  stages: CardStage[];
+  /** The exact commands that produced this model. */
+  commands: string[];
+  seed: number;
+  machine?: string;
+  wallSeconds?: number;
+}
+
+export interface CardMetric {
+  dataset: string;
+  split: string;
+  n: number;
+  srcc: number;
+  plcc: number;
+  krcc?: number;
+  plccLogistic?: number;
+  rmse?: number;
+}
+
+export interface ModelCard {
+  schemaVersion: 1;
+  id: string;
+  version: string;
+  task: 'nr';
+  description: string;
+  input: CardInput;
+  output: CardOutput;
+  files: CardFiles;
+  architecture: CardArchitecture;
+  training: CardTraining;
+  metrics: CardMetric[];
+  licence: string;
+  credits: string[];
+}

@@ -1,0 +1,194 @@
+import { IqaError, describeValue } from '../errors.js';
+import type { ModelCard } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+/** Collects every problem in one pass, so a bad card is fixed in one go. */
+class Checker {
+  readonly problems: string[] = [];
+
+  fail(path: string, what: string, value: unknown): void {
+    this.problems.push(`${path}: expected ${what} but received ${describeValue(value)}`);
+  }
+
+  obj(v: unknown, path: string): Obj | undefined {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Obj;
+    this.fail(path, 'an object', v);
+    return undefined;
+  }
+
+  str(o: Obj, key: string, path: string, pattern?: RegExp): void {
+    const v = o[key];
+    if (typeof v !== 'string' || v.length === 0 || (pattern && !pattern.test(v))) {
+      this.fail(`${path}.${key}`, pattern ? `a string matching ${pattern}` : 'a non-empty string', v);
+    }
+  }
+
+  num(o: Obj, key: string, path: string, opts: { int?: boolean; min?: number; max?: number; optional?: boolean } = {}): void {
+    const v = o[key];
+    if (v === undefined && opts.optional) return;
+    const ok =
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (!opts.int || Number.isInteger(v)) &&
+      (opts.min === undefined || v >= opts.min) &&
+      (opts.max === undefined || v <= opts.max);
+    if (!ok) {
+      const bounds = [opts.min !== undefined ? `>= ${opts.min}` : '', opts.max !== undefined ? `<= ${opts.max}` : '']
+        .filter(Boolean)
+        .join(' and ');
+      this.fail(`${path}.${key}`, `${opts.int ? 'an integer' : 'a finite number'}${bounds ? ` ${bounds}` : ''}`, v);
+    }
+  }
+
+  oneOf(o: Obj, key: string, path: string, allowed: readonly unknown[]): void {
+    if (!allowed.includes(o[key])) this.fail(`${path}.${key}`, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, o[key]);
+  }
+
+  bool(o: Obj, key: string, path: string): void {
+    if (typeof o[key] !== 'boolean') this.fail(`${path}.${key}`, 'a boolean', o[key]);
+  }
+
+  tuple(o: Obj, key: string, path: string, length: number, positive = false): void {
+    const v = o[key];
+    if (!Array.isArray(v) || v.length !== length || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
+      this.fail(`${path}.${key}`, `an array of ${length} finite${positive ? ' positive' : ''} numbers`, v);
+    }
+  }
+
+  arr(o: Obj, key: string, path: string, minLength = 0): unknown[] | undefined {
+    const v = o[key];
+    if (!Array.isArray(v) || v.length < minLength) {
+      this.fail(`${path}.${key}`, minLength > 0 ? `an array with at least ${minLength} item(s)` : 'an array', v);
+      return undefined;
+    }
+    return v;
+  }
+
+  strArr(o: Obj, key: string, path: string, minLength = 0): void {
+    const v = this.arr(o, key, path, minLength);
+    v?.forEach((s, i) => {
+      if (typeof s !== 'string' || s.length === 0) this.fail(`${path}.${key}[${i}]`, 'a non-empty string', s);
+    });
+  }
+}
+
+function checkFile(c: Checker, v: unknown, path: string): void {
+  const f = c.obj(v, path);
+  if (!f) return;
+  c.str(f, 'path', path);
+  c.str(f, 'sha256', path, /^[0-9a-f]{64}$/);
+  c.num(f, 'bytes', path, { int: true, min: 1 });
+}
+
+/**
+ * Validates a parsed model card and returns it typed.
+ * Throws `IqaError('INVALID_CARD')` listing every bad field by its path.
+ *
+ * @example
+ * const card = validateCard(JSON.parse(text));
+ * card.input.protocol; // { kind: 'crops', count: 30, size: 224, seed: 0 }
+ */
+export function validateCard(value: unknown, source = 'model card'): ModelCard {
+  const c = new Checker();
+  const root = c.obj(value, 'card');
+  if (root) {
+    c.oneOf(root, 'schemaVersion', 'card', [1]);
+    c.str(root, 'id', 'card', /^[a-z0-9][a-z0-9._-]*$/);
+    c.str(root, 'version', 'card', /^\d+\.\d+\.\d+/);
+    c.oneOf(root, 'task', 'card', ['nr']);
+    c.str(root, 'description', 'card');
+    c.str(root, 'licence', 'card');
+    c.strArr(root, 'credits', 'card');
+
+    const input = c.obj(root.input, 'card.input');
+    if (input) {
+      c.str(input, 'name', 'card.input');
+      c.oneOf(input, 'layout', 'card.input', ['NCHW']);
+      c.oneOf(input, 'channels', 'card.input', [3]);
+      c.oneOf(input, 'colorSpace', 'card.input', ['sRGB']);
+      c.tuple(input, 'pixelRange', 'card.input', 2);
+      c.tuple(input, 'mean', 'card.input', 3);
+      c.tuple(input, 'std', 'card.input', 3, true);
+      c.num(input, 'minSize', 'card.input', { int: true, min: 1 });
+      c.oneOf(input, 'smallImage', 'card.input', ['upscale', 'reject']);
+      const p = c.obj(input.protocol, 'card.input.protocol');
+      if (p) {
+        c.oneOf(p, 'kind', 'card.input.protocol', ['full', 'crops']);
+        if (p.kind === 'crops') {
+          c.num(p, 'count', 'card.input.protocol', { int: true, min: 1, max: 1024 });
+          c.num(p, 'size', 'card.input.protocol', { int: true, min: 1 });
+          c.num(p, 'seed', 'card.input.protocol', { int: true, min: 0 });
+        } else if (p.kind === 'full') {
+          c.num(p, 'maxSide', 'card.input.protocol', { int: true, min: 1, optional: true });
+        }
+      }
+    }
+
+    const output = c.obj(root.output, 'card.output');
+    if (output) {
+      c.str(output, 'name', 'card.output');
+      c.tuple(output, 'range', 'card.output', 2);
+      c.bool(output, 'higherIsBetter', 'card.output');
+      c.num(output, 'scale', 'card.output');
+      c.num(output, 'offset', 'card.output');
+    }
+
+    const files = c.obj(root.files, 'card.files');
+    if (files) {
+      checkFile(c, files.onnx, 'card.files.onnx');
+      if (files.onnxFp16 !== undefined) checkFile(c, files.onnxFp16, 'card.files.onnxFp16');
+    }
+
+    const arch = c.obj(root.architecture, 'card.architecture');
+    if (arch) {
+      c.str(arch, 'network', 'card.architecture');
+      c.str(arch, 'backbone', 'card.architecture');
+      c.strArr(arch, 'taps', 'card.architecture', 1);
+      const pooling = c.arr(arch, 'pooling', 'card.architecture', 1);
+      pooling?.forEach((p, i) => {
+        if (p !== 'avg' && p !== 'std') c.fail(`card.architecture.pooling[${i}]`, 'one of "avg", "std"', p);
+      });
+      c.num(arch, 'params', 'card.architecture', { int: true, min: 1 });
+    }
+
+    const training = c.obj(root.training, 'card.training');
+    if (training) {
+      c.arr(training, 'data', 'card.training', 1)?.forEach((d, i) => {
+        const path = `card.training.data[${i}]`;
+        const o = c.obj(d, path);
+        if (!o) return;
+        c.str(o, 'name', path);
+        c.oneOf(o, 'role', path, ['ranking', 'finetune', 'validation', 'calibration']);
+        c.num(o, 'images', path, { int: true, min: 0 });
+        c.str(o, 'licence', path);
+      });
+      c.arr(training, 'stages', 'card.training', 1)?.forEach((s, i) => {
+        const path = `card.training.stages[${i}]`;
+        const o = c.obj(s, path);
+        if (!o) return;
+        c.str(o, 'name', path);
+        c.str(o, 'description', path);
+      });
+      c.strArr(training, 'commands', 'card.training', 1);
+      c.num(training, 'seed', 'card.training', { int: true, min: 0 });
+    }
+
+    c.arr(root, 'metrics', 'card')?.forEach((m, i) => {
+      const path = `card.metrics[${i}]`;
+      const o = c.obj(m, path);
+      if (!o) return;
+      c.str(o, 'dataset', path);
+      c.str(o, 'split', path);
+      c.num(o, 'n', path, { int: true, min: 1 });
+      c.num(o, 'srcc', path, { min: -1, max: 1 });
+      c.num(o, 'plcc', path, { min: -1, max: 1 });
+      for (const k of ['krcc', 'plccLogistic']) c.num(o, k, path, { min: -1, max: 1, optional: true });
+      c.num(o, 'rmse', path, { min: 0, optional: true });
+    });
+  }
+  if (c.problems.length > 0) {
+    throw new IqaError('INVALID_CARD', `Invalid ${source}:\n  - ${c.problems.join('\n  - ')}`);
+  }
+  return value as ModelCard;
+}

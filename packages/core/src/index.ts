@@ -1,0 +1,45 @@
+/**
+ * @iqa-zoo/core: the platform-free heart of iqa-zoo (no `node:*`, no DOM, no onnxruntime).
+ * Model cards, preprocessing, scoring protocol, metrics and errors, shared by every runtime.
+ */
+
+// Errors
+export { IqaError, isIqaError, describeValue, expected } from './errors.js';
+export type { IqaErrorCode } from './errors.js';
+
+// Model cards
+export { validateCard } from './card/validate.js';
+export type {
+  ModelCard,
+  CardInput,
+  CardOutput,
+  CardFile,
+  CardFiles,
+  CardArchitecture,
+  CardTraining,
+  CardDataset,
+  CardStage,
+  CardMetric,
+  TestProtocol,
+} from './card/types.js';
+export { CARD_METADATA_KEY, parseZooIndex } from './card/zoo.js';
+export type { ZooIndex } from './card/zoo.js';
+
+// Preprocessing
+export { assertRawImage, toRgb, MAX_PIXELS } from './preprocess/raw-image.js';
+export type { RawImage } from './preprocess/raw-image.js';
+export { resizeImage } from './preprocess/resize.js';
+export { mulberry32 } from './preprocess/random.js';
+export { preprocess, cropBoxes, writeNormalisedChw } from './preprocess/to-tensor.js';
+export type { TensorData, CropBox } from './preprocess/to-tensor.js';
+
+// Scoring
+export { scorePixels, aggregateScore, toIqaError } from './scoring.js';
+export type { Scorer, ScoreOutcome, RunModel } from './scoring.js';
+
+// Metrics
+export { srcc, krcc, plcc, rmse } from './metrics/correlation.js';
+export { fitLogistic4, logistic4 } from './metrics/logistic.js';
+export type { Logistic4 } from './metrics/logistic.js';
+export { evaluatePredictions } from './metrics/evaluate.js';
+export type { IqaMetrics } from './metrics/evaluate.js';

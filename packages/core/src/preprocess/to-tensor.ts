@@ -1,0 +1,109 @@
+import type { CardInput } from '../card/types.js';
+import { IqaError } from '../errors.js';
+import { mulberry32 } from './random.js';
+import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
+import { resizeImage } from './resize.js';
+
+/** A float32 tensor in row-major order with its dimensions. */
+export interface TensorData {
+  data: Float32Array;
+  dims: number[];
+}
+
+/** A crop's top-left corner and size, in the (possibly resized) image. */
+export interface CropBox {
+  x: number;
+  y: number;
+  size: number;
+}
+
+/**
+ * The crop boxes of the `crops` protocol: `count` boxes of `size`, placed by mulberry32(`seed`).
+ * They depend only on the arguments, so every runtime picks the same crops.
+ */
+export function cropBoxes(width: number, height: number, size: number, count: number, seed: number): CropBox[] {
+  const rand = mulberry32(seed);
+  const boxes: CropBox[] = [];
+  for (let i = 0; i < count; i++) {
+    const x = Math.floor(rand() * (width - size + 1));
+    const y = Math.floor(rand() * (height - size + 1));
+    boxes.push({ x, y, size });
+  }
+  return boxes;
+}
+
+/**
+ * Writes the `w` x `h` window at (`x0`, `y0`) of an RGB image into `out` (planar CHW) at `offset`,
+ * scaled to `pixelRange` and normalised by `mean`/`std`.
+ */
+export function writeNormalisedChw(
+  rgb: RawImage,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  input: Pick<CardInput, 'pixelRange' | 'mean' | 'std'>,
+  out: Float32Array,
+  offset: number,
+): void {
+  const [lo, hi] = input.pixelRange;
+  const plane = w * h;
+  for (let c = 0; c < 3; c++) {
+    // v = ((p / 255) * (hi - lo) + lo - mean) / std  ==  p * a + b
+    const a = (hi - lo) / 255 / input.std[c]!;
+    const b = (lo - input.mean[c]!) / input.std[c]!;
+    const base = offset + c * plane;
+    for (let y = 0; y < h; y++) {
+      let src = ((y0 + y) * rgb.width + x0) * 3 + c;
+      const dst = base + y * w;
+      for (let x = 0; x < w; x++, src += 3) out[dst + x] = rgb.data[src]! * a + b;
+    }
+  }
+}
+
+/** Scales so the shorter side is at least `minSide` (upscale) or the longer side at most `maxSide`. */
+function fitImage(rgb: RawImage, minSide: number, maxSide: number | undefined, policy: CardInput['smallImage']): RawImage {
+  const { width, height } = rgb;
+  let scale = 1;
+  if (maxSide !== undefined && Math.max(width, height) > maxSide) scale = maxSide / Math.max(width, height);
+  if (Math.min(width, height) * scale < minSide) {
+    if (policy === 'reject') {
+      throw new IqaError(
+        'IMAGE_TOO_SMALL',
+        `Expected an image at least ${minSide}x${minSide} pixels but received ${width}x${height}; this model's card refuses smaller images`,
+      );
+    }
+    scale = minSide / Math.min(width, height);
+  }
+  if (scale === 1) return rgb;
+  const w = Math.max(minSide, Math.round(width * scale));
+  const h = Math.max(minSide, Math.round(height * scale));
+  return resizeImage(rgb, w, h);
+}
+
+/**
+ * Turns decoded pixels into the network's NCHW float32 input, as the card's `input` says:
+ * grey and RGBA become RGB, small images are upscaled (or refused), and the test-time protocol
+ * gives either one full-image tensor `[1,3,H,W]` or `[K,3,S,S]` crops.
+ *
+ * @example
+ * const t = preprocess({ data, width: 500, height: 375, channels: 4 }, card.input);
+ * t.dims; // [30, 3, 224, 224]
+ */
+export function preprocess(image: RawImage, input: CardInput): TensorData {
+  assertRawImage(image);
+  const rgb = toRgb(image);
+  const p = input.protocol;
+  if (p.kind === 'crops') {
+    const fitted = fitImage(rgb, Math.max(p.size, input.minSize), undefined, input.smallImage);
+    const boxes = cropBoxes(fitted.width, fitted.height, p.size, p.count, p.seed);
+    const plane = 3 * p.size * p.size;
+    const data = new Float32Array(boxes.length * plane);
+    boxes.forEach((b, i) => writeNormalisedChw(fitted, b.x, b.y, b.size, b.size, input, data, i * plane));
+    return { data, dims: [boxes.length, 3, p.size, p.size] };
+  }
+  const fitted = fitImage(rgb, input.minSize, p.maxSide, input.smallImage);
+  const data = new Float32Array(3 * fitted.width * fitted.height);
+  writeNormalisedChw(fitted, 0, 0, fitted.width, fitted.height, input, data, 0);
+  return { data, dims: [1, 3, fitted.height, fitted.width] };
+}
