@@ -1,0 +1,1 @@
+export { saveModel, loadModel, modelToFiles, writeFolderAtomic } from './model-files.js';

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { registerNetwork, headOptions, type NetworkInputSpec } from './registry.js';
+import { VGG16, VGG_SMALL, VGG_TINY, buildVgg, type VggConfig } from './vgg.js';
+
+export { GlobalStdPooling2D, STD_POOLING_EPSILON } from './global-std-pooling.js';
+export { multiLevelHead, DEFAULT_HEAD } from './multi-level-head.js';
+export type { HeadOptions } from './multi-level-head.js';
+export { registerNetwork, getNetwork, listNetworks, headOptions } from './registry.js';
+export type { NetworkSpec, NetworkInputSpec } from './registry.js';
+export { buildVgg, VGG16, VGG_SMALL, VGG_TINY } from './vgg.js';
+export type { VggConfig } from './vgg.js';
+
+const IMAGENET: Omit<NetworkInputSpec, 'cropSize' | 'minSize'> = {
+  pixelRange: [0, 1],
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+};
+
+function registerVgg(name: string, description: string, backbone: string, config: VggConfig, cropSize: number): void {
+  const minSize = 2 ** config.filters.length;
+  registerNetwork({
+    name,
+    description,
+    backbone,
+    input: { ...IMAGENET, cropSize, minSize },
+    taps: config.taps.map((b) => `block${b}`),
+    build: async (head) => buildVgg(config, headOptions(head), name),
+    backboneLayers: (model: tf.LayersModel) => model.layers.filter((l) => l.name.startsWith('block')).map((l) => l.name),
+  });
+}
+
+registerVgg('vgg16-ml', 'VGG16 (random init) with taps after conv blocks 3, 4 and 5', 'VGG16', VGG16, 224);
+registerVgg('vgg-small-ml', 'Small VGG-style net (4 blocks, 16-96 filters) with taps after blocks 2, 3 and 4', 'VGG-small', VGG_SMALL, 128);
+registerVgg('vgg-tiny-ml', 'Tiny VGG-style net for tests (3 blocks, 4-8 filters), taps after blocks 2 and 3', 'VGG-tiny', VGG_TINY, 32);
