@@ -46,6 +46,9 @@ export function aggregateScore(raw: ArrayLike<number>, output: Pick<CardOutput, 
 export async function scorePixels(card: ModelCard, image: RawImage, run: RunModel): Promise<number> {
   const tensor = preprocess(image, card.input);
   const raw = await run(tensor);
+  if (raw.length !== tensor.dims[0]) {
+    throw new IqaError('INTERNAL', `Expected ${tensor.dims[0]} network outputs (one per batch item) but received ${raw.length}`);
+  }
   return aggregateScore(raw, card.output);
 }
 

@@ -1,6 +1,7 @@
 import { sampleCorrelation, sampleRankCorrelation } from 'simple-statistics';
 
-function check(x: ArrayLike<number>, y: ArrayLike<number>, min = 2): [number[], number[]] {
+/** Checks paired samples (same length, at least `min`, finite) and copies them to arrays. Internal to metrics. */
+export function checkPairs(x: ArrayLike<number>, y: ArrayLike<number>, min = 2): [number[], number[]] {
   if (x.length !== y.length) throw new RangeError(`Expected two arrays of the same length but received ${x.length} and ${y.length}`);
   if (x.length < min) throw new RangeError(`Expected at least ${min} pairs but received ${x.length}`);
   const a = Array.from(x);
@@ -12,13 +13,13 @@ function check(x: ArrayLike<number>, y: ArrayLike<number>, min = 2): [number[], 
 
 /** Pearson linear correlation (PLCC). */
 export function plcc(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const [a, b] = check(x, y);
+  const [a, b] = checkPairs(x, y);
   return sampleCorrelation(a, b);
 }
 
 /** Spearman rank correlation (SRCC), ties get their mid-rank. */
 export function srcc(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const [a, b] = check(x, y);
+  const [a, b] = checkPairs(x, y);
   return sampleRankCorrelation(a, b);
 }
 
@@ -28,7 +29,7 @@ export function srcc(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * library ships tau-b, so it is written here.
  */
 export function krcc(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const [a, b] = check(x, y);
+  const [a, b] = checkPairs(x, y);
   let concordant = 0;
   let discordant = 0;
   let tiesX = 0;
@@ -50,7 +51,7 @@ export function krcc(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 /** Root mean squared error. */
 export function rmse(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const [a, b] = check(x, y, 1);
+  const [a, b] = checkPairs(x, y, 1);
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(s / a.length);

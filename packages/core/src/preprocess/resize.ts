@@ -1,4 +1,5 @@
-import type { RawImage } from './raw-image.js';
+import { expected } from '../errors.js';
+import { type RawImage, assertRawImage } from './raw-image.js';
 
 /**
  * Separable triangle-filter resampling with antialiasing when shrinking (Pillow's BILINEAR).
@@ -37,6 +38,9 @@ function weights(inSize: number, outSize: number): { start: Int32Array; count: I
  * const small = resizeImage(rgb, 224, 168);
  */
 export function resizeImage(image: RawImage, width: number, height: number): RawImage {
+  assertRawImage(image);
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(expected('positive integer', 'width', width));
+  if (!Number.isInteger(height) || height < 1) throw new RangeError(expected('positive integer', 'height', height));
   const { data, width: W, height: H, channels: C } = image;
   if (W === width && H === height) return image;
   // Horizontal pass into float rows, then vertical pass to bytes.

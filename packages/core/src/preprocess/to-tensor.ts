@@ -1,5 +1,5 @@
 import type { CardInput } from '../card/types.js';
-import { IqaError } from '../errors.js';
+import { IqaError, expected } from '../errors.js';
 import { mulberry32 } from './random.js';
 import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
 import { resizeImage } from './resize.js';
@@ -22,6 +22,14 @@ export interface CropBox {
  * They depend only on the arguments, so every runtime picks the same crops.
  */
 export function cropBoxes(width: number, height: number, size: number, count: number, seed: number): CropBox[] {
+  for (const [name, v] of [['width', width], ['height', height], ['size', size]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(expected('positive integer', name, v));
+  }
+  if (size > Math.min(width, height)) {
+    throw new RangeError(expected(`integer at most ${Math.min(width, height)} (the shorter side)`, 'size', size));
+  }
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(expected('non-negative integer', 'count', count));
+  if (!Number.isInteger(seed)) throw new RangeError(expected('integer', 'seed', seed));
   const rand = mulberry32(seed);
   const boxes: CropBox[] = [];
   for (let i = 0; i < count; i++) {
@@ -61,20 +69,22 @@ export function writeNormalisedChw(
   }
 }
 
-/** Scales so the shorter side is at least `minSide` (upscale) or the longer side at most `maxSide`. */
+/**
+ * Scales so the longer side is at most `maxSide`, but never so far that the shorter side drops
+ * below `minSide`. An image whose own shorter side is below `minSide` is upscaled or refused.
+ */
 function fitImage(rgb: RawImage, minSide: number, maxSide: number | undefined, policy: CardInput['smallImage']): RawImage {
   const { width, height } = rgb;
+  const shorter = Math.min(width, height);
+  if (shorter < minSide && policy === 'reject') {
+    throw new IqaError(
+      'IMAGE_TOO_SMALL',
+      `Expected an image at least ${minSide}x${minSide} pixels but received ${width}x${height}; this model's card refuses smaller images`,
+    );
+  }
   let scale = 1;
   if (maxSide !== undefined && Math.max(width, height) > maxSide) scale = maxSide / Math.max(width, height);
-  if (Math.min(width, height) * scale < minSide) {
-    if (policy === 'reject') {
-      throw new IqaError(
-        'IMAGE_TOO_SMALL',
-        `Expected an image at least ${minSide}x${minSide} pixels but received ${width}x${height}; this model's card refuses smaller images`,
-      );
-    }
-    scale = minSide / Math.min(width, height);
-  }
+  if (shorter * scale < minSide) scale = minSide / shorter;
   if (scale === 1) return rgb;
   const w = Math.max(minSide, Math.round(width * scale));
   const h = Math.max(minSide, Math.round(height * scale));
