@@ -1,0 +1,7 @@
+/** Registers every built-in converter (import for its side effects). */
+import './activation.js';
+import './conv.js';
+import './dense.js';
+import './merge.js';
+import './pooling.js';
+import './shape.js';

@@ -1,0 +1,23 @@
+/**
+ * @iqa-zoo/export: tfjs LayersModel -> ONNX, in TypeScript (no Python).
+ */
+
+// Export
+export { exportOnnx, toModelProto, SUPPORTED_OPSETS } from './export.js';
+export type { ExportOptions } from './export.js';
+export { PRODUCER_NAME, PRODUCER_VERSION } from './producer.js';
+
+// Model card in the file
+export { readOnnxMetadata, readOnnxCard, cardForMetadata } from './metadata.js';
+
+// Converters
+export { registerConverter, supportedLayers } from './converters/registry.js';
+export type { LayerConverter, ConvertContext, WeightData } from './converters/registry.js';
+export { supportedActivations } from './converters/activation.js';
+export { GraphBuilder, onnxAxis } from './graph/builder.js';
+export type { TensorRef, Layout } from './graph/builder.js';
+
+// Checks and variants
+export { validateModelProto, findModelProblems } from './graph/validate.js';
+export { foldBatchNorm } from './graph/fold.js';
+export { toFp16, toHalfBits } from './onnx/fp16.js';
