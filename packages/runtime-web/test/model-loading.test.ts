@@ -1,0 +1,129 @@
+/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
+/**
+ * Model loading from a URL: progress, the Cache API, and the sha256 check against the card.
+ * A fake `fetch` serves an in-memory folder; a small Map-backed CacheStorage stands in for the browser's.
+ */
+import { createHash } from 'node:crypto';
+import { type ModelCard, isIqaError } from '@iqa-zoo/core';
+import { createFixtureModel } from '../../../test/helpers/fixture-model.js';
+import { type LoadProgress, createScorer, loadModel, sha256Hex } from '../src/index.js';
+import { rgbaImage } from './helpers/images.js';
+
+function fakeFetch(files: Record<string, Uint8Array | string>, log: string[]): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const url = String(input);
+    log.push(url);
+    const body = files[url];
+    if (body === undefined) return new Response('not found', { status: 404, statusText: 'Not Found' });
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-length': String(bytes.length) } });
+  }) as typeof fetch;
+}
+
+class MapCache {
+  readonly entries = new Map<string, Uint8Array>();
+  async match(url: string) {
+    const b = this.entries.get(url);
+    return b ? new Response(b as Uint8Array<ArrayBuffer>) : undefined;
+  }
+  async put(url: string, res: Response) {
+    this.entries.set(url, new Uint8Array(await res.arrayBuffer()));
+  }
+  async delete(url: string) {
+    return this.entries.delete(url);
+  }
+}
+
+const BASE = 'https://models.example/zoo/';
+
+describe('runtime-web model loading', () => {
+  let card: ModelCard;
+  let onnx: Uint8Array;
+  let files: Record<string, Uint8Array | string>;
+  const g = globalThis as { caches?: unknown };
+
+  beforeAll(async () => {
+    ({ card, onnx } = await createFixtureModel());
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
+    const served: ModelCard = { ...card, files: { onnx: { path: `models/${card.id}/model.onnx`, sha256, bytes: onnx.length } } };
+    files = {
+      [`${BASE}index.json`]: JSON.stringify({ default: card.id, models: [card.id] }),
+      [`${BASE}${card.id}/card.json`]: JSON.stringify(served),
+      [`${BASE}${card.id}/model.onnx`]: onnx,
+    };
+  });
+  afterEach(() => {
+    delete g.caches;
+  });
+
+  test('sha256Hex matches node:crypto', async () => {
+    expect(await sha256Hex(onnx)).toBe(createHash('sha256').update(onnx).digest('hex'));
+  });
+
+  test('loads card.json and the ONNX file from a folder URL, reporting progress to the total', async () => {
+    const log: string[] = [];
+    const progress: LoadProgress[] = [];
+    const model = await loadModel(`${BASE}${card.id}`, { fetch: fakeFetch(files, log), onProgress: (p) => progress.push(p), cache: false });
+    expect(model.onnx).toEqual(onnx);
+    expect(model.card.id).toBe(card.id);
+    expect(log).toEqual([`${BASE}${card.id}/card.json`, `${BASE}${card.id}/model.onnx`]);
+    const last = progress.filter((p) => p.phase === 'model').pop()!;
+    expect(last).toMatchObject({ loaded: onnx.length, total: onnx.length, fromCache: false });
+  });
+
+  test('without a model, the zoo index names the default; the scorer scores with it', async () => {
+    const log: string[] = [];
+    const scorer = await createScorer(undefined, { fetch: fakeFetch(files, log), zooUrl: BASE, cache: false });
+    expect(log[0]).toBe(`${BASE}index.json`);
+    expect(scorer.card.id).toBe(card.id);
+    const inMemory = await createScorer({ card, onnx });
+    const image = rgbaImage(50, 40, 9);
+    expect(await scorer.score(image)).toBe(await inMemory.score(image));
+    await Promise.all([scorer.dispose(), inMemory.dispose()]);
+  });
+
+  test('a model whose bytes do not match the card sha256 is refused with MODEL_INTEGRITY', async () => {
+    const tampered = { ...files, [`${BASE}${card.id}/model.onnx`]: onnx.map((b, i) => (i === 10 ? b ^ 1 : b)) };
+    const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(tampered, []), cache: false }).catch((e: unknown) => e);
+    expect(isIqaError(err, 'MODEL_INTEGRITY')).toBe(true);
+    expect((err as Error).message).toMatch(/Expected sha256 [0-9a-f]{64} for .*model\.onnx \(from the model card\) but received [0-9a-f]{64}/);
+  });
+
+  test('a missing folder gives MODEL_NOT_FOUND naming the URL and status', async () => {
+    const err = await loadModel(`${BASE}nope/`, { fetch: fakeFetch(files, []) }).catch((e: unknown) => e);
+    expect(isIqaError(err, 'MODEL_NOT_FOUND')).toBe(true);
+    expect((err as Error).message).toContain(`${BASE}nope/card.json but received HTTP 404`);
+  });
+
+  test('fp16 without an fp16 file in the card says so', async () => {
+    const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, []), dtype: 'fp16' }).catch((e: unknown) => e);
+    expect(isIqaError(err, 'MODEL_NOT_FOUND')).toBe(true);
+    expect((err as Error).message).toMatch(/files\.onnxFp16/);
+  });
+
+  test('the Cache API serves the second load; a corrupted cached copy is downloaded again', async () => {
+    const cache = new MapCache();
+    const opened: string[] = [];
+    g.caches = { open: async (name: string) => (opened.push(name), cache) };
+    const url = `${BASE}${card.id}/model.onnx`;
+    const log: string[] = [];
+    await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, log) });
+    expect(opened).toEqual(['iqa-zoo-models']);
+    expect(cache.entries.get(url)).toEqual(onnx);
+
+    log.length = 0;
+    const progress: LoadProgress[] = [];
+    const again = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, log), onProgress: (p) => progress.push(p) });
+    expect(again.onnx).toEqual(onnx);
+    expect(log).not.toContain(url);
+    expect(progress.filter((p) => p.phase === 'model').pop()).toMatchObject({ fromCache: true, loaded: onnx.length });
+
+    cache.entries.set(url, onnx.slice(0, 100));
+    log.length = 0;
+    const healed = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, log), cache: 'other' });
+    expect(opened.pop()).toBe('other');
+    expect(healed.onnx).toEqual(onnx);
+    expect(log).toContain(url);
+    expect(cache.entries.get(url)).toEqual(onnx);
+  });
+});
