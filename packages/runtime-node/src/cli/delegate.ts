@@ -1,0 +1,45 @@
+import { type CliIo, EXIT } from './io.js';
+
+/** Subcommands implemented by other packages, loaded only when used. */
+export const DELEGATES = {
+  distort: { module: '@iqa-zoo/train', fn: 'distortCommand' },
+  train: { module: '@iqa-zoo/train', fn: 'trainCommand' },
+  export: { module: '@iqa-zoo/export', fn: 'exportCommand' },
+} as const;
+
+export type DelegatedCommand = keyof typeof DELEGATES;
+
+type CommandFn = (argv: string[]) => Promise<number> | number;
+
+/**
+ * Runs `iqa distort|train|export` from `@iqa-zoo/train` / `@iqa-zoo/export` by dynamic import,
+ * so scoring never loads tfjs. A missing package or function is a clear error (exit code 2).
+ *
+ * @example
+ * const code = await runDelegated('train', ['--config', 'configs/vgg.json'], processIo());
+ */
+export async function runDelegated(
+  command: DelegatedCommand,
+  argv: string[],
+  io: CliIo,
+  load: (specifier: string) => Promise<Record<string, unknown>> = (s) => import(s) as Promise<Record<string, unknown>>,
+): Promise<number> {
+  const { module, fn } = DELEGATES[command];
+  let mod: Record<string, unknown>;
+  try {
+    mod = await load(module);
+  } catch (err) {
+    io.stderr.write(
+      `iqa ${command}: expected the package ${module} to provide this command but it could not be loaded: ${(err as Error).message}\n` +
+        `  Possible solutions: run "npm install" and "npm run build" at the repository root.\n`,
+    );
+    return EXIT.USAGE;
+  }
+  const run = mod[fn];
+  if (typeof run !== 'function') {
+    io.stderr.write(`iqa ${command}: expected ${module} to export a function ${fn}(argv) but it does not (this build may predate it)\n`);
+    return EXIT.USAGE;
+  }
+  const code = await (run as CommandFn)(argv);
+  return typeof code === 'number' ? code : EXIT.OK;
+}

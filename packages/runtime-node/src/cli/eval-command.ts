@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { evaluatePredictions, toIqaError } from '@iqa-zoo/core';
+import { createScorer } from '../scorer/create-scorer.js';
+import { DEVICES, type NodeDevice } from '../scorer/session.js';
+import { mapLimit } from '../util/map-limit.js';
+import { oneOf, parseCommandArgs } from './args.js';
+import { type CliIo, EXIT, UsageError } from './io.js';
+import { parseMosCsv } from './mos-csv.js';
+import { ProgressBar } from './progress.js';
+
+export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--json]
+  Scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
+  and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
+  Images that fail are reported on stderr and left out.`;
+
+/**
+ * `iqa eval`: a model's correlation with MOS on a labelled set.
+ *
+ * @example
+ * await evalCommand(['--model', 'vgg-small-ml', '--mos', 'clive/mos.csv'], processIo());
+ */
+export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    model: { type: 'string', short: 'm' },
+    mos: { type: 'string' },
+    root: { type: 'string' },
+    device: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!values.mos) throw new UsageError('Expected --mos CSV but received none');
+  const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
+  const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
+  const root = values.root ?? dirname(values.mos);
+  const scorer = await createScorer(values.model, { device, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const bar = new ProgressBar(rows.length, (t) => io.stderr.write(t), io.stderrIsTTY);
+  const pred: number[] = [];
+  const mos: number[] = [];
+  let skipped = 0;
+  try {
+    const scores = await mapLimit(rows, 8, async (row) => {
+      const path = resolve(root, row.image);
+      try {
+        return await scorer.score(path);
+      } catch (err) {
+        const e = toIqaError(err, path);
+        bar.log(`iqa eval: skipped ${row.image}: ${e.code}: ${e.message}`);
+        skipped++;
+        return undefined;
+      } finally {
+        bar.tick();
+      }
+    });
+    scores.forEach((s, i) => {
+      if (s !== undefined) {
+        pred.push(s);
+        mos.push(rows[i]!.mos);
+      }
+    });
+  } finally {
+    bar.clear();
+    await scorer.dispose();
+  }
+  if (pred.length < 3) {
+    io.stderr.write(`iqa eval: expected at least 3 scored images but received ${pred.length} (${skipped} skipped)\n`);
+    return EXIT.FAILED;
+  }
+  const m = evaluatePredictions(pred, mos);
+  const report = { model: scorer.card.id, n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic };
+  if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
+  else {
+    const f = (v: number) => v.toFixed(4);
+    io.stdout.write(
+      `model ${report.model}\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n`,
+    );
+  }
+  return EXIT.OK;
+}

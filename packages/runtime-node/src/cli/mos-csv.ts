@@ -1,0 +1,56 @@
+import { IqaError } from '@iqa-zoo/core';
+
+export interface MosRow {
+  image: string;
+  mos: number;
+  std?: number;
+}
+
+/** Splits one CSV line, honouring double quotes. */
+function splitLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  cells.push(cur);
+  return cells.map((c) => c.trim());
+}
+
+/**
+ * Parses a MOS file with a header naming `image`, `mos` and optionally `std` columns.
+ *
+ * @example
+ * parseMosCsv('image,mos\na.jpg,61.2\n'); // [{ image: 'a.jpg', mos: 61.2 }]
+ */
+export function parseMosCsv(text: string, source = 'MOS CSV'): MosRow[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim().length > 0);
+  if (lines.length === 0) throw new IqaError('INVALID_ARGUMENT', `Expected a header "image,mos[,std]" in ${source} but it is empty`);
+  const header = splitLine(lines[0]!).map((h) => h.toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  if (col('image') < 0 || col('mos') < 0) {
+    throw new IqaError('INVALID_ARGUMENT', `Expected columns "image" and "mos" in ${source} but the header is ${JSON.stringify(lines[0])}`);
+  }
+  return lines.slice(1).map((line, i) => {
+    const cells = splitLine(line);
+    const image = cells[col('image')] ?? '';
+    const mos = Number(cells[col('mos')]);
+    if (!image || !Number.isFinite(mos)) {
+      throw new IqaError('INVALID_ARGUMENT', `Expected an image name and a numeric mos on line ${i + 2} of ${source} but received ${JSON.stringify(line)}`);
+    }
+    const std = col('std') >= 0 ? Number(cells[col('std')]) : undefined;
+    return std !== undefined && Number.isFinite(std) ? { image, mos, std } : { image, mos };
+  });
+}

@@ -1,0 +1,106 @@
+import { type IqaError, toIqaError } from '@iqa-zoo/core';
+import { createScorer } from '../scorer/create-scorer.js';
+import { DEVICES, type NodeDevice } from '../scorer/session.js';
+import { mapLimit } from '../util/map-limit.js';
+import { intFlag, oneOf, parseCommandArgs } from './args.js';
+import { expandInputs } from './expand-inputs.js';
+import { type CliIo, EXIT, UsageError } from './io.js';
+import { ProgressBar } from './progress.js';
+
+export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--json | --csv] [--recursive]
+  Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
+  Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
+Options:
+  --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
+  --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
+  --threads N        onnxruntime intra-op threads (default: onnxruntime's choice)
+  --concurrency N    images decoded at once (default 8)
+  --recursive, -r    include sub-folders of DIR arguments`;
+
+type Row = { file: string; score: number } | { file: string; error: IqaError };
+
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Formats one result row in the chosen output format. */
+export function formatRow(row: Row, format: 'text' | 'json' | 'csv'): string | undefined {
+  if (format === 'json') {
+    return 'score' in row
+      ? JSON.stringify({ file: row.file, score: row.score })
+      : JSON.stringify({ file: row.file, error: { code: row.error.code, message: row.error.message } });
+  }
+  if (format === 'csv') {
+    return 'score' in row
+      ? `${csvCell(row.file)},${row.score},,`
+      : `${csvCell(row.file)},,${row.error.code},${csvCell(row.error.message)}`;
+  }
+  return 'score' in row ? `${row.file}\t${row.score}` : undefined;
+}
+
+/**
+ * `iqa score`: scores files, folders and globs, streaming results in input order.
+ *
+ * @example
+ * const code = await scoreCommand(['--json', 'a.jpg', 'b.png'], processIo());
+ */
+export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    model: { type: 'string', short: 'm' },
+    device: { type: 'string' },
+    threads: { type: 'string' },
+    concurrency: { type: 'string' },
+    json: { type: 'boolean' },
+    csv: { type: 'boolean' },
+    recursive: { type: 'boolean', short: 'r' },
+  });
+  if (values.json && values.csv) throw new UsageError('Expected at most one of --json, --csv but received both');
+  if (positionals.length === 0) throw new UsageError('Expected at least one FILE, DIR or GLOB but received none');
+  const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
+  const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
+  const threads = intFlag(values.threads, '--threads', 0);
+  const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
+
+  const files = await expandInputs(positionals, { recursive: Boolean(values.recursive) });
+  if (files.length === 0) {
+    io.stderr.write(`iqa score: no images found in ${positionals.join(' ')}\n`);
+    return EXIT.FAILED;
+  }
+  const scorer = await createScorer(values.model, { device, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
+  if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');
+
+  // Results print in input order as soon as every earlier file is done.
+  const rows = new Array<Row | undefined>(files.length);
+  let printed = 0;
+  let failed = 0;
+  const flush = () => {
+    while (printed < files.length && rows[printed]) {
+      const row = rows[printed]!;
+      const line = formatRow(row, format);
+      if (line !== undefined) io.stdout.write(`${line}\n`);
+      rows[printed++] = undefined;
+    }
+  };
+  try {
+    await mapLimit(files, concurrency, async (file, i) => {
+      let row: Row;
+      try {
+        row = { file, score: await scorer.score(file) };
+      } catch (err) {
+        const error = toIqaError(err, file);
+        row = { file, error };
+        failed++;
+        bar.log(`iqa score: ${file}: ${error.code}: ${error.message}`);
+      }
+      rows[i] = row;
+      bar.tick();
+      flush();
+    });
+  } finally {
+    bar.clear();
+    await scorer.dispose();
+  }
+  if (failed > 0) io.stderr.write(`iqa score: ${failed} of ${files.length} file(s) failed\n`);
+  return failed > 0 ? EXIT.FAILED : EXIT.OK;
+}

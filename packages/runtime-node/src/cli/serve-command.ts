@@ -1,0 +1,61 @@
+import { createScorer } from '../scorer/create-scorer.js';
+import { DEVICES, type NodeDevice } from '../scorer/session.js';
+import { createServer } from '../server/create-server.js';
+import { intFlag, oneOf, parseCommandArgs } from './args.js';
+import { type CliIo, EXIT } from './io.js';
+
+export const SERVE_USAGE = `Usage: iqa serve [--port 8080] [--host 127.0.0.1] [--model ID|PATH] [--device auto|cuda|cpu]
+                 [--max-concurrent 16] [--body-limit-mb 20] [--timeout-ms 30000] [--max-pixels 50000000]
+  POST /score (raw image body, or multipart/form-data with several images), GET /healthz,
+  GET /models, GET /openapi.json. Stops gracefully on SIGTERM/SIGINT.`;
+
+/**
+ * `iqa serve`: runs the HTTP scoring service until SIGTERM/SIGINT (or `signal` aborts).
+ * Resolves with the exit code after in-flight requests finished.
+ *
+ * @example
+ * await serveCommand(['--port', '8080'], processIo());
+ */
+export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    model: { type: 'string', short: 'm' },
+    device: { type: 'string' },
+    threads: { type: 'string' },
+    'max-concurrent': { type: 'string' },
+    'body-limit-mb': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    'max-pixels': { type: 'string' },
+    log: { type: 'boolean' },
+  });
+  const port = intFlag(values.port, '--port', 8080);
+  const host = values.host ?? '127.0.0.1';
+  const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
+  const scorer = await createScorer(values.model, {
+    device,
+    threads: intFlag(values.threads, '--threads', 0),
+    maxPixels: intFlag(values['max-pixels'], '--max-pixels', 50_000_000, 1),
+    onWarning: (m) => io.stderr.write(`${m}\n`),
+  });
+  const app = await createServer({
+    scorer,
+    maxConcurrent: intFlag(values['max-concurrent'], '--max-concurrent', 16, 1),
+    bodyLimit: intFlag(values['body-limit-mb'], '--body-limit-mb', 20, 1) * 1024 * 1024,
+    requestTimeoutMs: intFlag(values['timeout-ms'], '--timeout-ms', 30_000, 1),
+    logger: Boolean(values.log),
+  });
+  const address = await app.listen({ port, host });
+  io.stderr.write(`iqa serve: model ${scorer.card.id} on ${scorer.device}, listening on ${address}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  io.stderr.write('iqa serve: shutting down (finishing in-flight requests)\n');
+  await app.close();
+  await scorer.dispose();
+  return EXIT.OK;
+}

@@ -1,0 +1,65 @@
+import { IqaError, MAX_PIXELS, type RawImage } from '@iqa-zoo/core';
+import sharp from 'sharp';
+
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this before decoding (decompression bombs). */
+  maxPixels?: number;
+  /** How the image is named in error messages (a file name, `request body`, ...). */
+  name?: string;
+}
+
+/** Maps sharp's messages to iqa-zoo error codes. */
+function toDecodeError(err: unknown, name: string): IqaError {
+  const message = (err as Error).message ?? String(err);
+  const first = message.split('\n')[0];
+  if (/pixel limit/i.test(message)) {
+    return new IqaError('IMAGE_TOO_LARGE', `Expected an image within the pixel limit for ${name} but it is larger: ${first}`, { cause: err });
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new IqaError(
+      'UNSUPPORTED_IMAGE',
+      `Expected a JPEG, PNG, WebP, AVIF, GIF or TIFF image for ${name} but its bytes are not an image format sharp can decode`,
+      { cause: err },
+    );
+  }
+  if (/file is missing/i.test(message)) {
+    return new IqaError('DATA_NOT_FOUND', `Expected an image file at ${name} but there is none`, { cause: err });
+  }
+  if (/is empty/i.test(message)) {
+    return new IqaError('INVALID_IMAGE', `Expected image bytes for ${name} but it is empty`, { cause: err });
+  }
+  return new IqaError('INVALID_IMAGE', `Expected a decodable image for ${name} but it is corrupt or truncated: ${first}`, { cause: err });
+}
+
+/**
+ * Decodes an encoded image (file path or bytes) with sharp to 8-bit sRGB RGBA pixels:
+ * EXIF orientation applied, CMYK/grey/16-bit/palette converted, the first frame of an animation.
+ * Alpha is kept; `@iqa-zoo/core` composites it onto white, as the web runtime does.
+ *
+ * @example
+ * const rgba = await decodeImage('photo.jpg'); // { data, width, height, channels: 4 }
+ */
+export async function decodeImage(input: string | Uint8Array, opts: DecodeOptions = {}): Promise<RawImage> {
+  const name = opts.name ?? (typeof input === 'string' ? input : 'image bytes');
+  const maxPixels = opts.maxPixels ?? MAX_PIXELS;
+  if (!Number.isInteger(maxPixels) || maxPixels < 1) {
+    throw new RangeError(`Expected a positive integer for maxPixels but received ${JSON.stringify(maxPixels)}`);
+  }
+  if (typeof input !== 'string' && input.length === 0) {
+    throw new IqaError('INVALID_IMAGE', `Expected image bytes for ${name} but it is empty`);
+  }
+  try {
+    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error', page: 0, pages: 1 })
+      .rotate()
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) {
+      throw new IqaError('UNSUPPORTED_IMAGE', `Expected 4 channels after conversion of ${name} but sharp produced ${info.channels}`);
+    }
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 4 };
+  } catch (err) {
+    throw err instanceof IqaError ? err : toDecodeError(err, name);
+  }
+}

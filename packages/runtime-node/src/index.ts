@@ -1,0 +1,27 @@
+/**
+ * @iqa-zoo/runtime-node: score images in Node with onnxruntime-node (CUDA or CPU) and sharp.
+ */
+
+// Scoring API
+export { createScorer, DEFAULT_MAX_BATCH } from './scorer/create-scorer.js';
+export type { NodeScorer, NodeScorerOptions } from './scorer/create-scorer.js';
+export { DEVICES } from './scorer/session.js';
+export type { NodeDevice, ResolvedDevice } from './scorer/session.js';
+
+// Images
+export { decodeImage } from './image/decode.js';
+export type { DecodeOptions } from './image/decode.js';
+export { readImageInput } from './image/input.js';
+export type { NodeImageInput } from './image/input.js';
+
+// Models and the zoo
+export { loadModel } from './model/load-model.js';
+export type { LoadedModel, ModelDtype } from './model/load-model.js';
+export { readEmbeddedCard } from './model/onnx-card.js';
+export { zooDir, readZooIndex, readCardFile, listZooCards } from './model/zoo.js';
+
+// Command line and service
+export { runCli, USAGE } from './cli/run-cli.js';
+export type { CliIo } from './cli/io.js';
+export { createServer } from './server/create-server.js';
+export type { ServerOptions } from './server/create-server.js';

@@ -1,0 +1,102 @@
+import { IqaError, type TensorData } from '@iqa-zoo/core';
+
+interface Pending {
+  tensor: TensorData;
+  resolve: (out: Float32Array) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Runs one NCHW batch and returns one output value per batch item. */
+export type RunBatch = (tensor: TensorData) => Promise<Float32Array>;
+
+/** Tensors can share one run when everything but N matches. */
+function shapeKey(t: TensorData): string {
+  return t.dims.slice(1).join('x');
+}
+
+/**
+ * Serialises `session.run` calls and merges tensors of the same shape that arrive while a run is
+ * in flight into one run (up to `maxImages` images). With the crops protocol every image yields
+ * `[K,3,S,S]`, so concurrent `score` calls always merge.
+ *
+ * @example
+ * const batcher = new RunBatcher((t) => runOnnx(t), 8);
+ * const raw = await batcher.run(tensor); // this image's outputs only
+ */
+export class RunBatcher {
+  private readonly queue: Pending[] = [];
+  private busy = false;
+  /** How many `run` batches were executed and how many images they held (for benchmarks). */
+  readonly stats = { runs: 0, images: 0 };
+
+  constructor(
+    private readonly runBatch: RunBatch,
+    private readonly maxImages: number,
+  ) {
+    if (!Number.isInteger(maxImages) || maxImages < 1) {
+      throw new RangeError(`Expected a positive integer for maxBatch but received ${JSON.stringify(maxImages)}`);
+    }
+  }
+
+  /** Queues one image's tensor; resolves with its own slice of the outputs. */
+  run(tensor: TensorData): Promise<Float32Array> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ tensor, resolve, reject });
+      if (!this.busy) {
+        this.busy = true;
+        // Let callers that finish preprocessing in this turn join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private take(): Pending[] {
+    const key = shapeKey(this.queue[0]!.tensor);
+    const group: Pending[] = [];
+    for (let i = 0; i < this.queue.length && group.length < this.maxImages; ) {
+      if (shapeKey(this.queue[i]!.tensor) === key) group.push(...this.queue.splice(i, 1));
+      else i++;
+    }
+    return group;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.take();
+      try {
+        await this.runGroup(group);
+      } catch (err) {
+        for (const p of group) p.reject(err);
+      }
+    }
+    this.busy = false;
+  }
+
+  private async runGroup(group: Pending[]): Promise<void> {
+    const counts = group.map((p) => p.tensor.dims[0]!);
+    const total = counts.reduce((a, b) => a + b, 0);
+    let tensor: TensorData;
+    if (group.length === 1) {
+      tensor = group[0]!.tensor;
+    } else {
+      const data = new Float32Array(group.reduce((n, p) => n + p.tensor.data.length, 0));
+      let off = 0;
+      for (const p of group) {
+        data.set(p.tensor.data, off);
+        off += p.tensor.data.length;
+      }
+      tensor = { data, dims: [total, ...group[0]!.tensor.dims.slice(1)] };
+    }
+    const out = await this.runBatch(tensor);
+    this.stats.runs++;
+    this.stats.images += group.length;
+    if (out.length !== total) {
+      throw new IqaError('INTERNAL', `Expected ${total} network outputs (one per batch item) but received ${out.length}`);
+    }
+    let start = 0;
+    group.forEach((p, i) => {
+      p.resolve(out.subarray(start, start + counts[i]!));
+      start += counts[i]!;
+    });
+  }
+}

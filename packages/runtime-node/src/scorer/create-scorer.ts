@@ -1,0 +1,129 @@
+import {
+  IqaError,
+  type ModelCard,
+  type ScoreOutcome,
+  type Scorer,
+  type TensorData,
+  scorePixels,
+  toIqaError,
+} from '@iqa-zoo/core';
+import * as ort from 'onnxruntime-node';
+import { type NodeImageInput, describeInput, readImageInput } from '../image/input.js';
+import { type ModelDtype, loadModel } from '../model/load-model.js';
+import { mapLimit } from '../util/map-limit.js';
+import { RunBatcher } from './batcher.js';
+import { type NodeDevice, type ResolvedDevice, openSession } from './session.js';
+
+export interface NodeScorerOptions {
+  /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
+  device?: NodeDevice;
+  /** onnxruntime intra-op threads; 0 (default) lets it choose. */
+  threads?: number;
+  /** `fp16` loads the card's `onnxFp16` variant. */
+  dtype?: ModelDtype;
+  /** Most images merged into one `session.run` when `score` calls overlap (1 disables merging). */
+  maxBatch?: number;
+  /** Images with more pixels are refused before decoding (default: sharp's 268 MP). */
+  maxPixels?: number;
+  /** Largest encoded stream read, in bytes. */
+  maxBytes?: number;
+  /** Where the CUDA fallback warning goes (default `console.warn`). */
+  onWarning?: (message: string) => void;
+}
+
+/** A Node scorer: the shared `Scorer` shape over onnxruntime-node and sharp. */
+export interface NodeScorer extends Scorer<NodeImageInput, ResolvedDevice> {
+  /** The ONNX file the model was loaded from. */
+  readonly modelPath: string;
+  /** How many `session.run` calls ran and how many images they held. */
+  readonly stats: { runs: number; images: number };
+}
+
+/** Default `maxBatch`: see docs/runtime-node.md for the measurement behind it. */
+export const DEFAULT_MAX_BATCH = 4;
+
+function checkIo(session: ort.InferenceSession, card: ModelCard, path: string): void {
+  if (!session.inputNames.includes(card.input.name) || !session.outputNames.includes(card.output.name)) {
+    throw new IqaError(
+      'INVALID_CARD',
+      `Expected input "${card.input.name}" and output "${card.output.name}" (from the card) in ${path} but the model has inputs ${JSON.stringify(session.inputNames)} and outputs ${JSON.stringify(session.outputNames)}`,
+    );
+  }
+}
+
+/** fp16 variants keep float32 inputs and outputs (Cast nodes at the edges), so one path serves both. */
+function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData) => Promise<Float32Array> {
+  return async (t) => {
+    const input = new ort.Tensor('float32', t.data, t.dims);
+    const result = await session.run({ [card.input.name]: input }, [card.output.name]);
+    const out = result[card.output.name]!;
+    if (out.type !== 'float32') {
+      throw new IqaError('INVALID_CARD', `Expected a float32 output "${card.output.name}" but the model produced ${out.type}`);
+    }
+    return out.data as Float32Array;
+  };
+}
+
+/**
+ * Loads a model (zoo id, folder or `.onnx` path; default the zoo's default) into onnxruntime-node
+ * and returns a scorer. Concurrent `score` calls are merged into one `session.run` (crops protocol).
+ *
+ * @example
+ * const scorer = await createScorer('vgg-small-ml', { device: 'auto' });
+ * console.log(scorer.device, await scorer.score('photo.jpg'));
+ * const results = await scorer.scoreBatch(['a.jpg', fs.readFileSync('b.png')]); // [{ score }, { error }]
+ * await scorer.dispose();
+ */
+export async function createScorer(model?: string, options: NodeScorerOptions = {}): Promise<NodeScorer> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected an options object for options but received ${JSON.stringify(options)}`);
+  }
+  const loaded = await loadModel(model, options.dtype ?? 'fp32');
+  const { card } = loaded;
+  const { session, device } = await openSession(loaded.onnx, {
+    device: options.device ?? 'auto',
+    threads: options.threads ?? 0,
+    warn: options.onWarning ?? ((m) => console.warn(m)),
+  });
+  checkIo(session, card, loaded.path);
+  const batcher = new RunBatcher(makeRun(session, card), options.maxBatch ?? DEFAULT_MAX_BATCH);
+  const readOpts = { maxPixels: options.maxPixels, maxBytes: options.maxBytes };
+  let disposed = false;
+
+  const score = async (input: NodeImageInput): Promise<number> => {
+    if (disposed) throw new IqaError('INVALID_ARGUMENT', `Expected a live scorer but "${card.id}" was disposed`);
+    const name = describeInput(input);
+    const pixels = await readImageInput(input, { ...readOpts, name });
+    try {
+      return await scorePixels(card, pixels, (t) => batcher.run(t));
+    } catch (err) {
+      const e = toIqaError(err);
+      if (typeof input === 'string' && !e.message.includes(input)) e.message = `${input}: ${e.message}`;
+      throw e;
+    }
+  };
+
+  return {
+    card,
+    device,
+    modelPath: loaded.path,
+    stats: batcher.stats,
+    score,
+    async scoreBatch(inputs: readonly NodeImageInput[]): Promise<ScoreOutcome[]> {
+      if (!Array.isArray(inputs)) throw new TypeError(`Expected an array for inputs but received ${typeof inputs}`);
+      const limit = Math.max(2, 2 * (options.maxBatch ?? DEFAULT_MAX_BATCH));
+      return mapLimit(inputs, limit, async (input): Promise<ScoreOutcome> => {
+        try {
+          return { score: await score(input) };
+        } catch (err) {
+          return { error: toIqaError(err, describeInput(input)) };
+        }
+      });
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await session.release();
+    },
+  };
+}

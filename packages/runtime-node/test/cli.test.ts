@@ -1,0 +1,163 @@
+/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '@iqa-zoo/runtime-node';
+import { runDelegated } from '../src/cli/delegate.js';
+import { memoryIo } from './helpers/cli-io.js';
+import { solid, tinyScore } from './helpers/images.js';
+import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
+
+const root = mkdtempSync(join(tmpdir(), 'iqa-cli-'));
+const zoo = join(root, 'zoo');
+writeTinyModelDir(join(zoo, 'tiny-test'), createTinyModel());
+writeTinyModelDir(join(zoo, 'tiny-b'), createTinyModel(undefined, { id: 'tiny-b', bias: 0.25 }));
+writeFileSync(join(zoo, 'index.json'), JSON.stringify({ default: 'tiny-test', models: ['tiny-test', 'tiny-b'] }));
+const imgs = join(root, 'imgs');
+const red = { r: 255, g: 0, b: 0 };
+const blue = { r: 0, g: 0, b: 255 };
+
+const saved = process.env.IQA_ZOO_MODELS;
+beforeAll(async () => {
+  process.env.IQA_ZOO_MODELS = zoo;
+  mkdirSync(join(imgs, 'sub'), { recursive: true });
+  writeFileSync(join(imgs, 'a.png'), await solid(40, 40, red));
+  writeFileSync(join(imgs, 'b.jpg'), await solid(40, 40, blue, 'jpeg'));
+  writeFileSync(join(imgs, 'sub', 'c.png'), await solid(20, 20, blue));
+  writeFileSync(join(imgs, 'notes.txt'), 'not an image');
+  writeFileSync(join(root, 'bad.jpg'), 'this is text with a .jpg name');
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env.IQA_ZOO_MODELS;
+  else process.env.IQA_ZOO_MODELS = saved;
+});
+
+const cli = async (...argv: string[]) => {
+  const io = memoryIo();
+  const code = await runCli(argv, io);
+  return { code, out: io.out(), err: io.err() };
+};
+
+describe('iqa score', () => {
+  test('plain output: file<TAB>score, exit 0', async () => {
+    const r = await cli('score', '--device', 'cpu', join(imgs, 'a.png'));
+    expect(r.code).toBe(0);
+    const [file, score] = r.out.trim().split('\t');
+    expect(file).toBe(join(imgs, 'a.png'));
+    expect(Number(score)).toBeCloseTo(tinyScore(red), 3);
+  });
+
+  test('--json: one object per line in input order; a non-image is an error row, the others still scored, exit 1', async () => {
+    const r = await cli('score', '--json', '--device', 'cpu', join(imgs, 'a.png'), join(root, 'bad.jpg'), join(imgs, 'b.jpg'));
+    expect(r.code).toBe(1);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.file)).toEqual([join(imgs, 'a.png'), join(root, 'bad.jpg'), join(imgs, 'b.jpg')]);
+    expect(rows[0].score).toBeCloseTo(tinyScore(red), 3);
+    expect(rows[1]).toEqual({ file: join(root, 'bad.jpg'), error: { code: 'UNSUPPORTED_IMAGE', message: expect.stringContaining('bad.jpg') } });
+    expect(rows[2].score).toBeCloseTo(tinyScore(blue), 0); // JPEG
+    expect(r.err).toContain(`${join(root, 'bad.jpg')}: UNSUPPORTED_IMAGE`);
+    expect(r.err).toContain('1 of 3 file(s) failed');
+  });
+
+  test('plain output leaves failures out of stdout and names them on stderr', async () => {
+    const r = await cli('score', '--device', 'cpu', join(root, 'bad.jpg'), join(imgs, 'a.png'));
+    expect(r.code).toBe(1);
+    expect(r.out.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('bad.jpg');
+  });
+
+  test('--csv with folders (images only), --recursive and globs', async () => {
+    const flat = await cli('score', '--csv', '--device', 'cpu', imgs);
+    expect(flat.code).toBe(0);
+    expect(flat.out.trim().split('\n')).toEqual([
+      'file,score,error_code,error_message',
+      expect.stringMatching(/a\.png,[\d.]+,,$/),
+      expect.stringMatching(/b\.jpg,[\d.]+,,$/),
+    ]);
+    const deep = await cli('score', '--csv', '-r', '--device', 'cpu', imgs);
+    expect(deep.out).toContain(join('sub', 'c.png'));
+    const globbed = await cli('score', '--json', '--device', 'cpu', join(imgs, '**', '*.png'));
+    expect(globbed.out.trim().split('\n').map((l) => JSON.parse(l).file)).toEqual([join(imgs, 'a.png'), join(imgs, 'sub', 'c.png')]);
+  });
+
+  test('--model picks a zoo id, a folder or an .onnx file', async () => {
+    const byId = await cli('score', '--json', '--device', 'cpu', '--model', 'tiny-b', join(imgs, 'a.png'));
+    expect(JSON.parse(byId.out).score).toBeCloseTo(tinyScore(red) + 25, 3);
+    const byPath = await cli('score', '--json', '--device', 'cpu', '--model', join(zoo, 'tiny-b', 'model.onnx'), join(imgs, 'a.png'));
+    expect(JSON.parse(byPath.out).score).toBeCloseTo(tinyScore(red) + 25, 3);
+    const unknown = await cli('score', '--model', 'nope', join(imgs, 'a.png'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('MODEL_NOT_FOUND');
+    expect(unknown.err).toContain('"tiny-b"');
+  });
+
+  test('a progress bar only on a terminal', async () => {
+    const tty = memoryIo(true);
+    expect(await runCli(['score', '--device', 'cpu', join(imgs, 'a.png'), join(imgs, 'b.jpg')], tty)).toBe(0);
+    expect(tty.err()).toMatch(/\[#+\] 2\/2/);
+    expect(tty.out()).not.toContain('#');
+    const piped = await cli('score', '--device', 'cpu', join(imgs, 'a.png'), join(imgs, 'b.jpg'));
+    expect(piped.err).not.toContain('#');
+  });
+
+  test('usage errors exit 2 with the usage', async () => {
+    for (const argv of [['score'], ['score', '--json', '--csv', 'x'], ['score', '--device', 'gpu', 'x'], ['score', '--bogus', 'x']]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('Usage: iqa score');
+    }
+    expect((await cli('frobnicate')).err).toContain('expected one of score, models, serve, eval');
+    expect((await cli('score', '--help')).code).toBe(0);
+  });
+});
+
+describe('iqa models', () => {
+  test('a table from the cards with the default marked', async () => {
+    const r = await cli('models');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^id\s+version\s+backbone\s+params\s+size\s+input\s+scores\s+metrics$/);
+    expect(lines[2]).toMatch(/^tiny-test \*\s+0\.0\.1\s+none\s+4\s+\d+ kB\s+4 crops 16px\s+0-100 \(higher better\)/);
+    expect(lines[3]).toMatch(/^tiny-b\s/);
+  });
+});
+
+describe('iqa eval', () => {
+  test('prints n and correlations, skipping bad images', async () => {
+    const dir = join(root, 'eval');
+    mkdirSync(dir);
+    const greys = [20, 60, 100, 140, 200];
+    for (const g of greys) writeFileSync(join(dir, `g${g}.png`), await solid(24, 24, { r: g, g, b: g }));
+    writeFileSync(join(dir, 'broken.png'), 'nope');
+    const csv = ['image,mos,std', ...greys.map((g, i) => `g${g}.png,${[1, 2, 4, 3, 5][i]},0.5`), 'broken.png,3,1'].join('\n');
+    writeFileSync(join(dir, 'mos.csv'), csv);
+    const r = await cli('eval', '--device', 'cpu', '--mos', join(dir, 'mos.csv'), '--json');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.out);
+    expect(m).toMatchObject({ model: 'tiny-test', n: 5, skipped: 1 });
+    expect(m.srcc).toBeCloseTo(0.9, 6);
+    expect(m.krcc).toBeCloseTo(0.8, 6);
+    expect(r.err).toContain('skipped broken.png');
+    const text = await cli('eval', '--device', 'cpu', '--mos', join(dir, 'mos.csv'));
+    expect(text.out).toMatch(/n 5 \(skipped 1\)\nSRCC 0\.9000\nKRCC 0\.8000\nPLCC [\d.]+\nPLCC \(logistic\) [\d.]+\nRMSE [\d.]+/);
+    expect((await cli('eval')).code).toBe(2);
+  });
+});
+
+describe('delegated commands', () => {
+  test('distort/train/export call the named function of the other package with the arguments', async () => {
+    const calls: unknown[] = [];
+    const io = memoryIo();
+    const load = async (m: string) => ({ trainCommand: (argv: string[]) => (calls.push([m, argv]), 3) });
+    expect(await runDelegated('train', ['--config', 'x.json'], io, load)).toBe(3);
+    expect(calls).toEqual([['@iqa-zoo/train', ['--config', 'x.json']]]);
+  });
+
+  test('a missing package or function is a clear error with exit code 2', async () => {
+    const io = memoryIo();
+    expect(await runDelegated('export', [], io, async () => Promise.reject(new Error("Cannot find package '@iqa-zoo/export'")))).toBe(2);
+    expect(io.err()).toMatch(/iqa export: expected the package @iqa-zoo\/export to provide this command but it could not be loaded: Cannot find package/);
+    expect(await runDelegated('distort', [], io, async () => ({}))).toBe(2);
+    expect(io.err()).toContain('iqa distort: expected @iqa-zoo/train to export a function distortCommand(argv)');
+  });
+});

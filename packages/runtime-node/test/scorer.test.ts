@@ -1,0 +1,118 @@
+/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { type Scorer, isIqaError } from '@iqa-zoo/core';
+import { type NodeImageInput, type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
+import { hugeHeaderPng, solid, tinyScore } from './helpers/images.js';
+import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'iqa-scorer-'));
+const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel({ kind: 'crops', count: 4, size: 16, seed: 3 }));
+const fullDir = writeTinyModelDir(join(dir, 'full'), createTinyModel({ kind: 'full', maxSide: 64 }, { id: 'tiny-full' }));
+const colours = [
+  { r: 255, g: 128, b: 0 },
+  { r: 10, g: 200, b: 90 },
+  { r: 0, g: 0, b: 0 },
+  { r: 255, g: 255, b: 255 },
+  { r: 40, g: 40, b: 250 },
+];
+const quiet = { onWarning: () => {} };
+
+let scorer: NodeScorer;
+beforeAll(async () => {
+  scorer = await createScorer(modelDir, { device: 'cpu', threads: 1 });
+});
+afterAll(() => scorer.dispose());
+
+test('the scorer is typed as the shared Scorer interface', () => {
+  const shared: Scorer<NodeImageInput, 'cuda' | 'cpu'> = scorer;
+  expect(shared.card.id).toBe('tiny-test');
+  expect(shared.device).toBe('cpu');
+});
+
+test('every input kind gives the score the model defines', async () => {
+  const c = colours[0]!;
+  const png = await solid(40, 30, c);
+  const path = join(dir, 'a.png');
+  writeFileSync(path, png);
+  const rgba = { data: new Uint8Array(20 * 20 * 4).map((_, i) => [c.r, c.g, c.b, 255][i % 4]!), width: 20, height: 20, channels: 4 as const };
+  const inputs: NodeImageInput[] = [path, png, new Uint8Array(png), Readable.from([png]), rgba];
+  for (const input of inputs) expect(await scorer.score(input)).toBeCloseTo(tinyScore(c), 4);
+});
+
+test('small images are upscaled as the card says (1x1), alpha is flattened onto white', async () => {
+  expect(await scorer.score(await solid(1, 1, colours[1]!))).toBeCloseTo(tinyScore(colours[1]!), 4);
+  const transparent = { data: new Uint8Array(16 * 16 * 4), width: 16, height: 16, channels: 4 as const };
+  expect(await scorer.score(transparent)).toBeCloseTo(tinyScore({ r: 255, g: 255, b: 255 }), 4);
+});
+
+test('scoreBatch returns one outcome per input and a bad image never fails the batch', async () => {
+  const good = await solid(32, 32, colours[2]!);
+  const out = await scorer.scoreBatch([good, Buffer.from('not an image'), await hugeHeaderPng(100_000, 100_000), Buffer.alloc(0), join(dir, 'missing.jpg'), good]);
+  expect(out.map((o) => o.error?.code ?? 'ok')).toEqual(['ok', 'UNSUPPORTED_IMAGE', 'IMAGE_TOO_LARGE', 'INVALID_IMAGE', 'DATA_NOT_FOUND', 'ok']);
+  expect(out[0]!.score).toBeCloseTo(tinyScore(colours[2]!), 4);
+  expect(out[4]!.error!.message).toContain('missing.jpg');
+  expect(out.every((o) => (o.score === undefined) !== (o.error === undefined))).toBe(true);
+});
+
+test('a bad image in score() rejects with an IqaError naming the file', async () => {
+  const path = join(dir, 'text.jpg');
+  writeFileSync(path, 'plain text');
+  const err = await scorer.score(path).catch((e: unknown) => e);
+  expect(isIqaError(err, 'UNSUPPORTED_IMAGE')).toBe(true);
+  expect((err as Error).message).toContain('text.jpg');
+});
+
+test('concurrent score calls are merged into fewer session.run calls with the same results', async () => {
+  const images = await Promise.all(colours.map((c) => solid(48, 40, c)));
+  const separate = await createScorer(modelDir, { device: 'cpu', maxBatch: 1 });
+  const merged = await createScorer(modelDir, { device: 'cpu', maxBatch: 8 });
+  const a = await Promise.all(images.map((i) => separate.score(i)));
+  const b = await Promise.all(images.map((i) => merged.score(i)));
+  expect(b).toEqual(a);
+  colours.forEach((c, i) => expect(b[i]).toBeCloseTo(tinyScore(c), 4));
+  expect(separate.stats).toEqual({ runs: 5, images: 5 });
+  expect(merged.stats.images).toBe(5);
+  expect(merged.stats.runs).toBeLessThan(5);
+  await Promise.all([separate.dispose(), merged.dispose()]);
+});
+
+test('full-image protocol: different sizes run separately and still score right', async () => {
+  const full = await createScorer(fullDir, { device: 'cpu', maxBatch: 8 });
+  const scores = await Promise.all([solid(30, 20, colours[0]!), solid(200, 100, colours[1]!), solid(30, 20, colours[4]!)].map(async (p) => full.score(await p)));
+  expect(scores[0]).toBeCloseTo(tinyScore(colours[0]!), 3);
+  expect(scores[1]).toBeCloseTo(tinyScore(colours[1]!), 3);
+  expect(scores[2]).toBeCloseTo(tinyScore(colours[4]!), 3);
+  await full.dispose();
+});
+
+describe('devices', () => {
+  test("'auto' falls back to CPU with exactly one warning that says why", async () => {
+    const warnings: string[] = [];
+    const s = await createScorer(modelDir, { device: 'auto', onWarning: (m) => warnings.push(m) });
+    expect(s.device).toBe('cpu');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/CUDA is not available \(.+\); running on CPU/);
+    expect(await s.score(await solid(20, 20, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 4);
+    await s.dispose();
+  });
+
+  test("'cuda' without CUDA is DEVICE_UNAVAILABLE; 'cpu' does not warn; bad names are RangeErrors", async () => {
+    await expect(createScorer(modelDir, { device: 'cuda', ...quiet })).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE', message: expect.stringContaining('docs/cuda.md') });
+    const warnings: string[] = [];
+    const s = await createScorer(modelDir, { device: 'cpu', onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    await s.dispose();
+    await expect(createScorer(modelDir, { device: 'gpu' as never })).rejects.toThrow(/Expected one of "auto", "cuda", "cpu" for device but received "gpu"/);
+    await expect(createScorer(modelDir, { device: 'cpu', threads: -1 })).rejects.toThrow(RangeError);
+    await expect(createScorer(modelDir, { device: 'cpu', maxBatch: 0 })).rejects.toThrow(RangeError);
+  });
+});
+
+test('a disposed scorer refuses work', async () => {
+  const s = await createScorer(modelDir, { device: 'cpu' });
+  await s.dispose();
+  await expect(s.score(await solid(8, 8, colours[0]!))).rejects.toThrow(/disposed/);
+});
