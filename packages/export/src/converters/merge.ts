@@ -1,5 +1,5 @@
 /**
- * Merge layers: Add, Subtract, Multiply, Maximum, Minimum, Average and Concatenate.
+ * Merge layers: Add, Multiply, Maximum, Minimum, Average and Concatenate.
  * Inputs are brought to one layout first (rank-4 inputs to NCHW), so no Transpose is
  * added for networks whose branches all come from convolutions.
  */
@@ -11,7 +11,7 @@ function aligned(ctx: ConvertContext): TensorRef[] {
   return ctx.inputs.map((x, i) => ctx.graph.toLayout(x, x.rank === 4 ? 'nchw' : 'native', `${ctx.layer.name}/input${i}`));
 }
 
-function elementwise(op: 'Add' | 'Sub' | 'Mul' | 'Max' | 'Min', average = false) {
+function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min', average = false) {
   return (ctx: ConvertContext): TensorRef => {
     const g = ctx.graph;
     const xs = aligned(ctx);
@@ -31,7 +31,6 @@ function elementwise(op: 'Add' | 'Sub' | 'Mul' | 'Max' | 'Min', average = false)
 }
 
 registerConverter('Add', elementwise('Add'));
-registerConverter('Subtract', elementwise('Sub'));
 registerConverter('Multiply', elementwise('Mul'));
 registerConverter('Maximum', elementwise('Max'));
 registerConverter('Minimum', elementwise('Min'));
