@@ -1,0 +1,103 @@
+/**
+ * The model card drafted by stage 2 into every checkpoint (`card.json`, without `files`):
+ * `iqa export` fills in the file hashes. Everything in it comes from the run itself.
+ */
+import type { ModelCard } from '@iqa-zoo/core';
+import type * as tf from '@tensorflow/tfjs';
+import type { NetworkSpec } from '../networks/registry.js';
+import type { FinetuneConfig } from './config.js';
+import type { TrainState } from './head-trainer.js';
+
+export type CardDraft = Omit<ModelCard, 'files'>;
+
+export interface CardDraftInput {
+  spec: NetworkSpec;
+  model: tf.LayersModel;
+  cfg: FinetuneConfig;
+  state: TrainState;
+  normalisation: { mean: number; std: number };
+  split: { train: number; val: number };
+  /** The stage-1 run this one started from, with its own facts. */
+  rank?: { refs: number; images: number; set: string; bestRankAccuracy: number; wallSeconds: number; config: string };
+  commands: string[];
+  featureSeconds: number;
+}
+
+const CLIVE_CREDIT =
+  'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
+
+/** Builds the card draft of a stage-2 run. */
+export function draftCard(d: CardDraftInput): CardDraft {
+  const pooling = (d.cfg.head.pooling ?? ['avg']) as Array<'avg' | 'std'>;
+  const pretrained = d.spec.backbone === 'MobileNetV2' || d.spec.backbone === 'InceptionV3';
+  const stages: ModelCard['training']['stages'] = [];
+  if (d.rank) {
+    stages.push({
+      name: 'rank',
+      description: `RankIQA ranking on ${d.rank.images} synthetically distorted crops (${d.rank.set} set) of ${d.rank.refs} pristine photos; held-out ranking accuracy ${d.rank.bestRankAccuracy.toFixed(4)} (config ${d.rank.config})`,
+      wallSeconds: Math.round(d.rank.wallSeconds),
+    });
+  }
+  stages.push({
+    name: 'finetune',
+    description: `${d.cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${d.cfg.cropsPerImage} random ${d.cfg.cropSize}px crops per image with flips, frozen backbone, head trained with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC`,
+    epochs: d.state.epoch,
+    wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
+  });
+  const best = d.state.best ?? { srcc: Number.NaN, plcc: Number.NaN };
+  return {
+    schemaVersion: 1,
+    id: `${d.spec.name}-clive`,
+    version: '0.1.0',
+    task: 'nr',
+    description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${d.rank ? ' after RankIQA ranking' : ''}.`,
+    input: {
+      name: 'image',
+      layout: 'NCHW',
+      channels: 3,
+      colorSpace: 'sRGB',
+      pixelRange: d.spec.input.pixelRange,
+      mean: d.spec.input.mean,
+      std: d.spec.input.std,
+      minSize: d.spec.input.minSize,
+      smallImage: 'upscale',
+      protocol: { kind: 'crops', count: d.cfg.test.count, size: d.cfg.cropSize, seed: d.cfg.test.seed },
+    },
+    output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: d.normalisation.std, offset: d.normalisation.mean },
+    architecture: {
+      network: d.spec.name,
+      backbone: d.spec.backbone,
+      taps: d.spec.taps,
+      pooling,
+      params: d.model.countParams(),
+    },
+    training: {
+      data: [
+        ...(d.rank ? [{ name: 'pristine photos (BSDS500, Kodak, McMaster, Debian wallpapers)', role: 'ranking' as const, images: d.rank.refs, licence: 'per source: research use (BSDS500, McMaster), unrestricted (Kodak), GPL-2+/CC (Debian)' }] : []),
+        { name: 'CLIVE (LIVE In the Wild Challenge), training split', role: 'finetune', images: d.split.train, licence: 'LIVE-README: use and redistribution with notice kept' },
+        { name: 'CLIVE, validation split', role: 'validation', images: d.split.val, licence: 'LIVE-README: use and redistribution with notice kept' },
+      ],
+      stages,
+      commands: d.commands,
+      seed: d.cfg.seed,
+      machine: '2 CPU cores, no GPU, tfjs wasm backend (1 thread)',
+    },
+    metrics: [
+      {
+        dataset: 'CLIVE',
+        split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}; also used to pick the best epoch)`,
+        n: d.split.val,
+        srcc: best.srcc!,
+        plcc: best.plcc!,
+      },
+    ],
+    licence: pretrained
+      ? 'MIT (code and weights); backbone weights from nsfwjs (MIT), ImageNet-derived and fine-tuned by nsfwjs for NSFW classification'
+      : 'MIT',
+    credits: [
+      CLIVE_CREDIT,
+      'RankIQA: X. Liu, J. van de Weijer, A. D. Bagdanov, "RankIQA: Learning from Rankings for No-reference Image Quality Assessment", ICCV 2017.',
+      ...(pretrained ? ['Backbone weights: nsfwjs (MIT), https://github.com/infinitered/nsfwjs'] : []),
+    ],
+  };
+}

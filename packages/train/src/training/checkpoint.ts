@@ -1,0 +1,80 @@
+/**
+ * Training checkpoints: the full model, the optimizer's slots and the loop state, written
+ * atomically (temporary folder, then rename), so a killed run resumes from the last one.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { IqaError } from '@iqa-zoo/core';
+import { loadModel, modelToFiles, writeFolderAtomic } from '../io/model-files.js';
+
+const STATE = 'state.json';
+const OPTIMIZER = 'optimizer.json';
+
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
+interface SerialTensor {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  data: string; // base64 of the typed array
+}
+
+async function serialise(weights: NamedTensor[]): Promise<SerialTensor[]> {
+  return Promise.all(
+    weights.map(async (w) => {
+      const d = (await w.tensor.data()) as Float32Array | Int32Array;
+      const dtype = w.tensor.dtype === 'int32' ? 'int32' : 'float32';
+      return { name: w.name, shape: w.tensor.shape, dtype, data: Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64') };
+    }),
+  );
+}
+
+function deserialise(s: SerialTensor[]): NamedTensor[] {
+  return s.map((w) => {
+    const b = Buffer.from(w.data, 'base64');
+    const bytes = new Uint8Array(b).buffer;
+    const values = w.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    return { name: w.name, tensor: tf.tensor(values, w.shape, w.dtype) };
+  });
+}
+
+/** Writes model + optimizer + state into `dir` atomically. Extra files (e.g. `card.json`) may ride along. */
+export async function saveCheckpoint<S extends object>(
+  dir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer | null,
+  state: S,
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const files: Record<string, string | Uint8Array> = { ...(await modelToFiles(model)), [STATE]: JSON.stringify(state, null, 2), ...extra };
+  if (optimizer) files[OPTIMIZER] = JSON.stringify(await serialise(await optimizer.getWeights()));
+  await writeFolderAtomic(dir, files);
+}
+
+/** True when `dir` holds a complete checkpoint. */
+export async function hasCheckpoint(dir: string): Promise<boolean> {
+  return fs.stat(path.join(dir, STATE)).then(() => true, () => false);
+}
+
+/** Reads a checkpoint's state. */
+export async function readCheckpointState<S>(dir: string): Promise<S> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, STATE), 'utf8')) as S;
+  } catch (err) {
+    throw new IqaError('CHECKPOINT', `Expected a checkpoint state at ${path.join(dir, STATE)} but could not read it`, { cause: err });
+  }
+}
+
+/** Loads a checkpoint's model (custom layers must be registered: import @iqa-zoo/train's networks). */
+export async function loadCheckpointModel(dir: string): Promise<tf.LayersModel> {
+  return loadModel(dir);
+}
+
+/** Restores optimizer slots saved by `saveCheckpoint` (positional, as tfjs optimizers are). */
+export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
+  const file = path.join(dir, OPTIMIZER);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  if (text === null) return;
+  await optimizer.setWeights(deserialise(JSON.parse(text) as SerialTensor[]));
+}

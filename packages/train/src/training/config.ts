@@ -1,0 +1,88 @@
+/**
+ * Training configs are data files (JSON). Paths inside are relative to the current directory.
+ * See configs/ at the repository root for the zoo's configs.
+ */
+import { promises as fs } from 'node:fs';
+import { IqaError, describeValue } from '@iqa-zoo/core';
+import type { HeadOptions } from '../networks/multi-level-head.js';
+
+interface CommonConfig {
+  network: string;
+  head: Partial<HeadOptions>;
+  out: string;
+  cache: string;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  lrDecay?: { every: number; factor: number };
+  weightDecay: number;
+}
+
+/** Stage 1: ranking synthetically distorted crops of pristine photos. */
+export interface RankConfig extends CommonConfig {
+  stage: 'rank';
+  refs: string;
+  set: 'live' | 'tid2013';
+  /** Distortion types (default: all of the set). */
+  types?: string[];
+  /** How many references to use (sorted by name, then shuffled by `seed`); 0 = all. */
+  maxRefs: number;
+  /** Share of the references held out to measure ranking accuracy. */
+  heldOut: number;
+  cropSize: number;
+  /** Crops per reference (each distorted at every level of every type). */
+  cropsPerRef: number;
+  /** References per batch (each with all its types and levels). */
+  refsPerBatch: number;
+  margin: number;
+}
+
+/** Stage 2: fine-tuning on MOS. */
+export interface FinetuneConfig extends CommonConfig {
+  stage: 'finetune';
+  mos: string;
+  /** Image folder; default: the CSV's folder. */
+  root?: string;
+  valFraction: number;
+  splitSeed: number;
+  cropSize: number;
+  cropsPerImage: number;
+  /** Test-time protocol: mean over `count` crops of `cropSize`, placed by `seed`. */
+  test: { count: number; seed: number };
+  loss: 'l2' | 'l1';
+}
+
+export type TrainConfig = RankConfig | FinetuneConfig;
+
+const DEFAULTS = { cache: '.cache/features', seed: 1, weightDecay: 5e-4, head: {} };
+
+function need(cfg: Record<string, unknown>, key: string, kind: 'string' | 'number', file: string): void {
+  if (typeof cfg[key] !== kind) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected a ${kind} for "${key}" but received ${describeValue(cfg[key])}`);
+  }
+}
+
+/** Reads and checks a config file; `stage` must match what the command trains. */
+export async function readTrainConfig<S extends TrainConfig['stage']>(file: string, stage: S): Promise<Extract<TrainConfig, { stage: S }>> {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new IqaError('INVALID_ARGUMENT', `Expected a JSON training config at ${file} but could not read it: ${(err as Error).message}`, { cause: err });
+  }
+  const cfg = { ...DEFAULTS, ...raw } as Record<string, unknown>;
+  if (cfg.stage !== stage) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "stage": "${stage}" but received ${describeValue(cfg.stage)}`);
+  }
+  for (const k of ['network', 'out', 'cache']) need(cfg, k, 'string', file);
+  for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'cropSize']) need(cfg, k, 'number', file);
+  if (stage === 'rank') {
+    for (const k of ['refs', 'set']) need(cfg, k, 'string', file);
+    for (const k of ['maxRefs', 'heldOut', 'cropsPerRef', 'refsPerBatch', 'margin']) need(cfg, k, 'number', file);
+  } else {
+    need(cfg, 'mos', 'string', file);
+    for (const k of ['valFraction', 'splitSeed', 'cropsPerImage']) need(cfg, k, 'number', file);
+  }
+  return cfg as unknown as Extract<TrainConfig, { stage: S }>;
+}

@@ -1,0 +1,63 @@
+/**
+ * Pooled multi-level features of image crops through the frozen part of a network,
+ * with normalisation from @iqa-zoo/core (the same code the runtimes use).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type CardInput, type RawImage, writeNormalisedChw } from '@iqa-zoo/core';
+
+/** A square crop and whether it is mirrored left-right. */
+export interface CropSpec {
+  x: number;
+  y: number;
+  size: number;
+  flip: boolean;
+}
+
+/** Features of `crops` of `rgb`: a Float32Array of crops.length x featureSize, row-major. */
+export async function cropFeatures(
+  features: tf.LayersModel,
+  rgb: RawImage,
+  crops: readonly CropSpec[],
+  input: Pick<CardInput, 'pixelRange' | 'mean' | 'std'>,
+  batchSize = 16,
+): Promise<Float32Array> {
+  const out: Float32Array[] = [];
+  for (let start = 0; start < crops.length; start += batchSize) {
+    const batch = crops.slice(start, start + batchSize);
+    const size = batch[0]!.size;
+    const plane = 3 * size * size;
+    const chw = new Float32Array(batch.length * plane);
+    batch.forEach((c, i) => writeNormalisedChw(rgb, c.x, c.y, c.size, c.size, input, chw, i * plane));
+    const y = tf.tidy(() => {
+      const nhwc = tf.transpose(tf.tensor4d(chw, [batch.length, 3, size, size]), [0, 2, 3, 1]);
+      const flips = batch.map((c) => c.flip);
+      const x = flips.some(Boolean)
+        ? tf.concat(flips.map((f, i) => {
+            const one = nhwc.slice([i, 0, 0, 0], [1, size, size, 3]);
+            return f ? tf.reverse(one, 2) : one;
+          }))
+        : nhwc;
+      return features.predict(x) as tf.Tensor;
+    });
+    out.push((await y.data()) as Float32Array);
+    y.dispose();
+  }
+  const total = out.reduce((n, a) => n + a.length, 0);
+  const all = new Float32Array(total);
+  let o = 0;
+  for (const a of out) {
+    all.set(a, o);
+    o += a.length;
+  }
+  return all;
+}
+
+/** A stable hash of a model's weights, for cache keys: changes whenever any weight changes. */
+export async function weightsHash(model: tf.LayersModel, createHash: (bytes: Uint8Array[]) => string): Promise<string> {
+  const parts: Uint8Array[] = [new TextEncoder().encode(JSON.stringify(model.toJSON(null, false)))];
+  for (const w of model.getWeights()) {
+    const d = await w.data();
+    parts.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  }
+  return createHash(parts);
+}

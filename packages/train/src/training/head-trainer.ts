@@ -1,0 +1,152 @@
+/**
+ * Trains the head of a multi-level network on cached pooled features (frozen backbone):
+ * seeded batches and dropout masks, Adam with decoupled L2 on kernels, a checkpoint after every
+ * epoch (atomic), the best epoch kept by a validation metric, and `--resume` that continues a
+ * killed run to the same weights an uninterrupted run reaches.
+ */
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { hasCheckpoint, loadCheckpointModel, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
+import { JsonlLog } from './jsonl-log.js';
+import { Progress } from './progress.js';
+import type { SplitModel } from './split-model.js';
+
+export interface HeadTrainingSpec {
+  stage: string;
+  /** The full network; its head layers are the ones trained. */
+  model: tf.LayersModel;
+  split: SplitModel;
+  /** Training features, row-major N x featureSize. */
+  features: Float32Array;
+  /** Deterministic batches (row indices into `features`) of one epoch. */
+  batches: (epoch: number) => number[][];
+  /** Loss of one batch from its scores [B, 1]. */
+  loss: (scores: tf.Tensor, batch: number[]) => tf.Scalar;
+  /** Validation metrics; `predict` maps a feature matrix to one score per row. */
+  validate: (predict: (x: Float32Array) => Promise<Float32Array>) => Promise<Record<string, number>>;
+  /** The metric (from `validate`) that picks the best epoch; higher is better. */
+  selectBy: string;
+  epochs: number;
+  learningRate: number;
+  /** Multiply the learning rate by `factor` every `every` epochs. */
+  lrDecay?: { every: number; factor: number };
+  weightDecay: number;
+  dropout: number;
+  seed: number;
+  outDir: string;
+  resume?: boolean;
+  /** Stop after this many epochs in this process (used by tests to simulate a killed run). */
+  stopAfter?: number;
+  /** Extra files written into every checkpoint (e.g. a draft card). */
+  extraFiles?: (state: TrainState) => Record<string, string>;
+}
+
+export interface TrainState {
+  stage: string;
+  /** Epochs completed. */
+  epoch: number;
+  bestEpoch: number;
+  best: Record<string, number> | null;
+  seed: number;
+  wallSeconds: number;
+}
+
+/** `last/` and `best/` under the run folder. */
+export function checkpointDirs(outDir: string): { last: string; best: string; log: string } {
+  return { last: path.join(outDir, 'last'), best: path.join(outDir, 'best'), log: path.join(outDir, 'log.jsonl') };
+}
+
+function rowsOf(x: Float32Array, rows: number[], f: number): Float32Array {
+  const out = new Float32Array(rows.length * f);
+  rows.forEach((r, i) => out.set(x.subarray(r * f, (r + 1) * f), i * f));
+  return out;
+}
+
+/** Runs (or resumes) head training; returns the final state. The best weights are in `best/`. */
+export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
+  const dirs = checkpointDirs(spec.outDir);
+  const log = new JsonlLog(dirs.log);
+  const { model, split } = spec;
+  const f = split.featureSize;
+  const optimizer = tf.train.adam(spec.learningRate);
+  let state: TrainState = { stage: spec.stage, epoch: 0, bestEpoch: -1, best: null, seed: spec.seed, wallSeconds: 0 };
+
+  if (spec.resume && (await hasCheckpoint(dirs.last))) {
+    state = await readCheckpointState<TrainState>(dirs.last);
+    const saved = await loadCheckpointModel(dirs.last);
+    model.setWeights(saved.getWeights());
+    saved.dispose();
+    await restoreOptimizer(dirs.last, optimizer);
+    log.write({ stage: spec.stage, event: 'resume', epoch: state.epoch });
+  }
+
+  const headLayers = ['head_hidden', 'score'].filter((n) => model.layers.some((l) => l.name === n)).map((n) => model.getLayer(n));
+  const vars = headLayers.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+  const kernels = vars.filter((v) => v.name.includes('kernel'));
+
+  const forward = (x: tf.Tensor, stepSeed: number | null): tf.Tensor => {
+    let h = x;
+    if (stepSeed !== null && spec.dropout > 0) {
+      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', stepSeed), spec.dropout), 'float32');
+      h = tf.div(tf.mul(h, keep), 1 - spec.dropout);
+    }
+    for (const layer of headLayers) h = layer.apply(h) as tf.Tensor;
+    return h;
+  };
+
+  const predict = async (x: Float32Array): Promise<Float32Array> => {
+    const n = x.length / f;
+    const out = new Float32Array(n);
+    for (let s = 0; s < n; s += 4096) {
+      const rows = Math.min(4096, n - s);
+      const y = tf.tidy(() => forward(tf.tensor2d(x.subarray(s * f, (s + rows) * f), [rows, f]), null));
+      out.set((await y.data()) as Float32Array, s);
+      y.dispose();
+    }
+    return out;
+  };
+
+  const started = Date.now() - state.wallSeconds * 1000;
+  let ranThisProcess = 0;
+  while (state.epoch < spec.epochs) {
+    if (spec.stopAfter !== undefined && ranThisProcess >= spec.stopAfter) break;
+    const epoch = state.epoch;
+    const decay = spec.lrDecay ? spec.lrDecay.factor ** Math.floor(epoch / spec.lrDecay.every) : 1;
+    (optimizer as unknown as { learningRate: number }).learningRate = spec.learningRate * decay;
+    const batches = spec.batches(epoch);
+    const progress = new Progress(`${spec.stage} epoch ${epoch + 1}/${spec.epochs}`, batches.length);
+    let lossSum = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
+      const stepSeed = (spec.seed * 1_000_003 + epoch * 10_007 + b) % 2_147_483_647;
+      const x = tf.tensor2d(rowsOf(spec.features, batch, f), [batch.length, f]);
+      const { value, grads } = tf.variableGrads(() => {
+        const loss = spec.loss(forward(x, stepSeed), batch);
+        if (spec.weightDecay <= 0) return loss;
+        return tf.add(loss, tf.mul(spec.weightDecay / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+      }, vars);
+      optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      lossSum += (await value.data())[0]!;
+      tf.dispose([x, value, ...Object.values(grads)]);
+      progress.tick(1);
+    }
+    const metrics = await spec.validate(predict);
+    state.epoch = epoch + 1;
+    state.wallSeconds = (Date.now() - started) / 1000;
+    const lr = spec.learningRate * decay;
+    log.write({ stage: spec.stage, epoch: state.epoch, loss: lossSum / batches.length, lr, ...metrics });
+    const selected = metrics[spec.selectBy];
+    if (selected === undefined) throw new RangeError(`Expected validate() to return ${spec.selectBy} but it returned ${Object.keys(metrics).join(', ')}`);
+    const improved = state.best === null || selected > state.best[spec.selectBy]!;
+    if (improved) {
+      state.best = metrics;
+      state.bestEpoch = state.epoch;
+    }
+    const extra = spec.extraFiles?.(state) ?? {};
+    if (improved) await saveCheckpoint(dirs.best, model, null, state, extra);
+    await saveCheckpoint(dirs.last, model, optimizer, state, extra);
+    ranThisProcess++;
+  }
+  optimizer.dispose();
+  return state;
+}

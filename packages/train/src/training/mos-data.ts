@@ -1,0 +1,66 @@
+/**
+ * MOS datasets (CSV `image,mos[,std]`) and their seeded split by image into training and
+ * validation: an image is in exactly one of the two.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { IqaError, mulberry32 } from '@iqa-zoo/core';
+
+export interface MosEntry {
+  image: string;
+  file: string;
+  mos: number;
+}
+
+/** Reads `image,mos[,std]` rows; image paths are relative to `root` (default: the CSV's folder). */
+export async function readMosCsv(csv: string, root?: string): Promise<MosEntry[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(csv, 'utf8');
+  } catch (err) {
+    throw new IqaError('DATA_NOT_FOUND', `Expected a MOS CSV at ${csv} but could not read it: ${(err as Error).message}`, { cause: err });
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const header = lines.shift()!.split(',').map((h) => h.trim().toLowerCase());
+  const iImage = header.indexOf('image');
+  const iMos = header.indexOf('mos');
+  if (iImage < 0 || iMos < 0) {
+    throw new IqaError('DATA_NOT_FOUND', `Expected a CSV header with columns image and mos in ${csv} but received ${header.join(',')}`);
+  }
+  const base = root ?? path.dirname(csv);
+  return lines.map((line, i) => {
+    const cols = line.split(',');
+    const mos = Number(cols[iMos]);
+    if (!Number.isFinite(mos)) throw new IqaError('DATA_NOT_FOUND', `Expected a number in column mos on line ${i + 2} of ${csv} but received ${cols[iMos]}`);
+    const image = cols[iImage]!.trim();
+    return { image, file: path.resolve(base, image), mos };
+  });
+}
+
+/** Fisher-Yates shuffle with mulberry32(seed). */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  const rand = mulberry32(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Splits by image: sorted by name, shuffled by `seed`, the first `valFraction` go to validation. */
+export function splitByImage<T extends { image: string }>(entries: readonly T[], valFraction: number, seed: number): { train: T[]; val: T[] } {
+  if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`Expected valFraction in (0, 1) but received ${valFraction}`);
+  const sorted = [...entries].sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+  const shuffled = seededShuffle(sorted, seed);
+  const nVal = Math.round(entries.length * valFraction);
+  return { val: shuffled.slice(0, nVal), train: shuffled.slice(nVal) };
+}
+
+/** Batches of row indices for one epoch: all rows shuffled by (seed, epoch), cut into `size`. */
+export function epochBatches(rows: number, size: number, seed: number, epoch: number): number[][] {
+  const order = seededShuffle(Array.from({ length: rows }, (_, i) => i), seed * 7919 + epoch);
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * RankIQA's ranking loss with its efficient Siamese trick: every image goes forward once and the
+ * hinge max(0, margin - (s_better - s_worse)) is averaged over all ordered pairs in the batch
+ * that share a reference and a distortion type (Liu et al., ICCV 2017).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** One image of a ranking batch: its group (reference + type) and level (0 = pristine, higher = worse). */
+export interface RankItem {
+  group: string;
+  level: number;
+}
+
+/** Index pairs (better, worse) of all ordered pairs within each group, lower level = better. */
+export interface RankPairs {
+  better: Int32Array;
+  worse: Int32Array;
+}
+
+/**
+ * All ordered pairs of a batch: same group, different level.
+ *
+ * @example
+ * rankingPairs([{ group: 'a', level: 0 }, { group: 'a', level: 2 }, { group: 'b', level: 1 }]);
+ * // { better: [0], worse: [1] }
+ */
+export function rankingPairs(items: readonly RankItem[]): RankPairs {
+  const better: number[] = [];
+  const worse: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    for (let j = 0; j < items.length; j++) {
+      if (i !== j && items[i]!.group === items[j]!.group && items[i]!.level < items[j]!.level) {
+        better.push(i);
+        worse.push(j);
+      }
+    }
+  }
+  return { better: Int32Array.from(better), worse: Int32Array.from(worse) };
+}
+
+/** Mean hinge over the pairs: mean(max(0, margin - (s[better] - s[worse]))). `scores` has shape [N] or [N, 1]. */
+export function rankingHingeLoss(scores: tf.Tensor, pairs: RankPairs, margin: number): tf.Scalar {
+  if (pairs.better.length === 0) throw new RangeError('Expected at least one ranking pair in the batch but received none');
+  return tf.tidy(() => {
+    const s = scores.reshape([-1]);
+    const diff = tf.sub(tf.gather(s, tf.tensor1d(pairs.better, 'int32')), tf.gather(s, tf.tensor1d(pairs.worse, 'int32')));
+    return tf.mean(tf.relu(tf.sub(margin, diff))) as tf.Scalar;
+  });
+}
+
+/** Share of pairs ordered correctly (s_better > s_worse). */
+export function rankingAccuracy(scores: ArrayLike<number>, pairs: RankPairs): number {
+  let ok = 0;
+  for (let k = 0; k < pairs.better.length; k++) if (scores[pairs.better[k]!]! > scores[pairs.worse[k]!]!) ok++;
+  return pairs.better.length === 0 ? Number.NaN : ok / pairs.better.length;
+}

@@ -1,0 +1,196 @@
+/**
+ * Stage 2: fine-tuning on MOS (L2 or L1 on MOS normalised by the training split's mean and std),
+ * random crops and flips for training, the card's crop protocol for validation, the best
+ * epoch kept by validation SRCC.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { plcc, srcc } from '@iqa-zoo/core';
+import { getNetwork } from '../networks/index.js';
+import { loadCheckpointModel } from './checkpoint.js';
+import type { FinetuneConfig } from './config.js';
+import { type CardDraftInput, draftCard } from './card-draft.js';
+import { FeatureCache, sha256 } from './feature-cache.js';
+import { type CropSpec, cropFeatures, weightsHash } from './features.js';
+import { type TrainState, trainHead } from './head-trainer.js';
+import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
+import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
+import { Progress } from './progress.js';
+import { readImageRgb } from './read-image.js';
+import { type SplitModel, splitAtFeatures } from './split-model.js';
+
+export interface FinetuneOptions {
+  /** A stage-1 checkpoint folder to start from. */
+  from?: string;
+  resume?: boolean;
+  stopAfter?: number;
+  /** The commands that produced this run, recorded in the card. */
+  commands?: string[];
+}
+
+export interface FinetuneResult {
+  state: TrainState;
+  normalisation: { mean: number; std: number };
+  split: { train: number; val: number; skipped: string[] };
+  featureSeconds: number;
+  cache: { hits: number; misses: number };
+}
+
+interface Rows {
+  features: Float32Array;
+  /** Image index of every row. */
+  image: Int32Array;
+  kept: MosEntry[];
+  skipped: string[];
+}
+
+async function featureRows(
+  split: SplitModel,
+  cache: FeatureCache,
+  entries: MosEntry[],
+  plan: (w: number, h: number, e: MosEntry) => CropSpec[],
+  size: number,
+  input: { pixelRange: [number, number]; mean: [number, number, number]; std: [number, number, number] },
+  label: string,
+): Promise<Rows> {
+  const chunks: Float32Array[] = [];
+  const image: number[] = [];
+  const kept: MosEntry[] = [];
+  const skipped: string[] = [];
+  const progress = new Progress(label, entries.length);
+  for (const e of entries) {
+    try {
+      const stat = await fs.stat(e.file);
+      // The crop plan depends only on the image size, which the cache key carries through the file stamp.
+      const feats = await cache.getOrCompute({ file: e.file, bytes: stat.size, mtime: stat.mtimeMs, label, size }, async () => {
+        const rgb = fitForCrops(await readImageRgb(e.file), size);
+        return cropFeatures(split.features, rgb, plan(rgb.width, rgb.height, e), input);
+      });
+      const rows = feats.length / split.featureSize;
+      chunks.push(feats);
+      for (let r = 0; r < rows; r++) image.push(kept.length);
+      kept.push(e);
+    } catch (err) {
+      skipped.push(`${e.image}: ${(err as Error).message}`);
+      process.stderr.write(`skipping ${e.image}: ${(err as Error).message}\n`);
+    }
+    progress.tick();
+  }
+  const features = new Float32Array(image.length * split.featureSize);
+  let o = 0;
+  for (const c of chunks) {
+    features.set(c, o);
+    o += c.length;
+  }
+  return { features, image: Int32Array.from(image), kept, skipped };
+}
+
+/** Mean of per-row predictions for each image. */
+export function meanPerImage(pred: Float32Array, image: Int32Array, images: number): Float64Array {
+  const sum = new Float64Array(images);
+  const count = new Float64Array(images);
+  for (let i = 0; i < pred.length; i++) {
+    sum[image[i]!]! += pred[i]!;
+    count[image[i]!]!++;
+  }
+  return sum.map((s, i) => s / count[i]!);
+}
+
+/** Facts of the stage-1 run a checkpoint came from (its `rank.json`), for the card. */
+async function readRankFacts(dir: string): Promise<CardDraftInput['rank']> {
+  const text = await fs.readFile(path.join(dir, 'rank.json'), 'utf8').catch(() => null);
+  return text ? (JSON.parse(text) as CardDraftInput['rank']) : undefined;
+}
+
+/** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
+export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions = {}): Promise<FinetuneResult> {
+  const spec = getNetwork(cfg.network);
+  const model = await spec.build(cfg.head);
+  if (options.from) {
+    const init = await loadCheckpointModel(options.from);
+    model.setWeights(init.getWeights());
+    init.dispose();
+  }
+  const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
+  const split = splitAtFeatures(model);
+  const modelHash = await weightsHash(split.features, sha256);
+  const cache = new FeatureCache(cfg.cache, modelHash);
+  const entries = await readMosCsv(cfg.mos, cfg.root);
+  const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
+
+  const t0 = Date.now();
+  const size = cfg.cropSize;
+  const input = spec.input;
+  const trainRows = await featureRows(
+    split, cache, train,
+    (w, h, e) => trainingCrops(w, h, size, cfg.cropsPerImage, cfg.seed, e.image),
+    size, input, `train-crops-${cfg.cropsPerImage}-${cfg.seed}`,
+  );
+  const valRows = await featureRows(
+    split, cache, val,
+    (w, h) => testCrops(w, h, size, cfg.test.count, cfg.test.seed),
+    size, input, `test-crops-${cfg.test.count}-${cfg.test.seed}`,
+  );
+  const featureSeconds = (Date.now() - t0) / 1000;
+
+  const mosTrain = trainRows.kept.map((e) => e.mos);
+  const mean = mosTrain.reduce((a, b) => a + b, 0) / mosTrain.length;
+  const std = Math.sqrt(mosTrain.reduce((a, b) => a + (b - mean) ** 2, 0) / mosTrain.length);
+  const target = Float32Array.from(trainRows.image, (i) => (mosTrain[i]! - mean) / std);
+  const valMos = valRows.kept.map((e) => e.mos);
+
+  const state = await trainHead({
+    stage: 'finetune',
+    model,
+    split,
+    features: trainRows.features,
+    batches: (epoch) => epochBatches(trainRows.image.length, cfg.batchSize, cfg.seed, epoch),
+    loss: (scores, batch) =>
+      tf.tidy(() => {
+        const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);
+        const d = tf.sub(scores, y);
+        return (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
+      }),
+    validate: async (predict) => {
+      const perImage = meanPerImage(await predict(valRows.features), valRows.image, valRows.kept.length);
+      const scores = Array.from(perImage, (z) => z * std + mean);
+      return { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
+    },
+    selectBy: 'srcc',
+    epochs: cfg.epochs,
+    learningRate: cfg.learningRate,
+    lrDecay: cfg.lrDecay,
+    weightDecay: cfg.weightDecay,
+    dropout: cfg.head.dropout ?? 0.5,
+    seed: cfg.seed,
+    outDir: cfg.out,
+    resume: options.resume,
+    stopAfter: options.stopAfter,
+    extraFiles: (st) => ({
+      'card.json': JSON.stringify(
+        draftCard({
+          spec, model, cfg, state: st, normalisation: { mean, std },
+          split: { train: trainRows.kept.length, val: valRows.kept.length },
+          rank: rankFacts,
+          commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? [])],
+          featureSeconds,
+        }),
+        null,
+        2,
+      ),
+      'training.json': JSON.stringify(
+        { config: cfg, from: options.from ?? null, normalisation: { mean, std }, split: { train: trainRows.kept.length, val: valRows.kept.length } },
+        null,
+        2,
+      ),
+    }),
+  });
+  return {
+    state,
+    normalisation: { mean, std },
+    split: { train: trainRows.kept.length, val: valRows.kept.length, skipped: [...trainRows.skipped, ...valRows.skipped] },
+    featureSeconds,
+    cache: { hits: cache.hits, misses: cache.misses },
+  };
+}

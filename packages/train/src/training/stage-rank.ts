@@ -1,0 +1,160 @@
+/**
+ * Stage 1: learning from rankings (RankIQA). Crops of pristine photos are distorted at every
+ * level of every type; a batch holds, for each of its references, all types with all levels
+ * plus the undistorted crop; the loss is the mean hinge over all ordered pairs that share a
+ * reference crop and a type. Ranking accuracy is reported on held-out references.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { RawImage } from '@iqa-zoo/core';
+import { distortLevels, getDistortionSet } from '../distortions/registry.js';
+import { getNetwork } from '../networks/index.js';
+import type { RankConfig } from './config.js';
+import { FeatureCache, sha256 } from './feature-cache.js';
+import { cropFeatures, weightsHash } from './features.js';
+import { type TrainState, trainHead } from './head-trainer.js';
+import { fitForCrops, trainingCrops } from './image-crops.js';
+import { seededShuffle } from './mos-data.js';
+import { Progress } from './progress.js';
+import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
+import { readImageRgb } from './read-image.js';
+import { splitAtFeatures } from './split-model.js';
+
+const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
+
+export interface RankResult {
+  state: TrainState;
+  refs: { train: number; heldOut: number; skipped: string[] };
+  images: number;
+  featureSeconds: number;
+  cache: { hits: number; misses: number };
+}
+
+/** One reference crop with one type: the item ids of its levels, 0 (pristine) first. */
+interface Group {
+  ref: number;
+  items: number[];
+}
+
+function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
+  const out = new Uint8Array(size * size * 3);
+  for (let r = 0; r < size; r++) out.set(rgb.data.subarray(((y + r) * rgb.width + x) * 3, ((y + r) * rgb.width + x + size) * 3), r * size * 3);
+  return { data: out, width: size, height: size, channels: 3 };
+}
+
+/** Runs stage 1 as `cfg` says. The best weights (by held-out ranking accuracy) land in `<out>/best`. */
+export async function runRank(cfg: RankConfig, options: { resume?: boolean; stopAfter?: number; configFile?: string } = {}): Promise<RankResult> {
+  const spec = getNetwork(cfg.network);
+  const model = await spec.build(cfg.head);
+  const split = splitAtFeatures(model);
+  const f = split.featureSize;
+  const cache = new FeatureCache(cfg.cache, await weightsHash(split.features, sha256));
+  const types = cfg.types ?? [...getDistortionSet(cfg.set)];
+
+  const files = (await fs.readdir(cfg.refs)).filter((n) => IMAGE_EXT.test(n)).sort();
+  let refs = seededShuffle(files, cfg.seed);
+  if (cfg.maxRefs > 0) refs = refs.slice(0, cfg.maxRefs);
+  const nHeld = Math.round(refs.length * cfg.heldOut);
+
+  const t0 = Date.now();
+  const rows: Float32Array[] = [];
+  const groups: Group[] = [];
+  const skipped: string[] = [];
+  const progress = new Progress('rank features', refs.length);
+  for (let r = 0; r < refs.length; r++) {
+    const file = path.join(cfg.refs, refs[r]!);
+    try {
+      const stat = await fs.stat(file);
+      let rgb: RawImage | null = null;
+      for (let c = 0; c < cfg.cropsPerRef; c++) {
+        const key = { file, bytes: stat.size, mtime: stat.mtimeMs, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
+        const feats = await cache.getOrCompute(key, async () => {
+          rgb ??= fitForCrops(await readImageRgb(file), cfg.cropSize);
+          const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
+          const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
+          const images: RawImage[] = [crop];
+          for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
+          const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
+          const out: Float32Array[] = [];
+          for (const img of images) out.push(await cropFeatures(split.features, img, [whole], spec.input));
+          const all = new Float32Array(out.length * f);
+          out.forEach((o, i) => all.set(o, i * f));
+          return all;
+        });
+        const base = rows.length;
+        for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
+        const levels = (feats.length / f - 1) / types.length;
+        types.forEach((_, t) => groups.push({ ref: r, items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)] }));
+      }
+    } catch (err) {
+      skipped.push(`${refs[r]}: ${(err as Error).message}`);
+      process.stderr.write(`skipping reference ${refs[r]}: ${(err as Error).message}\n`);
+    }
+    progress.tick();
+  }
+  const featureSeconds = (Date.now() - t0) / 1000;
+  const features = new Float32Array(rows.length * f);
+  rows.forEach((row, i) => features.set(row, i * f));
+
+  // Batch items: each group's items in level order, so a batch's RankItems come from the groups.
+  const trainGroups = groups.filter((g) => g.ref >= nHeld);
+  const heldGroups = groups.filter((g) => g.ref < nHeld);
+  const trainRefs = [...new Set(trainGroups.map((g) => g.ref))];
+  const batchItems = new Map<string, RankItem[]>();
+  const batches = (epoch: number): number[][] => {
+    const order = seededShuffle(trainRefs, cfg.seed * 31 + epoch);
+    const out: number[][] = [];
+    for (let i = 0; i < order.length; i += cfg.refsPerBatch) {
+      const chosen = new Set(order.slice(i, i + cfg.refsPerBatch));
+      const gs = trainGroups.filter((g) => chosen.has(g.ref));
+      const batch = gs.flatMap((g) => g.items);
+      batchItems.set(batch.join(','), gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level }))));
+      out.push(batch);
+    }
+    return out;
+  };
+  const heldRows = heldGroups.flatMap((g) => g.items);
+  const heldPairs = rankingPairs(heldGroups.flatMap((g, k) => g.items.map((_, level) => ({ group: String(k), level }))));
+
+  const state = await trainHead({
+    stage: 'rank',
+    model,
+    split,
+    features,
+    batches,
+    loss: (scores, batch) => rankingHingeLoss(scores, rankingPairs(batchItems.get(batch.join(','))!), cfg.margin),
+    validate: async (predict) => {
+      const x = new Float32Array(heldRows.length * f);
+      heldRows.forEach((row, i) => x.set(features.subarray(row * f, (row + 1) * f), i * f));
+      const pred = heldRows.length > 0 ? await predict(x) : new Float32Array(0);
+      return { rankAccuracy: heldRows.length > 0 ? rankingAccuracy(pred, heldPairs) : Number.NaN };
+    },
+    selectBy: 'rankAccuracy',
+    epochs: cfg.epochs,
+    learningRate: cfg.learningRate,
+    lrDecay: cfg.lrDecay,
+    weightDecay: cfg.weightDecay,
+    dropout: cfg.head.dropout ?? 0.5,
+    seed: cfg.seed,
+    outDir: cfg.out,
+    resume: options.resume,
+    stopAfter: options.stopAfter,
+    extraFiles: (st) => ({
+      'rank.json': JSON.stringify({
+        refs: refs.length - nHeld,
+        images: rows.length,
+        set: cfg.set,
+        bestRankAccuracy: st.best?.rankAccuracy ?? Number.NaN,
+        wallSeconds: st.wallSeconds + featureSeconds,
+        config: options.configFile ?? '',
+      }),
+    }),
+  });
+  return {
+    state,
+    refs: { train: refs.length - nHeld, heldOut: nHeld, skipped },
+    images: rows.length,
+    featureSeconds,
+    cache: { hits: cache.hits, misses: cache.misses },
+  };
+}

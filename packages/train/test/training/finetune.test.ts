@@ -1,0 +1,85 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel } from '../../src/io/model-files.js';
+import type { FinetuneConfig } from '../../src/training/config.js';
+import { readCheckpointState } from '../../src/training/checkpoint.js';
+import { runFinetune } from '../../src/training/stage-finetune.js';
+import { makeMosDataset } from './helpers.js';
+
+let data: { dir: string; csv: string };
+let work: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  data = await makeMosDataset(12);
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-ft-'));
+});
+
+function config(out: string, over: Partial<FinetuneConfig> = {}): FinetuneConfig {
+  return {
+    stage: 'finetune',
+    network: 'vgg-tiny-ml',
+    head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0.25, seed: 3 },
+    mos: data.csv,
+    valFraction: 0.25,
+    splitSeed: 1,
+    cropSize: 32,
+    cropsPerImage: 2,
+    test: { count: 2, seed: 0 },
+    loss: 'l2',
+    epochs: 4,
+    batchSize: 8,
+    learningRate: 0.01,
+    weightDecay: 1e-4,
+    seed: 5,
+    cache: path.join(work, 'cache'),
+    out: path.join(work, out),
+    ...over,
+  };
+}
+
+async function weightsOf(dir: string): Promise<Float32Array[]> {
+  const m = await loadModel(dir);
+  const w = m.getWeights().map((t) => t.dataSync() as Float32Array);
+  m.dispose();
+  return w;
+}
+
+describe('runFinetune', () => {
+  it('lowers the training loss and keeps the best epoch by validation SRCC', async () => {
+    const result = await runFinetune(config('plain', { epochs: 6 }));
+    expect(result.split).toMatchObject({ train: 9, val: 3 });
+    const log = (await fs.readFile(path.join(work, 'plain', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log).toHaveLength(6);
+    expect(log[5].loss).toBeLessThan(log[0].loss);
+    const best = await readCheckpointState<{ bestEpoch: number; best: { srcc: number } }>(path.join(work, 'plain', 'best'));
+    expect(best.best.srcc).toBe(Math.max(...log.map((l) => l.srcc)));
+  });
+
+  it('a killed and resumed run ends with the same weights as an uninterrupted one', async () => {
+    await runFinetune(config('straight'));
+    await runFinetune(config('killed'), { stopAfter: 2 });
+    expect((await readCheckpointState<{ epoch: number }>(path.join(work, 'killed', 'last'))).epoch).toBe(2);
+    await runFinetune(config('killed'), { resume: true });
+    const a = await weightsOf(path.join(work, 'straight', 'last'));
+    const b = await weightsOf(path.join(work, 'killed', 'last'));
+    expect(b.length).toBe(a.length);
+    a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
+  });
+
+  it('computes features once: a second run is served from the cache, a new crop size is not', async () => {
+    const again = await runFinetune(config('cached', { epochs: 1 }));
+    expect(again.cache.misses).toBe(0);
+    expect(again.cache.hits).toBe(12);
+    const other = await runFinetune(config('cropped', { epochs: 1, cropSize: 24 }));
+    expect(other.cache.hits).toBe(0);
+    expect(other.cache.misses).toBe(12);
+  });
+
+  it('invalidates the cache when the model changes', async () => {
+    const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
+    expect(changed.cache.hits).toBe(0);
+  });
+});
