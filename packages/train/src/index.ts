@@ -3,3 +3,8 @@
  */
 export * from './networks/index.js';
 export * from './io/index.js';
+export * from './backend/index.js';
+export * from './distortions/index.js';
+export * from './dataset/index.js';
+export * from './training/index.js';
+export { trainCommand } from './cli/train.js';
