@@ -3,7 +3,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // Shares the outer realm's typed arrays with tests, so onnxruntime-node's tensors pass instanceof checks.
+  testEnvironment: '<rootDir>/packages/runtime-node/test/helpers/ort-environment.cjs',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {

@@ -173,7 +173,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
           spec, model, cfg, state: st, normalisation: { mean, std },
           split: { train: trainRows.kept.length, val: valRows.kept.length },
           rank: rankFacts,
-          commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? [])],
+          commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? ['runFinetune() from @iqa-zoo/train with the config recorded in training.json'])],
           featureSeconds,
         }),
         null,
