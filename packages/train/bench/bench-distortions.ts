@@ -1,0 +1,67 @@
+/**
+ * Benchmark of the distortion generator (issue 4).
+ *
+ *   npx esbuild packages/train/bench/bench-distortions.ts --bundle --platform=node --format=esm \
+ *     --packages=external --outfile=node_modules/.cache/bench-distortions.mjs \
+ *   && node node_modules/.cache/bench-distortions.mjs [--refs DIR] [--out DIR] [--images N] [--skip-live]
+ *
+ * Needs the built package (`npx tsc -b packages/train`), so the worker pool finds its script.
+ * 1. images per second of every type on 500x500 crops of references (one thread, all levels,
+ *    per-image work shared between the levels as the generator does);
+ * 2. the whole LIVE set over DIR (default ../shared/data/pristine) written by `iqa distort` into
+ *    OUT (default /tmp/rank) with one worker per core.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { DISTORTIONS, distortCommand, distortLevels, listReferences, psnr, type RgbImage } from '@iqa-zoo/train';
+
+const { values } = parseArgs({
+  options: {
+    refs: { type: 'string', default: '/work/shared/data/pristine' },
+    out: { type: 'string', default: '/tmp/rank' },
+    images: { type: 'string', default: '3' },
+    'skip-live': { type: 'boolean', default: false },
+    types: { type: 'string' },
+  },
+});
+
+async function crops500(dir: string, n: number): Promise<RgbImage[]> {
+  const out: RgbImage[] = [];
+  for (const f of await listReferences(dir)) {
+    const m = await sharp(f).metadata();
+    if ((m.width ?? 0) < 500 || (m.height ?? 0) < 500) continue;
+    const { data, info } = await sharp(f).rotate().resize(500, 500, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    out.push({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 });
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+console.log(`# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}`);
+const images = await crops500(values.refs!, Number(values.images));
+console.log(`\n## per type, ${images.length} images of 500x500, one thread\n`);
+console.log('| type | levels | images/s | ms/image | PSNR by level (dB, mean) |');
+console.log('|---|---|---|---|---|');
+const types = values.types ? values.types.split(',') : Object.keys(DISTORTIONS);
+for (const t of types) {
+  const levels = DISTORTIONS[t]!.values.length;
+  const psnrs = new Array<number>(levels).fill(0);
+  const t0 = performance.now();
+  for (const [i, img] of images.entries()) {
+    const outs = await distortLevels(img, t, { seed: i });
+    outs.forEach((o, l) => (psnrs[l]! += psnr(img, o) / images.length));
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const n = images.length * levels;
+  console.log(`| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`);
+}
+
+if (!values['skip-live']) {
+  console.log(`\n## LIVE set over ${values.refs} -> ${values.out}\n`);
+  const t0 = performance.now();
+  const code = await distortCommand(['--refs', values.refs!, '--out', values.out!, '--set', 'live']);
+  const secs = (performance.now() - t0) / 1000;
+  const refs = (await listReferences(values.refs!)).length;
+  console.log(`exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} images/s (${availableParallelism()} workers)`);
+}
