@@ -96,7 +96,11 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', mounts 
   const address = server.address();
   return {
     url: `http://${host}:${address.port}/`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }
 

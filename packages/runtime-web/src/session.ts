@@ -8,10 +8,11 @@ export interface WebSession {
   release(): Promise<void>;
 }
 
-/** Creates the onnxruntime-web session on `device` (`webgpu` keeps unsupported ops on WASM). */
+/** Creates the onnxruntime-web session on `device` (on `webgpu`, ORT itself keeps ops WebGPU lacks on the CPU). */
 export async function createSession(onnx: Uint8Array, card: ModelCard, device: WebDevice): Promise<WebSession> {
   const session = await ort.InferenceSession.create(onnx, {
-    executionProviders: device === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
+    // Only the one provider: a WebGPU failure must surface so createScorer can fall back and say so.
+    executionProviders: [device],
     graphOptimizationLevel: 'all',
   });
   const inName = card.input.name;
