@@ -17,6 +17,9 @@ export { supportedActivations } from './converters/activation.js';
 export { GraphBuilder, onnxAxis } from './graph/builder.js';
 export type { TensorRef, Layout } from './graph/builder.js';
 
+// The ONNX protobuf schema (onnx-proto)
+export { onnx } from './onnx/proto.js';
+
 // Checks and variants
 export { validateModelProto, findModelProblems } from './graph/validate.js';
 export { foldBatchNorm } from './graph/fold.js';

@@ -1,7 +1,7 @@
 /**
  * Structural validation of a ModelProto before it is written: opset imports present, every
  * node input defined before use (graph input, initialiser or an earlier node's output), each
- * tensor produced once, initialisers well formed (dims x element size = raw data length) and
+ * tensor produced once, node names unique, initialisers well formed (dims x element size = raw data length) and
  * every graph output produced.
  */
 import { IqaError } from '@iqa-zoo/core';
@@ -41,8 +41,13 @@ export function findModelProblems(model: O.IModelProto): string[] {
       if (got !== expectedBytes) problems.push(`${where}: expected ${expectedBytes} bytes of raw data for dims [${dims.join(', ')}] but received ${got}`);
     }
   }
+  const nodeNames = new Set<string>();
   (graph.node ?? []).forEach((node, i) => {
     const where = `node ${i} (${node.opType} ${JSON.stringify(node.name)})`;
+    if (node.name) {
+      if (nodeNames.has(node.name)) problems.push(`${where}: node name ${JSON.stringify(node.name)} is used more than once`);
+      nodeNames.add(node.name);
+    }
     if (!node.opType) problems.push(`${where}: expected an op type`);
     for (const input of node.input ?? []) {
       if (input !== '' && !defined.has(input)) problems.push(`${where}: input ${JSON.stringify(input)} is not defined before it is used`);

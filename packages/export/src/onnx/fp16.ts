@@ -43,7 +43,7 @@ export function toHalfBytes(data: Float32Array): Uint8Array {
 }
 
 function cast(from: string, to: string, type: number): O.INodeProto {
-  return { opType: 'Cast', name: to, input: [from], output: [to], attribute: [{ name: 'to', type: 2, i: type }] };
+  return { opType: 'Cast', name: `cast/${to}`, input: [from], output: [to], attribute: [{ name: 'to', type: 2, i: type }] };
 }
 
 /**

@@ -1,0 +1,62 @@
+/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
+/**
+ * Parity for every registered network (issue 3): random inputs of several sizes and batch sizes
+ * give the same outputs in tfjs (wasm backend, cpu if wasm cannot start) and in
+ * onnxruntime-node within 1e-4 (absolute or relative). The exported graphs have no Transpose and
+ * no BatchNormalization left (all folded).
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { getNetwork, initTfBackend, listNetworks } from '@iqa-zoo/train';
+import { onnx, toModelProto } from '@iqa-zoo/export';
+import { mismatches, randomNchw, runTfjs } from './helpers/parity.js';
+
+type Shape = [number, number, number, number];
+const SHAPES: Shape[] = [
+  [1, 3, 32, 32],
+  [3, 3, 48, 40],
+  [1, 3, 64, 64],
+];
+/** vgg16 in tfjs is slow on large inputs: two small shapes keep the test in seconds. */
+const LARGE_NETWORKS = new Set(['vgg16-ml', 'vgg16-sl']);
+
+beforeAll(async () => {
+  // Jest's global structuredClone is the outer realm's: its arrays fail tfjs' `instanceof Array`
+  // when the nsfwjs topology is cloned (packages/train's loader); clone within this realm instead.
+  globalThis.structuredClone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
+});
+
+describe.each(listNetworks())('%s', (name) => {
+  let model: tf.LayersModel;
+  let proto: ReturnType<typeof toModelProto>;
+  let session: ort.InferenceSession;
+
+  beforeAll(async () => {
+    model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
+    proto = toModelProto(model);
+    session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
+  });
+
+  afterAll(async () => {
+    await session?.release();
+    model?.dispose();
+  });
+
+  test('exports without Transpose or BatchNormalization nodes, with a dynamic NCHW input', () => {
+    const ops = proto.graph!.node!.map((n) => n.opType);
+    expect(ops.filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
+    const dims = proto.graph!.input![0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    expect(dims).toEqual(['batch', 3, 'height', 'width']);
+  });
+
+  const shapes = LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES;
+  test.each(shapes)('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
+    const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
+    const expected = runTfjs(model, data, shape);
+    const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
+    expect(out.score!.dims).toEqual([shape[0], 1]);
+    expect(expected.every(Number.isFinite)).toBe(true);
+    expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
+  });
+});
