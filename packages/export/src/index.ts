@@ -24,3 +24,7 @@ export { onnx } from './onnx/proto.js';
 export { validateModelProto, findModelProblems } from './graph/validate.js';
 export { foldBatchNorm } from './graph/fold.js';
 export { toFp16, toHalfBits } from './onnx/fp16.js';
+
+// Command line (`iqa export`)
+export { exportCommand, exportCheckpoint, EXPORT_USAGE, EXPORT_FILES } from './cli/export-command.js';
+export type { ExportResult } from './cli/export-command.js';
