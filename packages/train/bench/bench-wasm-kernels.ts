@@ -8,8 +8,11 @@
  * Run (from the repo root):
  *   npx tsc -b packages/core && npx esbuild packages/train/bench/bench-wasm-kernels.ts --bundle \
  *     --platform=node --format=esm --packages=external --outfile=packages/train/dist/bench/bench-wasm-kernels.mjs \
- *     && node packages/train/dist/bench/bench-wasm-kernels.mjs [--reps 3] [--quick]
+ *     && node packages/train/dist/bench/bench-wasm-kernels.mjs [--reps 3] [--quick] [--cpu]
+ * --quick: batch 2 instead of 8 and 32px train-step models instead of 64px; --cpu: also time the
+ * train steps on the pure-JS cpu backend (minutes).
  */
+import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradKernels } from '../src/backend/index.js';
@@ -37,17 +40,21 @@ function argValue(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** Median wall time in ms of `reps` runs after one warm-up run. */
-function timeMs(reps: number, run: () => void): number {
-  run();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
+/**
+ * Times several variants round-robin (one warm-up round, then `reps` rounds) and returns each one's
+ * median in ms. Interleaving keeps the ratios fair when the machine's load drifts during the run.
+ */
+function timeInterleaved(reps: number, variants: Array<(() => void) | null>): Array<number | null> {
+  const times: number[][] = variants.map(() => []);
+  for (let r = 0; r <= reps; r++) {
+    variants.forEach((run, i) => {
+      if (run === null) return;
+      const t0 = performance.now();
+      run();
+      if (r > 0) times[i]!.push(performance.now() - t0);
+    });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times.map((t) => (t.length === 0 ? null : t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!));
 }
 
 /** Runs a kernel through the engine and frees its output (wasm kernels are synchronous). */
@@ -77,21 +84,23 @@ function benchShape(s: ConvShape, reps: number, original: tf.KernelConfig | unde
   const names = depthwise
     ? ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']
     : ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
-  const row: Row = {
-    label: `${s.label}, x [${s.x.join(',')}]`,
-    forward: timeMs(reps, () => runKernel(names[0]!, { x, filter }, convAttrs)),
-    dx: timeMs(reps, () => runKernel(names[1]!, { dy, filter }, { ...convAttrs, inputShape: s.x })),
-    dxOriginal: null,
-    dW: timeMs(reps, () => runKernel(names[2]!, { x, dy }, { ...convAttrs, filterShape })),
-  };
-  if (!depthwise && original !== undefined) {
-    const backend = tf.backend();
-    row.dxOriginal = timeMs(Math.min(reps, 2), () => {
-      const attrs = { ...convAttrs, inputShape: s.x } as unknown as tf.NamedAttrMap;
-      const out = original.kernelFunc({ inputs: { dy, filter }, backend, attrs }) as tf.TensorInfo;
-      backend.disposeData(out.dataId);
-    });
-  }
+  const backend = tf.backend();
+  const inputAttrs = { ...convAttrs, inputShape: s.x };
+  const runOriginal =
+    depthwise || original === undefined
+      ? null
+      : () => {
+          const inputs = { dy, filter } as unknown as tf.NamedTensorInfoMap;
+          const out = original.kernelFunc({ inputs, backend, attrs: inputAttrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+          backend.disposeData(out.dataId);
+        };
+  const [forward, dx, dxOriginal, dW] = timeInterleaved(reps, [
+    () => runKernel(names[0]!, { x, filter }, convAttrs),
+    () => runKernel(names[1]!, { dy, filter }, inputAttrs),
+    runOriginal,
+    () => runKernel(names[2]!, { x, dy }, { ...convAttrs, filterShape }),
+  ]);
+  const row: Row = { label: `${s.label}, x [${s.x.join(',')}]`, forward: forward!, dx: dx!, dxOriginal: dxOriginal ?? null, dW: dW! };
   tf.dispose([x, filter, dy]);
   return row;
 }
@@ -113,6 +122,59 @@ function format(rows: Row[]): string {
   return lines.join('\n');
 }
 
+/** A VGG-style stack (3x3 convs, max pools) and a MobileNetV2-style stack (strided conv, 1x1 expand, depthwise, 1x1 project). */
+function buildStepModels(size: number): Array<{ label: string; model: tf.Sequential }> {
+  const conv = (filters: number, kernelSize: number, strides = 1, activation: 'relu' | 'linear' = 'relu') =>
+    tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', activation });
+  const vgg = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [size, size, 3], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      conv(32, 3), tf.layers.maxPooling2d({ poolSize: 2 }),
+      conv(64, 3), conv(64, 3), tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1 }),
+    ],
+  });
+  const dw = (strides: number) => tf.layers.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', activation: 'relu' });
+  const mobile = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [size, size, 3], filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      conv(96, 1), dw(2), conv(24, 1, 1, 'linear'),
+      conv(144, 1), dw(1), conv(24, 1, 1, 'linear'),
+      conv(144, 1), dw(2), conv(32, 1, 1, 'linear'),
+      tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1 }),
+    ],
+  });
+  return [
+    { label: `VGG-style, 4 conv 3x3 (32-64 ch), input [8,${size},${size},3]`, model: vgg },
+    { label: `MobileNetV2-style, 3 inverted residual blocks, input [8,${size},${size},3]`, model: mobile },
+  ];
+}
+
+/** ms per SGD step (forward + backward + update) of each model on wasm (and on cpu with `withCpu`). */
+async function benchTrainSteps(size: number, reps: number, withCpu: boolean): Promise<string> {
+  const lines = withCpu
+    ? ['| model | wasm ms/step | cpu ms/step | cpu / wasm |', '|---|---:|---:|---:|']
+    : ['| model | wasm ms/step |', '|---|---:|'];
+  for (const { label, model } of buildStepModels(size)) {
+    const x = tf.randomNormal([8, size, size, 3]);
+    const y = tf.randomNormal([8, 1]);
+    const optimizer = tf.train.sgd(1e-3);
+    const step = () => optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar);
+    const perBackend: number[] = [];
+    for (const backend of withCpu ? ['wasm', 'cpu'] : ['wasm']) {
+      await tf.setBackend(backend);
+      perBackend.push(timeInterleaved(backend === 'cpu' ? 1 : reps, [step])[0]!);
+    }
+    await tf.setBackend('wasm');
+    const [wasm, cpu] = perBackend as [number, number | undefined];
+    lines.push(`| ${label} | ${wasm.toFixed(0)} |${cpu === undefined ? '' : ` ${cpu.toFixed(0)} | ${(cpu / wasm).toFixed(0)}x |`}`);
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const reps = argValue('--reps', 3);
   const quick = process.argv.includes('--quick');
@@ -122,6 +184,7 @@ async function main(): Promise<void> {
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm'); // tfjs-backend-wasm's own, set up by now
   registerWasmGradKernels();
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  console.log(`load average at the start: ${loadavg().map((v) => v.toFixed(1)).join(', ')} on ${cpus().length} cores`);
   console.log(`tfjs ${tf.version_core}, backend ${tf.getBackend()} (SIMD ${simd}, 1 thread), Node ${process.version}, median of ${reps}`);
   const rows: Row[] = [];
   for (const s of quick ? SHAPES.map((q) => ({ ...q, x: [2, q.x[1], q.x[2], q.x[3]] as ConvShape['x'] })) : SHAPES) {
@@ -129,6 +192,9 @@ async function main(): Promise<void> {
     console.log(`done: ${s.label}`);
   }
   console.log(`\n${format(rows)}`);
+  const stepSize = quick ? 32 : 64;
+  console.log(`\n${await benchTrainSteps(stepSize, reps, process.argv.includes('--cpu'))}`);
+  console.log(`\nload average at the end: ${loadavg().map((v) => v.toFixed(1)).join(', ')} on ${cpus().length} cores`);
 }
 
 await main();

@@ -1,8 +1,10 @@
 /**
  * Convolution gradients built from a backend's forward convolution kernels (NHWC, dilation 1).
  *
- * - dx = conv(zero-insert(dy, stride), rot180(W) with in/out channels swapped), padded, stride 1.
- * - dW = conv(x with batch and channels swapped, dy as the filter, dilation = stride), cropped.
+ * - dx = conv(dy, rot180(W) with in/out channels swapped), padded, stride 1; with stride s either
+ *   split into s*s phases (polyphase, `strided-input-grad.ts`) or run on dy with s-1 zeros inserted.
+ * - dW = conv(x with batch and channels swapped, dy as the filter, dilation = stride), cropped;
+ *   for 1x1 stride-1 convolutions a single GEMM x^T dy.
  * Depthwise (channel multiplier 1) uses the same shapes with `DepthwiseConv2dNative`; for dW the
  * batch is folded into the channels and summed out afterwards.
  * Each builder works on `TensorInfo`s through a `KernelScope` and returns one new `TensorInfo`.
@@ -10,6 +12,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { filterGradPlan, inputGradPlan, type AxisGeometry, type AxisPlan } from './conv-grad-geometry.js';
 import type { KernelScope } from './kernel-scope.js';
+import { polyphaseInputGrad } from './strided-input-grad.js';
 
 /** The geometry of the original convolution, both spatial axes. */
 export interface ConvGeometry {
@@ -60,16 +63,13 @@ function checkLength(got: number, want: number, what: string): void {
   if (got !== want) throw new Error(`Internal error in convolution gradient: ${what} is ${got}, expected ${want}`);
 }
 
-/** dx of `conv2d` (filter [kh,kw,ci,co]): returns [N, H, W, ci]. */
+function isStrided(g: ConvGeometry): boolean {
+  return g.height.stride > 1 || g.width.stride > 1;
+}
+
+/** dx of `conv2d` (filter [kh,kw,ci,co]): returns [N, H, W, ci]. Polyphase: no work on inserted zeros. */
 export function conv2dInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
-  const h = inputGradPlan(g.height);
-  const w = inputGradPlan(g.width);
-  const dilated = zeroInsert(scope, dy, g.height.stride, g.width.stride);
-  const rotated = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
-  const swapped = scope.transpose(rotated, [0, 1, 3, 2]);
-  const dx = convThenCrop(scope, 'Conv2D', dilated, swapped, h, w, [1, 1]);
-  checkLength(dx.shape[1], g.height.inSize, 'dx height');
-  return dx;
+  return polyphaseInputGrad(scope, dy, filter, g.height, g.width, 'conv2d');
 }
 
 /** dW of `conv2d` (x [N,H,W,ci], dy [N,oh,ow,co]): returns [kh, kw, ci, co]. */
@@ -115,8 +115,13 @@ export function pointwiseFilterGrad(scope: KernelScope, x: tf.TensorInfo, dy: tf
   return scope.reshape(scope.transpose(scope.reshape(out, [co, ci]), [1, 0]), [1, 1, ci, co]);
 }
 
-/** dx of `depthwiseConv2d` with channel multiplier 1 (filter [kh,kw,c,1]): returns [N, H, W, c]. */
+/**
+ * dx of `depthwiseConv2d` with channel multiplier 1 (filter [kh,kw,c,1]): returns [N, H, W, c].
+ * Strided: one depthwise convolution of the zero-inserted dy. A depthwise convolution is so cheap that
+ * the polyphase split (s*s convolutions, then interleaving copies) measured slower here.
+ */
 export function depthwiseInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  if (!isStrided(g)) return polyphaseInputGrad(scope, dy, filter, g.height, g.width, 'depthwise');
   const h = inputGradPlan(g.height);
   const w = inputGradPlan(g.width);
   const dilated = zeroInsert(scope, dy, g.height.stride, g.width.stride);

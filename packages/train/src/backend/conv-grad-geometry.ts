@@ -36,7 +36,8 @@ export interface AxisGeometry {
   readonly padBefore: number;
 }
 
-function plan(padBefore: number, padAfter: number): AxisPlan {
+/** A padding pair where a negative side becomes a crop of the convolution's output instead. */
+export function plan(padBefore: number, padAfter: number): AxisPlan {
   return {
     padBefore: Math.max(padBefore, 0),
     padAfter: Math.max(padAfter, 0),

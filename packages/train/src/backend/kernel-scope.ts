@@ -43,6 +43,18 @@ export class KernelScope {
     return this.run('Transpose', { x }, { perm });
   }
 
+  /** A new float32 tensor on the backend from values computed in JavaScript. */
+  fromValues(values: Float32Array, shape: number[]): tf.TensorInfo {
+    const info: tf.TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    this.temps.add(info);
+    return info;
+  }
+
+  /** Reads a tensor's values (for small tensors such as filters). */
+  values(info: tf.TensorInfo): Float32Array {
+    return this.backend.readSync(info.dataId) as Float32Array;
+  }
+
   /** Takes `info` out of the scope: `dispose()` will not free it. */
   keep(info: tf.TensorInfo): tf.TensorInfo {
     this.temps.delete(info);

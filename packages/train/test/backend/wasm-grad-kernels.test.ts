@@ -8,7 +8,7 @@ import { expectSameOnBackends, randomValues, setUpBackends } from './grad-parity
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 /** [batch, height, width, inChannels, outChannels (multiplier 1 for depthwise), kernel, stride, pad] */
-type Case = [number, number, number, number, number, number, number, Pad];
+type Case = [number, number, number, number, number, number, number | [number, number], Pad];
 
 const CONV_CASES: Case[] = [
   [1, 7, 7, 3, 8, 3, 2, 'same'], // odd size, stride 2
@@ -22,6 +22,7 @@ const CONV_CASES: Case[] = [
   [2, 5, 6, 8, 3, 1, 1, 'same'], // pointwise, fewer outputs: dW as one GEMM
   [3, 5, 6, 3, 8, 1, 1, 'valid'], // pointwise, more outputs
   [1, 4, 4, 3, 2, 1, 1, [[0, 0], [1, 0], [0, 1], [0, 0]]], // 1x1 but padded: general path
+  [2, 7, 8, 3, 4, 3, [2, 1], 'same'], // non-square strides
 ];
 
 const DEPTHWISE_CASES: Case[] = [
@@ -31,6 +32,7 @@ const DEPTHWISE_CASES: Case[] = [
   [2, 9, 9, 1, 1, 3, 1, 'valid'],
   [1, 5, 8, 3, 1, 5, 2, 'same'],
   [2, 7, 7, 3, 1, 3, 2, 1],
+  [2, 8, 7, 3, 1, 3, [1, 2], 'valid'],
 ];
 
 function inputs(c: Case, seed: number): { x: tf.Tensor4D; w: tf.Tensor4D } {
@@ -69,7 +71,7 @@ describe('registerWasmGradKernels', () => {
 });
 
 describe('conv2d gradients on wasm match cpu', () => {
-  test.each(CONV_CASES)('x [%i,%i,%i,%i] -> %i channels k=%i s=%i pad=%j', (...c) => {
+  test.each(CONV_CASES)('x [%i,%i,%i,%i] -> %i channels k=%i s=%j pad=%j', (...c) => {
     expectSameOnBackends(convGrads(c as Case, 10, false));
   });
 
@@ -85,7 +87,7 @@ describe('conv2d gradients on wasm match cpu', () => {
 });
 
 describe('depthwiseConv2d gradients on wasm match cpu', () => {
-  test.each(DEPTHWISE_CASES)('x [%i,%i,%i,%i] multiplier %i k=%i s=%i pad=%j', (...c) => {
+  test.each(DEPTHWISE_CASES)('x [%i,%i,%i,%i] multiplier %i k=%i s=%j pad=%j', (...c) => {
     expectSameOnBackends(convGrads(c as Case, 20, true));
   });
 });
