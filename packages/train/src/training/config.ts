@@ -17,6 +17,11 @@ interface CommonConfig {
   learningRate: number;
   lrDecay?: { every: number; factor: number };
   weightDecay: number;
+  /**
+   * Train from above this layer (its output and the pooled taps below it are cached);
+   * absent: frozen backbone, only the head trains on cached pooled features.
+   */
+  cut?: string;
 }
 
 /** Stage 1: ranking synthetically distorted crops of pristine photos. */

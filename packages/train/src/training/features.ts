@@ -13,7 +13,7 @@ export interface CropSpec {
   flip: boolean;
 }
 
-/** Features of `crops` of `rgb`: a Float32Array of crops.length x featureSize, row-major. */
+/** Trunk outputs of `crops` of `rgb`: a Float32Array of crops.length rows, each the trunk's outputs flattened. */
 export async function cropFeatures(
   features: tf.LayersModel,
   rgb: RawImage,
@@ -37,7 +37,9 @@ export async function cropFeatures(
             return f ? tf.reverse(one, 2) : one;
           }))
         : nhwc;
-      return features.predict(x) as tf.Tensor;
+      const outs = features.predict(x);
+      // One row per crop: the trunk's outputs flattened and concatenated.
+      return Array.isArray(outs) ? tf.concat(outs.map((o) => o.reshape([batch.length, -1])), 1) : outs.reshape([batch.length, -1]);
     });
     out.push((await y.data()) as Float32Array);
     y.dispose();

@@ -1,5 +1,6 @@
 /**
- * Trains the head of a multi-level network on cached pooled features (frozen backbone):
+ * Trains the top of a split multi-level network (the head, or the upper blocks and the head) on
+ * cached trunk outputs:
  * seeded batches and dropout masks, Adam with decoupled L2 on kernels, a checkpoint after every
  * epoch (atomic), the best epoch kept by a validation metric, and `--resume` that continues a
  * killed run to the same weights an uninterrupted run reaches.
@@ -80,25 +81,16 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
     log.write({ stage: spec.stage, event: 'resume', epoch: state.epoch });
   }
 
-  const headLayers = ['head_hidden', 'score'].filter((n) => model.layers.some((l) => l.name === n)).map((n) => model.getLayer(n));
-  const vars = headLayers.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
-  const kernels = vars.filter((v) => v.name.includes('kernel'));
-
-  const forward = (x: tf.Tensor, stepSeed: number | null): tf.Tensor => {
-    let h = x;
-    if (stepSeed !== null && spec.dropout > 0) {
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', stepSeed), spec.dropout), 'float32');
-      h = tf.div(tf.mul(h, keep), 1 - spec.dropout);
-    }
-    for (const layer of headLayers) h = layer.apply(h) as tf.Tensor;
-    return h;
-  };
+  const vars = split.vars;
+  const kernels = vars.filter((v) => /kernel/.test(v.name));
+  const forward = (x: tf.Tensor2D, stepSeed: number | null): tf.Tensor => split.forward(x, spec.dropout, stepSeed);
 
   const predict = async (x: Float32Array): Promise<Float32Array> => {
     const n = x.length / f;
     const out = new Float32Array(n);
-    for (let s = 0; s < n; s += 4096) {
-      const rows = Math.min(4096, n - s);
+    const chunk = Math.max(1, Math.floor(4_194_304 / f));
+    for (let s = 0; s < n; s += chunk) {
+      const rows = Math.min(chunk, n - s);
       const y = tf.tidy(() => forward(tf.tensor2d(x.subarray(s * f, (s + rows) * f), [rows, f]), null));
       out.set((await y.data()) as Float32Array, s);
       y.dispose();

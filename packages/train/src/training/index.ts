@@ -1,6 +1,6 @@
 export { rankingPairs, rankingHingeLoss, rankingAccuracy } from './ranking-loss.js';
 export type { RankItem, RankPairs } from './ranking-loss.js';
-export { splitAtFeatures } from './split-model.js';
+export { splitAtFeatures, splitModel } from './split-model.js';
 export type { SplitModel } from './split-model.js';
 export { cropFeatures, weightsHash } from './features.js';
 export type { CropSpec } from './features.js';

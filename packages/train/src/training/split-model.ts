@@ -1,31 +1,122 @@
 /**
- * Splits a multi-level network at its pooled features: the frozen part (image -> concatenated
- * pooled vector) and the head (vector -> score). The head model reuses the network's own
- * layer objects, so training it trains the full network that is later exported.
+ * Splits a multi-level network into a frozen trunk, whose outputs are computed once per crop and
+ * cached, and a trainable top, run eagerly on those cached rows during training.
+ *
+ * - Frozen backbone (`cut` absent): the trunk ends at the pooled, concatenated multi-level
+ *   features (`ml_concat`); only the head trains.
+ * - Upper blocks trained (`cut: 'block_15_add'`): the trunk ends at that layer's feature map,
+ *   plus every pooled tap computed below it; the layers above the cut (minus BatchNormalization,
+ *   kept frozen) and the head train.
+ *
+ * The top reuses the network's own layer objects, so training it trains the network that is
+ * later saved and exported.
  */
 import * as tf from '@tensorflow/tfjs';
 
-const HEAD_LAYERS = ['head_dropout', 'head_hidden', 'score'];
-
 export interface SplitModel {
-  /** image (NHWC) -> pooled multi-level features [N, F]. */
+  /** image (NHWC) -> trunk outputs (one tensor, or several: the cut map and the pooled taps below it). */
   features: tf.LayersModel;
-  /** features [N, F] -> score [N, 1], sharing weights with the full model. */
-  head: tf.LayersModel;
+  /** Per-sample shape of each trunk output, in order; a cached row is their concatenation. */
+  parts: number[][];
+  /** Floats per cached row. */
   featureSize: number;
+  /** The trainable variables of the top. */
+  vars: tf.Variable[];
+  /** Runs the top on rows [B, featureSize]; `dropoutSeed` null = inference. */
+  forward(rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null): tf.Tensor;
+  /** The layer the trunk ends at. */
+  cut: string;
 }
 
-/** Splits `model` (built by the network registry) at `ml_concat` (or its single pooling layer). */
-export function splitAtFeatures(model: tf.LayersModel): SplitModel {
+type Sym = tf.SymbolicTensor & { id: number };
+
+function nodeOf(layer: tf.layers.Layer): { inputTensors: Sym[]; outputTensors: Sym[] } {
+  return (layer as unknown as { inboundNodes: Array<{ inputTensors: Sym[]; outputTensors: Sym[] }> }).inboundNodes[0]!;
+}
+
+function pooledLayer(model: tf.LayersModel): string {
   const names = model.layers.map((l) => l.name);
   const pooled = names.includes('ml_concat') ? 'ml_concat' : names.find((n) => n.startsWith('pool_'));
   if (!pooled) throw new RangeError(`Expected a multi-level network with an ml_concat or pool_* layer but ${model.name} has neither`);
-  const featureOut = model.getLayer(pooled).output as tf.SymbolicTensor;
-  const featureSize = featureOut.shape[featureOut.shape.length - 1]!;
-  const features = tf.model({ inputs: model.inputs, outputs: featureOut, name: `${model.name}_features` });
-  const input = tf.input({ shape: [featureSize], name: 'features' });
-  let x: tf.SymbolicTensor = input;
-  for (const name of HEAD_LAYERS) if (names.includes(name)) x = model.getLayer(name).apply(x) as tf.SymbolicTensor;
-  const head = tf.model({ inputs: input, outputs: x, name: `${model.name}_head` });
-  return { features, head, featureSize };
+  return pooled;
+}
+
+/**
+ * Splits `model` after layer `cut` (default: its pooled features). `cropSize` fixes the spatial
+ * size of a cut feature map, so rows have a fixed length.
+ *
+ * @example
+ * const split = splitModel(model, { cut: 'block_15_add', cropSize: 224 });
+ */
+export function splitModel(model: tf.LayersModel, options: { cut?: string; cropSize?: number } = {}): SplitModel {
+  const cut = options.cut ?? pooledLayer(model);
+  const names = model.layers.map((l) => l.name);
+  if (!names.includes(cut)) throw new RangeError(`Expected a layer of ${model.name} to cut at but received ${JSON.stringify(cut)}`);
+  const cutTensor = model.getLayer(cut).output as Sym;
+
+  // Layers above the cut, in topological order, and the tensors below it that they read.
+  const above = new Set<number>([cutTensor.id]);
+  const top: tf.layers.Layer[] = [];
+  const early: Sym[] = [];
+  for (const layer of model.layers) {
+    const node = nodeOf(layer);
+    if (!node.inputTensors.some((t) => above.has(t.id))) continue;
+    top.push(layer);
+    for (const t of node.inputTensors) if (!above.has(t.id) && !early.some((e) => e.id === t.id)) early.push(t);
+    for (const t of node.outputTensors) above.add(t.id);
+  }
+  const outputs = [cutTensor, ...early];
+  const features = tf.model({ inputs: model.inputs, outputs: outputs.length === 1 ? outputs[0]! : outputs, name: `${model.name}_features` });
+
+  // Fix the per-sample shapes (a cut map's spatial size follows the crop size).
+  const size = options.cropSize ?? 32;
+  const probe = tf.tidy(() => {
+    const out = features.predict(tf.zeros([1, size, size, 3]));
+    return (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
+  });
+  const parts = probe;
+  const featureSize = parts.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+
+  // Train every non-BatchNormalization weight above the cut.
+  const vars: tf.Variable[] = [];
+  for (const layer of top) {
+    if (layer.getClassName() === 'BatchNormalization' || layer.weights.length === 0) continue;
+    layer.trainable = true;
+    for (const w of layer.weights) vars.push(w.read() as tf.Variable);
+  }
+
+  const forward = (rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null): tf.Tensor => {
+    const b = rows.shape[0];
+    const values = new Map<number, tf.Tensor>();
+    let offset = 0;
+    outputs.forEach((t, i) => {
+      const n = parts[i]!.reduce((a, c) => a * c, 1);
+      values.set(t.id, tf.reshape(tf.slice(rows, [0, offset], [b, n]), [b, ...parts[i]!]));
+      offset += n;
+    });
+    for (const layer of top) {
+      const node = nodeOf(layer);
+      const ins = node.inputTensors.map((t) => values.get(t.id)!);
+      let out: tf.Tensor;
+      if (layer.getClassName() === 'Dropout') {
+        const x = ins[0]!;
+        out = x;
+        if (dropoutSeed !== null && dropout > 0) {
+          const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', dropoutSeed), dropout), 'float32');
+          out = tf.div(tf.mul(x, keep), 1 - dropout);
+        }
+      } else {
+        out = layer.apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as tf.Tensor;
+      }
+      values.set(node.outputTensors[0]!.id, out);
+    }
+    return values.get((model.outputs[0] as Sym).id)!;
+  };
+
+  return { features, parts, featureSize, vars, forward, cut };
+}
+
+/** The frozen-backbone split (kept for callers of the first API). */
+export function splitAtFeatures(model: tf.LayersModel): SplitModel {
+  return splitModel(model);
 }

@@ -18,7 +18,7 @@ import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
 import { readImageRgb } from './read-image.js';
-import { type SplitModel, splitAtFeatures } from './split-model.js';
+import { type SplitModel, splitModel } from './split-model.js';
 
 export interface FinetuneOptions {
   /** A stage-1 checkpoint folder to start from. */
@@ -113,7 +113,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     init.dispose();
   }
   const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
-  const split = splitAtFeatures(model);
+  const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
   const modelHash = await weightsHash(split.features, sha256);
   const cache = new FeatureCache(cfg.cache, modelHash);
   const entries = await readMosCsv(cfg.mos, cfg.root);

@@ -18,7 +18,7 @@ import { seededShuffle } from './mos-data.js';
 import { Progress } from './progress.js';
 import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
-import { splitAtFeatures } from './split-model.js';
+import { splitModel } from './split-model.js';
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
 
@@ -46,7 +46,7 @@ function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
 export async function runRank(cfg: RankConfig, options: { resume?: boolean; stopAfter?: number; configFile?: string } = {}): Promise<RankResult> {
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
-  const split = splitAtFeatures(model);
+  const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
   const f = split.featureSize;
   const cache = new FeatureCache(cfg.cache, await weightsHash(split.features, sha256));
   const types = cfg.types ?? [...getDistortionSet(cfg.set)];

@@ -78,6 +78,25 @@ describe('runFinetune', () => {
     expect(other.cache.misses).toBe(12);
   });
 
+  it('trains the upper blocks above a cut, leaving the layers below it untouched', async () => {
+    const cfg = config('upper', { epochs: 5, cut: 'block2_pool', learningRate: 0.005 });
+    await runFinetune(cfg);
+    const log = (await fs.readFile(path.join(work, 'upper', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log[4].loss).toBeLessThan(log[0].loss);
+    const trained = await loadModel(path.join(work, 'upper', 'last'));
+    const { getNetwork } = await import('../../src/networks/index.js');
+    const init = await getNetwork('vgg-tiny-ml').build(cfg.head);
+    const changed = (name: string) => {
+      const a = trained.getLayer(name).getWeights()[0]!.dataSync();
+      const b = init.getLayer(name).getWeights()[0]!.dataSync();
+      return a.some((v, i) => v !== b[i]);
+    };
+    expect(changed('block1_conv1')).toBe(false);
+    expect(changed('block2_conv1')).toBe(false);
+    expect(changed('block3_conv1')).toBe(true);
+    expect(changed('score')).toBe(true);
+  });
+
   it('invalidates the cache when the model changes', async () => {
     const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
     expect(changed.cache.hits).toBe(0);
