@@ -7,6 +7,7 @@ import { CARD_METADATA_KEY, IqaError } from '@iqa-zoo/core';
 import { GraphBuilder, type TensorRef } from './graph/builder.js';
 import { convertLayers } from './graph/convert.js';
 import { foldBatchNorm } from './graph/fold.js';
+import { foldPadIntoConv, protectPadBeforeMaxPool } from './graph/fold-pad.js';
 import { validateModelProto } from './graph/validate.js';
 import { cardForMetadata } from './metadata.js';
 import { DataType, onnx, valueInfo, type Dim } from './onnx/proto.js';
@@ -25,7 +26,7 @@ export interface ExportOptions {
   opset?: number;
   /** Weights and compute in float16 with float32 input and output (default false). */
   fp16?: boolean;
-  /** Fold BatchNormalization into the preceding Conv/Gemm (default true). */
+  /** Fold BatchNormalization into the preceding Conv/Gemm and zero padding into the next Conv (default true). */
   fold?: boolean;
 }
 
@@ -92,7 +93,11 @@ export function toModelProto(model: tf.LayersModel, options: ExportOptions = {})
     throw new RangeError(`Expected outputName to differ from the model's layer names but received ${JSON.stringify(opts.outputName)}`);
   }
   rename(g.nodes, outName, opts.outputName);
-  if (opts.fold) foldBatchNorm(g.nodes, g.initializers, [opts.outputName]);
+  if (opts.fold) {
+    foldBatchNorm(g.nodes, g.initializers, [opts.outputName]);
+    foldPadIntoConv(g.nodes, g.initializers, [opts.outputName]);
+  }
+  protectPadBeforeMaxPool(g.nodes, g.initializers);
 
   let graph: O.IGraphProto = {
     name: model.name,

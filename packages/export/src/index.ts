@@ -23,6 +23,7 @@ export { onnx } from './onnx/proto.js';
 // Checks and variants
 export { validateModelProto, findModelProblems } from './graph/validate.js';
 export { foldBatchNorm } from './graph/fold.js';
+export { foldPadIntoConv, protectPadBeforeMaxPool } from './graph/fold-pad.js';
 export { toFp16, toHalfBits } from './onnx/fp16.js';
 
 // Command line (`iqa export`)

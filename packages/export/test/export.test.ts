@@ -150,6 +150,25 @@ describe('BatchNormalization folding', () => {
   });
 });
 
+describe('zero padding folding', () => {
+  test('folds into the next Conv but not into a max pool, keeping the outputs', async () => {
+    const model = tinyNet((x) => {
+      let y = tf.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }).apply(x);
+      y = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 4 }) }).apply(y);
+      y = tf.layers.zeroPadding2d({ padding: 1 }).apply(y);
+      y = tf.layers.maxPooling2d({ poolSize: 2 }).apply(y);
+      return tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
+    });
+    const folded = toModelProto(model);
+    expect(folded.graph!.node!.map((n) => n.opType)).toEqual(['Conv', 'Pad', 'MaxPool', 'ReduceMean']);
+    expect(toModelProto(model, { fold: false }).graph!.node!.map((n) => n.opType)).toEqual(['Pad', 'Conv', 'Pad', 'MaxPool', 'ReduceMean']);
+    const data = randomNchw(SHAPE, 12);
+    const expected = runTfjs(model, data, SHAPE);
+    expect(mismatches(await runOnnx(onnx.ModelProto.encode(toModelProto(model, { fold: false })).finish(), data, SHAPE), expected)).toEqual([]);
+    expect(mismatches(await runOnnx(onnx.ModelProto.encode(folded).finish(), data, SHAPE), expected)).toEqual([]);
+  });
+});
+
 describe('fp16 variant', () => {
   test('stores float16 weights, keeps float32 input and output, and scores close to fp32', async () => {
     const model = await getNetwork('vgg-tiny-ml').build({ seed: 3, pooling: ['avg', 'std'] });

@@ -67,6 +67,11 @@ export function foldBatchNorm(nodes: O.INodeProto[], initializers: O.ITensorProt
     prev.output = [bn.output![0]!];
     removed.add(bn);
   }
+  return removeNodes(nodes, initializers, removed);
+}
+
+/** Removes `removed` from `nodes` (in place) and drops initialisers no node reads; returns how many went. */
+export function removeNodes(nodes: O.INodeProto[], initializers: O.ITensorProto[], removed: Set<O.INodeProto>): number {
   if (removed.size === 0) return 0;
   const kept = nodes.filter((n) => !removed.has(n));
   nodes.splice(0, nodes.length, ...kept);

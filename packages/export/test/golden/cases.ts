@@ -166,4 +166,11 @@ export const GOLDEN_CASES: GoldenCase[] = [
         ),
       ),
   },
+  {
+    // onnxruntime's PadFusion would fold this zero Pad into the MaxPool (wrong for negative windows).
+    name: 'zeropadding-maxpool',
+    layer: 'ZeroPadding2D',
+    inputShape: [2, 5, 6, 3],
+    build: () => net([5, 6, 3], (x) => apply(tf.layers.maxPooling2d({ poolSize: 2 }), apply(tf.layers.zeroPadding2d({ padding: [[2, 1], [0, 2]] }), x))),
+  },
 ];
