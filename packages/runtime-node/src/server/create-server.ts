@@ -21,6 +21,26 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
+/**
+ * Rejects with a 503 `TIMEOUT` when `work` takes longer than `ms`. (Fastify's own `handlerTimeout`
+ * is cleared when a POST body has been read, so it cannot bound scoring.) The work itself cannot be
+ * cancelled; its slot in the concurrency limit is freed when the response is sent.
+ */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`Expected scoring to finish within ${ms} ms but it did not; retry later`), { code: 'TIMEOUT', statusCode: 503 })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads up to `maxFiles` file parts of a multipart request into buffers. */
 async function readParts(req: FastifyRequest, maxFiles: number): Promise<Array<{ name: string; bytes: Buffer }>> {
   const files: Array<{ name: string; bytes: Buffer }> = [];
@@ -55,10 +75,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const bodyLimit = options.bodyLimit ?? 20 * 1024 * 1024;
   const maxFiles = options.maxFiles ?? 16;
   const maxConcurrent = options.maxConcurrent ?? 16;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
-    handlerTimeout: options.requestTimeoutMs ?? 30_000,
     requestTimeout: 60_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -66,8 +86,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   let inFlight = 0;
   let closing = false;
   const counted = new WeakSet<FastifyRequest>();
-  app.addHook('onClose', async () => {
+  // On close: refuse new work and end kept-alive connections after their current response,
+  // so `close()` returns as soon as in-flight requests are answered.
+  app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) void reply.header('connection', 'close');
   });
 
   // Only bytes are accepted: no JSON (and so no file paths) reaches the handler.
@@ -106,27 +131,33 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       onRequestAbort: async (req: FastifyRequest) => release(req),
     },
     async (req, reply) => {
-      if (req.isMultipart()) {
-        const parts = await readParts(req, maxFiles);
-        if (parts.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected at least one image file part in the multipart body but received none');
-        const outcomes = await scorer.scoreBatch(parts.map((p) => p.bytes));
-        const results = outcomes.map((o, i) => toResult(o, parts[i]!.name));
-        const allFailed = outcomes.every((o) => o.error);
-        return reply.status(allFailed ? toHttpError(outcomes[0]!.error).status : 200).send({ model: scorer.card.id, results });
-      }
-      const body = req.body as Buffer | undefined;
-      if (!body || body.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected image bytes in the request body but it is empty');
-      try {
-        const score = await scorer.score(body);
-        return { model: scorer.card.id, results: [{ score }] };
-      } catch (err) {
-        const error = toIqaError(err, 'request body');
-        const { status } = toHttpError(error);
-        if (status >= 500) req.log.error(err);
-        return reply.status(status).send({ model: scorer.card.id, results: [toResult({ error })] });
-      }
+      const { status, payload } = await withTimeout(scoreRequest(req), timeoutMs);
+      return reply.status(status).send(payload);
     },
   );
+
+  /** Scores the body; resolves with the response so nothing is sent after a timeout answered. */
+  const scoreRequest = async (req: FastifyRequest): Promise<{ status: number; payload: unknown }> => {
+    if (req.isMultipart()) {
+      const parts = await readParts(req, maxFiles);
+      if (parts.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected at least one image file part in the multipart body but received none');
+      const outcomes = await scorer.scoreBatch(parts.map((p) => p.bytes));
+      const results = outcomes.map((o, i) => toResult(o, parts[i]!.name));
+      const allFailed = outcomes.every((o) => o.error);
+      return { status: allFailed ? toHttpError(outcomes[0]!.error).status : 200, payload: { model: scorer.card.id, results } };
+    }
+    const body = req.body as Buffer | undefined;
+    if (!body || body.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected image bytes in the request body but it is empty');
+    try {
+      const score = await scorer.score(body);
+      return { status: 200, payload: { model: scorer.card.id, results: [{ score }] } };
+    } catch (err) {
+      const error = toIqaError(err, 'request body');
+      const { status } = toHttpError(error);
+      if (status >= 500) req.log.error(err);
+      return { status, payload: { model: scorer.card.id, results: [toResult({ error })] } };
+    }
+  };
 
   app.get('/healthz', async (_req, reply) => {
     const body = { status: closing ? 'shutting-down' : 'ok', model: scorer.card.id, device: scorer.device, inFlight };

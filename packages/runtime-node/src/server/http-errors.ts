@@ -22,8 +22,8 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { status: e.statusCode, body: { error: { code: e.code ?? 'BAD_REQUEST', message: e.message ?? 'Bad request' } } };
   }
-  if (e.code === 'FST_ERR_HANDLER_TIMEOUT') {
-    return { status: 503, body: { error: { code: 'TIMEOUT', message: 'Expected scoring to finish within the request timeout but it did not; retry later' } } };
+  if (e.statusCode === 503) {
+    return { status: 503, body: { error: { code: e.code ?? 'UNAVAILABLE', message: e.message ?? 'Service unavailable; retry later' } } };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error while scoring; see the server log' } } };
 }

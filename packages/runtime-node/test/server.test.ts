@@ -1,0 +1,211 @@
+/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type NodeScorer, createScorer, createServer } from '@iqa-zoo/runtime-node';
+import { serveCommand } from '../src/cli/serve-command.js';
+import { memoryIo } from './helpers/cli-io.js';
+import { hugeHeaderPng, solid, tinyScore } from './helpers/images.js';
+import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'iqa-server-'));
+const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel());
+const orange = { r: 255, g: 128, b: 0 };
+
+function multipart(parts: Array<{ name: string; bytes: Buffer; type?: string }>): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----iqa-test-boundary';
+  const chunks = parts.flatMap((p, i) => [
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image${i}"; filename="${p.name}"\r\nContent-Type: ${p.type ?? 'image/png'}\r\n\r\n`),
+    p.bytes,
+    Buffer.from('\r\n'),
+  ]);
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** A scorer whose scores wait until `release()` (for concurrency, timeout and shutdown tests). */
+function gatedScorer(real: NodeScorer): NodeScorer & { release: () => void } {
+  let open: () => void = () => {};
+  let gate = new Promise<void>((r) => (open = r));
+  return {
+    ...real,
+    score: async (input) => {
+      await gate;
+      return real.score(input);
+    },
+    release: () => {
+      open();
+      gate = Promise.resolve();
+    },
+  };
+}
+
+interface Res {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Real HTTP over loopback (fastify's inject needs require(esm), which jest on Node 20 lacks). */
+async function request(app: FastifyInstance, opts: { method: string; url: string; payload?: Uint8Array; headers?: Record<string, string> }): Promise<Res> {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server is not listening');
+  const res = await fetch(`http://127.0.0.1:${address.port}${opts.url}`, { method: opts.method, body: opts.payload && new Uint8Array(opts.payload), headers: opts.headers });
+  const body = await res.text();
+  return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, json: () => JSON.parse(body) };
+}
+
+async function start(app: FastifyInstance): Promise<FastifyInstance> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app;
+}
+
+let scorer: NodeScorer;
+let app: FastifyInstance;
+beforeAll(async () => {
+  scorer = await createScorer(modelDir, { device: 'cpu', maxPixels: 10_000_000 });
+  app = await start(await createServer({ scorer, bodyLimit: 64 * 1024, maxFiles: 4 }));
+});
+afterAll(async () => {
+  await app.close();
+  await scorer.dispose();
+});
+
+test('POST /score with a raw image body', async () => {
+  const res = await request(app, { method: 'POST', url: '/score', payload: await solid(50, 40, orange), headers: { 'content-type': 'image/png' } });
+  expect(res.statusCode).toBe(200);
+  const body = res.json();
+  expect(body.model).toBe('tiny-test');
+  expect(body.results).toHaveLength(1);
+  expect(body.results[0].score).toBeCloseTo(tinyScore(orange), 3);
+});
+
+test('POST /score multipart with several images, one of them bad', async () => {
+  const { payload, headers } = multipart([
+    { name: 'a.png', bytes: await solid(30, 30, orange) },
+    { name: 'notes.txt', bytes: Buffer.from('hello'), type: 'text/plain' },
+    { name: 'b.png', bytes: await solid(30, 30, { r: 0, g: 0, b: 255 }) },
+  ]);
+  const res = await request(app, { method: 'POST', url: '/score', payload, headers });
+  expect(res.statusCode).toBe(200);
+  const { results } = res.json();
+  expect(results.map((r: { name: string }) => r.name)).toEqual(['a.png', 'notes.txt', 'b.png']);
+  expect(results[0].score).toBeCloseTo(tinyScore(orange), 3);
+  expect(results[1].error.code).toBe('UNSUPPORTED_IMAGE');
+  expect(results[2].score).toBeCloseTo(tinyScore({ r: 0, g: 0, b: 255 }), 3);
+});
+
+test.each([
+  ['a non-image body', () => Buffer.from('plain text, not an image'), 'text/plain', 415, 'UNSUPPORTED_IMAGE'],
+  ['a JSON body naming a server file (paths are never read)', () => Buffer.from(JSON.stringify({ path: '/etc/passwd' })), 'application/json', 415, 'UNSUPPORTED_IMAGE'],
+  ['a truncated PNG', async () => (await solid(60, 60, orange)).subarray(0, 60), 'image/png', 422, 'INVALID_IMAGE'],
+  ['a decompression bomb header', () => hugeHeaderPng(100_000, 100_000), 'image/png', 413, 'IMAGE_TOO_LARGE'],
+  ['an empty body', () => Buffer.alloc(0), 'image/png', 400, 'INVALID_ARGUMENT'],
+  ['a body over the limit', () => Buffer.alloc(100 * 1024, 1), 'image/png', 413, 'FST_ERR_CTP_BODY_TOO_LARGE'],
+])('%s is a 4xx with a JSON error, and the service keeps serving', async (_name, make, type, status, code) => {
+  const res = await request(app, { method: 'POST', url: '/score', payload: await make(), headers: { 'content-type': type } });
+  expect(res.statusCode).toBe(status);
+  const body = res.json();
+  expect(body.results?.[0]?.error?.code ?? body.error?.code).toBe(code);
+  expect(res.body).not.toContain('/etc/passwd:');
+  const ok = await request(app, { method: 'POST', url: '/score', payload: await solid(20, 20, orange), headers: { 'content-type': 'image/png' } });
+  expect(ok.statusCode).toBe(200);
+});
+
+test('multipart: an oversized part and too many parts are 413', async () => {
+  const big = multipart([{ name: 'big.png', bytes: Buffer.alloc(100 * 1024, 1) }]);
+  expect((await request(app, { method: 'POST', url: '/score', ...big })).statusCode).toBe(413);
+  const small = await solid(10, 10, orange);
+  const many = multipart(Array.from({ length: 5 }, (_, i) => ({ name: `${i}.png`, bytes: small })));
+  expect((await request(app, { method: 'POST', url: '/score', ...many })).statusCode).toBe(413);
+});
+
+test('concurrent requests each get their own correct score', async () => {
+  const colours = Array.from({ length: 12 }, (_, i) => ({ r: (i * 20) % 256, g: 255 - i * 10, b: (i * 37) % 256 }));
+  const responses = await Promise.all(
+    colours.map(async (c) => request(app, { method: 'POST', url: '/score', payload: await solid(40, 40, c), headers: { 'content-type': 'image/png' } })),
+  );
+  responses.forEach((res, i) => {
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0].score).toBeCloseTo(tinyScore(colours[i]!), 3);
+  });
+});
+
+test('a saturated concurrency limit answers 503 with Retry-After, then recovers', async () => {
+  const gated = gatedScorer(scorer);
+  const small = await start(await createServer({ scorer: gated, maxConcurrent: 2 }));
+  const send = () => request(small, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  const first = [send(), send()];
+  await new Promise((r) => setTimeout(r, 50));
+  const rejected = await send();
+  expect(rejected.statusCode).toBe(503);
+  expect(rejected.headers['retry-after']).toBe('1');
+  expect(rejected.json().error.code).toBe('BUSY');
+  expect((await request(small, { method: 'GET', url: '/healthz' })).json().inFlight).toBe(2);
+  gated.release();
+  for (const res of await Promise.all(first)) expect(res.statusCode).toBe(200);
+  expect((await send()).statusCode).toBe(200);
+  await small.close();
+});
+
+test('a request that takes longer than the timeout is 503', async () => {
+  const gated = gatedScorer(scorer);
+  const slow = await start(await createServer({ scorer: gated, requestTimeoutMs: 100 }));
+  const res = await request(slow, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  expect(res.statusCode).toBe(503);
+  gated.release();
+  await slow.close();
+});
+
+test('GET /healthz, /models, /openapi.json and 404', async () => {
+  expect((await request(app, { method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', model: 'tiny-test', device: 'cpu', inFlight: 0 });
+  const models = (await request(app, { method: 'GET', url: '/models' })).json();
+  expect(models.loaded).toBe('tiny-test');
+  expect(models.models.length).toBeGreaterThan(0);
+  const doc = (await request(app, { method: 'GET', url: '/openapi.json' })).json();
+  expect(doc.openapi).toBe('3.1.0');
+  expect(Object.keys(doc.paths)).toEqual(['/score', '/healthz', '/models', '/openapi.json']);
+  const missing = await request(app, { method: 'GET', url: '/etc/passwd' });
+  expect(missing.statusCode).toBe(404);
+  expect(missing.json().error.code).toBe('NOT_FOUND');
+});
+
+test('graceful shutdown: in-flight requests finish, new ones are refused', async () => {
+  const gated = gatedScorer(scorer);
+  const server = await start(await createServer({ scorer: gated }));
+  const inFlight = request(server, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  for (let i = 0; i < 100 && (await request(server, { method: 'GET', url: '/healthz' })).json().inFlight === 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const closed = server.close();
+  await new Promise((r) => setTimeout(r, 20));
+  const late = await request(server, { method: 'GET', url: '/healthz' }).then((r) => r.statusCode, () => 'refused');
+  expect([503, 'refused']).toContain(late);
+  gated.release();
+  const res = await inFlight;
+  expect(res.statusCode).toBe(200);
+  expect(res.json().results[0].score).toBeCloseTo(tinyScore(orange), 3);
+  await closed;
+});
+
+test('iqa serve listens, serves and exits 0 when stopped', async () => {
+  const io = memoryIo();
+  const stop = new AbortController();
+  const done = serveCommand(['--port', '0', '--model', modelDir, '--device', 'cpu'], io, stop.signal);
+  for (let i = 0; i < 200 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 20));
+  const url = /listening on (\S+)/.exec(io.err())![1]!;
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  const res = await fetch(`${url}/score`, { method: 'POST', body: new Uint8Array(pngCache!), headers: { 'content-type': 'image/png' } });
+  expect(res.status).toBe(200);
+  stop.abort();
+  expect(await done).toBe(0);
+  expect(io.err()).toContain('shutting down');
+  await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+});
+
+let pngCache: Buffer | undefined;
+beforeAll(async () => {
+  pngCache = await solid(30, 30, orange);
+});
