@@ -13,6 +13,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { filterGradPlan, inputGradPlan, type AxisGeometry, type AxisPlan } from './conv-grad-geometry.js';
 import type { KernelScope } from './kernel-scope.js';
 import { polyphaseInputGrad } from './strided-input-grad.js';
+import { zeroInsert } from './zero-insert.js';
 
 /** The geometry of the original convolution, both spatial axes. */
 export interface ConvGeometry {
@@ -25,16 +26,6 @@ type Shape4 = [number, number, number, number];
 /** `[[0,0],[top,bottom],[left,right],[0,0]]`: tfjs' explicit NHWC padding. */
 function explicitPad(h: AxisPlan, w: AxisPlan): [[number, number], [number, number], [number, number], [number, number]] {
   return [[0, 0], [h.padBefore, h.padAfter], [w.padBefore, w.padAfter], [0, 0]];
-}
-
-/** Inserts `stride - 1` zeros after every element along H and W: [N,H,W,C] -> [N,H*sh,W*sw,C]. */
-export function zeroInsert(scope: KernelScope, x: tf.TensorInfo, strideH: number, strideW: number): tf.TensorInfo {
-  if (strideH === 1 && strideW === 1) return x;
-  const [n, h, w, c] = x.shape as Shape4;
-  const six = scope.reshape(x, [n, h, 1, w, 1, c]);
-  const paddings = [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]];
-  const padded = scope.run('PadV2', { x: six }, { paddings, constantValue: 0 });
-  return scope.reshape(padded, [n, h * strideH, w * strideW, c]);
 }
 
 /** Drops the plan's crops from axes 1 and 2 of an NHWC tensor (no-op when nothing to crop). */
@@ -135,6 +126,9 @@ export function depthwiseInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter
  * dW of `depthwiseConv2d` with channel multiplier 1 (x [N,H,W,c], dy [N,oh,ow,c]): returns [kh,kw,c,1].
  * The batch is folded into the channels ([1, H, W, N*c]) so that one depthwise convolution with `dy`
  * as the filter computes every (image, channel) correlation; the images are then summed.
+ * XNNPACK has no fast path for such large depthwise kernels: this costs ~10x the forward pass
+ * (50x for stride 2 at 112x112). A per-tap alternative (shift dy with PadV2, multiply by the padded
+ * x, reduce with a ones matrix product) measured 2-3x slower still.
  */
 export function depthwiseFilterGrad(scope: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
   const h = filterGradPlan(g.height);
