@@ -126,8 +126,8 @@ export function depthwiseInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter
  * dW of `depthwiseConv2d` with channel multiplier 1 (x [N,H,W,c], dy [N,oh,ow,c]): returns [kh,kw,c,1].
  * The batch is folded into the channels ([1, H, W, N*c]) so that one depthwise convolution with `dy`
  * as the filter computes every (image, channel) correlation; the images are then summed.
- * XNNPACK has no fast path for such large depthwise kernels: this costs ~10x the forward pass
- * (50x for stride 2 at 112x112). A per-tap alternative (shift dy with PadV2, multiply by the padded
+ * XNNPACK has no fast path for such large depthwise kernels: this costs 10-50x the (cheap) forward
+ * pass, the most for stride 2 at 112x112. A per-tap alternative (shift dy with PadV2, multiply by the padded
  * x, reduce with a ones matrix product) measured 2-3x slower still.
  */
 export function depthwiseFilterGrad(scope: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {

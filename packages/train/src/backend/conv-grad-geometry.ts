@@ -4,7 +4,8 @@
  * A forward convolution with stride `s`, filter size `k`, input length `n`, output length `o` and
  * leading padding `p` reads padded input position `i*s + t` (tap `t`) for output `i`. Its gradients are:
  * - dx: a stride-1 convolution of `dy` with `s - 1` zeros inserted after every element (length `o*s`),
- *   using the 180-degree-rotated filter, with padding chosen so the output has length `n`.
+ *   using the 180-degree-rotated filter, with padding chosen so the output has length `n` (used for
+ *   strided depthwise convolutions; conv2d splits dx into phases instead, see `strided-input-grad.ts`).
  * - dW: a stride-1 convolution of `x` (batch and channels swapped) whose "filter" is `dy`, dilated by
  *   `s`, with padding chosen so the output has length `k`.
  * A padding that comes out negative becomes a crop of the convolution's output instead.
