@@ -16,11 +16,13 @@ function shapeKey(t: TensorData): string {
 
 /**
  * Serialises `session.run` calls and merges tensors of the same shape that arrive while a run is
- * in flight into one run (up to `maxImages` images). With the crops protocol every image yields
- * `[K,3,S,S]`, so concurrent `score` calls always merge.
+ * in flight into one run: up to `maxImages` images and `maxItems` batch rows (crops) in all.
+ * With the crops protocol every image yields `[K,3,S,S]`, so concurrent `score` calls can merge;
+ * one image whose K already reaches `maxItems` runs alone (on CPU a merged 2x30-crop batch measured
+ * slower than two 30-crop runs; see docs/runtime-node.md).
  *
  * @example
- * const batcher = new RunBatcher((t) => runOnnx(t), 8);
+ * const batcher = new RunBatcher((t) => runOnnx(t), 8, 32);
  * const raw = await batcher.run(tensor); // this image's outputs only
  */
 export class RunBatcher {
@@ -32,9 +34,13 @@ export class RunBatcher {
   constructor(
     private readonly runBatch: RunBatch,
     private readonly maxImages: number,
+    private readonly maxItems: number,
   ) {
     if (!Number.isInteger(maxImages) || maxImages < 1) {
       throw new RangeError(`Expected a positive integer for maxBatch but received ${JSON.stringify(maxImages)}`);
+    }
+    if (!Number.isInteger(maxItems) || maxItems < 1) {
+      throw new RangeError(`Expected a positive integer for maxBatchItems but received ${JSON.stringify(maxItems)}`);
     }
   }
 
@@ -53,9 +59,14 @@ export class RunBatcher {
   private take(): Pending[] {
     const key = shapeKey(this.queue[0]!.tensor);
     const group: Pending[] = [];
+    let items = 0;
     for (let i = 0; i < this.queue.length && group.length < this.maxImages; ) {
-      if (shapeKey(this.queue[i]!.tensor) === key) group.push(...this.queue.splice(i, 1));
-      else i++;
+      const n = this.queue[i]!.tensor.dims[0]!;
+      const fits = group.length === 0 || items + n <= this.maxItems;
+      if (fits && shapeKey(this.queue[i]!.tensor) === key) {
+        group.push(...this.queue.splice(i, 1));
+        items += n;
+      } else i++;
     }
     return group;
   }

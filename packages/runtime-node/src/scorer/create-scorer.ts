@@ -21,8 +21,10 @@ export interface NodeScorerOptions {
   threads?: number;
   /** `fp16` loads the card's `onnxFp16` variant. */
   dtype?: ModelDtype;
-  /** Most images merged into one `session.run` when `score` calls overlap (1 disables merging). */
+  /** Most images merged into one `session.run` when `score` calls overlap (1 disables merging). Default 8. */
   maxBatch?: number;
+  /** Most batch rows (crops) in one merged `session.run`. Default 32. */
+  maxBatchItems?: number;
   /** Images with more pixels are refused before decoding (default: sharp's 268 MP). */
   maxPixels?: number;
   /** Largest encoded stream read, in bytes. */
@@ -39,8 +41,9 @@ export interface NodeScorer extends Scorer<NodeImageInput, ResolvedDevice> {
   readonly stats: { runs: number; images: number };
 }
 
-/** Default `maxBatch`: see docs/runtime-node.md for the measurement behind it. */
-export const DEFAULT_MAX_BATCH = 4;
+/** Defaults for merging concurrent calls; docs/runtime-node.md has the measurements behind them. */
+export const DEFAULT_MAX_BATCH = 8;
+export const DEFAULT_MAX_BATCH_ITEMS = 32;
 
 function checkIo(session: ort.InferenceSession, card: ModelCard, path: string): void {
   if (!session.inputNames.includes(card.input.name) || !session.outputNames.includes(card.output.name)) {
@@ -86,7 +89,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
     warn: options.onWarning ?? ((m) => console.warn(m)),
   });
   checkIo(session, card, loaded.path);
-  const batcher = new RunBatcher(makeRun(session, card), options.maxBatch ?? DEFAULT_MAX_BATCH);
+  const batcher = new RunBatcher(makeRun(session, card), options.maxBatch ?? DEFAULT_MAX_BATCH, options.maxBatchItems ?? DEFAULT_MAX_BATCH_ITEMS);
   const readOpts = { maxPixels: options.maxPixels, maxBytes: options.maxBytes };
   let disposed = false;
 
