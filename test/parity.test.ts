@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * Parity (issue 2): one seeded network and input give the same score in tfjs,
  * onnxruntime-node and onnxruntime-web, within 1e-4 (absolute or relative), for several sizes.

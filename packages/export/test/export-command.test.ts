@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * `iqa export --from CKPT --out DIR`: a saved checkpoint becomes model.onnx, model_fp16.onnx and
  * card.json whose hashes match the files, and both ONNX files score like the checkpoint.

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * The exporter's contract: errors, options, metadata, producer, folding, fp16 and custom converters.
  */

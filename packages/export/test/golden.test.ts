@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * Per-converter golden tests: each test/golden/<case>.json holds a tiny model (topology with the
  * layer config, weights), an input and the output tfjs computed for it. The exported ONNX model

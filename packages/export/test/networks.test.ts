@@ -1,13 +1,14 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * Parity for every registered network (issue 3): random inputs of several sizes and batch sizes
  * give the same outputs in tfjs (wasm backend, cpu if wasm cannot start) and in
  * onnxruntime-node within 1e-4 (absolute or relative). The exported graphs have no Transpose and
- * no BatchNormalization left (all folded).
+ * no BatchNormalization left (all folded). nsfwjs' InceptionV3 backbone (not a registered network
+ * yet) is checked the same way with a pooled, seeded dense head when IQA_TEST_INCEPTION=1: loading
+ * its 22M weights takes minutes on a shared 2-core machine, too slow for every run.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { getNetwork, initTfBackend, listNetworks } from '@iqa-zoo/train';
+import { getNetwork, initTfBackend, listNetworks, loadNsfwjsModel } from '@iqa-zoo/train';
 import { onnx, toModelProto } from '@iqa-zoo/export';
 import { mismatches, randomNchw, runTfjs } from './helpers/parity.js';
 
@@ -57,6 +58,44 @@ describe.each(listNetworks())('%s', (name) => {
     const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
     expect(out.score!.dims).toEqual([shape[0], 1]);
     expect(expected.every(Number.isFinite)).toBe(true);
+    expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
+  });
+});
+
+const describeInception = process.env.IQA_TEST_INCEPTION === '1' ? describe : describe.skip;
+
+describeInception('nsfwjs InceptionV3 backbone + seeded head', () => {
+  let model: tf.LayersModel;
+  let session: ort.InferenceSession;
+  let proto: ReturnType<typeof toModelProto>;
+
+  beforeAll(async () => {
+    const base = await loadNsfwjsModel('inception_v3');
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(base.outputs[0]!) as tf.SymbolicTensor;
+    const score = tf.layers.dense({ units: 1, name: 'score_dense', kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }).apply(pooled) as tf.SymbolicTensor;
+    model = tf.model({ inputs: base.inputs, outputs: score });
+    proto = toModelProto(model);
+    session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
+  });
+
+  afterAll(async () => {
+    await session?.release();
+    model?.dispose();
+  });
+
+  test('exports with every BatchNormalization folded and no Transpose', () => {
+    const ops = proto.graph!.node!.map((n) => n.opType);
+    expect(ops.filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
+    expect(ops.filter((op) => op === 'Concat').length).toBeGreaterThan(5);
+  });
+
+  test.each<Shape>([
+    [1, 3, 80, 80],
+    [2, 3, 99, 120],
+  ])('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
+    const data = randomNchw(shape, shape[2] + shape[3]);
+    const expected = runTfjs(model, data, shape);
+    const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
     expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
   });
 });
