@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * runtime-web in headless Chromium on WASM: the demo page scores the fixture images, and the
  * scores equal onnxruntime-node + core's within 1e-4, threaded (COOP/COEP) and single-threaded.
@@ -20,6 +19,7 @@ maybe('runtime-web in Chromium (WASM)', () => {
 
   beforeAll(async () => {
     site = await startFixtureSite();
+    report.reference = Object.fromEntries(site.images.map((i) => [i.name, i.reference]));
     browser = await launch();
   }, 180_000);
   afterAll(async () => {

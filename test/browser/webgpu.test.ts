@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * runtime-web in headless Chromium on WebGPU. The adapter is the machine's GPU when Chromium finds
  * one, else SwiftShader (Chromium's CPU Vulkan; set IQA_WEBGPU_SWIFTSHADER=0 to refuse it). With an

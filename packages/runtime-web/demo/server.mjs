@@ -104,7 +104,8 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', mounts 
   };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a script (not when imported, nor when a bundler has inlined this file into another script).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && import.meta.url.endsWith('/demo/server.mjs')) {
   const arg = (name, fallback) => {
     const at = process.argv.indexOf(name);
     return at > 0 ? process.argv[at + 1] : fallback;

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * Model loading from a URL: progress, the Cache API, and the sha256 check against the card.
  * A fake `fetch` serves an in-memory folder; a small Map-backed CacheStorage stands in for the browser's.

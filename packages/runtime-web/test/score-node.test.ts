@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 /**
  * runtime-web under Node (onnxruntime-web's Node build, WASM): the score equals core's scorePixels
  * run through a direct onnxruntime-web session, and onnxruntime-node's, within 1e-4.

@@ -31,10 +31,16 @@ export interface FixtureSite {
   close(): Promise<void>;
 }
 
-/** Opaque RGB, or RGBA whose alpha is only 0 or 255 (exact through a canvas; see docs/runtime-web.md). */
-function pixels(width: number, height: number, seed: number, cutout: boolean): { data: Uint8Array; channels: 3 | 4 } {
+type Alpha = 'opaque' | 'cutout' | 'gradient';
+
+/**
+ * Opaque RGB, RGBA with a 0/255 cutout, or RGBA with an alpha gradient. A canvas premultiplies alpha,
+ * which changes the RGB of semi-transparent pixels, but not what remains after core composites
+ * them onto white (see docs/runtime-web.md): all three must score alike in Node and Chromium.
+ */
+function pixels(width: number, height: number, seed: number, alpha: Alpha): { data: Uint8Array; channels: 3 | 4 } {
   const rand = mulberry32(seed);
-  const channels = cutout ? 4 : 3;
+  const channels = alpha === 'opaque' ? 3 : 4;
   const data = new Uint8Array(width * height * channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -42,17 +48,19 @@ function pixels(width: number, height: number, seed: number, cutout: boolean): {
       data[i] = Math.min(255, (x * 255) / width + rand() * 60);
       data[i + 1] = Math.min(255, (y * 255) / height + rand() * 60);
       data[i + 2] = Math.min(255, 128 + 100 * Math.sin((x * y) / 97) + rand() * 25);
-      if (cutout) data[i + 3] = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width * height) / 6 ? 255 : 0;
+      if (alpha === 'cutout') data[i + 3] = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width * height) / 6 ? 255 : 0;
+      if (alpha === 'gradient') data[i + 3] = (x * 255) / (width - 1);
     }
   }
   return { data, channels };
 }
 
-const IMAGES: Array<[string, number, number, boolean]> = [
-  ['gradient-96x64.png', 96, 64, false],
-  ['noise-57x133.png', 57, 133, false],
-  ['large-240x180.png', 240, 180, false],
-  ['cutout-alpha-80x80.png', 80, 80, true],
+const IMAGES: Array<[string, number, number, Alpha]> = [
+  ['gradient-96x64.png', 96, 64, 'opaque'],
+  ['noise-57x133.png', 57, 133, 'opaque'],
+  ['large-240x180.png', 240, 180, 'opaque'],
+  ['cutout-alpha-80x80.png', 80, 80, 'cutout'],
+  ['soft-alpha-90x70.png', 90, 70, 'gradient'],
 ];
 
 /** Builds the bundle, writes the model and images to a temp folder, scores them in Node, starts the server. */
@@ -70,8 +78,8 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     return out[card.output.name]!.data as Float32Array;
   };
   const images: FixtureImage[] = [];
-  for (const [i, [name, w, h, cutout]] of IMAGES.entries()) {
-    const { data, channels } = pixels(w, h, 100 + i, cutout);
+  for (const [i, [name, w, h, alpha]] of IMAGES.entries()) {
+    const { data, channels } = pixels(w, h, 100 + i, alpha);
     const path = join(dir, 'images', name);
     await sharp(data, { raw: { width: w, height: h, channels } }).png().toFile(path);
     const decoded = await sharp(path).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
