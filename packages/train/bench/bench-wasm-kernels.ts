@@ -8,14 +8,16 @@
  * Run (from the repo root):
  *   npx tsc -b packages/core && npx esbuild packages/train/bench/bench-wasm-kernels.ts --bundle \
  *     --platform=node --format=esm --packages=external --outfile=packages/train/dist/bench/bench-wasm-kernels.mjs \
- *     && node packages/train/dist/bench/bench-wasm-kernels.mjs [--reps 3] [--quick] [--cpu]
+ *     && node packages/train/dist/bench/bench-wasm-kernels.mjs [--reps 3] [--quick] [--cpu] [--networks a,b]
  * --quick: batch 2 instead of 8 and 32px train-step models instead of 64px; --cpu: also time the
- * train steps on the pure-JS cpu backend (minutes).
+ * train steps on the pure-JS cpu backend (minutes); --networks vgg-small-ml,mobilenetv2-ml: also time
+ * SGD steps of registered iqa-zoo networks (batch 8, their crop size).
  */
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradKernels } from '../src/backend/index.js';
+import { getNetwork } from '../src/networks/index.js';
 
 interface ConvShape {
   label: string;
@@ -175,6 +177,32 @@ async function benchTrainSteps(size: number, reps: number, withCpu: boolean): Pr
   return lines.join('\n');
 }
 
+/** ms per SGD step of registered iqa-zoo networks at their crop size, batch 8 (wasm only). */
+async function benchNetworks(names: string[], reps: number): Promise<string> {
+  const lines = ['| network | input | trainable params | first step ms | ms/step | tensors leaked per step |', '|---|---|---:|---:|---:|---:|'];
+  for (const name of names) {
+    const spec = getNetwork(name);
+    const model = await spec.build();
+    const size = spec.input.cropSize;
+    const x = tf.randomNormal([8, size, size, 3]);
+    const y = tf.randomNormal([8, ...(model.outputs[0]!.shape.slice(1) as number[])]);
+    const optimizer = tf.train.sgd(1e-4);
+    const step = () => optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar);
+    const t0 = performance.now();
+    step();
+    const first = performance.now() - t0;
+    const before = tf.memory().numTensors;
+    const ms = timeInterleaved(reps, [step])[0]!;
+    const leaked = (tf.memory().numTensors - before) / (reps + 1);
+    const trainable = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+    lines.push(`| ${name} | [8,${size},${size},3] | ${trainable} | ${first.toFixed(0)} | ${ms.toFixed(0)} | ${leaked} |`);
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const reps = argValue('--reps', 3);
   const quick = process.argv.includes('--quick');
@@ -194,6 +222,8 @@ async function main(): Promise<void> {
   console.log(`\n${format(rows)}`);
   const stepSize = quick ? 32 : 64;
   console.log(`\n${await benchTrainSteps(stepSize, reps, process.argv.includes('--cpu'))}`);
+  const networks = process.argv.indexOf('--networks');
+  if (networks >= 0) console.log(`\n${await benchNetworks(process.argv[networks + 1]!.split(','), reps)}`);
   console.log(`\nload average at the end: ${loadavg().map((v) => v.toFixed(1)).join(', ')} on ${cpus().length} cores`);
 }
 
