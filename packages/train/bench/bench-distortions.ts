@@ -3,15 +3,20 @@
  *
  *   npx esbuild packages/train/bench/bench-distortions.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/bench-distortions.mjs \
- *   && node node_modules/.cache/bench-distortions.mjs [--refs DIR] [--out DIR] [--images N] [--skip-live]
+ *   && node node_modules/.cache/bench-distortions.mjs [--refs DIR] [--out DIR] [--images N] [--types a,b]
+ *        [--skip-types] [--skip-live] [--verify K]
  *
  * Needs the built package (`npx tsc -b packages/train`), so the worker pool finds its script.
  * 1. images per second of every type on 500x500 crops of references (one thread, all levels,
  *    per-image work shared between the levels as the generator does);
  * 2. the whole LIVE set over DIR (default ../shared/data/pristine) written by `iqa distort` into
- *    OUT (default /tmp/rank) with one worker per core.
+ *    OUT (default /tmp/rank) with one worker per core;
+ * 3. a check of what was written: for every --verify'th reference (default 5), PSNR of each image
+ *    against its reference, and whether it strictly falls with the level in every group.
  */
-import { availableParallelism, cpus } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { DISTORTIONS, distortCommand, distortLevels, listReferences, psnr, type RgbImage } from '@iqa-zoo/train';
@@ -22,6 +27,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: '/tmp/rank' },
     images: { type: 'string', default: '3' },
     'skip-live': { type: 'boolean', default: false },
+    'skip-types': { type: 'boolean', default: false },
+    verify: { type: 'string', default: '5' },
     types: { type: 'string' },
   },
 });
@@ -38,30 +45,69 @@ async function crops500(dir: string, n: number): Promise<RgbImage[]> {
   return out;
 }
 
-console.log(`# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}`);
-const images = await crops500(values.refs!, Number(values.images));
-console.log(`\n## per type, ${images.length} images of 500x500, one thread\n`);
-console.log('| type | levels | images/s | ms/image | PSNR by level (dB, mean) |');
-console.log('|---|---|---|---|---|');
-const types = values.types ? values.types.split(',') : Object.keys(DISTORTIONS);
-for (const t of types) {
-  const levels = DISTORTIONS[t]!.values.length;
-  const psnrs = new Array<number>(levels).fill(0);
-  const t0 = performance.now();
-  for (const [i, img] of images.entries()) {
-    const outs = await distortLevels(img, t, { seed: i });
-    outs.forEach((o, l) => (psnrs[l]! += psnr(img, o) / images.length));
+async function perType(): Promise<void> {
+  const images = await crops500(values.refs!, Number(values.images));
+  console.log(`\n## per type, ${images.length} images of 500x500, one thread\n`);
+  console.log('| type | levels | images/s | ms/image | PSNR by level (dB, mean) |');
+  console.log('|---|---|---|---|---|');
+  const types = values.types ? values.types.split(',') : Object.keys(DISTORTIONS);
+  for (const t of types) {
+    const levels = DISTORTIONS[t]!.values.length;
+    const psnrs = new Array<number>(levels).fill(0);
+    const t0 = performance.now();
+    for (const [i, img] of images.entries()) {
+      const outs = await distortLevels(img, t, { seed: i });
+      outs.forEach((o, l) => (psnrs[l]! += psnr(img, o) / images.length));
+    }
+    const secs = (performance.now() - t0) / 1000;
+    const n = images.length * levels;
+    console.log(`| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`);
   }
-  const secs = (performance.now() - t0) / 1000;
-  const n = images.length * levels;
-  console.log(`| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`);
 }
 
-if (!values['skip-live']) {
+async function liveSet(): Promise<void> {
   console.log(`\n## LIVE set over ${values.refs} -> ${values.out}\n`);
   const t0 = performance.now();
   const code = await distortCommand(['--refs', values.refs!, '--out', values.out!, '--set', 'live']);
   const secs = (performance.now() - t0) / 1000;
   const refs = (await listReferences(values.refs!)).length;
   console.log(`exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} images/s (${availableParallelism()} workers)`);
+}
+
+console.log(`# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+if (!values['skip-types']) await perType();
+if (!values['skip-live']) await liveSet();
+
+// 3. verify the written set
+const every = Number(values.verify);
+if (every > 0) {
+  const rows = (await readFile(join(values.out!, 'manifest.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+  const refNames = [...new Set(rows.map((r) => r[1]!))].filter((_, i) => i % every === 0);
+  const stats = new Map<string, number[][]>(); // type -> per level: PSNRs
+  let groups = 0;
+  let ordered = 0;
+  const raw = async (f: string): Promise<RgbImage> => {
+    const { data, info } = await sharp(f).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+  };
+  for (const name of refNames) {
+    const ref = await raw(join(values.refs!, name));
+    const mine = rows.filter((r) => r[1] === name);
+    for (const type of [...new Set(mine.map((r) => r[2]!))]) {
+      const levels = mine.filter((r) => r[2] === type).sort((a, b) => Number(a[3]) - Number(b[3]));
+      const ps: number[] = [];
+      for (const r of levels) ps.push(psnr(ref, await raw(join(values.out!, r[0]!))));
+      const per = stats.get(type) ?? levels.map(() => []);
+      ps.forEach((p, i) => per[i]!.push(p));
+      stats.set(type, per);
+      groups++;
+      if (ps.every((p, i) => i === 0 || p < ps[i - 1]!)) ordered++;
+      else console.log(`not strictly ordered: ${name} ${type}: ${ps.map((p) => p.toFixed(2)).join(' / ')}`);
+    }
+  }
+  console.log(`\n## check of ${values.out}: ${refNames.length} references (every ${every}th)\n`);
+  console.log('| type | mean PSNR by level (dB) |');
+  console.log('|---|---|');
+  for (const [type, per] of stats) console.log(`| ${type} | ${per.map((p) => (p.reduce((a, b) => a + b, 0) / p.length).toFixed(1)).join(' / ')} |`);
+  console.log(`\nPSNR strictly falls with the level in ${ordered} of ${groups} (reference, type) groups`);
 }

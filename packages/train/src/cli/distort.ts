@@ -145,7 +145,11 @@ export async function distortCommand(argv: string[], io: CommandIo = { stdout: p
   }
   await mkdir(outDir, { recursive: true });
   const levelsOf = (t: string): number[] => levels ?? getDistortion(t).values.map((_, i) => i + 1);
-  const fileOf = (ref: string, t: string, l: number): string => join(t, String(l), `${basename(ref, extname(ref))}.png`);
+  // a.jpg -> a.png; when a.jpg and a.png both exist, a.jpg.png and a.png.png
+  const stem = (ref: string): string => basename(ref, extname(ref));
+  const stems = new Map<string, number>();
+  for (const ref of refs) stems.set(stem(ref), (stems.get(stem(ref)) ?? 0) + 1);
+  const fileOf = (ref: string, t: string, l: number): string => join(t, String(l), `${stems.get(stem(ref))! > 1 ? basename(ref) : stem(ref)}.png`);
   const rows: string[][][] = refs.map(() => []); // per reference: its manifest rows
   const runner = createTaskRunner({ workers });
   const bar = progress(io, refs.length);
