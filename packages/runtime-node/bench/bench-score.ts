@@ -3,7 +3,8 @@
  *  1. end to end through the CLI (in-process runCli, JSON lines to /dev/null): images/s;
  *  2. per image, serially: decode (sharp) + preprocess (core) vs session.run, as shares of the sum;
  *  3. concurrent `score` calls merged into one session.run, per maxBatch:maxBatchItems setting
- *     (1:1 = never merge; 8:32 = the default; 8:1000 = merge up to 8 images whatever their crops): images/s.
+ *     (1:1 = never merge, the CPU default; 8:32 = up to 8 images and 32 crops; 8:1000 = up to 8 images
+ *     whatever their crops): images/s.
  *
  *   npm run bench:score -w @iqa-zoo/runtime-node -- [--images 40] [--model ID|PATH] [--network mobilenetv2-ml] [--crops 30] [--size 224] [--merge 1:1,8:32,8:1000]
  */

@@ -3,7 +3,7 @@
  */
 
 // Scoring API
-export { createScorer, DEFAULT_MAX_BATCH, DEFAULT_MAX_BATCH_ITEMS } from './scorer/create-scorer.js';
+export { createScorer, DEFAULT_BATCHING } from './scorer/create-scorer.js';
 export type { NodeScorer, NodeScorerOptions } from './scorer/create-scorer.js';
 export { DEVICES } from './scorer/session.js';
 export type { NodeDevice, ResolvedDevice } from './scorer/session.js';

@@ -111,6 +111,30 @@ describe('devices', () => {
   });
 });
 
+test("a card with smallImage 'reject' refuses images below its minimum with IMAGE_TOO_SMALL", async () => {
+  const strict = writeTinyModelDir(join(dir, 'strict'), createTinyModel({ kind: 'crops', count: 2, size: 16, seed: 1 }, { id: 'strict', smallImage: 'reject' }));
+  const s = await createScorer(strict, { device: 'cpu' });
+  const err = await s.score(await solid(10, 40, colours[0]!)).catch((e: unknown) => e);
+  expect(err).toMatchObject({ code: 'IMAGE_TOO_SMALL', message: expect.stringContaining('10x40') });
+  expect(await s.score(await solid(16, 40, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 4);
+  await s.dispose();
+});
+
+test("dtype 'fp16' loads the card's onnxFp16 file", async () => {
+  const fp32 = createTinyModel(undefined, { id: 'two-files' });
+  const fp16 = createTinyModel(undefined, { id: 'two-files', bias: 0.5 });
+  const folder = writeTinyModelDir(join(dir, 'two-files'), fp32);
+  writeFileSync(join(folder, 'model_fp16.onnx'), fp16.onnx);
+  const card = { ...fp32.card, files: { ...fp32.card.files, onnxFp16: { ...fp16.card.files.onnx, path: 'model_fp16.onnx' } } };
+  writeFileSync(join(folder, 'card.json'), JSON.stringify(card));
+  const png = await solid(20, 20, colours[1]!);
+  const a = await createScorer(folder, { device: 'cpu', dtype: 'fp32' });
+  const b = await createScorer(folder, { device: 'cpu', dtype: 'fp16' });
+  expect(b.modelPath).toBe(join(folder, 'model_fp16.onnx'));
+  expect((await b.score(png)) - (await a.score(png))).toBeCloseTo(50, 4);
+  await Promise.all([a.dispose(), b.dispose()]);
+});
+
 test('a disposed scorer refuses work', async () => {
   const s = await createScorer(modelDir, { device: 'cpu' });
   await s.dispose();

@@ -18,8 +18,7 @@ function shapeKey(t: TensorData): string {
  * Serialises `session.run` calls and merges tensors of the same shape that arrive while a run is
  * in flight into one run: up to `maxImages` images and `maxItems` batch rows (crops) in all.
  * With the crops protocol every image yields `[K,3,S,S]`, so concurrent `score` calls can merge;
- * one image whose K already reaches `maxItems` runs alone (on CPU a merged 2x30-crop batch measured
- * slower than two 30-crop runs; see docs/runtime-node.md).
+ * one image whose K already reaches `maxItems` runs alone. With `maxImages` 1 runs are only serialised.
  *
  * @example
  * const batcher = new RunBatcher((t) => runOnnx(t), 8, 32);

@@ -21,9 +21,9 @@ export interface NodeScorerOptions {
   threads?: number;
   /** `fp16` loads the card's `onnxFp16` variant. */
   dtype?: ModelDtype;
-  /** Most images merged into one `session.run` when `score` calls overlap (1 disables merging). Default 8. */
+  /** Most images merged into one `session.run` when `score` calls overlap (1: never merge). Default: see `DEFAULT_BATCHING`. */
   maxBatch?: number;
-  /** Most batch rows (crops) in one merged `session.run`. Default 32. */
+  /** Most batch rows (crops) in one merged `session.run`. Default: see `DEFAULT_BATCHING`. */
   maxBatchItems?: number;
   /** Images with more pixels are refused before decoding (default: sharp's 268 MP). */
   maxPixels?: number;
@@ -41,9 +41,15 @@ export interface NodeScorer extends Scorer<NodeImageInput, ResolvedDevice> {
   readonly stats: { runs: number; images: number };
 }
 
-/** Defaults for merging concurrent calls; docs/runtime-node.md has the measurements behind them. */
-export const DEFAULT_MAX_BATCH = 8;
-export const DEFAULT_MAX_BATCH_ITEMS = 32;
+/**
+ * Defaults for merging overlapping `score` calls, per device. On CPU merging measured slower
+ * (MobileNetV2, 4 or 30 crops of 224: about half the images/s; docs/runtime-node.md), so it is off.
+ * On CUDA larger batches usually pay off; that default has not been measured in this repository.
+ */
+export const DEFAULT_BATCHING: Record<ResolvedDevice, { maxBatch: number; maxBatchItems: number }> = {
+  cpu: { maxBatch: 1, maxBatchItems: 32 },
+  cuda: { maxBatch: 8, maxBatchItems: 256 },
+};
 
 function checkIo(session: ort.InferenceSession, card: ModelCard, path: string): void {
   if (!session.inputNames.includes(card.input.name) || !session.outputNames.includes(card.output.name)) {
@@ -69,7 +75,7 @@ function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData
 
 /**
  * Loads a model (zoo id, folder or `.onnx` path; default the zoo's default) into onnxruntime-node
- * and returns a scorer. Concurrent `score` calls are merged into one `session.run` (crops protocol).
+ * and returns a scorer. Overlapping `score` calls can be merged into one `session.run` (`maxBatch`).
  *
  * @example
  * const scorer = await createScorer('vgg-small-ml', { device: 'auto' });
@@ -89,7 +95,8 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
     warn: options.onWarning ?? ((m) => console.warn(m)),
   });
   checkIo(session, card, loaded.path);
-  const batcher = new RunBatcher(makeRun(session, card), options.maxBatch ?? DEFAULT_MAX_BATCH, options.maxBatchItems ?? DEFAULT_MAX_BATCH_ITEMS);
+  const maxBatch = options.maxBatch ?? DEFAULT_BATCHING[device].maxBatch;
+  const batcher = new RunBatcher(makeRun(session, card), maxBatch, options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems);
   const readOpts = { maxPixels: options.maxPixels, maxBytes: options.maxBytes };
   let disposed = false;
 
@@ -114,7 +121,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
     score,
     async scoreBatch(inputs: readonly NodeImageInput[]): Promise<ScoreOutcome[]> {
       if (!Array.isArray(inputs)) throw new TypeError(`Expected an array for inputs but received ${typeof inputs}`);
-      const limit = Math.max(2, 2 * (options.maxBatch ?? DEFAULT_MAX_BATCH));
+      const limit = Math.max(4, 2 * maxBatch);
       return mapLimit(inputs, limit, async (input): Promise<ScoreOutcome> => {
         try {
           return { score: await score(input) };

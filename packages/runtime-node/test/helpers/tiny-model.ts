@@ -27,7 +27,7 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** The card of the tiny model (files filled from `onnx` bytes when given). */
-export function tinyCard(protocol: TestProtocol, onnxBytes?: Uint8Array, id = 'tiny-test'): ModelCard {
+export function tinyCard(protocol: TestProtocol, onnxBytes?: Uint8Array, id = 'tiny-test', smallImage: 'upscale' | 'reject' = 'upscale'): ModelCard {
   const card: Omit<ModelCard, 'files'> & { files?: ModelCard['files'] } = {
     schemaVersion: 1,
     id,
@@ -43,7 +43,7 @@ export function tinyCard(protocol: TestProtocol, onnxBytes?: Uint8Array, id = 't
       mean: [0, 0, 0],
       std: [1, 1, 1],
       minSize: 8,
-      smallImage: 'upscale',
+      smallImage,
       protocol,
     },
     output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 100, offset: 0 },
@@ -70,7 +70,7 @@ export function tinyCard(protocol: TestProtocol, onnxBytes?: Uint8Array, id = 't
  */
 export function createTinyModel(
   protocol: TestProtocol = { kind: 'crops', count: 4, size: 16, seed: 1 },
-  opts: { embedCard?: boolean; id?: string; weights?: [number, number, number]; bias?: number } = {},
+  opts: { embedCard?: boolean; id?: string; weights?: [number, number, number]; bias?: number; smallImage?: 'upscale' | 'reject' } = {},
 ): TinyModel {
   const weights = opts.weights ?? [0.5, 0.3, 0.2];
   const bias = opts.bias ?? 0;
@@ -100,9 +100,9 @@ export function createTinyModel(
         metadataProps,
       }),
     ).finish();
-  const embedded = tinyCard(protocol, undefined, opts.id);
+  const embedded = tinyCard(protocol, undefined, opts.id, opts.smallImage);
   const bytes = opts.embedCard === false ? make([]) : make([{ key: CARD_METADATA_KEY, value: JSON.stringify(embedded) }]);
-  return { onnx: bytes, card: tinyCard(protocol, bytes, opts.id), weights, bias };
+  return { onnx: bytes, card: tinyCard(protocol, bytes, opts.id, opts.smallImage), weights, bias };
 }
 
 /** Writes `card.json` + `model.onnx` into `dir` (created) and returns `dir`. */
