@@ -119,6 +119,13 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const entries = await readMosCsv(cfg.mos, cfg.root);
   const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
 
+  // The validation list, so `iqa eval --mos <out>/val.csv` re-measures the exported model on it.
+  await fs.mkdir(cfg.out, { recursive: true });
+  await fs.writeFile(
+    path.join(cfg.out, 'val.csv'),
+    `image,mos\n${val.map((e) => `${path.relative(path.resolve(cfg.out), e.file)},${e.mos}`).join('\n')}\n`,
+  );
+
   const t0 = Date.now();
   const size = cfg.cropSize;
   const input = spec.input;

@@ -47,7 +47,7 @@ export async function loadNsfwjsModel(name: NsfwjsModelName): Promise<tf.LayersM
     throw new IqaError('MODEL_NOT_FOUND', `Expected the npm package nsfwjs with model ${name} but could not load it: ${(err as Error).message}`, { cause: err });
   }
   const json = unwrap<ModelJson>(await bundled.modelJson());
-  const topology = structuredClone(json.modelTopology);
+  const topology = JSON.parse(JSON.stringify(json.modelTopology)) as ModelJson['modelTopology']; // a deep copy that works across jest realms
   const config = topology.model_config!.config;
   const cut = config.layers.findIndex((l) => l.name === FEATURE_OUTPUT[name]);
   config.layers = config.layers.slice(0, cut + 1);

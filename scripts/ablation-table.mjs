@@ -1,0 +1,21 @@
+// Prints the ablation table (markdown) from the best checkpoints of the runs.
+import { readFileSync, existsSync } from 'node:fs';
+
+const RUNS = [
+  ['multi-level', 'yes', 'frozen', 'runs/mobilenetv2-ml/finetune-ranked'],
+  ['multi-level', 'no', 'frozen', 'runs/ablation/ml-frozen-no-rank'],
+  ['single-level', 'yes', 'frozen', 'runs/ablation/sl-frozen-ranked'],
+  ['single-level', 'no', 'frozen', 'runs/ablation/sl-frozen-no-rank'],
+  ['multi-level', 'no', 'upper blocks (block 16 + Conv_1) trained', 'runs/ablation/ml-upper-no-rank'],
+];
+console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | wall s |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [levels, rank, backbone, dir] of RUNS) {
+  const file = `${dir}/best/state.json`;
+  if (!existsSync(file)) {
+    console.log(`| ${levels} | ${rank} | ${backbone} | not run | | | |`);
+    continue;
+  }
+  const s = JSON.parse(readFileSync(file, 'utf8'));
+  console.log(`| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} | ${s.bestEpoch} | ${Math.round(s.wallSeconds)} |`);
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The ablation of docs/training.md: every run uses the same CLIVE validation split (seed 2017).
+# Run scripts/train-default-model.sh first (it trains the multi-level, ranked, frozen-backbone model).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx iqa train finetune --config configs/ablation/ml-frozen-no-rank.json
+npx iqa train rank --config configs/ablation/sl-rank.json
+npx iqa train finetune --config configs/ablation/sl-frozen-ranked.json --from runs/ablation/sl-rank/best
+npx iqa train finetune --config configs/ablation/sl-frozen-no-rank.json
+npx iqa train finetune --config configs/ablation/ml-upper-no-rank.json
+node scripts/ablation-table.mjs
