@@ -4,13 +4,15 @@
  *   npx esbuild packages/train/bench/bench-distortions.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/bench-distortions.mjs \
  *   && node node_modules/.cache/bench-distortions.mjs [--refs DIR] [--out DIR] [--images N] [--types a,b]
- *        [--skip-types] [--skip-live] [--verify K]
+ *        [--skip-types] [--skip-live] [--verify K] [--stream N]
  *
  * Needs the built package (`npx tsc -b packages/train`), so the worker pool finds its script.
  * 1. images per second of every type on 500x500 crops of references (one thread, all levels,
  *    per-image work shared between the levels as the generator does);
  * 2. the whole LIVE set over DIR (default ../shared/data/pristine) written by `iqa distort` into
  *    OUT (default /tmp/rank) with one worker per core;
+ * 2b. the training stream: --stream N batches (default 12) of rankingBatches (LIVE, 4 references x
+ *    1 type x 6 images, 224 crops) inline and with 1 and 2 worker threads;
  * 3. a check of what was written: for every --verify'th reference (default 5), PSNR of each image
  *    against its reference, and whether it strictly falls with the level in every group.
  */
@@ -19,7 +21,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { DISTORTIONS, distortCommand, distortLevels, listReferences, psnr, type RgbImage } from '@iqa-zoo/train';
+import { DISTORTIONS, distortCommand, distortLevels, listReferences, psnr, rankingBatches, type RgbImage } from '@iqa-zoo/train';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     'skip-live': { type: 'boolean', default: false },
     'skip-types': { type: 'boolean', default: false },
     verify: { type: 'string', default: '5' },
+    stream: { type: 'string', default: '12' },
     types: { type: 'string' },
   },
 });
@@ -74,8 +77,35 @@ async function liveSet(): Promise<void> {
   console.log(`exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} images/s (${availableParallelism()} workers)`);
 }
 
+async function stream(): Promise<void> {
+  const refs = await listReferences(values.refs!);
+  const n = Number(values.stream);
+  const busyMs = 1000;
+  console.log(`\n## rankingBatches: ${n} batches of 4 references x 1 LIVE type x 6 images, 224 crops\n`);
+  console.log(`Alone: only the stream. With a trainer: the loop also spends ${busyMs} ms of synchronous CPU per batch on the main thread, as a tfjs training step does.\n`);
+  console.log('| workers | alone: batches/s | alone: images/s | with a trainer: s/batch |');
+  console.log('|---|---|---|---|');
+  const run = async (workers: number, busy: number): Promise<{ secs: number; images: number }> => {
+    const t0 = performance.now();
+    let images = 0;
+    for await (const b of rankingBatches({ refs: refs.slice(0, 500), set: 'live', refsPerBatch: 4, crop: 224, seed: 1, workers })) {
+      images += b.images.length;
+      const until = performance.now() + busy;
+      while (performance.now() < until); // stand-in for a training step
+      if (b.index === n - 1) break;
+    }
+    return { secs: (performance.now() - t0) / 1000, images };
+  };
+  for (const workers of [0, 1, 2]) {
+    const alone = await run(workers, 0);
+    const trained = await run(workers, busyMs);
+    console.log(`| ${workers} | ${(n / alone.secs).toFixed(2)} | ${(alone.images / alone.secs).toFixed(1)} | ${(trained.secs / n).toFixed(2)} |`);
+  }
+}
+
 console.log(`# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (!values['skip-types']) await perType();
+if (Number(values.stream) > 0) await stream();
 if (!values['skip-live']) await liveSet();
 
 // 3. verify the written set
