@@ -142,3 +142,21 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   optimizer.dispose();
   return state;
 }
+
+/** The loop settings every stage takes from its config and command-line options. */
+export function loopOptions(
+  cfg: { epochs: number; learningRate: number; lrDecay?: { every: number; factor: number }; weightDecay: number; head: { dropout?: number }; seed: number; out: string },
+  options: { resume?: boolean; stopAfter?: number },
+): Pick<HeadTrainingSpec, 'epochs' | 'learningRate' | 'lrDecay' | 'weightDecay' | 'dropout' | 'seed' | 'outDir' | 'resume' | 'stopAfter'> {
+  return {
+    epochs: cfg.epochs,
+    learningRate: cfg.learningRate,
+    lrDecay: cfg.lrDecay,
+    weightDecay: cfg.weightDecay,
+    dropout: cfg.head.dropout ?? 0.5,
+    seed: cfg.seed,
+    outDir: cfg.out,
+    resume: options.resume,
+    stopAfter: options.stopAfter,
+  };
+}

@@ -13,7 +13,7 @@ import type { FinetuneConfig } from './config.js';
 import { type CardDraftInput, draftCard } from './card-draft.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
 import { type CropSpec, cropFeatures, weightsHash } from './features.js';
-import { type TrainState, trainHead } from './head-trainer.js';
+import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
@@ -165,15 +165,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
       return { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
     },
     selectBy: 'srcc',
-    epochs: cfg.epochs,
-    learningRate: cfg.learningRate,
-    lrDecay: cfg.lrDecay,
-    weightDecay: cfg.weightDecay,
-    dropout: cfg.head.dropout ?? 0.5,
-    seed: cfg.seed,
-    outDir: cfg.out,
-    resume: options.resume,
-    stopAfter: options.stopAfter,
+    ...loopOptions(cfg, options),
     extraFiles: (st) => ({
       'card.json': JSON.stringify(
         draftCard({

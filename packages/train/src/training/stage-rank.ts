@@ -12,7 +12,7 @@ import { getNetwork } from '../networks/index.js';
 import type { RankConfig } from './config.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
 import { cropFeatures, weightsHash } from './features.js';
-import { type TrainState, trainHead } from './head-trainer.js';
+import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, trainingCrops } from './image-crops.js';
 import { seededShuffle } from './mos-data.js';
 import { Progress } from './progress.js';
@@ -130,15 +130,7 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
       return { rankAccuracy: heldRows.length > 0 ? rankingAccuracy(pred, heldPairs) : Number.NaN };
     },
     selectBy: 'rankAccuracy',
-    epochs: cfg.epochs,
-    learningRate: cfg.learningRate,
-    lrDecay: cfg.lrDecay,
-    weightDecay: cfg.weightDecay,
-    dropout: cfg.head.dropout ?? 0.5,
-    seed: cfg.seed,
-    outDir: cfg.out,
-    resume: options.resume,
-    stopAfter: options.stopAfter,
+    ...loopOptions(cfg, options),
     extraFiles: (st) => ({
       'rank.json': JSON.stringify({
         refs: refs.length - nHeld,
