@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { expectSameOnBackends, randomValues, setUpBackends } from './grad-parity.js';
+import { expectSameOnBackends, randomValues, setUpBackends, tearDownBackends } from './grad-parity.js';
 
 beforeAll(() => setUpBackends());
+afterAll(tearDownBackends);
 
 /** Parameters of a tiny conv net, made from fixed random values (identical on every backend). */
 function params(): tf.Tensor[] {

@@ -17,6 +17,11 @@ export async function setUpBackends(checkKernelLeaks = false): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed');
 }
 
+/** Disposes every backend (frees the wasm heap), so a jest worker running several files exits promptly. */
+export function tearDownBackends(): void {
+  tf.engine().reset();
+}
+
 /** Deterministic random values of a shape (generated on cpu, so both backends see the same numbers). */
 export function randomValues(shape: number[], seed: number): Float32Array {
   let s = seed >>> 0;

@@ -4,7 +4,7 @@ import {
   isWasmGradKernelRegistered,
   registerWasmGradKernels,
 } from '../../src/backend/index.js';
-import { expectSameOnBackends, randomValues, setUpBackends } from './grad-parity.js';
+import { expectSameOnBackends, randomValues, setUpBackends, tearDownBackends } from './grad-parity.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 /** [batch, height, width, inChannels, outChannels (multiplier 1 for depthwise), kernel, stride, pad] */
@@ -60,6 +60,7 @@ function convGrads(c: Case, seed: number, depthwise: boolean): () => tf.Tensor[]
 }
 
 beforeAll(() => setUpBackends(true));
+afterAll(tearDownBackends);
 
 describe('registerWasmGradKernels', () => {
   test('registers all four kernels for wasm and is idempotent', () => {
