@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@iqa-zoo/runtime-node';
@@ -9,6 +9,7 @@ import { solid, tinyScore } from './helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
 
 const root = mkdtempSync(join(tmpdir(), 'iqa-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const zoo = join(root, 'zoo');
 writeTinyModelDir(join(zoo, 'tiny-test'), createTinyModel());
 writeTinyModelDir(join(zoo, 'tiny-b'), createTinyModel(undefined, { id: 'tiny-b', bias: 0.25 }));

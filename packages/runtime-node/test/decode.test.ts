@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { decodeImage, readImageInput } from '@iqa-zoo/runtime-node';
 import { animated, hugeHeaderPng, solid } from './helpers/images.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqa-decode-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const orange = { r: 255, g: 128, b: 0 };
 
 const pixel = (img: { data: Uint8Array | Uint8ClampedArray; width: number }, x: number, y: number) =>

@@ -3,7 +3,7 @@
  * The API on a real exported network (the shared fixture: a seeded vgg-tiny-ml through @iqa-zoo/export):
  * sharp decode + core preprocessing + onnxruntime-node give the score tfjs gives for the same pixels.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +14,7 @@ import { createFixtureModel, type FixtureModel, writeFixtureModelDir } from '../
 import { runTfjs } from '../../export/test/helpers/parity.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqa-fixture-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fixture: FixtureModel;
 let photo: Buffer;
 

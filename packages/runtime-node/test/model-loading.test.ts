@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIqaError } from '@iqa-zoo/core';
@@ -7,6 +7,7 @@ import { loadModel, readEmbeddedCard } from '@iqa-zoo/runtime-node';
 import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
 
 const root = mkdtempSync(join(tmpdir(), 'iqa-load-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const tiny = createTinyModel();
 const zoo = join(root, 'zoo');
 writeTinyModelDir(join(zoo, 'tiny-test'), tiny);

@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { hugeHeaderPng, solid, tinyScore } from './helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqa-scorer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel({ kind: 'crops', count: 4, size: 16, seed: 3 }));
 const fullDir = writeTinyModelDir(join(dir, 'full'), createTinyModel({ kind: 'full', maxSide: 64 }, { id: 'tiny-full' }));
 const colours = [

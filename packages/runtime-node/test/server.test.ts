@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import { hugeHeaderPng, solid, tinyScore } from './helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqa-server-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel());
 const orange = { r: 255, g: 128, b: 0 };
 
