@@ -4,12 +4,22 @@
  * exported with @iqa-zoo/export (the shared test fixture), with the zoo's test protocol (30 crops):
  * timing does not depend on what the weights learned.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { TestProtocol } from '@iqa-zoo/core';
 import { createFixtureModel, type FixtureModel, writeFixtureModelDir } from '../../../test/helpers/fixture-model.js';
+
+/** Temporary folders made by the benchmark, removed when the process exits. */
+const made: string[] = [];
+process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 export interface BenchModel {
   /** What createScorer gets: a zoo id or a folder. */
@@ -22,7 +32,7 @@ export interface BenchModel {
 export async function benchModel(opts: { model?: string; network: string; protocol: TestProtocol }): Promise<BenchModel> {
   if (opts.model) return { model: opts.model, label: opts.model };
   const fixture = await createFixtureModel({ network: opts.network, protocol: opts.protocol, seed: 1 });
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'iqa-bench-model-'));
+  const dir = await tempDir('iqa-bench-model-');
   await writeFixtureModelDir(dir, fixture);
   const p = opts.protocol;
   const proto = p.kind === 'crops' ? `${p.count} crops of ${p.size}` : 'full image';
@@ -33,7 +43,7 @@ export async function benchModel(opts: { model?: string; network: string; protoc
 export async function jpegFolder(count: number, source = '/work/shared/data/pristine'): Promise<string> {
   const names = (await fs.readdir(source)).filter((n) => /\.(jpe?g|png)$/i.test(n)).sort().slice(0, count);
   if (names.length < count) throw new Error(`Expected ${count} photos in ${source} but found ${names.length}`);
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'iqa-bench-jpegs-'));
+  const dir = await tempDir('iqa-bench-jpegs-');
   for (const [i, name] of names.entries()) {
     await sharp(path.join(source, name)).resize(500, 500, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(path.join(dir, `${String(i).padStart(4, '0')}.jpg`));
   }
