@@ -5,11 +5,11 @@
  */
 import { availableParallelism } from 'node:os';
 import type { RawImage } from '@iqa-zoo/core';
-import { mulberry32 } from '@iqa-zoo/core';
+import { isIqaError, mulberry32 } from '@iqa-zoo/core';
 import { getDistortion, getDistortionSet } from '../distortions/registry.js';
 import { mixSeed } from '../distortions/rng.js';
 import type { DistortionSetName, RgbImage } from '../distortions/types.js';
-import type { ReferenceTask } from './reference-task.js';
+import type { ReferenceResult, ReferenceTask } from './reference-task.js';
 import { createTaskRunner, type TaskRunner } from './worker-pool.js';
 
 /** A reference given as pixels (already decoded) with a name. */
@@ -42,6 +42,11 @@ export interface RankingOptions {
   workers?: number | TaskRunner;
   /** Batches prepared ahead while the caller trains on the current one. Default 1. */
   prefetch?: number;
+  /**
+   * Called (once per reference) when a reference cannot be decoded; it is left out of its batches,
+   * which are then smaller. Default: a line on stderr. Other errors end the stream.
+   */
+  onSkip?: (ref: string, error: Error) => void;
 }
 
 /** One image's place in the ranking: its reference, type and level (0 = the reference itself). */
@@ -74,25 +79,34 @@ function shuffled<T>(xs: readonly T[], rand: () => number): T[] {
   return a;
 }
 
+type PlanOptions = Required<Omit<RankingOptions, 'workers' | 'prefetch' | 'epochs' | 'types' | 'onSkip'>> & { types: readonly string[] };
+
+/** One reference's task and the labels of its groups' images (group numbers come later). */
+interface Planned {
+  task: ReferenceTask;
+  labels: Omit<RankingLabel, 'group'>[][];
+}
+
 /** Plans one batch: which references, which types, which seeds; runs nothing. */
-function planBatch(o: Required<Omit<RankingOptions, 'workers' | 'prefetch' | 'epochs' | 'types'>> & { types: readonly string[] }, refs: readonly (string | ReferenceImage)[], index: number): { tasks: ReferenceTask[]; labels: RankingLabel[] } {
+function planBatch(o: PlanOptions, refs: readonly (string | ReferenceImage)[], index: number): Planned[] {
   const rand = mulberry32(mixSeed(o.seed, 0x51a7 + index));
-  const tasks: ReferenceTask[] = [];
-  const labels: RankingLabel[] = [];
-  let group = 0;
-  refs.forEach((ref, r) => {
+  return refs.map((ref, r) => {
     const types = shuffled(o.types, rand).slice(0, o.typesPerRef);
-    tasks.push({
-      source: typeof ref === 'string' ? ref : ref.image,
-      groups: types.map((t, k) => {
-        const levels = getDistortion(t).values.map((_, i) => i + 1);
-        for (const level of [0, ...levels]) labels.push({ ref: refName(ref), type: t, level, group });
-        group++;
-        return { type: t, levels, seed: mixSeed(mixSeed(o.seed, index), r * 64 + k), crop: { size: o.crop, seed: mixSeed(mixSeed(o.seed ^ 0x2c4, index), r * 64 + k), flip: o.flip }, includeReference: true };
-      }),
+    const labels: Planned['labels'] = [];
+    const groups = types.map((t, k) => {
+      const levels = getDistortion(t).values.map((_, i) => i + 1);
+      labels.push([0, ...levels].map((level) => ({ ref: refName(ref), type: t, level })));
+      const key = r * 64 + k;
+      return {
+        type: t,
+        levels,
+        seed: mixSeed(mixSeed(o.seed, index), key),
+        crop: { size: o.crop, seed: mixSeed(mixSeed(o.seed ^ 0x2c4, index), key), flip: o.flip },
+        includeReference: true,
+      };
     });
+    return { task: { source: typeof ref === 'string' ? ref : ref.image, groups }, labels };
   });
-  return { tasks, labels };
 }
 
 /**
@@ -134,6 +148,12 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
   if (o.refs.length === 0) throw new RangeError('Expected at least one reference for refs but received an empty list');
   const epochs = options.epochs ?? Infinity;
   const prefetch = Math.max(0, options.prefetch ?? 1);
+  const report = options.onSkip ?? ((ref: string, err: Error) => process.stderr.write(`rankingBatches: skipped ${ref}: ${err.message}\n`));
+  const reported = new Set<string>();
+  const onSkip = (ref: string, err: Error): void => {
+    if (!reported.has(ref)) report(ref, err); // once per reference, though it is left out of every batch
+    reported.add(ref);
+  };
   const ownRunner = typeof options.workers !== 'object';
   const runner: TaskRunner = typeof options.workers === 'object' ? options.workers : createTaskRunner({ workers: options.workers ?? Math.max(1, availableParallelism() - 1) });
 
@@ -146,10 +166,27 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
     }
   }
   const start = (p: { refs: (string | ReferenceImage)[]; epoch: number; index: number }): Promise<RankingBatch> => {
-    const { tasks, labels } = planBatch(o, p.refs, p.index);
-    return Promise.all(tasks.map((t) => runner.run(t))).then((results) => {
+    const plan = planBatch(o, p.refs, p.index);
+    const settle = (t: ReferenceTask, ref: string): Promise<ReferenceResult | undefined> =>
+      runner.run(t).catch((err: unknown) => {
+        if (!isIqaError(err, 'INVALID_IMAGE')) throw err;
+        onSkip(ref, err);
+        return undefined;
+      });
+    return Promise.all(plan.map((x, i) => settle(x.task, refName(p.refs[i]!)))).then((results) => {
       const images: RgbImage[] = [];
-      for (const r of results) for (const g of r.groups) for (const data of g.images) images.push({ data, width: g.width, height: g.height, channels: 3 });
+      const labels: RankingLabel[] = [];
+      let group = 0;
+      results.forEach((r, i) => {
+        if (!r) return;
+        r.groups.forEach((g, k) => {
+          g.images.forEach((data, j) => {
+            images.push({ data, width: g.width, height: g.height, channels: 3 });
+            labels.push({ ...plan[i]!.labels[k]![j]!, group });
+          });
+          group++;
+        });
+      });
       return { index: p.index, epoch: p.epoch, images, labels };
     });
   };

@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { DISTORTIONS, applyCrop, pickCrop, rankingBatches, batchToNhwc, type RankingBatch } from '@iqa-zoo/train';
 import { cloudy, edges, waves } from './fixtures.js';
 
@@ -60,6 +64,25 @@ describe('rankingBatches', () => {
     for (const e of [0, 1]) {
       const seen = batches.filter((b) => b.epoch === e).flatMap((b) => b.labels.filter((l) => l.level === 0).map((l) => l.ref));
       expect(seen.sort()).toEqual(['a', 'b', 'c']);
+    }
+  });
+
+  it('decodes reference files, and skips unreadable ones with a report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'iqa-rank-'));
+    try {
+      const files = [join(dir, 'a.png'), join(dir, 'broken.jpg'), join(dir, 'c.png')];
+      for (const [f, img] of [[files[0]!, waves(64)], [files[2]!, cloudy(60, 1)]] as const) {
+        await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).toFile(f);
+      }
+      await writeFile(files[1]!, 'not an image');
+      const skipped: string[] = [];
+      const [batch] = await take(1, { refs: files, set: 'live', types: ['jpeg'], refsPerBatch: 3, crop: 48, seed: 2, workers: 0, onSkip: (ref, err) => skipped.push(`${ref}: ${err.message}`) });
+      expect(skipped).toEqual([expect.stringMatching(/broken\.jpg: Could not decode reference image/)]);
+      expect(batch!.images).toHaveLength(2 * 6);
+      expect(new Set(batch!.labels.map((l) => l.ref))).toEqual(new Set([files[0], files[2]]));
+      expect(batch!.labels.map((l) => l.group)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
