@@ -80,7 +80,8 @@ export async function exportCheckpoint(args: { from: string; out: string; cardFi
   const stand = { path: EXPORT_FILES.onnx, sha256: '0'.repeat(64), bytes: 1 };
   const draft = validateCard({ ...base, files: { onnx: stand } }, `card for ${args.from}`);
   // Loaded on demand: importing @iqa-zoo/export must not start tfjs backends.
-  const { loadModel } = await import('@iqa-zoo/train');
+  const { initTfBackend, loadModel } = await import('@iqa-zoo/train');
+  await initTfBackend({ backend: 'auto' });
   const model = await loadModel(args.from);
   try {
     const options = { card: draft, inputName: draft.input.name, outputName: draft.output.name, opset: args.opset };
