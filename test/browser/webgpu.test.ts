@@ -37,7 +37,8 @@ maybe('runtime-web in Chromium (WebGPU)', () => {
         const kind = software ? 'software (SwiftShader, CPU)' : 'hardware';
         const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'webgpu' }), site.images.map((i) => i.path));
         await run.page.screenshot({ path: join(OUTPUT_DIR, 'demo-webgpu.png'), fullPage: true });
-        const result = { status: 'run', adapterKind: kind, adapter: probe.adapter, device: run.device, reason: run.reason, scores: run.scores };
+        const reference = Object.fromEntries(site.images.map((i) => [i.name, i.reference]));
+        const result = { status: 'run', adapterKind: kind, adapter: probe.adapter, device: run.device, reason: run.reason, scores: run.scores, reference };
         writeFileSync(join(OUTPUT_DIR, 'webgpu.json'), `${JSON.stringify(result, null, 2)}\n`);
         console.log(`WebGPU path RUN on ${kind} adapter "${probe.adapter}"`);
         expect(run.errors).toEqual([]);

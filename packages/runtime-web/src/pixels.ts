@@ -18,8 +18,17 @@ function isImageDataLike(value: unknown): value is ImageDataLike {
   return data instanceof Uint8ClampedArray || data instanceof Uint8Array;
 }
 
-/** ImageData-like pixels as core's `RawImage`; `channels` defaults to 4 (RGBA). No copy. */
-export function fromImageData(image: ImageDataLike): RawImage {
+/**
+ * ImageData-like pixels as core's `RawImage`; `channels` defaults to 4 (RGBA). No copy.
+ * An `ImageData` in another colour space (`display-p3`) is refused: the models were trained on sRGB.
+ */
+export function fromImageData(image: ImageDataLike & { colorSpace?: string }): RawImage {
+  if (image.colorSpace !== undefined && image.colorSpace !== 'srgb') {
+    throw new IqaError(
+      'UNSUPPORTED_IMAGE',
+      `Expected sRGB pixels for ImageData but received colorSpace ${describeValue(image.colorSpace)}; read them with getImageData(x, y, w, h, { colorSpace: 'srgb' }) or pass the image itself`,
+    );
+  }
   return { data: image.data, width: image.width, height: image.height, channels: image.channels ?? 4 };
 }
 

@@ -92,6 +92,8 @@ describe('runtime-web createScorer under Node (WASM)', () => {
   test('bad inputs and options fail with clear errors', async () => {
     await expect(scorer.score(42 as never)).rejects.toThrow(/Expected ImageData .* for input but received 42/);
     await expect(scorer.score({ data: [1, 2, 3], width: 1, height: 1 } as never)).rejects.toThrow(TypeError);
+    const p3 = { ...rgbaImage(40, 40), colorSpace: 'display-p3' };
+    await expect(scorer.score(p3)).rejects.toMatchObject({ code: 'UNSUPPORTED_IMAGE', message: expect.stringMatching(/Expected sRGB pixels .* colorSpace "display-p3"/) });
     await expect(createScorer({ card, onnx }, { device: 'cuda' as never })).rejects.toThrow(/Expected one of auto, webgpu, wasm for device but received "cuda"/);
     await expect(createScorer({ card, onnx }, { dtype: 'int8' as never })).rejects.toThrow(/Expected one of fp32, fp16 for options.dtype/);
     await expect(createScorer({ card, onnx }, { numThreads: 0 })).rejects.toThrow(RangeError);
