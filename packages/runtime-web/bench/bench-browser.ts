@@ -64,7 +64,7 @@ function makePixels(width: number, height: number, seed: number): Uint8ClampedAr
 
 function readModelBytes(dir: string): Uint8Array {
   const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as { files: { onnx: { path: string } } };
-  return new Uint8Array(readFileSync(join(dir, card.files.onnx.path.split('/').pop()!)));
+  return new Uint8Array(readFileSync(join(dir, card.files.onnx.path)));
 }
 
 async function modelDir(): Promise<{ dir: string; what: string }> {

@@ -29,7 +29,7 @@ async function loadJson(fetchFn: typeof fetch, url: string, what: string, onProg
   }
 }
 
-/** The card's file for `dtype`; the path's last segment is looked up next to `card.json`. */
+/** The card's file for `dtype`; its path is relative to the folder of `card.json` (as in runtime-node). */
 function cardFile(card: ModelCard, dtype: WebDtype): ModelCard['files']['onnx'] {
   const file = dtype === 'fp16' ? card.files.onnxFp16 : card.files.onnx;
   if (!file) throw new IqaError('MODEL_NOT_FOUND', `Expected an fp16 ONNX file in the card of ${card.id} (files.onnxFp16) but it has none; use dtype 'fp32'`);
@@ -66,7 +66,7 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
   }
   const card = validateCard(await loadJson(fetchFn, `${folder}card.json`, 'the model card', options.onProgress));
   const file = cardFile(card, dtype);
-  const url = new URL(file.path.split('/').pop()!, folder).href;
+  const url = new URL(file.path, folder).href;
   const cache = options.cache === false ? false : typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE_NAME;
   const onnx = await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache, onProgress: options.onProgress });
   return { card, onnx, source: url };

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type ModelCard, isIqaError } from '@iqa-zoo/core';
+import { onnx as onnxProto, toFp16 } from '@iqa-zoo/export';
 import { createFixtureModel } from '../../../test/helpers/fixture-model.js';
 import { type LoadProgress, createScorer, loadModel, sha256Hex } from '../src/index.js';
 import { rgbaImage } from './helpers/images.js';
@@ -44,11 +45,11 @@ describe('runtime-web model loading', () => {
   beforeAll(async () => {
     ({ card, onnx } = await createFixtureModel());
     const sha256 = createHash('sha256').update(onnx).digest('hex');
-    const served: ModelCard = { ...card, files: { onnx: { path: `models/${card.id}/model.onnx`, sha256, bytes: onnx.length } } };
+    const served: ModelCard = { ...card, files: { onnx: { path: 'onnx/model.onnx', sha256, bytes: onnx.length } } };
     files = {
       [`${BASE}index.json`]: JSON.stringify({ default: card.id, models: [card.id] }),
       [`${BASE}${card.id}/card.json`]: JSON.stringify(served),
-      [`${BASE}${card.id}/model.onnx`]: onnx,
+      [`${BASE}${card.id}/onnx/model.onnx`]: onnx,
     };
   });
   afterEach(() => {
@@ -65,7 +66,7 @@ describe('runtime-web model loading', () => {
     const model = await loadModel(`${BASE}${card.id}`, { fetch: fakeFetch(files, log), onProgress: (p) => progress.push(p), cache: false });
     expect(model.onnx).toEqual(onnx);
     expect(model.card.id).toBe(card.id);
-    expect(log).toEqual([`${BASE}${card.id}/card.json`, `${BASE}${card.id}/model.onnx`]);
+    expect(log).toEqual([`${BASE}${card.id}/card.json`, `${BASE}${card.id}/onnx/model.onnx`]);
     const last = progress.filter((p) => p.phase === 'model').pop()!;
     expect(last).toMatchObject({ loaded: onnx.length, total: onnx.length, fromCache: false });
   });
@@ -82,7 +83,7 @@ describe('runtime-web model loading', () => {
   });
 
   test('a model whose bytes do not match the card sha256 is refused with MODEL_INTEGRITY', async () => {
-    const tampered = { ...files, [`${BASE}${card.id}/model.onnx`]: onnx.map((b, i) => (i === 10 ? b ^ 1 : b)) };
+    const tampered = { ...files, [`${BASE}${card.id}/onnx/model.onnx`]: onnx.map((b, i) => (i === 10 ? b ^ 1 : b)) };
     const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(tampered, []), cache: false }).catch((e: unknown) => e);
     expect(isIqaError(err, 'MODEL_INTEGRITY')).toBe(true);
     expect((err as Error).message).toMatch(/Expected sha256 [0-9a-f]{64} for .*model\.onnx \(from the model card\) but received [0-9a-f]{64}/);
@@ -100,11 +101,33 @@ describe('runtime-web model loading', () => {
     expect((err as Error).message).toMatch(/files\.onnxFp16/);
   });
 
+  test("dtype 'fp16' loads the card's onnxFp16 file, which scores close to fp32", async () => {
+    const proto = onnxProto.ModelProto.decode(onnx);
+    proto.graph = onnxProto.GraphProto.fromObject(toFp16(proto.graph!));
+    const half = onnxProto.ModelProto.encode(proto).finish();
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const both: ModelCard = {
+      ...card,
+      files: { onnx: { path: 'model.onnx', sha256: sha(onnx), bytes: onnx.length }, onnxFp16: { path: 'model_fp16.onnx', sha256: sha(half), bytes: half.length } },
+    };
+    const folder = `${BASE}both/`;
+    const log: string[] = [];
+    const served = { [`${folder}card.json`]: JSON.stringify(both), [`${folder}model.onnx`]: onnx, [`${folder}model_fp16.onnx`]: half };
+    const fp16 = await createScorer(folder, { fetch: fakeFetch(served, log), dtype: 'fp16', cache: false });
+    expect(log).toEqual([`${folder}card.json`, `${folder}model_fp16.onnx`]);
+    const fp32 = await createScorer({ card, onnx });
+    const image = rgbaImage(64, 64, 4);
+    const [a, b] = [await fp16.score(image), await fp32.score(image)];
+    expect(a).not.toBe(b);
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-2 * Math.max(1, Math.abs(b)));
+    await Promise.all([fp16.dispose(), fp32.dispose()]);
+  });
+
   test('the Cache API serves the second load; a corrupted cached copy is downloaded again', async () => {
     const cache = new MapCache();
     const opened: string[] = [];
     g.caches = { open: async (name: string) => (opened.push(name), cache) };
-    const url = `${BASE}${card.id}/model.onnx`;
+    const url = `${BASE}${card.id}/onnx/model.onnx`;
     const log: string[] = [];
     await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, log) });
     expect(opened).toEqual(['iqa-zoo-models']);
