@@ -48,14 +48,32 @@ maybe('runtime-web in Chromium (WASM)', () => {
     await run.page.close();
   }, 240_000);
 
-  test('without COOP/COEP the page runs single-threaded WASM, with the same scores', async () => {
-    const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'wasm', isolated: '0' }), site.images.slice(0, 2).map((i) => i.path));
+  test('without COOP/COEP and without a GPU adapter, webgpu falls back to single-threaded WASM, with the same scores', async () => {
+    const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'webgpu', isolated: '0' }), site.images.slice(0, 2).map((i) => i.path));
     report.notIsolated = { device: run.device, reason: run.reason, threads: run.threads, scores: run.scores };
     expect(run.errors).toEqual([]);
     expect(run.crossOriginIsolated).toBe(false);
+    expect(run.device).toBe('wasm');
     expect(run.threads).toBe(1);
-    expect(run.reason).toMatch(/not cross-origin isolated/);
+    expect(run.reason).toMatch(/^webgpu requested, fell back: no WebGPU .*WASM with 1 thread \(page is not cross-origin isolated/);
     for (const img of site.images.slice(0, 2)) expect(within(run.scores[img.name]!, img.reference)).toBe(true);
+    await run.page.close();
+  }, 240_000);
+
+  test('the model is cached with the Cache API: a second scorer loads it from the cache', async () => {
+    const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'wasm' }), []);
+    const out = await run.page.evaluate(async () => {
+      const web = await import('/dist/iqa-zoo-web.js' as string);
+      const cache = await caches.open('iqa-zoo-models');
+      const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
+      const progress: Array<{ phase: string; fromCache: boolean; loaded: number; total?: number }> = [];
+      const scorer = await web.createScorer('/fixture/', { device: 'wasm', onProgress: (p: (typeof progress)[number]) => progress.push(p) });
+      await scorer.dispose();
+      return { keys, last: progress.filter((p) => p.phase === 'model').pop() };
+    });
+    expect(out.keys).toContain('/fixture/model.onnx');
+    expect(out.last).toMatchObject({ fromCache: true });
+    expect(out.last!.loaded).toBe(out.last!.total);
     await run.page.close();
   }, 240_000);
 
