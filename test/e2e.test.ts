@@ -65,7 +65,7 @@ it('trains, exports and scores the same in tfjs, runtime-node and runtime-web', 
   const pixels = { data: new Uint8Array(rgba), width: info.width, height: info.height, channels: 4 as const };
   const t = preprocess(pixels, card.input);
   const raw = tf.tidy(() => (model.predict(tf.transpose(tf.tensor4d(t.data, t.dims as [number, number, number, number]), [0, 2, 3, 1])) as tf.Tensor).dataSync());
-  const expected = (raw.reduce((a, b) => a + b, 0) / raw.length) * card.output.scale + card.output.offset;
+  const expected = (Array.from(raw).reduce((a, b) => a + b, 0) / raw.length) * card.output.scale + card.output.offset;
 
   const nodeScorer = await createNodeScorer(dir, { device: 'cpu' });
   const fromNode = await nodeScorer.score(file);
