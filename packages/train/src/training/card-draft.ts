@@ -80,7 +80,8 @@ export function draftCard(d: CardDraftInput): CardDraft {
       stages,
       commands: d.commands,
       seed: d.cfg.seed,
-      machine: '2 CPU cores, no GPU, tfjs wasm backend (1 thread)',
+      machine: '2 CPU cores (shared with other jobs), no GPU, tfjs wasm backend (1 thread)',
+      wallSeconds: stages.reduce((sum, s) => sum + (s.wallSeconds ?? 0), 0),
     },
     metrics: [
       {
