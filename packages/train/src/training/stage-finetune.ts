@@ -174,6 +174,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
           rank: rankFacts,
           commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? ['runFinetune() from @iqa-zoo/train with the config recorded in training.json'])],
           featureSeconds,
+          cache: { hits: cache.hits, misses: cache.misses },
         }),
         null,
         2,
