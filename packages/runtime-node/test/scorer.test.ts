@@ -67,7 +67,12 @@ test('a bad image in score() rejects with an IqaError naming the file', async ()
 });
 
 test('concurrent score calls are merged into fewer session.run calls with the same results', async () => {
-  const images = await Promise.all(colours.map((c) => solid(48, 40, c)));
+  // Raw pixels: no asynchronous decode, so all five calls queue in the same turn (deterministic merging).
+  const images = colours.map((c) => {
+    const data = new Uint8Array(48 * 40 * 3);
+    for (let p = 0; p < 48 * 40; p++) data.set([c.r, c.g, c.b], p * 3);
+    return { data, width: 48, height: 40, channels: 3 as const };
+  });
   const separate = await createScorer(modelDir, { device: 'cpu', maxBatch: 1 });
   const merged = await createScorer(modelDir, { device: 'cpu', maxBatch: 8 });
   const a = await Promise.all(images.map((i) => separate.score(i)));
