@@ -45,7 +45,9 @@ test('an .onnx path alone (card from metadata) and concurrent merged runs give t
   const byFile = await createScorer(join(dir, 'loose.onnx'), { device: 'cpu', maxBatch: 8 });
   expect(byFile.card.input).toEqual(fixture.card.input);
   const single = await byFolder.score(photo);
-  const merged = await Promise.all(Array.from({ length: 6 }, () => byFile.score(photo)));
+  // Decoded pixels: no asynchronous decode per call, so the six calls queue together.
+  const pixels = await decodeImage(photo);
+  const merged = await Promise.all(Array.from({ length: 6 }, () => byFile.score(pixels)));
   expect(byFile.stats.runs).toBeLessThan(6);
   for (const s of merged) expect(Math.abs(s - single)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(single)));
   await Promise.all([byFolder.dispose(), byFile.dispose()]);
