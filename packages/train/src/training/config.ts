@@ -22,6 +22,11 @@ interface CommonConfig {
    * absent: frozen backbone, only the head trains on cached pooled features.
    */
   cut?: string;
+  /**
+   * Frozen backbone only: take the cached pooled features of this network (whose taps include
+   * this one's) and keep this network's columns, e.g. mobilenetv2-sl from mobilenetv2-ml.
+   */
+  featuresFrom?: string;
 }
 
 /** Stage 1: ranking synthetically distorted crops of pristine photos. */

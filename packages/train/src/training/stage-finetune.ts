@@ -18,6 +18,7 @@ import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
 import { readImageRgb } from './read-image.js';
+import { featureSource } from './feature-source.js';
 import { type SplitModel, splitModel } from './split-model.js';
 
 export interface FinetuneOptions {
@@ -114,7 +115,8 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   }
   const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
   const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
-  const modelHash = await weightsHash(split.features, sha256);
+  const source = await featureSource(model, cfg);
+  const modelHash = await weightsHash(source.extractor.features, sha256);
   const cache = new FeatureCache(cfg.cache, modelHash);
   const entries = await readMosCsv(cfg.mos, cfg.root);
   const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
@@ -130,16 +132,18 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const size = cfg.cropSize;
   const input = spec.input;
   const trainRows = await featureRows(
-    split, cache, train,
+    source.extractor, cache, train,
     (w, h, e) => trainingCrops(w, h, size, cfg.cropsPerImage, cfg.seed, e.image),
     size, input, `train-crops-${cfg.cropsPerImage}-${cfg.seed}`,
   );
   const valRows = await featureRows(
-    split, cache, val,
+    source.extractor, cache, val,
     (w, h) => testCrops(w, h, size, cfg.test.count, cfg.test.seed),
     size, input, `test-crops-${cfg.test.count}-${cfg.test.seed}`,
   );
   const featureSeconds = (Date.now() - t0) / 1000;
+  trainRows.features = source.select(trainRows.features);
+  valRows.features = source.select(valRows.features);
 
   const mosTrain = trainRows.kept.map((e) => e.mos);
   const mean = mosTrain.reduce((a, b) => a + b, 0) / mosTrain.length;

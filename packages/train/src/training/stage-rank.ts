@@ -18,6 +18,7 @@ import { seededShuffle } from './mos-data.js';
 import { Progress } from './progress.js';
 import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
+import { featureSource } from './feature-source.js';
 import { splitModel } from './split-model.js';
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
@@ -48,7 +49,9 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
   const model = await spec.build(cfg.head);
   const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
   const f = split.featureSize;
-  const cache = new FeatureCache(cfg.cache, await weightsHash(split.features, sha256));
+  const source = await featureSource(model, cfg);
+  const fx = source.extractor.featureSize;
+  const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
   const types = cfg.types ?? [...getDistortionSet(cfg.set)];
 
   const files = (await fs.readdir(cfg.refs)).filter((n) => IMAGE_EXT.test(n)).sort();
@@ -68,7 +71,7 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
       let rgb: RawImage | null = null;
       for (let c = 0; c < cfg.cropsPerRef; c++) {
         const key = { file, bytes: stat.size, mtime: stat.mtimeMs, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
-        const feats = await cache.getOrCompute(key, async () => {
+        const cached = await cache.getOrCompute(key, async () => {
           rgb ??= fitForCrops(await readImageRgb(file), cfg.cropSize);
           const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
           const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
@@ -76,11 +79,12 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
           for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
           const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
           const out: Float32Array[] = [];
-          for (const img of images) out.push(await cropFeatures(split.features, img, [whole], spec.input));
-          const all = new Float32Array(out.length * f);
-          out.forEach((o, i) => all.set(o, i * f));
+          for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], spec.input));
+          const all = new Float32Array(out.length * fx);
+          out.forEach((o, i) => all.set(o, i * fx));
           return all;
         });
+        const feats = source.select(cached);
         const base = rows.length;
         for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
         const levels = (feats.length / f - 1) / types.length;

@@ -97,6 +97,18 @@ describe('runFinetune', () => {
     expect(changed('score')).toBe(true);
   });
 
+  it('a single-level run on the multi-level cache equals one that computes its own features', async () => {
+    await runFinetune(config('ml-for-sl', { epochs: 1 }));
+    const own = await runFinetune(config('sl-own', { network: 'vgg-tiny-sl', epochs: 3 }));
+    const borrowed = await runFinetune(config('sl-borrowed', { network: 'vgg-tiny-sl', featuresFrom: 'vgg-tiny-ml', epochs: 3 }));
+    expect(borrowed.cache).toEqual({ hits: 12, misses: 0 });
+    expect(own.cache.misses).toBe(12);
+    expect(borrowed.state.best!.srcc).toBeCloseTo(own.state.best!.srcc, 5);
+    const a = await weightsOf(path.join(work, 'sl-own', 'last'));
+    const b = await weightsOf(path.join(work, 'sl-borrowed', 'last'));
+    a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 5)));
+  });
+
   it('invalidates the cache when the model changes', async () => {
     const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
     expect(changed.cache.hits).toBe(0);

@@ -1,0 +1,79 @@
+/**
+ * Where a frozen-backbone run takes its cached features from. By default, its own trunk. With
+ * `featuresFrom`, a network whose pooled taps include this one's (e.g. `mobilenetv2-sl` from
+ * `mobilenetv2-ml`): the pooling is per tap, so the single-level vector is exactly a set of
+ * columns of the multi-level one, and the ablation reuses the multi-level cache.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { getNetwork } from '../networks/index.js';
+import type { HeadOptions } from '../networks/multi-level-head.js';
+import { type SplitModel, splitModel } from './split-model.js';
+
+export interface FeatureSource {
+  /** The split whose trunk computes (and keys) the cached rows. */
+  extractor: SplitModel;
+  /** Maps extractor rows to the trained model's rows. */
+  select: (rows: Float32Array) => Float32Array;
+}
+
+/** The pooled vectors concatenated before the head, as [layer name, width] in order. */
+function pooledParts(model: tf.LayersModel): Array<[string, number]> {
+  const names = model.layers.map((l) => l.name);
+  const layers = names.includes('ml_concat')
+    ? (model.getLayer('ml_concat') as unknown as { inboundNodes: Array<{ inboundLayers: tf.layers.Layer[] }> }).inboundNodes[0]!.inboundLayers
+    : [model.getLayer(names.find((n) => n.startsWith('pool_'))!)];
+  return layers.map((l) => {
+    const shape = l.outputShape as number[];
+    return [l.name, shape[shape.length - 1]!];
+  });
+}
+
+export async function featureSource(
+  model: tf.LayersModel,
+  cfg: { featuresFrom?: string; head: Partial<HeadOptions>; cut?: string; cropSize: number },
+): Promise<FeatureSource> {
+  const own = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
+  if (!cfg.featuresFrom) return { extractor: own, select: (rows) => rows };
+  if (cfg.cut) throw new RangeError(`Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`);
+  const source = await getNetwork(cfg.featuresFrom).build({ ...cfg.head, taps: undefined });
+  // The shared layers must hold the same weights, or the columns would not be the same features.
+  for (const layer of model.layers) {
+    if (layer.weights.length === 0 || layer.name.startsWith('head_') || layer.name === 'score') continue;
+    const twin = source.layers.find((l) => l.name === layer.name);
+    const a = layer.getWeights();
+    const b = twin?.getWeights() ?? [];
+    if (a.length !== b.length || a.some((w, i) => w.dataSync().some((v, k) => v !== b[i]!.dataSync()[k]))) {
+      throw new RangeError(`Expected ${cfg.featuresFrom} to share layer ${layer.name} (same weights) with ${model.name}`);
+    }
+  }
+  const from = pooledParts(source);
+  const offsets = new Map<string, [number, number]>();
+  let o = 0;
+  for (const [name, width] of from) {
+    offsets.set(name, [o, width]);
+    o += width;
+  }
+  const ranges = pooledParts(model).map(([name, width]) => {
+    const at = offsets.get(name);
+    if (!at || at[1] !== width) throw new RangeError(`Expected ${cfg.featuresFrom} to pool ${name} (${width} values) for ${model.name}`);
+    return at;
+  });
+  const extractor = splitModel(source, { cropSize: cfg.cropSize });
+  const inWidth = extractor.featureSize;
+  const outWidth = own.featureSize;
+  return {
+    extractor,
+    select: (rows) => {
+      const n = rows.length / inWidth;
+      const out = new Float32Array(n * outWidth);
+      for (let r = 0; r < n; r++) {
+        let dst = r * outWidth;
+        for (const [start, width] of ranges) {
+          out.set(rows.subarray(r * inWidth + start, r * inWidth + start + width), dst);
+          dst += width;
+        }
+      }
+      return out;
+    },
+  };
+}
