@@ -38,12 +38,21 @@ export function rankingPairs(items: readonly RankItem[]): RankPairs {
   return { better: Int32Array.from(better), worse: Int32Array.from(worse) };
 }
 
-/** Mean hinge over the pairs: mean(max(0, margin - (s[better] - s[worse]))). `scores` has shape [N] or [N, 1]. */
+/**
+ * Mean hinge over the pairs: mean(max(0, margin - (s[better] - s[worse]))). `scores` has shape
+ * [N] or [N, 1]. The differences are one matrix product with a +1/-1 pair matrix (no gather,
+ * whose gradient the wasm backend lacks).
+ */
 export function rankingHingeLoss(scores: tf.Tensor, pairs: RankPairs, margin: number): tf.Scalar {
   if (pairs.better.length === 0) throw new RangeError('Expected at least one ranking pair in the batch but received none');
   return tf.tidy(() => {
-    const s = scores.reshape([-1]);
-    const diff = tf.sub(tf.gather(s, tf.tensor1d(pairs.better, 'int32')), tf.gather(s, tf.tensor1d(pairs.worse, 'int32')));
+    const n = scores.size;
+    const m = new Float32Array(pairs.better.length * n);
+    for (let k = 0; k < pairs.better.length; k++) {
+      m[k * n + pairs.better[k]!] += 1;
+      m[k * n + pairs.worse[k]!] -= 1;
+    }
+    const diff = tf.matMul(tf.tensor2d(m, [pairs.better.length, n]), scores.reshape([n, 1]));
     return tf.mean(tf.relu(tf.sub(margin, diff))) as tf.Scalar;
   });
 }
