@@ -18,7 +18,16 @@ export interface CardDraftInput {
   normalisation: { mean: number; std: number };
   split: { train: number; val: number };
   /** The stage-1 run this one started from, with its own facts. */
-  rank?: { refs: number; images: number; set: string; bestRankAccuracy: number; wallSeconds: number; config: string };
+  rank?: {
+    refs: number;
+    images: number;
+    set: string;
+    bestRankAccuracy: number;
+    wallSeconds: number;
+    featureSeconds?: number;
+    cache?: { hits: number; misses: number };
+    config: string;
+  };
   commands: string[];
   featureSeconds: number;
   /** Feature-cache hits and misses of this run (a hit skips the frozen layers for that image). */
@@ -36,7 +45,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   if (d.rank) {
     stages.push({
       name: 'rank',
-      description: `RankIQA ranking on ${d.rank.images} synthetically distorted crops (${d.rank.set} set) of ${d.rank.refs} pristine photos; held-out ranking accuracy ${d.rank.bestRankAccuracy.toFixed(4)} (config ${d.rank.config})`,
+      description: `RankIQA ranking on ${d.rank.images} synthetically distorted crops (${d.rank.set} set) of ${d.rank.refs} pristine photos; held-out ranking accuracy ${d.rank.bestRankAccuracy.toFixed(4)} (config ${d.rank.config})${d.rank.cache ? `; trunk features of ${d.rank.cache.hits} references from the cache, ${d.rank.cache.misses} computed (${Math.round(d.rank.featureSeconds ?? 0)} s)` : ''}`,
       wallSeconds: Math.round(d.rank.wallSeconds),
     });
   }

@@ -66,7 +66,7 @@ function rowsOf(x: Float32Array, rows: number[], f: number): Float32Array {
 /** Runs (or resumes) head training; returns the final state. The best weights are in `best/`. */
 export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   const dirs = checkpointDirs(spec.outDir);
-  const log = new JsonlLog(dirs.log);
+  const log = new JsonlLog(dirs.log, { truncate: !spec.resume });
   const { model, split } = spec;
   const f = split.featureSize;
   const optimizer = tf.train.adam(spec.learningRate);

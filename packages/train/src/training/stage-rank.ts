@@ -142,6 +142,8 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
         set: cfg.set,
         bestRankAccuracy: st.best?.rankAccuracy ?? Number.NaN,
         wallSeconds: st.wallSeconds + featureSeconds,
+        featureSeconds,
+        cache: { hits: cache.hits, misses: cache.misses },
         config: options.configFile ?? '',
       }),
     }),
