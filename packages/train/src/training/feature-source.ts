@@ -42,7 +42,12 @@ export async function featureSource(
     const twin = source.layers.find((l) => l.name === layer.name);
     const a = layer.getWeights();
     const b = twin?.getWeights() ?? [];
-    if (a.length !== b.length || a.some((w, i) => w.dataSync().some((v, k) => v !== b[i]!.dataSync()[k]))) {
+    const same = (x: tf.Tensor, y: tf.Tensor): boolean => {
+      const p = x.dataSync();
+      const q = y.dataSync();
+      return p.length === q.length && p.every((v, k) => v === q[k]);
+    };
+    if (a.length !== b.length || a.some((w, i) => !same(w, b[i]!))) {
       throw new RangeError(`Expected ${cfg.featuresFrom} to share layer ${layer.name} (same weights) with ${model.name}`);
     }
   }
