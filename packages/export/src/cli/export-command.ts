@@ -78,7 +78,11 @@ export async function exportCheckpoint(args: { from: string; out: string; cardFi
   const base = await loadCard(args.from, args.cardFile);
   // Check everything but the files before the slow part, with a stand-in for the files to come.
   const stand = { path: EXPORT_FILES.onnx, sha256: '0'.repeat(64), bytes: 1 };
-  const draft = validateCard({ ...base, files: { onnx: stand } }, `card for ${args.from}`);
+  const checked = validateCard({ ...base, files: { onnx: stand } }, `card for ${args.from}`);
+  // The card lists every command that made the model: this one too.
+  const command = `iqa export --from ${args.from} --out ${args.out}${args.cardFile ? ` --card ${args.cardFile}` : ''}`;
+  const commands = checked.training.commands.filter((c) => !c.startsWith('iqa export '));
+  const draft: ModelCard = { ...checked, training: { ...checked.training, commands: [...commands, command] } };
   // Loaded on demand: importing @iqa-zoo/export must not start tfjs backends.
   const { initTfBackend, loadModel } = await import('@iqa-zoo/train');
   await initTfBackend({ backend: 'auto' });

@@ -20,6 +20,7 @@ export interface CardDraftInput {
   /** The stage-1 run this one started from, with its own facts. */
   rank?: {
     refs: number;
+    heldOut?: number;
     images: number;
     set: string;
     bestRankAccuracy: number;
@@ -45,7 +46,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   if (d.rank) {
     stages.push({
       name: 'rank',
-      description: `RankIQA ranking on ${d.rank.images} synthetically distorted crops (${d.rank.set} set) of ${d.rank.refs} pristine photos; held-out ranking accuracy ${d.rank.bestRankAccuracy.toFixed(4)} (config ${d.rank.config})${d.rank.cache ? `; trunk features of ${d.rank.cache.hits} references from the cache, ${d.rank.cache.misses} computed (${Math.round(d.rank.featureSeconds ?? 0)} s)` : ''}`,
+      description: `RankIQA ranking on ${d.rank.images} images: 224px crops of ${d.rank.refs + (d.rank.heldOut ?? 0)} pristine photos, undistorted and at every level of the ${d.rank.set} set; trained on ${d.rank.refs} photos, ranking accuracy on the ${d.rank.heldOut ?? 0} held out: ${d.rank.bestRankAccuracy.toFixed(4)} (config ${d.rank.config})${d.rank.cache ? `; trunk features of ${d.rank.cache.hits} references from the cache, ${d.rank.cache.misses} computed (${Math.round(d.rank.featureSeconds ?? 0)} s)` : ''}`,
       wallSeconds: Math.round(d.rank.wallSeconds),
     });
   }

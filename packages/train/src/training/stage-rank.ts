@@ -138,6 +138,7 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
     extraFiles: (st) => ({
       'rank.json': JSON.stringify({
         refs: refs.length - nHeld,
+        heldOut: nHeld,
         images: rows.length,
         set: cfg.set,
         bestRankAccuracy: st.best?.rankAccuracy ?? Number.NaN,
