@@ -56,15 +56,22 @@ export function writeNormalisedChw(
 ): void {
   const [lo, hi] = input.pixelRange;
   const plane = w * h;
-  for (let c = 0; c < 3; c++) {
-    // v = ((p / 255) * (hi - lo) + lo - mean) / std  ==  p * a + b
+  const data = rgb.data;
+  // v = ((p / 255) * (hi - lo) + lo - mean) / std  ==  p * a + b, tabulated for the 256 byte values
+  const luts = [0, 1, 2].map((c) => {
     const a = (hi - lo) / 255 / input.std[c]!;
     const b = (lo - input.mean[c]!) / input.std[c]!;
-    const base = offset + c * plane;
-    for (let y = 0; y < h; y++) {
-      let src = ((y0 + y) * rgb.width + x0) * 3 + c;
-      const dst = base + y * w;
-      for (let x = 0; x < w; x++, src += 3) out[dst + x] = rgb.data[src]! * a + b;
+    return Float32Array.from({ length: 256 }, (_, p) => p * a + b);
+  });
+  const [lr, lg, lb] = luts as [Float32Array, Float32Array, Float32Array];
+  // One pass over the source pixels, writing the three planes.
+  for (let y = 0; y < h; y++) {
+    let src = ((y0 + y) * rgb.width + x0) * 3;
+    let dst = offset + y * w;
+    for (let x = 0; x < w; x++, src += 3, dst++) {
+      out[dst] = lr[data[src]!]!;
+      out[dst + plane] = lg[data[src + 1]!]!;
+      out[dst + 2 * plane] = lb[data[src + 2]!]!;
     }
   }
 }
