@@ -52,7 +52,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   }
   stages.push({
     name: 'finetune',
-    description: `${d.cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${d.cfg.cropsPerImage} random ${d.cfg.cropSize}px crops per image with flips, frozen backbone, head trained with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description: `${d.cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${d.cfg.cropsPerImage} random ${d.cfg.cropSize}px crops per image with flips, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });
