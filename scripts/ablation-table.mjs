@@ -8,7 +8,7 @@ const RUNS = [
   ['single-level', 'no', 'frozen', 'runs/ablation/sl-frozen-no-rank'],
   ['multi-level', 'no', 'upper blocks (block 16 + Conv_1) trained', 'runs/ablation/ml-upper-no-rank'],
 ];
-console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | wall s |');
+console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [levels, rank, backbone, dir] of RUNS) {
   const file = `${dir}/best/state.json`;
@@ -17,5 +17,6 @@ for (const [levels, rank, backbone, dir] of RUNS) {
     continue;
   }
   const s = JSON.parse(readFileSync(file, 'utf8'));
-  console.log(`| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} | ${s.bestEpoch} | ${Math.round(s.wallSeconds)} |`);
+  const last = JSON.parse(readFileSync(`${dir}/last/state.json`, 'utf8'));
+  console.log(`| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} | ${s.bestEpoch} of ${last.epoch} | ${Math.round(last.wallSeconds)} |`);
 }
