@@ -43,3 +43,7 @@ export { fitLogistic4, logistic4 } from './metrics/logistic.js';
 export type { Logistic4 } from './metrics/logistic.js';
 export { evaluatePredictions } from './metrics/evaluate.js';
 export type { IqaMetrics } from './metrics/evaluate.js';
+
+// Data
+export { parseMosCsv } from './data/mos-csv.js';
+export type { MosRow } from './data/mos-csv.js';

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { evaluatePredictions, toIqaError } from '@iqa-zoo/core';
+import { evaluatePredictions, parseMosCsv, toIqaError } from '@iqa-zoo/core';
 import { createScorer } from '../scorer/create-scorer.js';
 import { DEVICES, type NodeDevice } from '../scorer/session.js';
 import { mapLimit } from '../util/map-limit.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
-import { parseMosCsv } from './mos-csv.js';
 import { ProgressBar } from './progress.js';
 
 export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--json]

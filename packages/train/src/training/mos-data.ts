@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { IqaError, mulberry32 } from '@iqa-zoo/core';
+import { IqaError, mulberry32, parseMosCsv } from '@iqa-zoo/core';
 
 export interface MosEntry {
   image: string;
@@ -12,7 +12,7 @@ export interface MosEntry {
   mos: number;
 }
 
-/** Reads `image,mos[,std]` rows; image paths are relative to `root` (default: the CSV's folder). */
+/** Reads `image,mos[,std]` rows (core's `parseMosCsv`); image paths are relative to `root` (default: the CSV's folder). */
 export async function readMosCsv(csv: string, root?: string): Promise<MosEntry[]> {
   let text: string;
   try {
@@ -20,21 +20,8 @@ export async function readMosCsv(csv: string, root?: string): Promise<MosEntry[]
   } catch (err) {
     throw new IqaError('DATA_NOT_FOUND', `Expected a MOS CSV at ${csv} but could not read it: ${(err as Error).message}`, { cause: err });
   }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const header = lines.shift()!.split(',').map((h) => h.trim().toLowerCase());
-  const iImage = header.indexOf('image');
-  const iMos = header.indexOf('mos');
-  if (iImage < 0 || iMos < 0) {
-    throw new IqaError('DATA_NOT_FOUND', `Expected a CSV header with columns image and mos in ${csv} but received ${header.join(',')}`);
-  }
   const base = root ?? path.dirname(csv);
-  return lines.map((line, i) => {
-    const cols = line.split(',');
-    const mos = Number(cols[iMos]);
-    if (!Number.isFinite(mos)) throw new IqaError('DATA_NOT_FOUND', `Expected a number in column mos on line ${i + 2} of ${csv} but received ${cols[iMos]}`);
-    const image = cols[iImage]!.trim();
-    return { image, file: path.resolve(base, image), mos };
-  });
+  return parseMosCsv(text, csv).map(({ image, mos }) => ({ image, file: path.resolve(base, image), mos }));
 }
 
 /** Fisher-Yates shuffle with mulberry32(seed). */

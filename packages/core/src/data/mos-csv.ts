@@ -1,4 +1,4 @@
-import { IqaError } from '@iqa-zoo/core';
+import { IqaError } from '../errors.js';
 
 export interface MosRow {
   image: string;
@@ -50,7 +50,8 @@ export function parseMosCsv(text: string, source = 'MOS CSV'): MosRow[] {
     if (!image || !Number.isFinite(mos)) {
       throw new IqaError('INVALID_ARGUMENT', `Expected an image name and a numeric mos on line ${i + 2} of ${source} but received ${JSON.stringify(line)}`);
     }
-    const std = col('std') >= 0 ? Number(cells[col('std')]) : undefined;
+    const stdCell = col('std') >= 0 ? cells[col('std')] : undefined;
+    const std = stdCell ? Number(stdCell) : undefined; // an empty cell is no std, not 0
     return std !== undefined && Number.isFinite(std) ? { image, mos, std } : { image, mos };
   });
 }
