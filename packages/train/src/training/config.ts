@@ -18,6 +18,11 @@ interface CommonConfig {
   lrDecay?: { every: number; factor: number };
   weightDecay: number;
   /**
+   * Gradient accumulation: rows per micro-batch (stage 2) or references per micro-batch
+   * (stage 1); absent: one pass per batch. Bounds memory (the wasm heap stops at 4 GiB).
+   */
+  microBatch?: number;
+  /**
    * Train from above this layer (its output and the pooled taps below it are cached);
    * absent: frozen backbone, only the head trains on cached pooled features.
    */

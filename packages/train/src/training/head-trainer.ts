@@ -21,7 +21,11 @@ export interface HeadTrainingSpec {
   features: Float32Array;
   /** Deterministic batches (row indices into `features`) of one epoch. */
   batches: (epoch: number) => number[][];
-  /** Loss of one batch from its scores [B, 1]. */
+  /** Splits a batch into micro-batches whose gradients are accumulated (default: the whole batch). */
+  microBatches?: (batch: number[]) => number[][];
+  /** A micro-batch's weight in the batch's mean loss (default: its rows; ranking: its pairs). */
+  lossCount?: (batch: number[]) => number;
+  /** Mean loss of one (micro-)batch from its scores [B, 1]. */
   loss: (scores: tf.Tensor, batch: number[]) => tf.Scalar;
   /** Validation metrics; `predict` maps a feature matrix to one score per row. */
   validate: (predict: (x: Float32Array) => Promise<Float32Array>) => Promise<Record<string, number>>;
@@ -111,15 +115,29 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b]!;
       const stepSeed = (spec.seed * 1_000_003 + epoch * 10_007 + b) % 2_147_483_647;
-      const x = tf.tensor2d(rowsOf(spec.features, batch, f), [batch.length, f]);
-      const { value, grads } = tf.variableGrads(() => {
-        const loss = spec.loss(forward(x, stepSeed), batch);
-        if (spec.weightDecay <= 0) return loss;
-        return tf.add(loss, tf.mul(spec.weightDecay / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
-      }, vars);
-      optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
-      lossSum += (await value.data())[0]!;
-      tf.dispose([x, value, ...Object.values(grads)]);
+      // Gradient accumulation: each micro-batch's mean loss, weighted by its share of the batch
+      // (rows, or ranking pairs), adds up to the batch's mean loss, so memory scales with the
+      // micro-batch while the step is the full batch's.
+      const parts = spec.microBatches?.(batch) ?? [batch];
+      const counts = parts.map((p) => spec.lossCount?.(p) ?? p.length);
+      const total = counts.reduce((a, c) => a + c, 0);
+      let accumulated: tf.Tensor[] | null = null;
+      for (let m = 0; m < parts.length; m++) {
+        const part = parts[m]!;
+        const x = tf.tensor2d(rowsOf(spec.features, part, f), [part.length, f]);
+        const { value, grads } = tf.variableGrads(() => {
+          const loss = tf.mul(spec.loss(forward(x, parts.length === 1 ? stepSeed : stepSeed + 7919 * (m + 1)), part), counts[m]! / total) as tf.Scalar;
+          if (spec.weightDecay <= 0 || m > 0) return loss;
+          return tf.add(loss, tf.mul(spec.weightDecay / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+        }, vars);
+        const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+        const next: tf.Tensor[] = accumulated ? accumulated.map((a, i) => tf.add(a, g[i]!)) : g.map((t) => t.clone());
+        lossSum += (await value.data())[0]!;
+        tf.dispose([x, value, ...Object.values(grads), ...g, ...(accumulated ?? [])]);
+        accumulated = next;
+      }
+      optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: accumulated![i]! })));
+      tf.dispose(accumulated!);
       progress.tick(1);
     }
     const metrics = await spec.validate(predict);

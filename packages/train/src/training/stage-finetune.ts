@@ -87,6 +87,12 @@ async function featureRows(
   return { features, image: Int32Array.from(image), kept, skipped };
 }
 
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Mean of per-row predictions for each image. */
 export function meanPerImage(pred: Float32Array, image: Int32Array, images: number): Float64Array {
   const sum = new Float64Array(images);
@@ -157,6 +163,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     split,
     features: trainRows.features,
     batches: (epoch) => epochBatches(trainRows.image.length, cfg.batchSize, cfg.seed, epoch),
+    microBatches: cfg.microBatch ? (batch) => chunk(batch, cfg.microBatch!) : undefined,
     loss: (scores, batch) =>
       tf.tidy(() => {
         const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);

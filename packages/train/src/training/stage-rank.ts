@@ -104,15 +104,27 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
   const trainGroups = groups.filter((g) => g.ref >= nHeld);
   const heldGroups = groups.filter((g) => g.ref < nHeld);
   const trainRefs = [...new Set(trainGroups.map((g) => g.ref))];
+  // Labels (group, level) by position, for every batch and every micro-batch of references in it.
   const batchItems = new Map<string, RankItem[]>();
+  const microOf = new Map<string, number[][]>();
+  const label = (gs: Group[]): RankItem[] => gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level })));
   const batches = (epoch: number): number[][] => {
     const order = seededShuffle(trainRefs, cfg.seed * 31 + epoch);
     const out: number[][] = [];
     for (let i = 0; i < order.length; i += cfg.refsPerBatch) {
-      const chosen = new Set(order.slice(i, i + cfg.refsPerBatch));
-      const gs = trainGroups.filter((g) => chosen.has(g.ref));
+      const chosen = order.slice(i, i + cfg.refsPerBatch);
+      const gs = trainGroups.filter((g) => chosen.includes(g.ref));
       const batch = gs.flatMap((g) => g.items);
-      batchItems.set(batch.join(','), gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level }))));
+      batchItems.set(batch.join(','), label(gs));
+      const micro: number[][] = [];
+      for (let j = 0; j < chosen.length; j += cfg.microBatch ?? chosen.length) {
+        const part = new Set(chosen.slice(j, j + (cfg.microBatch ?? chosen.length)));
+        const pgs = gs.filter((g) => part.has(g.ref));
+        const items = pgs.flatMap((g) => g.items);
+        batchItems.set(items.join(','), label(pgs));
+        micro.push(items);
+      }
+      microOf.set(batch.join(','), micro);
       out.push(batch);
     }
     return out;
@@ -127,6 +139,8 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
     features,
     batches,
     loss: (scores, batch) => rankingHingeLoss(scores, rankingPairs(batchItems.get(batch.join(','))!), cfg.margin),
+    microBatches: cfg.microBatch ? (batch) => microOf.get(batch.join(','))! : undefined,
+    lossCount: (batch) => rankingPairs(batchItems.get(batch.join(','))!).better.length,
     validate: async (predict) => {
       const x = new Float32Array(heldRows.length * f);
       heldRows.forEach((row, i) => x.set(features.subarray(row * f, (row + 1) * f), i * f));

@@ -109,6 +109,15 @@ describe('runFinetune', () => {
     a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 5)));
   });
 
+  it('gradient accumulation over micro-batches takes the same steps as whole batches', async () => {
+    const head = { pooling: ['avg', 'std'] as Array<'avg' | 'std'>, hidden: 0, dropout: 0, seed: 3 };
+    await runFinetune(config('whole', { epochs: 2, head }));
+    await runFinetune(config('micro', { epochs: 2, head, microBatch: 3 }));
+    const a = await weightsOf(path.join(work, 'whole', 'last'));
+    const b = await weightsOf(path.join(work, 'micro', 'last'));
+    a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+  });
+
   it('invalidates the cache when the model changes', async () => {
     const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
     expect(changed.cache.hits).toBe(0);

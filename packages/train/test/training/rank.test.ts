@@ -48,3 +48,20 @@ it('stage 1 learns to rank distorted crops, checkpoints, and reports held-out ac
   const facts = JSON.parse(await fs.readFile(path.join(work, 'rank', 'best', 'rank.json'), 'utf8'));
   expect(facts).toMatchObject({ refs: 6, images: 88, set: 'live', config: 'rank.json' });
 }, 300_000);
+
+it('stage 1 with one reference per micro-batch takes the same steps as whole batches', async () => {
+  const refs = await makeMosDataset(6, 40);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-rank-micro-'));
+  const base: RankConfig = {
+    stage: 'rank', network: 'vgg-tiny-ml', head: { pooling: ['avg'], hidden: 0, dropout: 0, seed: 3 },
+    refs: refs.dir, set: 'live', types: ['gblur'], maxRefs: 0, heldOut: 0.34, cropSize: 32, cropsPerRef: 1,
+    refsPerBatch: 2, margin: 1, epochs: 2, batchSize: 12, learningRate: 0.02, weightDecay: 0, seed: 4,
+    cache: path.join(work, 'cache'), out: path.join(work, 'whole'),
+  };
+  await runRank(base);
+  await runRank({ ...base, microBatch: 1, out: path.join(work, 'micro') });
+  const { loadModel } = await import('../../src/io/model-files.js');
+  const a = (await loadModel(path.join(work, 'whole', 'last'))).getWeights().map((t) => t.dataSync());
+  const b = (await loadModel(path.join(work, 'micro', 'last'))).getWeights().map((t) => t.dataSync());
+  a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+}, 300_000);
