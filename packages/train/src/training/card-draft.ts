@@ -59,7 +59,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   const best = d.state.best ?? { srcc: Number.NaN, plcc: Number.NaN };
   return {
     schemaVersion: 1,
-    id: `${d.spec.name}-clive`,
+    id: d.cfg.modelId ?? `${d.spec.name}-clive`,
     version: '0.1.0',
     task: 'nr',
     description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${d.rank ? ' after RankIQA ranking' : ''}.`,

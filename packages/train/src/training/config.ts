@@ -66,6 +66,8 @@ export interface FinetuneConfig extends CommonConfig {
   /** Test-time protocol: mean over `count` crops of `cropSize`, placed by `seed`. */
   test: { count: number; seed: number };
   loss: 'l2' | 'l1';
+  /** The zoo id written into the card (default `<network>-clive`). */
+  modelId?: string;
 }
 
 export type TrainConfig = RankConfig | FinetuneConfig;
