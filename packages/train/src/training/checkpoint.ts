@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { IqaError } from '@iqa-zoo/core';
-import { loadModel, modelToFiles, writeFolderAtomic } from '../io/model-files.js';
+import { modelToFiles, writeFolderAtomic } from '../io/model-files.js';
 
 const STATE = 'state.json';
 const OPTIMIZER = 'optimizer.json';
@@ -64,11 +64,6 @@ export async function readCheckpointState<S>(dir: string): Promise<S> {
   } catch (err) {
     throw new IqaError('CHECKPOINT', `Expected a checkpoint state at ${path.join(dir, STATE)} but could not read it`, { cause: err });
   }
-}
-
-/** Loads a checkpoint's model (custom layers must be registered: import @iqa-zoo/train's networks). */
-export async function loadCheckpointModel(dir: string): Promise<tf.LayersModel> {
-  return loadModel(dir);
 }
 
 /** Restores optimizer slots saved by `saveCheckpoint` (positional, as tfjs optimizers are). */

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { hasCheckpoint, loadCheckpointModel, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
+import { loadModel } from '../io/model-files.js';
+import { hasCheckpoint, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import { JsonlLog } from './jsonl-log.js';
 import { Progress } from './progress.js';
 import type { SplitModel } from './split-model.js';
@@ -78,7 +79,7 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
 
   if (spec.resume && (await hasCheckpoint(dirs.last))) {
     state = await readCheckpointState<TrainState>(dirs.last);
-    const saved = await loadCheckpointModel(dirs.last);
+    const saved = await loadModel(dirs.last);
     model.setWeights(saved.getWeights());
     saved.dispose();
     await restoreOptimizer(dirs.last, optimizer);

@@ -1,13 +1,13 @@
 export { rankingPairs, rankingHingeLoss, rankingAccuracy } from './ranking-loss.js';
 export type { RankItem, RankPairs } from './ranking-loss.js';
-export { splitAtFeatures, splitModel } from './split-model.js';
+export { splitModel } from './split-model.js';
 export type { SplitModel } from './split-model.js';
 export { cropFeatures, weightsHash } from './features.js';
 export type { CropSpec } from './features.js';
 export { FeatureCache, sha256 } from './feature-cache.js';
 export { trainHead, checkpointDirs } from './head-trainer.js';
 export type { HeadTrainingSpec, TrainState } from './head-trainer.js';
-export { saveCheckpoint, loadCheckpointModel, readCheckpointState, hasCheckpoint } from './checkpoint.js';
+export { saveCheckpoint, readCheckpointState, hasCheckpoint } from './checkpoint.js';
 export { readTrainConfig } from './config.js';
 export type { TrainConfig, RankConfig, FinetuneConfig } from './config.js';
 export { readMosCsv, splitByImage, seededShuffle, epochBatches } from './mos-data.js';

@@ -115,8 +115,3 @@ export function splitModel(model: tf.LayersModel, options: { cut?: string; cropS
 
   return { features, parts, featureSize, vars, forward, cut };
 }
-
-/** The frozen-backbone split (kept for callers of the first API). */
-export function splitAtFeatures(model: tf.LayersModel): SplitModel {
-  return splitModel(model);
-}

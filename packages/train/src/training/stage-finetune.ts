@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { plcc, srcc } from '@iqa-zoo/core';
 import { getNetwork } from '../networks/index.js';
-import { loadCheckpointModel } from './checkpoint.js';
+import { loadModel } from '../io/model-files.js';
 import type { FinetuneConfig } from './config.js';
 import { type CardDraftInput, draftCard } from './card-draft.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
@@ -115,7 +115,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
   if (options.from) {
-    const init = await loadCheckpointModel(options.from);
+    const init = await loadModel(options.from);
     model.setWeights(init.getWeights());
     init.dispose();
   }
