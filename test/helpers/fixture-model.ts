@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { validateCard, type ModelCard, type TestProtocol } from '@iqa-zoo/core';
 import { exportOnnx } from '@iqa-zoo/export';
-import { getNetwork } from '@iqa-zoo/train';
+import { cardInput, getNetwork } from '@iqa-zoo/train';
 
 export interface FixtureOptions {
   /** A registered network (default `vgg-tiny-ml`). */
@@ -64,18 +64,7 @@ export async function createFixtureModel(opts: FixtureOptions = {}): Promise<Fix
     version: '0.0.1',
     task: 'nr',
     description: `Test fixture: ${network} with seeded random weights (seed ${seed}); its scores carry no meaning`,
-    input: {
-      name: 'image',
-      layout: 'NCHW',
-      channels: 3,
-      colorSpace: 'sRGB',
-      pixelRange: spec.input.pixelRange,
-      mean: spec.input.mean,
-      std: spec.input.std,
-      minSize: spec.input.minSize,
-      smallImage: 'upscale',
-      protocol: opts.protocol ?? FIXTURE_PROTOCOL,
-    },
+    input: cardInput(spec, opts.protocol ?? FIXTURE_PROTOCOL),
     output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
     architecture: { network, backbone: spec.backbone, taps: spec.taps, pooling, params: model.countParams() },
     training: {

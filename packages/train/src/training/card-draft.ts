@@ -2,7 +2,7 @@
  * The model card drafted by stage 2 into every checkpoint (`card.json`, without `files`):
  * `iqa export` fills in the file hashes. Everything in it comes from the run itself.
  */
-import type { ModelCard } from '@iqa-zoo/core';
+import type { ModelCard, TestProtocol } from '@iqa-zoo/core';
 import type * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../networks/registry.js';
 import type { FinetuneConfig } from './config.js';
@@ -38,6 +38,36 @@ export interface CardDraftInput {
 const CLIVE_CREDIT =
   'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
 
+/** The card's `input` of a network scored with `protocol`: what the runtimes (and stage 2's validation) feed it. */
+export function cardInput(spec: NetworkSpec, protocol: TestProtocol): ModelCard['input'] {
+  return {
+    name: 'image',
+    layout: 'NCHW',
+    channels: 3,
+    colorSpace: 'sRGB',
+    pixelRange: spec.input.pixelRange,
+    mean: spec.input.mean,
+    std: spec.input.std,
+    minSize: spec.input.minSize,
+    smallImage: 'upscale',
+    protocol,
+  };
+}
+
+/** The card's test-time protocol of a stage-2 config. */
+export function testProtocol(cfg: Pick<FinetuneConfig, 'test' | 'cropSize'>): TestProtocol {
+  const t = cfg.test;
+  return t.kind === 'full'
+    ? { kind: 'full', ...(t.maxSide !== undefined ? { maxSide: t.maxSide } : {}) }
+    : { kind: 'crops', count: t.count, size: cfg.cropSize!, seed: t.seed };
+}
+
+/** What stage 2 trained on, in words. */
+function trainingInputs(cfg: FinetuneConfig): string {
+  if (cfg.test.kind === 'full') return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
+  return `${cfg.cropsPerImage} random ${cfg.cropSize}px crops per image with flips`;
+}
+
 /** Builds the card draft of a stage-2 run. */
 export function draftCard(d: CardDraftInput): CardDraft {
   const pooling = (d.cfg.head.pooling ?? ['avg']) as Array<'avg' | 'std'>;
@@ -52,7 +82,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   }
   stages.push({
     name: 'finetune',
-    description: `${d.cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${d.cfg.cropsPerImage} random ${d.cfg.cropSize}px crops per image with flips, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description: `${d.cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });
@@ -63,18 +93,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
     version: '0.1.0',
     task: 'nr',
     description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${d.rank ? ' after RankIQA ranking' : ''}.`,
-    input: {
-      name: 'image',
-      layout: 'NCHW',
-      channels: 3,
-      colorSpace: 'sRGB',
-      pixelRange: d.spec.input.pixelRange,
-      mean: d.spec.input.mean,
-      std: d.spec.input.std,
-      minSize: d.spec.input.minSize,
-      smallImage: 'upscale',
-      protocol: { kind: 'crops', count: d.cfg.test.count, size: d.cfg.cropSize, seed: d.cfg.test.seed },
-    },
+    input: cardInput(d.spec, testProtocol(d.cfg)),
     output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: d.normalisation.std, offset: d.normalisation.mean },
     architecture: {
       network: d.spec.name,

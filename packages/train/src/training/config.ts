@@ -53,6 +53,9 @@ export interface RankConfig extends CommonConfig {
   margin: number;
 }
 
+/** Stage 2's test-time protocol; see `FinetuneConfig.test`. */
+export type FinetuneTest = { kind?: 'crops'; count: number; seed: number } | { kind: 'full'; maxSide?: number };
+
 /** Stage 2: fine-tuning on MOS. */
 export interface FinetuneConfig extends CommonConfig {
   stage: 'finetune';
@@ -61,10 +64,18 @@ export interface FinetuneConfig extends CommonConfig {
   root?: string;
   valFraction: number;
   splitSeed: number;
-  cropSize: number;
-  cropsPerImage: number;
-  /** Test-time protocol: mean over `count` crops of `cropSize`, placed by `seed`. */
-  test: { count: number; seed: number };
+  /** Crop training (`test` without `kind` or `kind: 'crops'`): the crop size, both for training and test. */
+  cropSize?: number;
+  /** Crop training: random crops per image (every other one mirrored). */
+  cropsPerImage?: number;
+  /**
+   * Test-time protocol, which also decides what training sees:
+   * - `{ count, seed }` (or `kind: 'crops'`): training on `cropsPerImage` random crops of
+   *   `cropSize`, scoring the mean over `count` crops placed by `seed`;
+   * - `{ kind: 'full', maxSide }`: training on the whole image (shrunk so its longer side is at
+   *   most `maxSide`, exactly as the runtimes do) and its mirror, scoring the whole image once.
+   */
+  test: FinetuneTest;
   loss: 'l2' | 'l1';
   /** The zoo id written into the card (default `<network>-clive`). */
   modelId?: string;
@@ -80,6 +91,30 @@ function need(cfg: Record<string, unknown>, key: string, kind: 'string' | 'numbe
   }
 }
 
+function checkTest(cfg: Record<string, unknown>, file: string): void {
+  const test = cfg.test as Record<string, unknown> | undefined;
+  if (typeof test !== 'object' || test === null) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected an object for "test" ({ "count", "seed" } or { "kind": "full", "maxSide" }) but received ${describeValue(test)}`);
+  }
+  if (test.kind === 'full') {
+    if (test.maxSide !== undefined && !(Number.isInteger(test.maxSide) && (test.maxSide as number) > 0)) {
+      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected a positive integer for "test.maxSide" but received ${describeValue(test.maxSide)}`);
+    }
+    for (const k of ['cropSize', 'cropsPerImage']) {
+      if (cfg[k] !== undefined) {
+        throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: "${k}" applies to crop training, but "test.kind" is "full" (training sees the whole image and its mirror); remove "${k}"`);
+      }
+    }
+    return;
+  }
+  if (test.kind !== undefined && test.kind !== 'crops') {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "test.kind" to be "crops" or "full" but received ${describeValue(test.kind)}`);
+  }
+  need(test, 'count', 'number', `${file} (test)`);
+  need(test, 'seed', 'number', `${file} (test)`);
+  for (const k of ['cropSize', 'cropsPerImage']) need(cfg, k, 'number', file);
+}
+
 /** Reads and checks a config file; `stage` must match what the command trains. */
 export async function readTrainConfig<S extends TrainConfig['stage']>(file: string, stage: S): Promise<Extract<TrainConfig, { stage: S }>> {
   let raw: Record<string, unknown>;
@@ -93,13 +128,14 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "stage": "${stage}" but received ${describeValue(cfg.stage)}`);
   }
   for (const k of ['network', 'out', 'cache']) need(cfg, k, 'string', file);
-  for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'cropSize']) need(cfg, k, 'number', file);
+  for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay']) need(cfg, k, 'number', file);
   if (stage === 'rank') {
     for (const k of ['refs', 'set']) need(cfg, k, 'string', file);
-    for (const k of ['maxRefs', 'heldOut', 'cropsPerRef', 'refsPerBatch', 'margin']) need(cfg, k, 'number', file);
+    for (const k of ['maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin']) need(cfg, k, 'number', file);
   } else {
     need(cfg, 'mos', 'string', file);
-    for (const k of ['valFraction', 'splitSeed', 'cropsPerImage']) need(cfg, k, 'number', file);
+    for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
+    checkTest(cfg, file);
   }
   return cfg as unknown as Extract<TrainConfig, { stage: S }>;
 }

@@ -30,9 +30,10 @@ function pooledParts(model: tf.LayersModel): Array<[string, number]> {
 
 export async function featureSource(
   model: tf.LayersModel,
-  cfg: { featuresFrom?: string; head: Partial<HeadOptions>; cut?: string; cropSize: number },
+  cfg: { featuresFrom?: string; head: Partial<HeadOptions>; cut?: string; cropSize?: number },
+  inputShape?: [number, number],
 ): Promise<FeatureSource> {
-  const own = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
+  const own = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize, inputShape });
   if (!cfg.featuresFrom) return { extractor: own, select: (rows) => rows };
   if (cfg.cut) throw new RangeError(`Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`);
   const source = await getNetwork(cfg.featuresFrom).build({ ...cfg.head, taps: undefined });
@@ -63,7 +64,7 @@ export async function featureSource(
     if (!at || at[1] !== width) throw new RangeError(`Expected ${cfg.featuresFrom} to pool ${name} (${width} values) for ${model.name}`);
     return at;
   });
-  const extractor = splitModel(source, { cropSize: cfg.cropSize });
+  const extractor = splitModel(source, { cropSize: cfg.cropSize, inputShape });
   const inWidth = extractor.featureSize;
   const outWidth = own.featureSize;
   return {

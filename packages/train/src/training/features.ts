@@ -3,7 +3,7 @@
  * with normalisation from @iqa-zoo/core (the same code the runtimes use).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type CardInput, type RawImage, writeNormalisedChw } from '@iqa-zoo/core';
+import { type CardInput, type RawImage, preprocess, writeNormalisedChw } from '@iqa-zoo/core';
 
 /** A square crop and whether it is mirrored left-right. */
 export interface CropSpec {
@@ -37,9 +37,8 @@ export async function cropFeatures(
             return f ? tf.reverse(one, 2) : one;
           }))
         : nhwc;
-      const outs = features.predict(x);
       // One row per crop: the trunk's outputs flattened and concatenated.
-      return Array.isArray(outs) ? tf.concat(outs.map((o) => o.reshape([batch.length, -1])), 1) : outs.reshape([batch.length, -1]);
+      return flattenOutputs(features.predict(x), batch.length);
     });
     out.push((await y.data()) as Float32Array);
     y.dispose();
@@ -52,6 +51,34 @@ export async function cropFeatures(
     o += a.length;
   }
   return all;
+}
+
+function flattenOutputs(outs: tf.Tensor | tf.Tensor[], batch: number): tf.Tensor {
+  return Array.isArray(outs) ? tf.concat(outs.map((o) => o.reshape([batch, -1])), 1) : outs.reshape([batch, -1]);
+}
+
+/**
+ * Trunk outputs of the whole image exactly as the runtimes prepare it for a `full` protocol
+ * (core's `preprocess`: shrunk to `maxSide`, small images upscaled), one row per entry of
+ * `mirrors` (true: mirrored left-right).
+ */
+export async function wholeImageFeatures(
+  features: tf.LayersModel,
+  rgb: RawImage,
+  input: CardInput,
+  mirrors: readonly boolean[],
+): Promise<{ rows: Float32Array; height: number; width: number }> {
+  if (input.protocol.kind !== 'full') throw new RangeError(`Expected a card input with a 'full' protocol but received ${JSON.stringify(input.protocol)}`);
+  const t = preprocess(rgb, input);
+  const [, , height, width] = t.dims as [number, number, number, number];
+  const y = tf.tidy(() => {
+    const nhwc = tf.transpose(tf.tensor4d(t.data, [1, 3, height, width]), [0, 2, 3, 1]);
+    const x = tf.concat(mirrors.map((m) => (m ? tf.reverse(nhwc, 2) : nhwc)));
+    return flattenOutputs(features.predict(x), mirrors.length);
+  });
+  const rows = (await y.data()) as Float32Array;
+  y.dispose();
+  return { rows, height, width };
 }
 
 /** A stable hash of a model's weights, for cache keys: changes whenever any weight changes. */

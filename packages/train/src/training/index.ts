@@ -20,3 +20,6 @@ export { readImageRgb } from './read-image.js';
 export { trainingCrops, testCrops, fitForCrops } from './image-crops.js';
 export { Progress } from './progress.js';
 export { JsonlLog } from './jsonl-log.js';
+export { cardInput, testProtocol, draftCard } from './card-draft.js';
+export type { CardDraft, CardDraftInput } from './card-draft.js';
+export { wholeImageFeatures } from './features.js';

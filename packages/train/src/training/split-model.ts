@@ -42,13 +42,17 @@ function pooledLayer(model: tf.LayersModel): string {
 }
 
 /**
- * Splits `model` after layer `cut` (default: its pooled features). `cropSize` fixes the spatial
- * size of a cut feature map, so rows have a fixed length.
+ * Splits `model` after layer `cut` (default: its pooled features). The input size (`cropSize`
+ * square, or `inputShape` [height, width] for whole images) fixes the spatial size of a cut
+ * feature map, so rows have a fixed length.
  *
  * @example
  * const split = splitModel(model, { cut: 'block_15_add', cropSize: 224 });
  */
-export function splitModel(model: tf.LayersModel, options: { cut?: string; cropSize?: number } = {}): SplitModel {
+export function splitModel(
+  model: tf.LayersModel,
+  options: { cut?: string; cropSize?: number; inputShape?: [number, number] } = {},
+): SplitModel {
   const cut = options.cut ?? pooledLayer(model);
   const names = model.layers.map((l) => l.name);
   if (!names.includes(cut)) throw new RangeError(`Expected a layer of ${model.name} to cut at but received ${JSON.stringify(cut)}`);
@@ -69,9 +73,9 @@ export function splitModel(model: tf.LayersModel, options: { cut?: string; cropS
   const features = tf.model({ inputs: model.inputs, outputs: outputs.length === 1 ? outputs[0]! : outputs, name: `${model.name}_features` });
 
   // Fix the per-sample shapes (a cut map's spatial size follows the crop size).
-  const size = options.cropSize ?? 32;
+  const [height, width] = options.inputShape ?? [options.cropSize ?? 32, options.cropSize ?? 32];
   const probe = tf.tidy(() => {
-    const out = features.predict(tf.zeros([1, size, size, 3]));
+    const out = features.predict(tf.zeros([1, height, width, 3]));
     return (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
   });
   const parts = probe;

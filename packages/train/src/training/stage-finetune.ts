@@ -6,13 +6,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { plcc, srcc } from '@iqa-zoo/core';
+import { type CardInput, IqaError, type RawImage, plcc, preprocess, srcc } from '@iqa-zoo/core';
 import { getNetwork } from '../networks/index.js';
 import { loadModel } from '../io/model-files.js';
 import type { FinetuneConfig } from './config.js';
-import { type CardDraftInput, draftCard } from './card-draft.js';
+import { type CardDraftInput, cardInput, draftCard, testProtocol } from './card-draft.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
-import { type CropSpec, cropFeatures, weightsHash } from './features.js';
+import { type CropSpec, cropFeatures, weightsHash, wholeImageFeatures } from './features.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
@@ -46,29 +46,33 @@ interface Rows {
   skipped: string[];
 }
 
+/**
+ * Trunk rows of every entry, from the cache or computed by `compute` (which gets the decoded
+ * image); an image that cannot be read is skipped and reported, never fatal.
+ */
 async function featureRows(
-  split: SplitModel,
   cache: FeatureCache,
+  featureSize: number,
   entries: MosEntry[],
-  plan: (w: number, h: number, e: MosEntry) => CropSpec[],
-  size: number,
-  input: { pixelRange: [number, number]; mean: [number, number, number]; std: [number, number, number] },
-  label: string,
+  compute: (rgb: RawImage, e: MosEntry) => Promise<Float32Array>,
+  key: { label: string; size: number },
 ): Promise<Rows> {
   const chunks: Float32Array[] = [];
   const image: number[] = [];
   const kept: MosEntry[] = [];
   const skipped: string[] = [];
-  const progress = new Progress(label, entries.length);
+  const progress = new Progress(key.label, entries.length);
   for (const e of entries) {
     try {
       const stat = await fs.stat(e.file);
       // The crop plan depends only on the image size, which the cache key carries through the file stamp.
-      const feats = await cache.getOrCompute({ file: e.file, bytes: stat.size, mtime: stat.mtimeMs, label, size }, async () => {
-        const rgb = fitForCrops(await readImageRgb(e.file), size);
-        return cropFeatures(split.features, rgb, plan(rgb.width, rgb.height, e), input);
-      });
-      const rows = feats.length / split.featureSize;
+      const feats = await cache.getOrCompute({ file: e.file, bytes: stat.size, mtime: stat.mtimeMs, ...key }, async () =>
+        compute(await readImageRgb(e.file), e),
+      );
+      if (feats.length === 0 || feats.length % featureSize !== 0) {
+        throw new IqaError('INVALID_ARGUMENT', `Expected trunk rows of ${featureSize} values but received ${feats.length} values`);
+      }
+      const rows = feats.length / featureSize;
       chunks.push(feats);
       for (let r = 0; r < rows; r++) image.push(kept.length);
       kept.push(e);
@@ -78,13 +82,27 @@ async function featureRows(
     }
     progress.tick();
   }
-  const features = new Float32Array(image.length * split.featureSize);
+  const features = new Float32Array(image.length * featureSize);
   let o = 0;
   for (const c of chunks) {
     features.set(c, o);
     o += c.length;
   }
   return { features, image: Int32Array.from(image), kept, skipped };
+}
+
+/**
+ * The trunk's input size when training above a cut on whole images: the first training image's,
+ * after the card's shrinking. Every other image must come out the same size (rows have one length).
+ */
+async function wholeImageShape(entries: MosEntry[], input: CardInput): Promise<[number, number]> {
+  for (const e of entries) {
+    const rgb = await readImageRgb(e.file).catch(() => null);
+    if (!rgb) continue;
+    const [, , h, w] = preprocess(rgb, input).dims as [number, number, number, number];
+    return [h, w];
+  }
+  throw new IqaError('INVALID_ARGUMENT', 'Expected at least one readable training image but none could be decoded');
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -120,12 +138,16 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     init.dispose();
   }
   const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
-  const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
-  const source = await featureSource(model, cfg);
-  const modelHash = await weightsHash(source.extractor.features, sha256);
-  const cache = new FeatureCache(cfg.cache, modelHash);
   const entries = await readMosCsv(cfg.mos, cfg.root);
   const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
+  const input = cardInput(spec, testProtocol(cfg));
+  const whole = cfg.test.kind === 'full' ? cfg.test : undefined;
+  // Above a cut, whole images fix the cut map's size; a frozen backbone gives pooled rows of any size.
+  const inputShape = whole && cfg.cut ? await wholeImageShape(train, input) : undefined;
+  const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize, inputShape });
+  const source = await featureSource(model, cfg, inputShape);
+  const modelHash = await weightsHash(source.extractor.features, sha256);
+  const cache = new FeatureCache(cfg.cache, modelHash);
 
   // The validation list, so `iqa eval --mos <out>/val.csv` re-measures the exported model on it.
   await fs.mkdir(cfg.out, { recursive: true });
@@ -135,18 +157,41 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   );
 
   const t0 = Date.now();
-  const size = cfg.cropSize;
-  const input = spec.input;
-  const trainRows = await featureRows(
-    source.extractor, cache, train,
-    (w, h, e) => trainingCrops(w, h, size, cfg.cropsPerImage, cfg.seed, e.image),
-    size, input, `train-crops-${cfg.cropsPerImage}-${cfg.seed}`,
-  );
-  const valRows = await featureRows(
-    source.extractor, cache, val,
-    (w, h) => testCrops(w, h, size, cfg.test.count, cfg.test.seed),
-    size, input, `test-crops-${cfg.test.count}-${cfg.test.seed}`,
-  );
+  const trunk = source.extractor.features;
+  const width = source.extractor.featureSize;
+  let trainRows: Rows;
+  let valRows: Rows;
+  if (whole) {
+    const rowsOf = (mirrors: boolean[]) => async (rgb: RawImage) => {
+      const out = await wholeImageFeatures(trunk, rgb, input, mirrors);
+      if (inputShape && (out.height !== inputShape[0] || out.width !== inputShape[1])) {
+        throw new IqaError(
+          'INVALID_ARGUMENT',
+          `Expected every image to come out ${inputShape[1]}x${inputShape[0]} (as the first training image does) to train above ${cfg.cut} on whole images, but this one is ${out.width}x${out.height}; use images of one size or train the head only (no "cut")`,
+        );
+      }
+      return out.rows;
+    };
+    const size = whole.maxSide ?? 0;
+    trainRows = await featureRows(cache, width, train, rowsOf([false, true]), { label: `full-${size}-mirrored`, size });
+    valRows = await featureRows(cache, width, val, rowsOf([false]), { label: `full-${size}`, size });
+  } else {
+    const test = cfg.test as { count: number; seed: number };
+    const size = cfg.cropSize!;
+    const count = cfg.cropsPerImage!;
+    const crops = (plan: (w: number, h: number, e: MosEntry) => CropSpec[]) => async (image: RawImage, e: MosEntry) => {
+      const rgb = fitForCrops(image, size);
+      return cropFeatures(trunk, rgb, plan(rgb.width, rgb.height, e), spec.input);
+    };
+    trainRows = await featureRows(cache, width, train, crops((w, h, e) => trainingCrops(w, h, size, count, cfg.seed, e.image)), {
+      label: `train-crops-${count}-${cfg.seed}`,
+      size,
+    });
+    valRows = await featureRows(cache, width, val, crops((w, h) => testCrops(w, h, size, test.count, test.seed)), {
+      label: `test-crops-${test.count}-${test.seed}`,
+      size,
+    });
+  }
   const featureSeconds = (Date.now() - t0) / 1000;
   trainRows.features = source.select(trainRows.features);
   valRows.features = source.select(valRows.features);

@@ -118,6 +118,44 @@ describe('runFinetune', () => {
     a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
   });
 
+  it('whole-image rows are the full-size crop and its mirror, through the runtimes\' preprocessing', async () => {
+    const { getNetwork } = await import('../../src/networks/index.js');
+    const { splitModel } = await import('../../src/training/split-model.js');
+    const { cropFeatures, wholeImageFeatures } = await import('../../src/training/features.js');
+    const { cardInput } = await import('../../src/training/card-draft.js');
+    const { readImageRgb } = await import('../../src/training/read-image.js');
+    const spec = getNetwork('vgg-tiny-ml');
+    const split = splitModel(await spec.build({ pooling: ['avg', 'std'] }));
+    const rgb = await readImageRgb(path.join(data.dir, 'img3.png'));
+    const whole = await wholeImageFeatures(split.features, rgb, cardInput(spec, { kind: 'full' }), [false, true]);
+    const crops = await cropFeatures(split.features, rgb, [{ x: 0, y: 0, size: 40, flip: false }, { x: 0, y: 0, size: 40, flip: true }], spec.input);
+    expect([whole.width, whole.height]).toEqual([40, 40]);
+    expect(whole.rows.length).toBe(crops.length);
+    whole.rows.forEach((v, i) => expect(v).toBeCloseTo(crops[i]!, 5));
+    const shrunk = await wholeImageFeatures(split.features, rgb, cardInput(spec, { kind: 'full', maxSide: 36 }), [false]);
+    expect([shrunk.width, shrunk.height]).toEqual([36, 36]);
+  });
+
+  it('trains on whole images and their mirrors; the card says to score the whole image', async () => {
+    const full = { test: { kind: 'full' as const, maxSide: 36 }, cropSize: undefined, cropsPerImage: undefined };
+    const result = await runFinetune(config('whole', { ...full, epochs: 4 }));
+    expect(result.split).toMatchObject({ train: 9, val: 3, skipped: [] });
+    expect(result.cache.misses).toBe(12);
+    const log = (await fs.readFile(path.join(work, 'whole', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log[3].loss).toBeLessThan(log[0].loss);
+    const card = JSON.parse(await fs.readFile(path.join(work, 'whole', 'best', 'card.json'), 'utf8'));
+    expect(card.input.protocol).toEqual({ kind: 'full', maxSide: 36 });
+    expect(card.training.stages.at(-1).description).toContain('the whole image (longer side at most 36px) and its mirror');
+    // Above a cut the map size is fixed by the first training image; an image of another size is skipped, named.
+    const mixed = await makeMosDataset(8);
+    const sharp = (await import('sharp')).default;
+    const odd = path.join(mixed.dir, 'img5.png');
+    await fs.writeFile(odd, await sharp(await fs.readFile(odd)).resize(30, 40).png().toBuffer());
+    const upper = await runFinetune(config('whole-upper', { ...full, mos: mixed.csv, valFraction: 0.25, epochs: 2, cut: 'block2_pool' }));
+    expect(upper.split.train + upper.split.val).toBe(7);
+    expect(upper.split.skipped).toEqual([expect.stringMatching(/^img5\.png: Expected every image to come out 36x36 .* but this one is 27x36/)]);
+  });
+
   it('invalidates the cache when the model changes', async () => {
     const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
     expect(changed.cache.hits).toBe(0);

@@ -1,0 +1,48 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readTrainConfig } from '../../src/training/config.js';
+
+const base = {
+  stage: 'finetune',
+  network: 'vgg-tiny-ml',
+  mos: 'mos.csv',
+  out: 'runs/x',
+  valFraction: 0.2,
+  splitSeed: 1,
+  epochs: 1,
+  batchSize: 8,
+  learningRate: 0.01,
+};
+
+async function write(cfg: object): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-cfg-'));
+  const file = path.join(dir, 'cfg.json');
+  await fs.writeFile(file, JSON.stringify(cfg));
+  return file;
+}
+
+describe('readTrainConfig', () => {
+  it('accepts crop training and whole-image training', async () => {
+    const crops = await readTrainConfig(await write({ ...base, cropSize: 32, cropsPerImage: 2, test: { count: 4, seed: 0 } }), 'finetune');
+    expect(crops.test).toEqual({ count: 4, seed: 0 });
+    const full = await readTrainConfig(await write({ ...base, test: { kind: 'full', maxSide: 512 } }), 'finetune');
+    expect(full.test).toEqual({ kind: 'full', maxSide: 512 });
+  });
+
+  it('names what is wrong with the test protocol', async () => {
+    await expect(readTrainConfig(await write({ ...base, test: { kind: 'full' }, cropsPerImage: 4 }), 'finetune')).rejects.toThrow(
+      /"cropsPerImage" applies to crop training, but "test.kind" is "full"/,
+    );
+    await expect(readTrainConfig(await write({ ...base, test: { kind: 'tiles' } }), 'finetune')).rejects.toThrow(
+      /expected "test.kind" to be "crops" or "full" but received "tiles"/,
+    );
+    await expect(readTrainConfig(await write({ ...base, test: { kind: 'full', maxSide: -3 } }), 'finetune')).rejects.toThrow(
+      /expected a positive integer for "test.maxSide" but received -3/,
+    );
+    await expect(readTrainConfig(await write({ ...base, test: { count: 4, seed: 0 } }), 'finetune')).rejects.toThrow(
+      /expected a number for "cropSize" but received undefined/,
+    );
+    await expect(readTrainConfig(await write({ ...base }), 'finetune')).rejects.toThrow(/expected an object for "test"/);
+  });
+});
