@@ -143,6 +143,30 @@ describe('iqa eval', () => {
     expect(text.out).toMatch(/n 5 \(skipped 1\)\nSRCC 0\.9000\nKRCC 0\.8000\nPLCC [\d.]+\nPLCC \(logistic\) [\d.]+\nRMSE [\d.]+/);
     expect((await cli('eval')).code).toBe(2);
   });
+
+  test('--dtype fp16 runs the card\'s fp16 file; a card without one, or another dtype, is a clear error', async () => {
+    // A stand-in "fp16" file that scores differently (bias 0.25), to see which file ran.
+    const dir = join(root, 'half');
+    const fp32 = createTinyModel();
+    const other = createTinyModel(undefined, { bias: 0.25 }).onnx;
+    writeTinyModelDir(dir, fp32);
+    writeFileSync(join(dir, 'model_fp16.onnx'), other);
+    const { createHash } = await import('node:crypto');
+    const card = { ...fp32.card, files: { ...fp32.card.files, onnxFp16: { path: 'model_fp16.onnx', sha256: createHash('sha256').update(other).digest('hex'), bytes: other.length } } };
+    writeFileSync(join(dir, 'card.json'), JSON.stringify(card));
+    const a = join(imgs, 'a.png');
+    const full = await cli('score', '--json', '--device', 'cpu', '--model', dir, a);
+    const half = await cli('score', '--json', '--device', 'cpu', '--model', dir, '--dtype', 'fp16', a);
+    expect(JSON.parse(half.out).score - JSON.parse(full.out).score).toBeCloseTo(25, 3);
+    const ev = await cli('eval', '--json', '--device', 'cpu', '--model', dir, '--dtype', 'fp16', '--mos', join(root, 'eval', 'mos.csv'));
+    expect(JSON.parse(ev.out)).toMatchObject({ dtype: 'fp16', n: 5, skipped: 1 });
+    const missing = await cli('eval', '--device', 'cpu', '--dtype', 'fp16', '--mos', join(root, 'eval', 'mos.csv'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('Expected an fp16 variant (card.files.onnxFp16) for model "tiny-test"');
+    const bad = await cli('score', '--dtype', 'fp64', a);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Expected one of fp32, fp16 for --dtype but received "fp64"');
+  });
 });
 
 describe('delegated commands', () => {

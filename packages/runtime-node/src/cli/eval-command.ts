@@ -1,17 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { evaluatePredictions, parseMosCsv, toIqaError } from '@iqa-zoo/core';
+import { MODEL_DTYPES, type ModelDtype } from '../model/load-model.js';
 import { createScorer } from '../scorer/create-scorer.js';
 import { DEVICES, type NodeDevice } from '../scorer/session.js';
 import { mapLimit } from '../util/map-limit.js';
-import { oneOf, parseCommandArgs } from './args.js';
+import { intFlag, oneOf, parseCommandArgs } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { ProgressBar } from './progress.js';
 
-export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--json]
+export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--json]
   Scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
-  Images that fail are reported on stderr and left out.`;
+  Images that fail are reported on stderr and left out.
+  --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads.`;
 
 /**
  * `iqa eval`: a model's correlation with MOS on a labelled set.
@@ -25,13 +27,17 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     mos: { type: 'string' },
     root: { type: 'string' },
     device: { type: 'string' },
+    dtype: { type: 'string' },
+    threads: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (!values.mos) throw new UsageError('Expected --mos CSV but received none');
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
+  const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
+  const threads = intFlag(values.threads, '--threads', 0);
   const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
   const root = values.root ?? dirname(values.mos);
-  const scorer = await createScorer(values.model, { device, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, { device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
   const bar = new ProgressBar(rows.length, (t) => io.stderr.write(t), io.stderrIsTTY);
   const pred: number[] = [];
   const mos: number[] = [];
@@ -65,12 +71,12 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const m = evaluatePredictions(pred, mos);
-  const report = { model: scorer.card.id, n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic };
+  const report = { model: scorer.card.id, dtype, n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic };
   if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     const f = (v: number) => v.toFixed(4);
     io.stdout.write(
-      `model ${report.model}\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n`,
+      `model ${report.model} (${dtype})\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n`,
     );
   }
   return EXIT.OK;

@@ -1,4 +1,5 @@
 import { type IqaError, toIqaError } from '@iqa-zoo/core';
+import { MODEL_DTYPES, type ModelDtype } from '../model/load-model.js';
 import { createScorer } from '../scorer/create-scorer.js';
 import { DEVICES, type NodeDevice } from '../scorer/session.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -7,12 +8,13 @@ import { expandInputs } from './expand-inputs.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { ProgressBar } from './progress.js';
 
-export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--json | --csv] [--recursive]
+export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--json | --csv] [--recursive]
   Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
   Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
 Options:
   --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
   --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
+  --dtype DTYPE      fp32, or fp16: the card's half-size variant (default fp32)
   --threads N        onnxruntime intra-op threads (default: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
   --recursive, -r    include sub-folders of DIR arguments`;
@@ -48,6 +50,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     model: { type: 'string', short: 'm' },
     device: { type: 'string' },
+    dtype: { type: 'string' },
     threads: { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
@@ -58,6 +61,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError('Expected at least one FILE, DIR or GLOB but received none');
   const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
+  const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
   const threads = intFlag(values.threads, '--threads', 0);
   const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
 
@@ -66,7 +70,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`iqa score: no images found in ${positionals.join(' ')}\n`);
     return EXIT.FAILED;
   }
-  const scorer = await createScorer(values.model, { device, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, { device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
   if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');
 

@@ -13,7 +13,9 @@ export interface LoadedModel {
   path: string;
 }
 
-export type ModelDtype = 'fp32' | 'fp16';
+/** The weight precisions a card can list (`files.onnx`, `files.onnxFp16`). */
+export const MODEL_DTYPES = ['fp32', 'fp16'] as const;
+export type ModelDtype = (typeof MODEL_DTYPES)[number];
 
 async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
