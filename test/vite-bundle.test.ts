@@ -162,6 +162,15 @@ maybe('runtime-web bundled by Vite', () => {
     expect([...new Set(run.wasmRequests)].sort()).toEqual([`/ort/${MJS}`, `/ort/${WASM}`]);
   }, 90_000);
 
+  test("wasmPaths from Vite `?url` imports of onnxruntime-web's .wasm and .mjs, 2 threads: same scores", async () => {
+    const run = await open({ wasmPaths: 'url-imports', threads: '2' });
+    expectReferenceScores(run);
+    expect(run.threads).toBe('2');
+    expect(run.wasmRequests.length).toBeGreaterThanOrEqual(2);
+    for (const path of run.wasmRequests) expect(path).toMatch(/^\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.(wasm|mjs)$/);
+    expect(run.wasmRequests.some((p) => p.endsWith('.mjs'))).toBe(true);
+  }, 90_000);
+
   test("no wasmPaths: Vite's emitted .wasm asset is found, 1 thread without COOP/COEP, same scores", async () => {
     const run = await open({ isolated: '0' });
     expectReferenceScores(run);
