@@ -18,8 +18,11 @@
  *     (--no-options skips parts 1 and 2.)
  *  2. the two WASM builds in Chromium (page not isolated, 1 thread): ort.bundle.min.mjs (JSEP, which
  *     onnxruntime-web's default entry and runtime-web use) against ort.wasm.bundle.min.mjs (CPU only).
+ *     Then whether Chromium offers WebNN (navigator.ml), by default and with its feature flag.
  *  3. per-operator profiles (enableProfiling) of onnxruntime-node and onnxruntime-web (Node build), both
  *     1 thread, graph optimisation 'all': node count and time per op type after each one's optimiser.
+ *  4. the card's crop count in one run against runs of fewer crops (skipped with --no-options).
+ *  5. whether onnxruntime-web has an 'xnnpack' provider, and whether its .wasm files use relaxed SIMD.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -207,7 +210,79 @@ if (!values['no-browser'] && configs.length) {
   console.log(`\n${table(builds, builds[0]!)}\n`);
   report.builds = builds;
   await browser.close();
+  // WebNN (onnxruntime-web's 'webnn' provider) needs navigator.ml: by default, and behind Chromium's feature flag.
+  const webnn: Record<string, string> = {};
+  for (const flags of [[], ['--enable-features=WebMachineLearningNeuralNetwork']]) {
+    const b = await launch(flags);
+    const page = await b.context.newPage();
+    await page.goto(`${server.url}demo.css`);
+    webnn[flags.join(' ') || 'default flags'] = await page.evaluate(async () => {
+      const ml = (navigator as unknown as { ml?: { createContext(o: unknown): Promise<unknown> } }).ml;
+      if (!ml) return 'navigator.ml is missing';
+      try {
+        await ml.createContext({ deviceType: 'cpu' });
+        return "createContext({ deviceType: 'cpu' }) succeeded";
+      } catch (err) {
+        return `createContext({ deviceType: 'cpu' }) failed: ${(err as Error).message}`;
+      }
+    });
+    await b.close();
+  }
+  for (const [flags, what] of Object.entries(webnn)) console.log(`WebNN in Chromium (${flags}): ${what}`);
+  report.webnn = webnn;
   await server.close();
+}
+
+// ---- 4: the card's crops in one run or split into smaller runs (runtime-web could split the batch).
+if (!values['no-options']) {
+  const count = (card.input.protocol as { count?: number }).count ?? B;
+  const all = makeInput(count * 3 * S * S);
+  const chunked = (name: string, chunk: number, runOnce: (data: Float32Array, d: number[]) => Promise<number>): Config => ({
+    name: `${name}, ${count} crops in runs of ${chunk}`,
+    async run() {
+      const t0 = performance.now();
+      let first = Number.NaN;
+      for (let i = 0; i < count; i += chunk) {
+        const n = Math.min(chunk, count - i);
+        const v = await runOnce(all.subarray(i * 3 * S * S, (i + n) * 3 * S * S), [n, 3, S, S]);
+        if (i === 0) first = v;
+      }
+      return [performance.now() - t0, first];
+    },
+  });
+  ortWeb.env.wasm.numThreads = 1;
+  const node = await ortNode.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const web = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const runNode = async (data: Float32Array, d: number[]) => ((await node.run({ [card.input.name]: new ortNode.Tensor('float32', data, d) }))[card.output.name]!.data as Float32Array)[0]!;
+  const runWeb = async (data: Float32Array, d: number[]) => ((await web.run({ [card.input.name]: new ortWeb.Tensor('float32', data, d) }))[card.output.name]!.data as Float32Array)[0]!;
+  const sizes = [...new Set([count, Math.ceil(count / 6), 1])];
+  const chunks = await measure(sizes.flatMap((c) => [chunked('onnxruntime-node', c, runNode), chunked('onnxruntime-web', c, runWeb)]));
+  console.log(`\n${table(chunks, chunks[0]!).replace('ms per batch', `ms per ${count} crops`)}\n`);
+  report.chunks = chunks;
+}
+
+// ---- 5: other CPU paths: onnxruntime-web's XNNPACK provider, and relaxed SIMD in the shipped .wasm.
+{
+  const other: Record<string, string> = {};
+  try {
+    await ortWeb.InferenceSession.create(bytes, { executionProviders: ['xnnpack'] });
+    other.xnnpack = 'session created';
+  } catch (err) {
+    other.xnnpack = `failed: ${(err as Error).message}`;
+  }
+  // f32x4.relaxed_madd in a one-function module: tells whether this engine accepts relaxed SIMD at all.
+  const code = [0x00, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 0x02, 0x0b];
+  const relaxedModule = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0, 10, code.length + 2, 1, code.length, ...code]);
+  const engineRelaxed = WebAssembly.validate(relaxedModule);
+  const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+  for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.wasm']) {
+    const valid = WebAssembly.validate(readFileSync(join(ortDist, f)));
+    other[f] = engineRelaxed
+      ? `valid: ${valid} (this engine accepts relaxed SIMD, so this says nothing about it; run under Node 20)`
+      : `valid: ${valid} under an engine that rejects relaxed SIMD (V8 ${process.versions.v8}), so ${valid ? 'it holds no relaxed SIMD instruction' : 'inconclusive'}`;
+  }
+  for (const [k, v] of Object.entries(other)) console.log(`${k}: ${v}`);
+  report.otherPaths = other;
 }
 
 // ---- 3: per-operator profiles.
