@@ -13,8 +13,9 @@
  *     and with each of enableCpuMemArena/enableMemPattern off, executionMode 'parallel',
  *     freeDimensionOverrides for the input's free dims (batch, height, width: our exporter's names),
  *     and graphOptimizationLevel disabled/basic/extended.
- *     Every configuration keeps its session; after a warm-up run they take turns, round after round,
- *     and each one's time is the median over rounds.
+ *     Every configuration keeps its session; after a warm-up run they take turns, round after round
+ *     (each round starting at the next one, so none always runs first), and each one's time is the
+ *     median over rounds.
  *     (--no-options skips parts 1 and 2.)
  *  2. the two WASM builds in Chromium (page not isolated, 1 thread): ort.bundle.min.mjs (JSEP, which
  *     onnxruntime-web's default entry and runtime-web use) against ort.wasm.bundle.min.mjs (CPU only).
@@ -92,6 +93,8 @@ if (values['child-web-profile']) {
   const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', enableProfiling: true });
   for (let i = 0; i < 1 + rounds; i++) await session.run({ [card.input.name]: new ortWeb.Tensor('float32', input, dims) });
   session.endProfiling();
+  // The profile went to stdout, a pipe: wait until it is flushed before exiting.
+  await new Promise<void>((ok) => process.stdout.write('', () => ok()));
   process.exit(0);
 }
 
@@ -129,13 +132,19 @@ interface Timing {
   output: number;
 }
 
-/** Warm-up once, then `rounds` rounds in turn; the median per configuration. */
+/**
+ * Warm-up once, then `rounds` rounds in turn, each round starting one configuration later, so that
+ * none always runs first; the median per configuration.
+ */
 async function measure(configs: Config[]): Promise<Timing[]> {
   const ms = configs.map(() => [] as number[]);
   const outs = configs.map(() => 0);
   for (const [k, c] of configs.entries()) outs[k] = (await c.run())[1];
   for (let r = 0; r < rounds; r++) {
-    for (const [k, c] of configs.entries()) ms[k]!.push((await c.run())[0]);
+    for (let i = 0; i < configs.length; i++) {
+      const k = (r + i) % configs.length;
+      ms[k]!.push((await configs[k]!.run())[0]);
+    }
     console.log(`round ${r + 1}/${rounds}: ${configs.map((c, k) => `${c.name} ${ms[k]!.at(-1)!.toFixed(0)}`).join(', ')}`);
   }
   return configs.map((c, k) => ({ name: c.name, msPerBatch: median(ms[k]!), msRounds: ms[k]!, output: outs[k]! }));
@@ -306,6 +315,7 @@ function opKey(e: Event): string {
 /** Per op type: distinct nodes and mean µs per run, after the first (warm-up) run. */
 function perOp(events: Event[]): Map<string, { nodes: Set<string>; us: number }> {
   const runs = events.filter((e) => e.name === 'model_run').sort((a, b) => a.ts - b.ts);
+  if (runs.length < 2) throw new Error(`Expected a profile of at least 2 runs but received ${runs.length} (${events.length} events)`);
   const after = runs[0]!.ts + runs[0]!.dur;
   const out = new Map<string, { nodes: Set<string>; us: number }>();
   for (const e of events) {
