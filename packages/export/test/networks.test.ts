@@ -2,13 +2,13 @@
  * Parity for every registered network (issue 3): random inputs of several sizes and batch sizes
  * give the same outputs in tfjs (wasm backend, cpu if wasm cannot start) and in
  * onnxruntime-node within 1e-4 (absolute or relative). The exported graphs have no Transpose and
- * no BatchNormalization left (all folded). nsfwjs' InceptionV3 backbone (not a registered network
- * yet) is checked the same way with a pooled, seeded dense head when IQA_TEST_INCEPTION=1: loading
- * its 22M weights takes minutes on a shared 2-core machine, too slow for every run.
+ * no BatchNormalization left (all folded). `inceptionv3-ml`/`-sl` run only when
+ * IQA_TEST_INCEPTION=1: loading nsfwjs' 22M InceptionV3 weights takes minutes on a shared 2-core
+ * machine, too slow for every run.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { getNetwork, initTfBackend, listNetworks, loadNsfwjsModel } from '@iqa-zoo/train';
+import { getNetwork, initTfBackend, listNetworks } from '@iqa-zoo/train';
 import { onnx, toModelProto } from '@iqa-zoo/export';
 import { mismatches, randomNchw, runTfjs } from './helpers/parity.js';
 
@@ -20,6 +20,17 @@ const SHAPES: Shape[] = [
 ];
 /** vgg16 in tfjs is slow on large inputs: two small shapes keep the test in seconds. */
 const LARGE_NETWORKS = new Set(['vgg16-ml', 'vgg16-sl']);
+/** InceptionV3 needs inputs of at least 75 px. */
+const INCEPTION_SHAPES: Shape[] = [
+  [1, 3, 80, 80],
+  [2, 3, 99, 120],
+];
+const OPT_IN = new Set(['inceptionv3-ml', 'inceptionv3-sl']);
+const NETWORKS = listNetworks().filter((n) => !OPT_IN.has(n) || process.env.IQA_TEST_INCEPTION === '1');
+
+test('the opt-in networks are registered', () => {
+  expect(listNetworks()).toEqual(expect.arrayContaining([...OPT_IN]));
+});
 
 beforeAll(async () => {
   // Jest's global structuredClone is the outer realm's: its arrays fail tfjs' `instanceof Array`
@@ -28,7 +39,7 @@ beforeAll(async () => {
   await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
 });
 
-describe.each(listNetworks())('%s', (name) => {
+describe.each(NETWORKS)('%s', (name) => {
   let model: tf.LayersModel;
   let proto: ReturnType<typeof toModelProto>;
   let session: ort.InferenceSession;
@@ -37,7 +48,7 @@ describe.each(listNetworks())('%s', (name) => {
     model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
     proto = toModelProto(model);
     session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
-  });
+  }, OPT_IN.has(name) ? 900_000 : undefined);
 
   afterAll(async () => {
     await session?.release();
@@ -51,51 +62,13 @@ describe.each(listNetworks())('%s', (name) => {
     expect(dims).toEqual(['batch', 3, 'height', 'width']);
   });
 
-  const shapes = LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES;
+  const shapes = OPT_IN.has(name) ? INCEPTION_SHAPES : LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES;
   test.each(shapes)('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
     const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
     const expected = runTfjs(model, data, shape);
     const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
     expect(out.score!.dims).toEqual([shape[0], 1]);
     expect(expected.every(Number.isFinite)).toBe(true);
-    expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
-  });
-});
-
-const describeInception = process.env.IQA_TEST_INCEPTION === '1' ? describe : describe.skip;
-
-describeInception('nsfwjs InceptionV3 backbone + seeded head', () => {
-  let model: tf.LayersModel;
-  let session: ort.InferenceSession;
-  let proto: ReturnType<typeof toModelProto>;
-
-  beforeAll(async () => {
-    const base = await loadNsfwjsModel('inception_v3');
-    const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(base.outputs[0]!) as tf.SymbolicTensor;
-    const score = tf.layers.dense({ units: 1, name: 'score_dense', kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }).apply(pooled) as tf.SymbolicTensor;
-    model = tf.model({ inputs: base.inputs, outputs: score });
-    proto = toModelProto(model);
-    session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
-  });
-
-  afterAll(async () => {
-    await session?.release();
-    model?.dispose();
-  });
-
-  test('exports with every BatchNormalization folded and no Transpose', () => {
-    const ops = proto.graph!.node!.map((n) => n.opType);
-    expect(ops.filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
-    expect(ops.filter((op) => op === 'Concat').length).toBeGreaterThan(5);
-  });
-
-  test.each<Shape>([
-    [1, 3, 80, 80],
-    [2, 3, 99, 120],
-  ])('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
-    const data = randomNchw(shape, shape[2] + shape[3]);
-    const expected = runTfjs(model, data, shape);
-    const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
     expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerNetwork, headOptions, type NetworkInputSpec } from './registry.js';
+import { registerNetwork, headOptions, type NetworkInputSpec, type NetworkSpec } from './registry.js';
 import { VGG16, VGG_SMALL, VGG_TINY, buildVgg, type VggConfig } from './vgg.js';
 import { MOBILENETV2_TAPS, buildMobileNetV2 } from './mobilenetv2.js';
+import { INCEPTIONV3_TAPS, buildInceptionV3 } from './inceptionv3.js';
+import { nsfwjsBackboneLayers } from './nsfwjs-network.js';
 
 export { GlobalStdPooling2D, STD_POOLING_EPSILON } from './global-std-pooling.js';
 export { multiLevelHead, DEFAULT_HEAD } from './multi-level-head.js';
@@ -11,6 +13,8 @@ export type { NetworkSpec, NetworkInputSpec } from './registry.js';
 export { buildVgg, VGG16, VGG_SMALL, VGG_TINY } from './vgg.js';
 export type { VggConfig } from './vgg.js';
 export { buildMobileNetV2, MOBILENETV2_TAPS } from './mobilenetv2.js';
+export { buildInceptionV3, INCEPTIONV3_TAPS } from './inceptionv3.js';
+export { buildNsfwjsNetwork, nsfwjsBackboneLayers } from './nsfwjs-network.js';
 export { loadNsfwjsModel } from './pretrained/nsfwjs-weights.js';
 export type { NsfwjsModelName } from './pretrained/nsfwjs-weights.js';
 
@@ -37,12 +41,28 @@ registerVgg('vgg16-ml', 'VGG16 (random init) with taps after conv blocks 3, 4 an
 registerVgg('vgg-small-ml', 'Small VGG-style net (4 blocks, 16-96 filters) with taps after blocks 2, 3 and 4', 'VGG-small', VGG_SMALL, 128);
 registerVgg('vgg-tiny-ml', 'Tiny VGG-style net for tests (3 blocks, 4-8 filters), taps after blocks 2 and 3', 'VGG-tiny', VGG_TINY, 32);
 
-registerNetwork({
+/** A network on an nsfwjs backbone: inputs in [0, 1] (nsfwjs divides by 255), no mean/std. */
+function registerNsfwjs(spec: Pick<NetworkSpec, 'name' | 'description' | 'backbone' | 'taps' | 'build'> & { cropSize: number; minSize: number }): void {
+  const { cropSize, minSize, ...rest } = spec;
+  registerNetwork({ ...rest, input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize, minSize }, backboneLayers: nsfwjsBackboneLayers });
+}
+
+registerNsfwjs({
   name: 'mobilenetv2-ml',
   description: 'MobileNetV2 (alpha 1.0, pretrained weights from nsfwjs) with taps at output strides 4, 8, 16 and 32',
   backbone: 'MobileNetV2',
-  input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize: 224, minSize: 32 },
+  cropSize: 224,
+  minSize: 32,
   taps: MOBILENETV2_TAPS,
   build: (head) => buildMobileNetV2(headOptions(head), 'mobilenetv2-ml'),
-  backboneLayers: (model: tf.LayersModel) => model.layers.filter((l) => !l.name.startsWith('pool_') && !l.name.startsWith('head_') && l.name !== 'ml_concat' && l.name !== 'score').map((l) => l.name),
+});
+
+registerNsfwjs({
+  name: 'inceptionv3-ml',
+  description: 'InceptionV3 (pretrained weights from nsfwjs) with taps at output strides 4, 8, 16 and 32',
+  backbone: 'InceptionV3',
+  cropSize: 299,
+  minSize: 75,
+  taps: INCEPTIONV3_TAPS,
+  build: (head) => buildInceptionV3(headOptions(head), 'inceptionv3-ml'),
 });
