@@ -3,8 +3,9 @@
  * `@iqa-zoo/runtime-web` as a user would (the package's `exports`, i.e. its built dist/), Vite's
  * `build()` bundles it into a temp folder, and headless Chromium opens the result, served with
  * COOP/COEP. The scores must equal runtime-node's on the same PNG files within 1e-4, with the
- * onnxruntime-web .wasm found both ways docs/runtime-web.md describes: Vite's own emitted asset
- * (no `wasmPaths`), and the file copied into Vite's `public/ort/` with `wasmPaths: '/ort/'`.
+ * onnxruntime-web .wasm found the three ways docs/runtime-web.md describes: Vite's own emitted asset
+ * (no `wasmPaths`: single-threaded, as runtime-web lowers the thread count without it), the files
+ * copied into Vite's `public/ort/` with `wasmPaths: '/ort/'`, and the files imported with `?url`.
  * The bundle must hold no sharp, onnxruntime-node or `node:` imports.
  */
 import { execFileSync } from 'node:child_process';
@@ -45,6 +46,7 @@ interface PageRun {
   text: string;
   device?: string;
   threads?: string;
+  reason?: string;
   scores: Record<string, number>;
   /** Paths of every .wasm and .mjs the page (or its workers) requested. */
   wasmRequests: string[];
@@ -121,7 +123,7 @@ maybe('runtime-web bundled by Vite', () => {
     const run = await page.evaluate(() => {
       const s = document.getElementById('status')!;
       const scores = Object.fromEntries([...document.querySelectorAll('#scores li')].map((li) => [(li as HTMLElement).dataset.src!.replace('/images/', ''), Number((li as HTMLElement).dataset.score)]));
-      return { state: s.dataset.state!, text: s.textContent ?? '', device: s.dataset.device, threads: s.dataset.threads, scores, coi: self.crossOriginIsolated };
+      return { state: s.dataset.state!, text: s.textContent ?? '', device: s.dataset.device, threads: s.dataset.threads, reason: s.dataset.reason, scores, coi: self.crossOriginIsolated };
     });
     await page.close();
     expect(run.coi).toBe(params.isolated !== '0');
@@ -171,10 +173,12 @@ maybe('runtime-web bundled by Vite', () => {
     expect(run.wasmRequests.some((p) => p.endsWith('.mjs'))).toBe(true);
   }, 90_000);
 
-  test("no wasmPaths: Vite's emitted .wasm asset is found, 1 thread without COOP/COEP, same scores", async () => {
-    const run = await open({ isolated: '0' });
+  test("no wasmPaths: Vite's emitted .wasm is found; 2 threads asked on an isolated page are lowered to 1, saying why; same scores", async () => {
+    // With threads, onnxruntime-web's workers would load the app's chunk (see docs): runtime-web refuses that.
+    const run = await open({ threads: '2' });
     expectReferenceScores(run);
     expect(run.threads).toBe('1');
+    expect(run.reason).toMatch(/numThreads as requested would be 2, but without wasmPaths .*pass wasmPaths/);
     expect(run.wasmRequests).toHaveLength(1);
     expect(run.wasmRequests[0]).toMatch(/^\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/);
   }, 90_000);

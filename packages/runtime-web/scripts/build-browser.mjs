@@ -37,6 +37,8 @@ export async function buildBrowser({ outdir = join(pkgDir, 'dist/browser'), mini
     metafile: true,
     logLevel,
     alias: { '@iqa-zoo/core': join(repo, 'packages/core/src/index.ts') },
+    // src/ort-env.ts: in this bundle onnxruntime-web's worker threads load the bundle itself, which is safe.
+    define: { __IQA_ZOO_PREBUILT__: 'true' },
   });
   const require = createRequire(join(pkgDir, 'package.json'));
   const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));

@@ -1,6 +1,6 @@
 import { expected } from '@iqa-zoo/core';
-import { isNode } from './ort-env.js';
-import { WEB_DEVICES, type WebDevice, type WebDeviceRequest } from './types.js';
+import { PREBUILT_BUNDLE, isNode } from './ort-env.js';
+import { WEB_DEVICES, type WebDevice, type WebDeviceRequest, type WebScorerOptions } from './types.js';
 
 /** The device `createScorer` will try, the thread count for WASM, and why. */
 export interface DeviceChoice {
@@ -28,8 +28,16 @@ export async function probeWebGpu(): Promise<{ ok: true; adapter: string } | { o
   }
 }
 
-/** WASM threads: the caller's number when allowed, else ORT's default when cross-origin isolated, else 1. */
-export function chooseThreads(requested: number | undefined): { threads: number; why: string } {
+/**
+ * WASM threads: the caller's number when allowed, else ORT's default when cross-origin isolated, else 1.
+ * Outside the prebuilt bundle, more than 1 thread also needs `wasmPaths`: onnxruntime-web starts its
+ * worker threads from its own module URL, which in an app's bundle is the app's code (in a Vite build
+ * the workers then failed and the session never became ready), so without it the count is lowered to 1.
+ *
+ * @example
+ * chooseThreads(2, '/ort/'); // { threads: 2, why: 'cross-origin isolated; numThreads as requested' } on an isolated page
+ */
+export function chooseThreads(requested: number | undefined, wasmPaths?: WebScorerOptions['wasmPaths']): { threads: number; why: string } {
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
     throw new RangeError(expected('positive integer', 'numThreads', requested));
   }
@@ -39,10 +47,17 @@ export function chooseThreads(requested: number | undefined): { threads: number;
     const lowered = requested !== undefined && requested > 1 ? ` (asked for ${requested})` : '';
     return { threads: 1, why: `page is not cross-origin isolated, so SharedArrayBuffer is off${lowered}; serve it with COOP/COEP headers for threads` };
   }
-  if (requested !== undefined) return { threads: requested, why: 'cross-origin isolated; numThreads as requested' };
   const cores = g.navigator?.hardwareConcurrency ?? 1;
-  const threads = Math.max(1, Math.min(4, Math.ceil(cores / 2)));
-  return { threads, why: `cross-origin isolated; min(4, ceil(${cores} cores / 2))` };
+  const chosen =
+    requested !== undefined
+      ? { threads: requested, why: 'cross-origin isolated; numThreads as requested' }
+      : { threads: Math.max(1, Math.min(4, Math.ceil(cores / 2))), why: `cross-origin isolated; min(4, ceil(${cores} cores / 2))` };
+  if (chosen.threads > 1 && wasmPaths === undefined && !PREBUILT_BUNDLE) {
+    const why = `${chosen.why} would be ${chosen.threads}, but without wasmPaths onnxruntime-web's worker threads would start from the app's own bundle; pass wasmPaths (the .wasm and .mjs URLs) for threads`;
+    console.warn(`[iqa-zoo] WASM on 1 thread: ${why}`);
+    return { threads: 1, why };
+  }
+  return chosen;
 }
 
 /**
@@ -53,11 +68,15 @@ export function chooseThreads(requested: number | undefined): { threads: number;
  * const choice = await chooseDevice('auto', undefined);
  * choice.device; // 'wasm' in a browser without WebGPU
  */
-export async function chooseDevice(request: WebDeviceRequest, numThreads: number | undefined): Promise<DeviceChoice> {
+export async function chooseDevice(
+  request: WebDeviceRequest,
+  numThreads: number | undefined,
+  wasmPaths?: WebScorerOptions['wasmPaths'],
+): Promise<DeviceChoice> {
   if (!WEB_DEVICES.includes(request)) {
     throw new TypeError(`${expected('one of auto, webgpu, wasm', 'device', request)}`);
   }
-  const { threads, why: threadWhy } = chooseThreads(numThreads);
+  const { threads, why: threadWhy } = chooseThreads(numThreads, wasmPaths);
   const wasmReason = (prefix: string): string => `${prefix}; WASM with ${threads} thread${threads === 1 ? '' : 's'} (${threadWhy})`;
   if (request === 'wasm') return { device: 'wasm', threads, reason: wasmReason('wasm requested') };
   const gpu = isNode() ? { ok: false as const, why: 'WebGPU is not available under Node' } : await probeWebGpu();

@@ -9,6 +9,16 @@ import * as ort from 'onnxruntime-web';
 
 export { ort };
 
+/** Defined (`true`) only by scripts/build-browser.mjs when it builds the prebuilt `dist/browser/` bundle. */
+declare const __IQA_ZOO_PREBUILT__: boolean | undefined;
+
+/**
+ * True in the prebuilt `dist/browser/iqa-zoo-web.js`. onnxruntime-web starts its WASM worker threads
+ * from its own module URL: there that is the prebuilt bundle, which holds only the library, so threads
+ * work with no `wasmPaths`; when an app's bundler inlines onnxruntime-web, it is the app's own chunk.
+ */
+export const PREBUILT_BUNDLE = typeof __IQA_ZOO_PREBUILT__ !== 'undefined' && __IQA_ZOO_PREBUILT__ === true;
+
 /** True under Node (the tests); false in browsers and workers. */
 export function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;

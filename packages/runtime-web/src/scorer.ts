@@ -33,7 +33,7 @@ function checkOptions(options: WebScorerOptions): void {
  */
 export async function createScorer(model?: WebModelSource, options: WebScorerOptions = {}): Promise<WebScorer> {
   checkOptions(options);
-  const choice = await chooseDevice(options.device ?? 'auto', options.numThreads);
+  const choice = await chooseDevice(options.device ?? 'auto', options.numThreads, options.wasmPaths);
   const loaded = await loadModel(model, options);
   const threads = configureWasm(choice.threads, isNode() ? undefined : options.wasmPaths);
   let reason = threads === choice.threads ? choice.reason : `${choice.reason}; but this page's runtime already started with ${threads} thread(s)`;

@@ -77,7 +77,9 @@ export interface WebScorerOptions {
   wasmPaths?: string | { wasm?: string | URL; mjs?: string | URL };
   /**
    * WASM threads. Default: ORT's choice (min(4, cores / 2)) when the page is cross-origin isolated,
-   * else 1. More than 1 without cross-origin isolation is lowered to 1 (the reason says so).
+   * else 1. More than 1 without cross-origin isolation is lowered to 1 (the reason says so), and so
+   * is more than 1 without `wasmPaths` when runtime-web is bundled into an app (not the prebuilt
+   * `dist/browser/` bundle): see docs/runtime-web.md, Builds.
    */
   numThreads?: number;
   /** Called while the card and the ONNX file download. */
