@@ -178,7 +178,7 @@ maybe('runtime-web bundled by Vite', () => {
     const run = await open({ threads: '2' });
     expectReferenceScores(run);
     expect(run.threads).toBe('1');
-    expect(run.reason).toMatch(/numThreads as requested would be 2, but without wasmPaths .*pass wasmPaths/);
+    expect(run.reason).toMatch(/numThreads as requested would be 2, but without wasmPaths for the \.mjs .*pass wasmPaths/);
     expect(run.wasmRequests).toHaveLength(1);
     expect(run.wasmRequests[0]).toMatch(/^\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/);
   }, 90_000);

@@ -30,9 +30,10 @@ export async function probeWebGpu(): Promise<{ ok: true; adapter: string } | { o
 
 /**
  * WASM threads: the caller's number when allowed, else ORT's default when cross-origin isolated, else 1.
- * Outside the prebuilt bundle, more than 1 thread also needs `wasmPaths`: onnxruntime-web starts its
- * worker threads from its own module URL, which in an app's bundle is the app's code (in a Vite build
- * the workers then failed and the session never became ready), so without it the count is lowered to 1.
+ * Outside the prebuilt bundle, more than 1 thread also needs `wasmPaths` naming the `.mjs` (a folder
+ * prefix, or `{ mjs }`): otherwise onnxruntime-web starts its worker threads from its own module URL,
+ * which in an app's bundle is the app's code (in a Vite build the workers then failed and the session
+ * never became ready), so without it the count is lowered to 1.
  *
  * @example
  * chooseThreads(2, '/ort/'); // { threads: 2, why: 'cross-origin isolated; numThreads as requested' } on an isolated page
@@ -52,8 +53,10 @@ export function chooseThreads(requested: number | undefined, wasmPaths?: WebScor
     requested !== undefined
       ? { threads: requested, why: 'cross-origin isolated; numThreads as requested' }
       : { threads: Math.max(1, Math.min(4, Math.ceil(cores / 2))), why: `cross-origin isolated; min(4, ceil(${cores} cores / 2))` };
-  if (chosen.threads > 1 && wasmPaths === undefined && !PREBUILT_BUNDLE) {
-    const why = `${chosen.why} would be ${chosen.threads}, but without wasmPaths onnxruntime-web's worker threads would start from the app's own bundle; pass wasmPaths (the .wasm and .mjs URLs) for threads`;
+  // A prefix, or an `mjs` URL, makes onnxruntime-web load its own loader, from which its workers start.
+  const loaderGiven = typeof wasmPaths === 'string' || wasmPaths?.mjs !== undefined;
+  if (chosen.threads > 1 && !loaderGiven && !PREBUILT_BUNDLE) {
+    const why = `${chosen.why} would be ${chosen.threads}, but without wasmPaths for the .mjs onnxruntime-web's worker threads would start from the app's own bundle; pass wasmPaths (a folder with the .wasm and .mjs, or both URLs) for threads`;
     console.warn(`[iqa-zoo] WASM on 1 thread: ${why}`);
     return { threads: 1, why };
   }

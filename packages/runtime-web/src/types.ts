@@ -78,8 +78,8 @@ export interface WebScorerOptions {
   /**
    * WASM threads. Default: ORT's choice (min(4, cores / 2)) when the page is cross-origin isolated,
    * else 1. More than 1 without cross-origin isolation is lowered to 1 (the reason says so), and so
-   * is more than 1 without `wasmPaths` when runtime-web is bundled into an app (not the prebuilt
-   * `dist/browser/` bundle): see docs/runtime-web.md, Builds.
+   * is more than 1 without a `wasmPaths` that names the `.mjs` (a folder prefix, or `mjs`) when
+   * runtime-web is bundled into an app (not the prebuilt `dist/browser/` bundle): see docs/runtime-web.md, Builds.
    */
   numThreads?: number;
   /** Called while the card and the ONNX file download. */
