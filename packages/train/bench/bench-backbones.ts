@@ -7,6 +7,7 @@
  *   npx esbuild packages/train/bench/bench-backbones.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/bench-backbones.mjs \
  *   && node node_modules/.cache/bench-backbones.mjs [--networks mobilenetv2-ml,inceptionv3-ml] [--images 6]
+ *        [--inputs crop,whole]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
   options: {
     networks: { type: 'string', default: 'mobilenetv2-ml,inceptionv3-ml' },
     images: { type: 'string', default: '6' },
+    inputs: { type: 'string', default: 'crop,whole' },
   },
 });
 const images = Number(values.images);
@@ -36,7 +38,11 @@ for (const name of values.networks.split(',')) {
   const loadSeconds = (performance.now() - t0) / 1000;
   const trunk = splitModel(model).features;
   const rates: Record<string, number> = {};
-  for (const [label, size] of [[`crop ${spec.input.cropSize}`, spec.input.cropSize], ['whole 500x500', 500]] as const) {
+  const inputs = values.inputs.split(',');
+  const sizes: Array<[string, number]> = [];
+  if (inputs.includes('crop')) sizes.push([`crop ${spec.input.cropSize}`, spec.input.cropSize]);
+  if (inputs.includes('whole')) sizes.push(['whole 500x500', 500]);
+  for (const [label, size] of sizes) {
     const x = tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 7);
     tf.dispose(trunk.predict(x) as tf.Tensor); // warm-up
     const t = performance.now();
@@ -55,7 +61,8 @@ for (const name of values.networks.split(',')) {
 const [base, ...others] = rows;
 for (const r of others) {
   for (const k of Object.keys(r.rates)) {
-    const other = k.startsWith('crop') ? Object.keys(base!.rates).find((b) => b.startsWith('crop'))! : k;
+    const other = k.startsWith('crop') ? Object.keys(base!.rates).find((b) => b.startsWith('crop')) : k;
+    if (other === undefined || base!.rates[other] === undefined) continue;
     console.log(`${r.network} vs ${base!.network}, ${k} vs ${other}: ${(base!.rates[other]! / r.rates[k]!).toFixed(2)}x the time per image`);
   }
 }
