@@ -1,7 +1,9 @@
 /**
  * An on-disk cache of feature vectors, keyed by (model hash, image, crops): each image goes
  * through the frozen layers once, not once per epoch or per run. A changed model or crop
- * gives a different key, so stale entries are never read.
+ * gives a different key, so stale entries are never read. Images are keyed by their name (which
+ * seeds their crops) and the sha256 of their bytes, not by path or mtime: a dataset copied,
+ * moved or re-provisioned with new timestamps still hits, an edited image never does.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -11,6 +13,11 @@ export function sha256(parts: Array<string | Uint8Array>): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest('hex');
+}
+
+/** The sha256 of a file's bytes, for cache keys. */
+export async function fileDigest(file: string): Promise<string> {
+  return sha256([await fs.readFile(file)]);
 }
 
 export class FeatureCache {

@@ -11,7 +11,7 @@ import { getNetwork } from '../networks/index.js';
 import { loadModel } from '../io/model-files.js';
 import type { FinetuneConfig } from './config.js';
 import { type CardDraftInput, cardInput, draftCard, testProtocol } from './card-draft.js';
-import { FeatureCache, sha256 } from './feature-cache.js';
+import { FeatureCache, fileDigest, sha256 } from './feature-cache.js';
 import { type CropSpec, cropFeatures, weightsHash, wholeImageFeatures } from './features.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
@@ -64,9 +64,8 @@ async function featureRows(
   const progress = new Progress(key.label, entries.length);
   for (const e of entries) {
     try {
-      const stat = await fs.stat(e.file);
-      // The crop plan depends only on the image size, which the cache key carries through the file stamp.
-      const feats = await cache.getOrCompute({ file: e.file, bytes: stat.size, mtime: stat.mtimeMs, ...key }, async () =>
+      // The crop plan depends on the image's name (its seed) and size (its bytes): both are in the key.
+      const feats = await cache.getOrCompute({ image: e.image, content: await fileDigest(e.file), ...key }, async () =>
         compute(await readImageRgb(e.file), e),
       );
       if (feats.length === 0 || feats.length % featureSize !== 0) {

@@ -10,7 +10,7 @@ import type { RawImage } from '@iqa-zoo/core';
 import { distortLevels, getDistortionSet } from '../distortions/registry.js';
 import { getNetwork } from '../networks/index.js';
 import type { RankConfig } from './config.js';
-import { FeatureCache, sha256 } from './feature-cache.js';
+import { FeatureCache, fileDigest, sha256 } from './feature-cache.js';
 import { cropFeatures, weightsHash } from './features.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, trainingCrops } from './image-crops.js';
@@ -67,10 +67,10 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
   for (let r = 0; r < refs.length; r++) {
     const file = path.join(cfg.refs, refs[r]!);
     try {
-      const stat = await fs.stat(file);
+      const content = await fileDigest(file);
       let rgb: RawImage | null = null;
       for (let c = 0; c < cfg.cropsPerRef; c++) {
-        const key = { file, bytes: stat.size, mtime: stat.mtimeMs, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
+        const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
         const cached = await cache.getOrCompute(key, async () => {
           rgb ??= fitForCrops(await readImageRgb(file), cfg.cropSize);
           const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;

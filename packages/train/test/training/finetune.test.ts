@@ -156,6 +156,21 @@ describe('runFinetune', () => {
     expect(upper.split.skipped).toEqual([expect.stringMatching(/^img5\.png: Expected every image to come out 36x36 .* but this one is 27x36/)]);
   });
 
+  it('keys images by name and content: a copied, re-stamped dataset hits; an edited image misses', async () => {
+    await runFinetune(config('key-first', { epochs: 1 }));
+    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-mos-copy-'));
+    for (const f of await fs.readdir(data.dir)) await fs.copyFile(path.join(data.dir, f), path.join(copy, f));
+    const later = new Date(Date.now() + 60_000);
+    for (const f of await fs.readdir(copy)) await fs.utimes(path.join(copy, f), later, later);
+    const moved = await runFinetune(config('key-copy', { epochs: 1, mos: path.join(copy, 'mos.csv') }));
+    expect(moved.cache).toEqual({ hits: 12, misses: 0 });
+    const sharp = (await import('sharp')).default;
+    const edited = path.join(copy, 'img4.png');
+    await fs.writeFile(edited, await sharp(await fs.readFile(edited)).negate().png().toBuffer());
+    const after = await runFinetune(config('key-edit', { epochs: 1, mos: path.join(copy, 'mos.csv') }));
+    expect(after.cache).toEqual({ hits: 11, misses: 1 });
+  });
+
   it('invalidates the cache when the model changes', async () => {
     const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
     expect(changed.cache.hits).toBe(0);
