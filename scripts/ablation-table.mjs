@@ -7,6 +7,8 @@ const RUNS = [
   ['single-level', 'yes', 'frozen', 'runs/ablation/sl-frozen-ranked'],
   ['single-level', 'no', 'frozen', 'runs/ablation/sl-frozen-no-rank'],
   ['multi-level', 'no', 'upper blocks (block 16 + Conv_1) trained', 'runs/ablation/ml-upper-no-rank'],
+  ['multi-level', 'yes', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-ranked'],
+  ['multi-level', 'yes', 'upper blocks trained; whole image + mirror instead of crops', 'runs/mobilenetv2-ml/finetune-upper-full-ranked'],
 ];
 console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');
 console.log('|---|---|---|---|---|---|---|');
@@ -18,5 +20,7 @@ for (const [levels, rank, backbone, dir] of RUNS) {
   }
   const s = JSON.parse(readFileSync(file, 'utf8'));
   const last = JSON.parse(readFileSync(`${dir}/last/state.json`, 'utf8'));
-  console.log(`| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} | ${s.bestEpoch} of ${last.epoch} | ${Math.round(last.wallSeconds)} |`);
+  const planned = existsSync(`${dir}/best/training.json`) ? JSON.parse(readFileSync(`${dir}/best/training.json`, 'utf8')).config.epochs : last.epoch;
+  const epochs = last.epoch < planned ? `${last.epoch} (stopped; ${planned} planned)` : `${last.epoch}`;
+  console.log(`| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} | ${s.bestEpoch} of ${epochs} | ${Math.round(last.wallSeconds)} |`);
 }

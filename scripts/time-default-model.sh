@@ -7,17 +7,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-$(mktemp -d /tmp/iqa-time-default.XXXXXX)}
 CACHE="$WORK/cache"
+# step NAME OUTFILE COMMAND...: runs COMMAND with its stdout in OUTFILE, then prints its wall time.
 step() {
-  local name=$1
-  shift
+  local name=$1 out=$2
+  shift 2
   local t0=$SECONDS
-  "$@"
+  "$@" > "$out"
   echo "TIME $name $((SECONDS - t0)) s" | tee -a "$WORK/times.txt"
 }
 echo "scratch folder $WORK; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 T0=$SECONDS
-step rank npx iqa train rank --config configs/mobilenetv2-ml/rank.json --out "$WORK/rank" --cache "$CACHE" > "$WORK/rank.json"
-step finetune npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from "$WORK/rank/best" --out "$WORK/finetune" --cache "$CACHE" > "$WORK/finetune.json"
-step export npx iqa export --from "$WORK/finetune/best" --out "$WORK/model"
-step eval npx iqa eval --model "$WORK/model" --mos "$WORK/finetune/val.csv" --json | tee "$WORK/eval.json"
+step rank "$WORK/rank.json" npx iqa train rank --config configs/mobilenetv2-ml/rank.json --out "$WORK/rank" --cache "$CACHE"
+step finetune "$WORK/finetune.json" npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from "$WORK/rank/best" --out "$WORK/finetune" --cache "$CACHE"
+step export "$WORK/export.log" npx iqa export --from "$WORK/finetune/best" --out "$WORK/model"
+step eval "$WORK/eval.json" npx iqa eval --model "$WORK/model" --mos "$WORK/finetune/val.csv" --json
+cat "$WORK/eval.json"
 echo "TIME total $((SECONDS - T0)) s; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/times.txt"
