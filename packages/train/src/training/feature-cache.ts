@@ -15,11 +15,6 @@ export function sha256(parts: Array<string | Uint8Array>): string {
   return h.digest('hex');
 }
 
-/** The sha256 of a file's bytes, for cache keys. */
-export async function fileDigest(file: string): Promise<string> {
-  return sha256([await fs.readFile(file)]);
-}
-
 export class FeatureCache {
   hits = 0;
   misses = 0;

@@ -10,7 +10,9 @@ import type { HeadOptions } from '../networks/multi-level-head.js';
 import { type SplitModel, splitModel } from './split-model.js';
 
 export interface FeatureSource {
-  /** The split whose trunk computes (and keys) the cached rows. */
+  /** The trained model's own split: its top trains on the selected rows. */
+  own: SplitModel;
+  /** The split whose trunk computes (and keys) the cached rows (`own` unless `featuresFrom`). */
   extractor: SplitModel;
   /** Maps extractor rows to the trained model's rows. */
   select: (rows: Float32Array) => Float32Array;
@@ -34,7 +36,7 @@ export async function featureSource(
   inputShape?: [number, number],
 ): Promise<FeatureSource> {
   const own = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize, inputShape });
-  if (!cfg.featuresFrom) return { extractor: own, select: (rows) => rows };
+  if (!cfg.featuresFrom) return { own, extractor: own, select: (rows) => rows };
   if (cfg.cut) throw new RangeError(`Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`);
   const source = await getNetwork(cfg.featuresFrom).build({ ...cfg.head, taps: undefined });
   // The shared layers must hold the same weights, or the columns would not be the same features.
@@ -68,6 +70,7 @@ export async function featureSource(
   const inWidth = extractor.featureSize;
   const outWidth = own.featureSize;
   return {
+    own,
     extractor,
     select: (rows) => {
       const n = rows.length / inWidth;

@@ -4,7 +4,7 @@ export { splitModel } from './split-model.js';
 export type { SplitModel } from './split-model.js';
 export { cropFeatures, weightsHash } from './features.js';
 export type { CropSpec } from './features.js';
-export { FeatureCache, fileDigest, sha256 } from './feature-cache.js';
+export { FeatureCache, sha256 } from './feature-cache.js';
 export { trainHead, checkpointDirs } from './head-trainer.js';
 export type { HeadTrainingSpec, TrainState } from './head-trainer.js';
 export { saveCheckpoint, readCheckpointState, hasCheckpoint } from './checkpoint.js';

@@ -6,6 +6,7 @@
 import { type RawImage, toRgb } from '@iqa-zoo/core';
 import { decodeImage } from '@iqa-zoo/runtime-node';
 
-export async function readImageRgb(file: string): Promise<RawImage> {
-  return toRgb(await decodeImage(file));
+/** Decodes `file`, or its `bytes` when the caller has already read them (errors still name `file`). */
+export async function readImageRgb(file: string, bytes?: Uint8Array): Promise<RawImage> {
+  return toRgb(await decodeImage(bytes ?? file, { name: file }));
 }

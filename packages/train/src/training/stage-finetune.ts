@@ -11,7 +11,7 @@ import { getNetwork } from '../networks/index.js';
 import { loadModel } from '../io/model-files.js';
 import type { FinetuneConfig } from './config.js';
 import { type CardDraftInput, cardInput, draftCard, testProtocol } from './card-draft.js';
-import { FeatureCache, fileDigest, sha256 } from './feature-cache.js';
+import { FeatureCache, sha256 } from './feature-cache.js';
 import { type CropSpec, cropFeatures, weightsHash, wholeImageFeatures } from './features.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
@@ -19,7 +19,6 @@ import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-dat
 import { Progress } from './progress.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
-import { type SplitModel, splitModel } from './split-model.js';
 
 export interface FinetuneOptions {
   /** A stage-1 checkpoint folder to start from. */
@@ -65,8 +64,10 @@ async function featureRows(
   for (const e of entries) {
     try {
       // The crop plan depends on the image's name (its seed) and size (its bytes): both are in the key.
-      const feats = await cache.getOrCompute({ image: e.image, content: await fileDigest(e.file), ...key }, async () =>
-        compute(await readImageRgb(e.file), e),
+      // Read once: the bytes key the cache and, on a miss, are what gets decoded.
+      const bytes = await fs.readFile(e.file);
+      const feats = await cache.getOrCompute({ image: e.image, content: sha256([bytes]), ...key }, async () =>
+        compute(await readImageRgb(e.file, bytes), e),
       );
       if (feats.length === 0 || feats.length % featureSize !== 0) {
         throw new IqaError('INVALID_ARGUMENT', `Expected trunk rows of ${featureSize} values but received ${feats.length} values`);
@@ -143,8 +144,8 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const whole = cfg.test.kind === 'full' ? cfg.test : undefined;
   // Above a cut, whole images fix the cut map's size; a frozen backbone gives pooled rows of any size.
   const inputShape = whole && cfg.cut ? await wholeImageShape(train, input) : undefined;
-  const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize, inputShape });
   const source = await featureSource(model, cfg, inputShape);
+  const split = source.own;
   const modelHash = await weightsHash(source.extractor.features, sha256);
   const cache = new FeatureCache(cfg.cache, modelHash);
 

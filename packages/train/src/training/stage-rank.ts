@@ -10,7 +10,7 @@ import type { RawImage } from '@iqa-zoo/core';
 import { distortLevels, getDistortionSet } from '../distortions/registry.js';
 import { getNetwork } from '../networks/index.js';
 import type { RankConfig } from './config.js';
-import { FeatureCache, fileDigest, sha256 } from './feature-cache.js';
+import { FeatureCache, sha256 } from './feature-cache.js';
 import { cropFeatures, weightsHash } from './features.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, trainingCrops } from './image-crops.js';
@@ -19,7 +19,6 @@ import { Progress } from './progress.js';
 import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
-import { splitModel } from './split-model.js';
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
 
@@ -47,9 +46,9 @@ function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
 export async function runRank(cfg: RankConfig, options: { resume?: boolean; stopAfter?: number; configFile?: string } = {}): Promise<RankResult> {
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
-  const split = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize });
-  const f = split.featureSize;
   const source = await featureSource(model, cfg);
+  const split = source.own;
+  const f = split.featureSize;
   const fx = source.extractor.featureSize;
   const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
   const types = cfg.types ?? [...getDistortionSet(cfg.set)];
@@ -67,12 +66,14 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
   for (let r = 0; r < refs.length; r++) {
     const file = path.join(cfg.refs, refs[r]!);
     try {
-      const content = await fileDigest(file);
+      // Read once: the bytes key the cache and, on a miss, are what gets decoded.
+      const bytes = await fs.readFile(file);
+      const content = sha256([bytes]);
       let rgb: RawImage | null = null;
       for (let c = 0; c < cfg.cropsPerRef; c++) {
         const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
         const cached = await cache.getOrCompute(key, async () => {
-          rgb ??= fitForCrops(await readImageRgb(file), cfg.cropSize);
+          rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
           const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
           const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
           const images: RawImage[] = [crop];
