@@ -34,6 +34,9 @@ function nodeOf(layer: tf.layers.Layer): { inputTensors: Sym[]; outputTensors: S
   return (layer as unknown as { inboundNodes: Array<{ inputTensors: Sym[]; outputTensors: Sym[] }> }).inboundNodes[0]!;
 }
 
+/** Probe size when neither a crop size nor an input shape is given: every registered network takes it. */
+export const PROBE_SIZE = 224;
+
 function pooledLayer(model: tf.LayersModel): string {
   const names = model.layers.map((l) => l.name);
   const pooled = names.includes('ml_concat') ? 'ml_concat' : names.find((n) => n.startsWith('pool_'));
@@ -44,7 +47,8 @@ function pooledLayer(model: tf.LayersModel): string {
 /**
  * Splits `model` after layer `cut` (default: its pooled features). The input size (`cropSize`
  * square, or `inputShape` [height, width] for whole images) fixes the spatial size of a cut
- * feature map, so rows have a fixed length.
+ * feature map, so rows have a fixed length. Without either, the model's fixed input size is used,
+ * else `PROBE_SIZE` (224).
  *
  * @example
  * const split = splitModel(model, { cut: 'block_15_add', cropSize: 224 });
@@ -73,7 +77,14 @@ export function splitModel(
   const features = tf.model({ inputs: model.inputs, outputs: outputs.length === 1 ? outputs[0]! : outputs, name: `${model.name}_features` });
 
   // Fix the per-sample shapes (a cut map's spatial size follows the crop size).
-  const [height, width] = options.inputShape ?? [options.cropSize ?? 32, options.cropSize ?? 32];
+  // Without a size, probe at the model's fixed input size, else PROBE_SIZE. Never smaller: a
+  // network's strided convolutions on too small an input give empty maps, and XNNPACK on the wasm
+  // backend then writes outside its buffers (InceptionV3 at 32 px corrupted the heap and crashed a
+  // later, unrelated kernel with "memory access out of bounds").
+  const fixed = model.inputs[0]!.shape.slice(1, 3);
+  const fallback: [number, number] =
+    typeof fixed[0] === 'number' && typeof fixed[1] === 'number' ? [fixed[0], fixed[1]] : [PROBE_SIZE, PROBE_SIZE];
+  const [height, width] = options.inputShape ?? (options.cropSize !== undefined ? [options.cropSize, options.cropSize] : fallback);
   const probe = tf.tidy(() => {
     const out = features.predict(tf.zeros([1, height, width, 3]));
     return (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
