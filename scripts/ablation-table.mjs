@@ -7,6 +7,7 @@ const RUNS = [
   ['single-level', 'yes', 'frozen', 'runs/ablation/sl-frozen-ranked'],
   ['single-level', 'no', 'frozen', 'runs/ablation/sl-frozen-no-rank'],
   ['multi-level', 'no', 'upper blocks (block 16 + Conv_1) trained', 'runs/ablation/ml-upper-no-rank'],
+  ['multi-level', 'no', 'upper blocks trained, 30 epochs (lr x0.3 every 12)', 'runs/mobilenetv2-ml/finetune-upper-30ep'],
   ['multi-level', 'yes', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-ranked'],
   ['multi-level', 'yes', 'upper blocks trained; whole image + mirror instead of crops', 'runs/mobilenetv2-ml/finetune-upper-full-ranked'],
 ];

@@ -8,6 +8,7 @@ npx iqa train rank --config configs/ablation/sl-rank.json
 npx iqa train finetune --config configs/ablation/sl-frozen-ranked.json --from runs/ablation/sl-rank/best
 npx iqa train finetune --config configs/ablation/sl-frozen-no-rank.json
 npx iqa train finetune --config configs/ablation/ml-upper-no-rank.json
+npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-30ep.json
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-ranked.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-full-ranked.json --from runs/mobilenetv2-ml/rank/best
 node scripts/ablation-table.mjs
