@@ -1,1 +1,1 @@
-export { saveModel, loadModel, modelToFiles, writeFolderAtomic } from './model-files.js';
+export { saveModel, loadModel, modelToFiles, writeFolderAtomic, copyWeightsByName } from './model-files.js';

@@ -77,3 +77,24 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const weightData = tf.io.concatenateArrayBuffers(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
 }
+
+/**
+ * Copies every weight of `source` into the weight of `target` with the same name (`layer/weight`).
+ * By name, not by position: `getWeights()` lists trainable weights before frozen ones, so a
+ * checkpoint whose upper blocks were trainable (stage 1 above a cut) lists them in another order
+ * than a freshly built network with a frozen backbone, and a positional `setWeights` fails.
+ * @throws IqaError('INVALID_ARGUMENT') naming a weight `source` lacks or holds in another shape.
+ */
+export function copyWeightsByName(source: tf.LayersModel, target: tf.LayersModel): void {
+  const byName = new Map(source.weights.map((w) => [w.originalName, w]));
+  for (const w of target.weights) {
+    const from = byName.get(w.originalName);
+    if (!from) {
+      throw new IqaError('INVALID_ARGUMENT', `Expected a weight named ${w.originalName} in the checkpoint (${source.name}) but it has none`);
+    }
+    if (from.shape.join(',') !== w.shape.join(',')) {
+      throw new IqaError('INVALID_ARGUMENT', `Expected ${w.originalName} of shape [${w.shape.join(',')}] in the checkpoint but received [${from.shape.join(',')}]`);
+    }
+    w.write(from.read());
+  }
+}

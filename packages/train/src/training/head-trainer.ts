@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel } from '../io/model-files.js';
+import { copyWeightsByName, loadModel } from '../io/model-files.js';
 import { hasCheckpoint, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import { JsonlLog } from './jsonl-log.js';
 import { Progress } from './progress.js';
@@ -80,7 +80,7 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   if (spec.resume && (await hasCheckpoint(dirs.last))) {
     state = await readCheckpointState<TrainState>(dirs.last);
     const saved = await loadModel(dirs.last);
-    model.setWeights(saved.getWeights());
+    copyWeightsByName(saved, model);
     saved.dispose();
     await restoreOptimizer(dirs.last, optimizer);
     log.write({ stage: spec.stage, event: 'resume', epoch: state.epoch });

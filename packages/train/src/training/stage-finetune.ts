@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type CardInput, IqaError, type RawImage, plcc, preprocess, srcc } from '@iqa-zoo/core';
 import { getNetwork } from '../networks/index.js';
-import { loadModel } from '../io/model-files.js';
+import { copyWeightsByName, loadModel } from '../io/model-files.js';
 import type { FinetuneConfig } from './config.js';
 import { type CardDraftInput, cardInput, draftCard, testProtocol } from './card-draft.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
@@ -134,7 +134,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const model = await spec.build(cfg.head);
   if (options.from) {
     const init = await loadModel(options.from);
-    model.setWeights(init.getWeights());
+    copyWeightsByName(init, model);
     init.dispose();
   }
   const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
