@@ -10,6 +10,7 @@ const RUNS = [
   ['multi-level', 'no', 'upper blocks trained, 30 epochs (lr x0.3 every 12)', 'runs/mobilenetv2-ml/finetune-upper-30ep'],
   ['multi-level', 'yes', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-ranked'],
   ['multi-level', 'yes', 'upper blocks trained; whole image + mirror instead of crops', 'runs/mobilenetv2-ml/finetune-upper-full-ranked'],
+  ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];
 console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');
 console.log('|---|---|---|---|---|---|---|');
