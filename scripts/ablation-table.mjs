@@ -8,6 +8,7 @@ const RUNS = [
   ['single-level', 'no', 'frozen', 'runs/ablation/sl-frozen-no-rank'],
   ['multi-level', 'no', 'upper blocks (block 16 + Conv_1) trained', 'runs/ablation/ml-upper-no-rank'],
   ['multi-level', 'no', 'upper blocks trained, 30 epochs (lr x0.3 every 12)', 'runs/mobilenetv2-ml/finetune-upper-30ep'],
+  ['multi-level', 'no', 'the same, training seed 8 (head seed 2)', 'runs/ablation/upper-30ep-seed8'],
   ['multi-level', 'yes', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-ranked'],
   ['multi-level', 'yes', 'upper blocks trained; whole image + mirror instead of crops', 'runs/mobilenetv2-ml/finetune-upper-full-ranked'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],

@@ -9,6 +9,7 @@ npx iqa train finetune --config configs/ablation/sl-frozen-ranked.json --from ru
 npx iqa train finetune --config configs/ablation/sl-frozen-no-rank.json
 npx iqa train finetune --config configs/ablation/ml-upper-no-rank.json
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-30ep.json
+npx iqa train finetune --config configs/ablation/upper-30ep-seed8.json
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-ranked.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-full-ranked.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
