@@ -14,4 +14,6 @@ npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-ranked.jso
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-full-ranked.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
+npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
+npx iqa train finetune --config configs/ablation/inceptionv3-ml-full-wd5e-3.json
 node scripts/ablation-table.mjs
