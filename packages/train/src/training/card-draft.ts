@@ -63,6 +63,14 @@ export function testProtocol(cfg: Pick<FinetuneConfig, 'test' | 'cropSize'>): Te
 }
 
 /** What stage 2 trained on, in words. */
+/** The MOS ranking term, as the card states the loss. */
+function mosRankingText(cfg: FinetuneConfig): string {
+  const r = cfg.mosRanking;
+  return r && r.weight > 0
+    ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by more than ${r.minGap}`
+    : '';
+}
+
 function trainingInputs(cfg: FinetuneConfig): string {
   if (cfg.test.kind === 'full') return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
   return `${cfg.cropsPerImage} random ${cfg.cropSize}px crops per image with flips`;
@@ -82,7 +90,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   }
   stages.push({
     name: 'finetune',
-    description: `${d.cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description: `${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });

@@ -77,8 +77,21 @@ export interface FinetuneConfig extends CommonConfig {
    */
   test: FinetuneTest;
   loss: 'l2' | 'l1';
+  /**
+   * Adds RankIQA's hinge to the regression loss, on MOS: over every pair of rows in a batch whose
+   * normalised MOS differ by more than `minGap`, `weight` x mean(max(0, margin - (s_better - s_worse))).
+   */
+  mosRanking?: MosRankingConfig;
   /** The zoo id written into the card (default `<network>-clive`). */
   modelId?: string;
+}
+
+export interface MosRankingConfig {
+  weight: number;
+  /** On the normalised score scale (MOS standard deviations). */
+  margin: number;
+  /** Pairs closer than this (normalised MOS) are ties and left out. */
+  minGap: number;
 }
 
 export type TrainConfig = RankConfig | FinetuneConfig;
@@ -115,6 +128,19 @@ function checkTest(cfg: Record<string, unknown>, file: string): void {
   for (const k of ['cropSize', 'cropsPerImage']) need(cfg, k, 'number', file);
 }
 
+function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
+  const r = cfg.mosRanking as Record<string, unknown> | undefined;
+  if (r === undefined) return;
+  if (typeof r !== 'object' || r === null) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected an object { "weight", "margin", "minGap" } for "mosRanking" but received ${describeValue(r)}`);
+  }
+  for (const k of ['weight', 'margin', 'minGap']) {
+    if (typeof r[k] !== 'number' || !((r[k] as number) >= 0)) {
+      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected a number >= 0 for "mosRanking.${k}" but received ${describeValue(r[k])}`);
+    }
+  }
+}
+
 /** Reads and checks a config file; `stage` must match what the command trains. */
 export async function readTrainConfig<S extends TrainConfig['stage']>(file: string, stage: S): Promise<Extract<TrainConfig, { stage: S }>> {
   let raw: Record<string, unknown>;
@@ -136,6 +162,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     need(cfg, 'mos', 'string', file);
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
     checkTest(cfg, file);
+    checkMosRanking(cfg, file);
   }
   return cfg as unknown as Extract<TrainConfig, { stage: S }>;
 }

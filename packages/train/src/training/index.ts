@@ -1,4 +1,4 @@
-export { rankingPairs, rankingHingeLoss, rankingAccuracy } from './ranking-loss.js';
+export { labelPairs, rankingPairs, rankingHingeLoss, rankingAccuracy } from './ranking-loss.js';
 export type { RankItem, RankPairs } from './ranking-loss.js';
 export { splitModel } from './split-model.js';
 export type { SplitModel } from './split-model.js';
@@ -9,7 +9,7 @@ export { trainHead, checkpointDirs } from './head-trainer.js';
 export type { HeadTrainingSpec, TrainState } from './head-trainer.js';
 export { saveCheckpoint, readCheckpointState, hasCheckpoint } from './checkpoint.js';
 export { readTrainConfig } from './config.js';
-export type { TrainConfig, RankConfig, FinetuneConfig } from './config.js';
+export type { TrainConfig, RankConfig, FinetuneConfig, MosRankingConfig } from './config.js';
 export { readMosCsv, splitByImage, seededShuffle, epochBatches } from './mos-data.js';
 export type { MosEntry } from './mos-data.js';
 export { runFinetune, meanPerImage } from './stage-finetune.js';

@@ -39,6 +39,27 @@ export function rankingPairs(items: readonly RankItem[]): RankPairs {
 }
 
 /**
+ * All ordered pairs (better, worse) of a batch labelled with scores (higher is better) whose
+ * labels differ by more than `minGap`; rows with equal labels (crops of one image) never pair.
+ *
+ * @example
+ * labelPairs([0.5, -1, 0.52], 0.1); // { better: [0, 2], worse: [1, 1] }
+ */
+export function labelPairs(labels: ArrayLike<number>, minGap: number): RankPairs {
+  const better: number[] = [];
+  const worse: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    for (let j = 0; j < labels.length; j++) {
+      if (labels[i]! - labels[j]! > minGap) {
+        better.push(i);
+        worse.push(j);
+      }
+    }
+  }
+  return { better: Int32Array.from(better), worse: Int32Array.from(worse) };
+}
+
+/**
  * Mean hinge over the pairs: mean(max(0, margin - (s[better] - s[worse]))). `scores` has shape
  * [N] or [N, 1]. The differences are one matrix product with a +1/-1 pair matrix (no gather,
  * whose gradient the wasm backend lacks).

@@ -17,6 +17,7 @@ import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
+import { labelPairs, rankingHingeLoss } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
 
@@ -213,7 +214,10 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
       tf.tidy(() => {
         const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);
         const d = tf.sub(scores, y);
-        return (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
+        const fit = (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
+        const r = cfg.mosRanking;
+        const pairs = r && r.weight > 0 ? labelPairs(Float32Array.from(batch, (i) => target[i]!), r.minGap) : undefined;
+        return pairs && pairs.better.length > 0 ? (tf.add(fit, tf.mul(r!.weight, rankingHingeLoss(scores, pairs, r!.margin))) as tf.Scalar) : fit;
       }),
     validate: async (predict) => {
       const perImage = meanPerImage(await predict(valRows.features), valRows.image, valRows.kept.length);

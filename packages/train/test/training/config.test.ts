@@ -45,4 +45,14 @@ describe('readTrainConfig', () => {
     );
     await expect(readTrainConfig(await write({ ...base }), 'finetune')).rejects.toThrow(/expected an object for "test"/);
   });
+
+  it('checks the MOS ranking term', async () => {
+    const crops = { ...base, cropSize: 32, cropsPerImage: 2, test: { count: 4, seed: 0 } };
+    const ok = await readTrainConfig(await write({ ...crops, mosRanking: { weight: 1, margin: 0.1, minGap: 0.05 } }), 'finetune');
+    expect(ok.mosRanking).toEqual({ weight: 1, margin: 0.1, minGap: 0.05 });
+    await expect(readTrainConfig(await write({ ...crops, mosRanking: { weight: 1, margin: 0.1 } }), 'finetune')).rejects.toThrow(
+      /expected a number >= 0 for "mosRanking.minGap" but received undefined/,
+    );
+    await expect(readTrainConfig(await write({ ...crops, mosRanking: 2 }), 'finetune')).rejects.toThrow(/expected an object .* for "mosRanking" but received 2/);
+  });
 });

@@ -58,6 +58,16 @@ describe('runFinetune', () => {
     expect(best.best.srcc).toBe(Math.max(...log.map((l) => l.srcc)));
   });
 
+  it('adds the MOS ranking hinge to the loss when asked, and the card says so', async () => {
+    await runFinetune(config('plain-3', { epochs: 1 }));
+    await runFinetune(config('ranked-mos', { epochs: 1, mosRanking: { weight: 1, margin: 0.5, minGap: 0 } }));
+    const first = async (run: string) => JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
+    // Same seed, same batches: the ranking run's loss is the plain loss plus a positive hinge.
+    expect((await first('ranked-mos')).loss).toBeGreaterThan((await first('plain-3')).loss);
+    const card = JSON.parse(await fs.readFile(path.join(work, 'ranked-mos', 'best', 'card.json'), 'utf8'));
+    expect(card.training.stages.at(-1).description).toMatch(/^L2 \+ 1 x ranking hinge \(margin 0.5\)/);
+  });
+
   it('a killed and resumed run ends with the same weights as an uninterrupted one', async () => {
     await runFinetune(config('straight'));
     await runFinetune(config('killed'), { stopAfter: 2 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rankingAccuracy, rankingHingeLoss, rankingPairs } from '../../src/training/ranking-loss.js';
+import { labelPairs, rankingAccuracy, rankingHingeLoss, rankingPairs } from '../../src/training/ranking-loss.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -20,6 +20,22 @@ describe('rankingPairs', () => {
 
   it('skips equal levels', () => {
     expect(rankingPairs([{ group: 'a', level: 1 }, { group: 'a', level: 1 }]).better.length).toBe(0);
+  });
+});
+
+describe('labelPairs', () => {
+  it('pairs rows whose labels differ by more than the gap, better first; ties never pair', () => {
+    const pairs = labelPairs([0.5, -1, 0.52, 0.5], 0.1);
+    const got = Array.from(pairs.better, (b, k) => [b, pairs.worse[k]]).sort();
+    expect(got).toEqual([[0, 1], [2, 1], [3, 1]]);
+    expect(labelPairs([0.5, -1, 0.52, 0.5], 0).better.length).toBe(5);
+    expect(labelPairs([1, 1, 1], 0).better.length).toBe(0);
+  });
+
+  it('feeds the hinge: MOS 2 > 1 > 0 with scores [0, 1, 2] loses margin + each reversed difference', () => {
+    // pairs (0,1): 1 - (0 - 1) = 2; (0,2): 1 - (0 - 2) = 3; (1,2): 1 - (1 - 2) = 2. Mean 7 / 3.
+    const loss = rankingHingeLoss(tf.tensor1d([0, 1, 2]), labelPairs([2, 1, 0], 0), 1);
+    expect(loss.dataSync()[0]).toBeCloseTo(7 / 3, 6);
   });
 });
 
