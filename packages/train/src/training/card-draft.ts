@@ -30,6 +30,8 @@ export interface CardDraftInput {
     config: string;
   };
   commands: string[];
+  /** The line folded into the stage-1 score before stage 2 (`refitScore`). */
+  refit?: { scale: number; offset: number };
   featureSeconds: number;
   /** Feature-cache hits and misses of this run (a hit skips the frozen layers for that image). */
   cache: { hits: number; misses: number };
@@ -90,7 +92,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   }
   stages.push({
     name: 'finetune',
-    description: `${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description: `${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ${d.refit ? `the stage-1 score refit to normalised MOS on the training rows before training (x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); ` : ''}trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });

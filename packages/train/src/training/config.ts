@@ -82,6 +82,11 @@ export interface FinetuneConfig extends CommonConfig {
    * normalised MOS differ by more than `minGap`, `weight` x mean(max(0, margin - (s_better - s_worse))).
    */
   mosRanking?: MosRankingConfig;
+  /**
+   * Starting from a stage-1 checkpoint (`--from`): before training, fit a line from its scores of
+   * the training rows to their normalised MOS and fold it into the `score` layer.
+   */
+  refitScore?: boolean;
   /** The zoo id written into the card (default `<network>-clive`). */
   modelId?: string;
 }
@@ -163,6 +168,9 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
     checkTest(cfg, file);
     checkMosRanking(cfg, file);
+    if (cfg.refitScore !== undefined && typeof cfg.refitScore !== 'boolean') {
+      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
+    }
   }
   return cfg as unknown as Extract<TrainConfig, { stage: S }>;
 }

@@ -68,6 +68,21 @@ function rowsOf(x: Float32Array, rows: number[], f: number): Float32Array {
   return out;
 }
 
+/** Scores of the top on cached rows (inference: no dropout), in chunks of about 16 MB. */
+export async function predictRows(split: SplitModel, x: Float32Array): Promise<Float32Array> {
+  const f = split.featureSize;
+  const n = x.length / f;
+  const out = new Float32Array(n);
+  const chunk = Math.max(1, Math.floor(4_194_304 / f));
+  for (let s = 0; s < n; s += chunk) {
+    const rows = Math.min(chunk, n - s);
+    const y = tf.tidy(() => split.forward(tf.tensor2d(x.subarray(s * f, (s + rows) * f), [rows, f]), 0, null));
+    out.set((await y.data()) as Float32Array, s);
+    y.dispose();
+  }
+  return out;
+}
+
 /** Runs (or resumes) head training; returns the final state. The best weights are in `best/`. */
 export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   const dirs = checkpointDirs(spec.outDir);
@@ -90,18 +105,7 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   const kernels = vars.filter((v) => /kernel/.test(v.name));
   const forward = (x: tf.Tensor2D, stepSeed: number | null): tf.Tensor => split.forward(x, spec.dropout, stepSeed);
 
-  const predict = async (x: Float32Array): Promise<Float32Array> => {
-    const n = x.length / f;
-    const out = new Float32Array(n);
-    const chunk = Math.max(1, Math.floor(4_194_304 / f));
-    for (let s = 0; s < n; s += chunk) {
-      const rows = Math.min(chunk, n - s);
-      const y = tf.tidy(() => forward(tf.tensor2d(x.subarray(s * f, (s + rows) * f), [rows, f]), null));
-      out.set((await y.data()) as Float32Array, s);
-      y.dispose();
-    }
-    return out;
-  };
+  const predict = (x: Float32Array): Promise<Float32Array> => predictRows(split, x);
 
   const started = Date.now() - state.wallSeconds * 1000;
   let ranThisProcess = 0;

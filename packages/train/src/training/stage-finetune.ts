@@ -13,7 +13,8 @@ import type { FinetuneConfig } from './config.js';
 import { type CardDraftInput, cardInput, draftCard, testProtocol } from './card-draft.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
 import { type CropSpec, cropFeatures, weightsHash, wholeImageFeatures } from './features.js';
-import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
+import { type TrainState, loopOptions, predictRows, trainHead } from './head-trainer.js';
+import { type LinearFit, foldIntoScoreLayer, linearFit } from './score-refit.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
@@ -131,6 +132,9 @@ async function readRankFacts(dir: string): Promise<CardDraftInput['rank']> {
 
 /** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
 export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions = {}): Promise<FinetuneResult> {
+  if (cfg.refitScore && !options.from) {
+    throw new IqaError('INVALID_ARGUMENT', 'Expected a stage-1 checkpoint to start from (--from) because the config sets "refitScore", but none was given');
+  }
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
   if (options.from) {
@@ -203,6 +207,13 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const target = Float32Array.from(trainRows.image, (i) => (mosTrain[i]! - mean) / std);
   const valMos = valRows.kept.map((e) => e.mos);
 
+  let refit: LinearFit | undefined;
+  if (cfg.refitScore) {
+    refit = linearFit(await predictRows(split, trainRows.features), target);
+    foldIntoScoreLayer(model, refit);
+    process.stderr.write(`stage-1 score refit to normalised MOS: x${refit.scale.toPrecision(4)}, ${refit.offset >= 0 ? '+' : ''}${refit.offset.toPrecision(4)}\n`);
+  }
+
   const state = await trainHead({
     stage: 'finetune',
     model,
@@ -232,6 +243,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
           spec, model, cfg, state: st, normalisation: { mean, std },
           split: { train: trainRows.kept.length, val: valRows.kept.length },
           rank: rankFacts,
+          refit,
           commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? ['runFinetune() from @iqa-zoo/train with the config recorded in training.json'])],
           featureSeconds,
           cache: { hits: cache.hits, misses: cache.misses },
@@ -240,7 +252,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
         2,
       ),
       'training.json': JSON.stringify(
-        { config: cfg, from: options.from ?? null, normalisation: { mean, std }, split: { train: trainRows.kept.length, val: valRows.kept.length } },
+        { config: cfg, from: options.from ?? null, refit: refit ?? null, normalisation: { mean, std }, split: { train: trainRows.kept.length, val: valRows.kept.length } },
         null,
         2,
       ),

@@ -54,5 +54,6 @@ describe('readTrainConfig', () => {
       /expected a number >= 0 for "mosRanking.minGap" but received undefined/,
     );
     await expect(readTrainConfig(await write({ ...crops, mosRanking: 2 }), 'finetune')).rejects.toThrow(/expected an object .* for "mosRanking" but received 2/);
+    await expect(readTrainConfig(await write({ ...crops, refitScore: 'yes' }), 'finetune')).rejects.toThrow(/expected true or false for "refitScore" but received "yes"/);
   });
 });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../../src/io/model-files.js';
 import type { FinetuneConfig } from '../../src/training/config.js';
-import { readCheckpointState } from '../../src/training/checkpoint.js';
+import { readCheckpointState, saveCheckpoint } from '../../src/training/checkpoint.js';
+import { foldIntoScoreLayer } from '../../src/training/score-refit.js';
 import { runFinetune } from '../../src/training/stage-finetune.js';
 import { makeMosDataset } from './helpers.js';
 
@@ -66,6 +67,26 @@ describe('runFinetune', () => {
     expect((await first('ranked-mos')).loss).toBeGreaterThan((await first('plain-3')).loss);
     const card = JSON.parse(await fs.readFile(path.join(work, 'ranked-mos', 'best', 'card.json'), 'utf8'));
     expect(card.training.stages.at(-1).description).toMatch(/^L2 \+ 1 x ranking hinge \(margin 0.5\)/);
+  });
+
+  it('refits a checkpoint\'s score to the MOS scale before training (refitScore), and says so', async () => {
+    // A stage-1-like start: the plain run's network with its score blown up 50x and shifted.
+    const start = path.join(work, 'scaled-start');
+    const m = await loadModel(path.join(work, 'plain', 'best'));
+    foldIntoScoreLayer(m, { scale: 50, offset: 10 });
+    await saveCheckpoint(start, m, null, { epoch: 0 }, {});
+    m.dispose();
+    await runFinetune(config('no-refit', { epochs: 1 }), { from: start });
+    await runFinetune(config('refit', { epochs: 1, refitScore: true }), { from: start });
+    const first = async (run: string) => JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
+    expect((await first('refit')).loss * 20).toBeLessThan((await first('no-refit')).loss);
+    const training = JSON.parse(await fs.readFile(path.join(work, 'refit', 'best', 'training.json'), 'utf8'));
+    // Undoing the blow-up: about 1/50.
+    expect(training.refit.scale).toBeGreaterThan(0.005);
+    expect(training.refit.scale).toBeLessThan(0.05);
+    const card = JSON.parse(await fs.readFile(path.join(work, 'refit', 'best', 'card.json'), 'utf8'));
+    expect(card.training.stages.at(-1).description).toMatch(/stage-1 score refit to normalised MOS on the training rows before training \(x/);
+    await expect(runFinetune(config('refit-alone', { refitScore: true }))).rejects.toThrow(/because the config sets "refitScore", but none was given/);
   });
 
   it('a killed and resumed run ends with the same weights as an uninterrupted one', async () => {
