@@ -146,6 +146,24 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
+const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'weightDecay', 'microBatch', 'cut', 'featuresFrom'];
+const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
+  rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
+  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'refitScore', 'modelId'],
+};
+
+/** A misspelt or unknown key would otherwise be ignored silently and the run trained without it. */
+function checkKeys(raw: Record<string, unknown>, stage: TrainConfig['stage'], file: string): void {
+  const known = new Set([...COMMON_KEYS, ...STAGE_KEYS[stage]]);
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Invalid training config ${file}: expected only the keys of a "${stage}" config (${[...known].join(', ')}) but received ${unknown.map((k) => `"${k}"`).join(', ')}`,
+    );
+  }
+}
+
 /** Reads and checks a config file; `stage` must match what the command trains. */
 export async function readTrainConfig<S extends TrainConfig['stage']>(file: string, stage: S): Promise<Extract<TrainConfig, { stage: S }>> {
   let raw: Record<string, unknown>;
@@ -158,6 +176,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
   if (cfg.stage !== stage) {
     throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "stage": "${stage}" but received ${describeValue(cfg.stage)}`);
   }
+  checkKeys(raw, stage, file);
   for (const k of ['network', 'out', 'cache']) need(cfg, k, 'string', file);
   for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay']) need(cfg, k, 'number', file);
   if (stage === 'rank') {

@@ -54,6 +54,7 @@ describe('readTrainConfig', () => {
       /expected a number >= 0 for "mosRanking.minGap" but received undefined/,
     );
     await expect(readTrainConfig(await write({ ...crops, mosRanking: 2 }), 'finetune')).rejects.toThrow(/expected an object .* for "mosRanking" but received 2/);
+    await expect(readTrainConfig(await write({ ...crops, refitscore: true }), 'finetune')).rejects.toThrow(/expected only the keys of a "finetune" config \(.*refitScore.*\) but received "refitscore"/);
     await expect(readTrainConfig(await write({ ...crops, refitScore: 'yes' }), 'finetune')).rejects.toThrow(/expected true or false for "refitScore" but received "yes"/);
   });
 });
