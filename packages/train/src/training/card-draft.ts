@@ -30,6 +30,11 @@ export interface CardDraftInput {
     config: string;
   };
   commands: string[];
+  /**
+   * The card of the stage-2 checkpoint this run started from (`--from` a fine-tuned model): its
+   * stages, data and commands come first in this card.
+   */
+  prior?: Pick<CardDraft, 'training'>;
   /** The line folded into the stage-1 score before stage 2 (`refitScore`). */
   refit?: { scale: number; offset: number };
   featureSeconds: number;
@@ -82,7 +87,8 @@ function trainingInputs(cfg: FinetuneConfig): string {
 export function draftCard(d: CardDraftInput): CardDraft {
   const pooling = (d.cfg.head.pooling ?? ['avg']) as Array<'avg' | 'std'>;
   const pretrained = d.spec.backbone === 'MobileNetV2' || d.spec.backbone === 'InceptionV3';
-  const stages: ModelCard['training']['stages'] = [];
+  const stages: ModelCard['training']['stages'] = [...(d.prior?.training.stages ?? [])];
+  const ranked = d.rank !== undefined || stages.some((s) => s.name === 'rank');
   if (d.rank) {
     stages.push({
       name: 'rank',
@@ -92,7 +98,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   }
   stages.push({
     name: 'finetune',
-    description: `${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ${d.refit ? `the stage-1 score refit to normalised MOS on the training rows before training (x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); ` : ''}trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description: `${d.prior ? 'starting from the weights the stages above ended with: ' : ''}${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ${d.refit ? `the stage-1 score refit to normalised MOS on the training rows before training (x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); ` : ''}trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });
@@ -102,7 +108,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
     id: d.cfg.modelId ?? `${d.spec.name}-clive`,
     version: '0.1.0',
     task: 'nr',
-    description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${d.rank ? ' after RankIQA ranking' : ''}.`,
+    description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
     input: cardInput(d.spec, testProtocol(d.cfg)),
     output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: d.normalisation.std, offset: d.normalisation.mean },
     architecture: {
@@ -114,12 +120,13 @@ export function draftCard(d: CardDraftInput): CardDraft {
     },
     training: {
       data: [
+        ...(d.prior?.training.data.filter((e) => e.role === 'ranking') ?? []),
         ...(d.rank ? [{ name: 'pristine photos (BSDS500, Kodak, McMaster, Debian wallpapers)', role: 'ranking' as const, images: d.rank.refs, licence: 'per source: research use (BSDS500, McMaster), unrestricted (Kodak), GPL-2+/CC (Debian)' }] : []),
         { name: 'CLIVE (LIVE In the Wild Challenge), training split', role: 'finetune', images: d.split.train, licence: 'LIVE-README: use and redistribution with notice kept' },
         { name: 'CLIVE, validation split', role: 'validation', images: d.split.val, licence: 'LIVE-README: use and redistribution with notice kept' },
       ],
       stages,
-      commands: d.commands,
+      commands: [...(d.prior?.training.commands ?? []), ...d.commands],
       seed: d.cfg.seed,
       machine: '2 CPU cores (shared with other jobs), no GPU, tfjs wasm backend (1 thread)',
       wallSeconds: stages.reduce((sum, s) => sum + (s.wallSeconds ?? 0), 0),

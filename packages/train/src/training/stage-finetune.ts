@@ -130,6 +130,13 @@ async function readRankFacts(dir: string): Promise<CardDraftInput['rank']> {
   return text ? (JSON.parse(text) as CardDraftInput['rank']) : undefined;
 }
 
+/** The card of a stage-2 checkpoint (one with `training.json`), whose history a run from it continues. */
+async function readPriorCard(dir: string): Promise<CardDraftInput['prior']> {
+  if (!(await fs.stat(path.join(dir, 'training.json')).catch(() => null))) return undefined;
+  const text = await fs.readFile(path.join(dir, 'card.json'), 'utf8').catch(() => null);
+  return text ? (JSON.parse(text) as CardDraftInput['prior']) : undefined;
+}
+
 /** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
 export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions = {}): Promise<FinetuneResult> {
   if (cfg.refitScore && !options.from) {
@@ -143,6 +150,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     init.dispose();
   }
   const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
+  const prior = options.from ? await readPriorCard(options.from) : undefined;
   const entries = await readMosCsv(cfg.mos, cfg.root);
   const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
   const input = cardInput(spec, testProtocol(cfg));
@@ -243,6 +251,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
           spec, model, cfg, state: st, normalisation: { mean, std },
           split: { train: trainRows.kept.length, val: valRows.kept.length },
           rank: rankFacts,
+          prior,
           refit,
           commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? ['runFinetune() from @iqa-zoo/train with the config recorded in training.json'])],
           featureSeconds,

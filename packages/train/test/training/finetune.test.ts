@@ -89,6 +89,16 @@ describe('runFinetune', () => {
     await expect(runFinetune(config('refit-alone', { refitScore: true }))).rejects.toThrow(/because the config sets "refitScore", but none was given/);
   });
 
+  it('a run from a stage-2 checkpoint continues its card: earlier stages and commands first', async () => {
+    await runFinetune(config('continued', { epochs: 1 }), { from: path.join(work, 'plain', 'best'), commands: ['iqa train finetune --config next.json'] });
+    const before = JSON.parse(await fs.readFile(path.join(work, 'plain', 'best', 'card.json'), 'utf8'));
+    const card = JSON.parse(await fs.readFile(path.join(work, 'continued', 'best', 'card.json'), 'utf8'));
+    expect(card.training.stages).toHaveLength(before.training.stages.length + 1);
+    expect(card.training.stages[0]).toEqual(before.training.stages[0]);
+    expect(card.training.stages.at(-1).description).toMatch(/^starting from the weights the stages above ended with: L2/);
+    expect(card.training.commands).toEqual([...before.training.commands, 'iqa train finetune --config next.json']);
+  });
+
   it('a killed and resumed run ends with the same weights as an uninterrupted one', async () => {
     await runFinetune(config('straight'));
     await runFinetune(config('killed'), { stopAfter: 2 });
