@@ -11,6 +11,10 @@ const RUNS = [
   ['multi-level', 'no', 'the same, training seed 8 (head seed 2)', 'runs/ablation/upper-30ep-seed8'],
   ['multi-level', 'yes', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-ranked'],
   ['multi-level', 'yes', 'upper blocks trained; whole image + mirror instead of crops', 'runs/mobilenetv2-ml/finetune-upper-full-ranked'],
+  ['multi-level', 'no', 'upper blocks trained, + MOS ranking hinge (weight 1, margin 0.1, gap 0.1)', 'runs/ablation/upper-mos-rank'],
+  ['multi-level', 'no', 'upper blocks trained, head first fitted on the frozen backbone (its best checkpoint as --from)', 'runs/ablation/upper-from-frozen'],
+  ['multi-level', 'yes', 'upper blocks trained, stage-1 score refit to MOS first (refitScore)', 'runs/ablation/upper-ranked-refit'],
+  ['multi-level', 'yes', 'upper blocks trained, from the two-stage frozen-backbone model (rank, head on MOS, then upper blocks)', 'runs/ablation/upper-from-ranked-frozen'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];
 console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');
