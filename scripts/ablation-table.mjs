@@ -15,6 +15,7 @@ const RUNS = [
   ['multi-level', 'no', 'upper blocks trained, head first fitted on the frozen backbone (its best checkpoint as --from)', 'runs/ablation/upper-from-frozen'],
   ['multi-level', 'yes', 'upper blocks trained, stage-1 score refit to MOS first (refitScore)', 'runs/ablation/upper-ranked-refit'],
   ['multi-level', 'yes', 'upper blocks trained, from the two-stage frozen-backbone model (rank, head on MOS, then upper blocks)', 'runs/ablation/upper-from-ranked-frozen'],
+  ['multi-level', 'yes', 'the same for 30 epochs (lr x0.3 every 12): `mobilenetv2-ml-upper-clive` 0.3.0', 'runs/mobilenetv2-ml/finetune-upper-two-stage'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];
 console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');

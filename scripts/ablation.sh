@@ -12,10 +12,11 @@ npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-30ep.json
 npx iqa train finetune --config configs/ablation/upper-30ep-seed8.json
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-ranked.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-full-ranked.json --from runs/mobilenetv2-ml/rank/best
-npx iqa train finetune --config configs/ablation/upper-mos-rank.json  # the measured run was killed after epoch 3 and resumed (--resume) with these 12 epochs
+npx iqa train finetune --config configs/ablation/upper-mos-rank.json  # the measured run was stopped after epochs 3 and 6 and resumed (--resume)
 npx iqa train finetune --config configs/ablation/upper-from-frozen.json --from runs/ablation/ml-frozen-no-rank/best
 npx iqa train finetune --config configs/ablation/upper-ranked-refit.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen.json --from runs/mobilenetv2-ml/finetune-ranked/best
+npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-two-stage.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
 npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
