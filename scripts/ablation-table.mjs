@@ -16,6 +16,8 @@ const RUNS = [
   ['multi-level', 'yes', 'upper blocks trained, stage-1 score refit to MOS first (refitScore)', 'runs/ablation/upper-ranked-refit'],
   ['multi-level', 'yes', 'upper blocks trained, from the two-stage frozen-backbone model (rank, head on MOS, then upper blocks)', 'runs/ablation/upper-from-ranked-frozen'],
   ['multi-level', 'yes', 'the same for 30 epochs (lr x0.3 every 12): `mobilenetv2-ml-upper-clive` 0.3.0', 'runs/mobilenetv2-ml/finetune-upper-two-stage'],
+  ['multi-level', 'yes', 'the same start for 12 epochs, training seed 8', 'runs/ablation/upper-from-ranked-frozen-seed8'],
+  ['multi-level', 'yes', 'the same start for 6 epochs (lr x0.3 after 4)', 'runs/ablation/upper-two-stage-6ep'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];
 console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');

@@ -17,6 +17,8 @@ npx iqa train finetune --config configs/ablation/upper-from-frozen.json --from r
 npx iqa train finetune --config configs/ablation/upper-ranked-refit.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-two-stage.json --from runs/mobilenetv2-ml/finetune-ranked/best
+npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best
+npx iqa train finetune --config configs/ablation/upper-two-stage-6ep.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
 npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
