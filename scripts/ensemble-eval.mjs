@@ -4,15 +4,16 @@
 // Images are matched by file name. Run `npm run build` first (it reads @iqa-zoo/core's dist).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { plcc, srcc } from '@iqa-zoo/core';
+import { parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
 
 const [valCsv, ...scoreCsvs] = process.argv.slice(2);
 if (!valCsv || scoreCsvs.length === 0) {
   console.error('Usage: node scripts/ensemble-eval.mjs VAL_CSV SCORES_CSV...');
   process.exit(2);
 }
+const mos = new Map(parseMosCsv(readFileSync(valCsv, 'utf8'), valCsv).map((r) => [basename(r.image), r.mos]));
+// `iqa score --csv` rows: file,score,error_code,error_message (a failed image has no score).
 const rows = (file) => readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-const mos = new Map(rows(valCsv).map(([f, m]) => [basename(f), Number(m)]));
 const names = [...mos.keys()];
 const sets = scoreCsvs.map((file) => {
   const s = new Map(rows(file).filter((r) => r[1] !== '').map(([f, v]) => [basename(f), Number(v)]));

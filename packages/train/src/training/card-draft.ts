@@ -69,7 +69,6 @@ export function testProtocol(cfg: Pick<FinetuneConfig, 'test' | 'cropSize'>): Te
     : { kind: 'crops', count: t.count, size: cfg.cropSize!, seed: t.seed };
 }
 
-/** What stage 2 trained on, in words. */
 /** The MOS ranking term, as the card states the loss. */
 function mosRankingText(cfg: FinetuneConfig): string {
   const r = cfg.mosRanking;
@@ -78,6 +77,7 @@ function mosRankingText(cfg: FinetuneConfig): string {
     : '';
 }
 
+/** What stage 2 trained on, in words. */
 function trainingInputs(cfg: FinetuneConfig): string {
   if (cfg.test.kind === 'full') return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
   return `${cfg.cropsPerImage} random ${cfg.cropSize}px crops per image with flips`;

@@ -25,11 +25,16 @@ export interface RankPairs {
  * // { better: [0], worse: [1] }
  */
 export function rankingPairs(items: readonly RankItem[]): RankPairs {
+  return orderedPairs(items.length, (i, j) => items[i]!.group === items[j]!.group && items[i]!.level < items[j]!.level);
+}
+
+/** Every (i, j), i != j, of `n` items for which `isBetter(i, j)` holds, as (better, worse) index pairs. */
+function orderedPairs(n: number, isBetter: (i: number, j: number) => boolean): RankPairs {
   const better: number[] = [];
   const worse: number[] = [];
-  for (let i = 0; i < items.length; i++) {
-    for (let j = 0; j < items.length; j++) {
-      if (i !== j && items[i]!.group === items[j]!.group && items[i]!.level < items[j]!.level) {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i !== j && isBetter(i, j)) {
         better.push(i);
         worse.push(j);
       }
@@ -46,17 +51,7 @@ export function rankingPairs(items: readonly RankItem[]): RankPairs {
  * labelPairs([0.5, -1, 0.52], 0.1); // { better: [0, 2], worse: [1, 1] }
  */
 export function labelPairs(labels: ArrayLike<number>, minGap: number): RankPairs {
-  const better: number[] = [];
-  const worse: number[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    for (let j = 0; j < labels.length; j++) {
-      if (labels[i]! - labels[j]! > minGap) {
-        better.push(i);
-        worse.push(j);
-      }
-    }
-  }
-  return { better: Int32Array.from(better), worse: Int32Array.from(worse) };
+  return orderedPairs(labels.length, (i, j) => labels[i]! - labels[j]! > minGap);
 }
 
 /**

@@ -124,17 +124,21 @@ export function meanPerImage(pred: Float32Array, image: Int32Array, images: numb
   return sum.map((s, i) => s / count[i]!);
 }
 
+/** A JSON file of a checkpoint folder, or undefined when the folder has none. */
+async function readCheckpointJson<T>(dir: string, file: string): Promise<T | undefined> {
+  const text = await fs.readFile(path.join(dir, file), 'utf8').catch(() => null);
+  return text ? (JSON.parse(text) as T) : undefined;
+}
+
 /** Facts of the stage-1 run a checkpoint came from (its `rank.json`), for the card. */
-async function readRankFacts(dir: string): Promise<CardDraftInput['rank']> {
-  const text = await fs.readFile(path.join(dir, 'rank.json'), 'utf8').catch(() => null);
-  return text ? (JSON.parse(text) as CardDraftInput['rank']) : undefined;
+function readRankFacts(dir: string): Promise<CardDraftInput['rank']> {
+  return readCheckpointJson(dir, 'rank.json');
 }
 
 /** The card of a stage-2 checkpoint (one with `training.json`), whose history a run from it continues. */
 async function readPriorCard(dir: string): Promise<CardDraftInput['prior']> {
   if (!(await fs.stat(path.join(dir, 'training.json')).catch(() => null))) return undefined;
-  const text = await fs.readFile(path.join(dir, 'card.json'), 'utf8').catch(() => null);
-  return text ? (JSON.parse(text) as CardDraftInput['prior']) : undefined;
+  return readCheckpointJson(dir, 'card.json');
 }
 
 /** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
@@ -222,6 +226,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     process.stderr.write(`stage-1 score refit to normalised MOS: x${refit.scale.toPrecision(4)}, ${refit.offset >= 0 ? '+' : ''}${refit.offset.toPrecision(4)}\n`);
   }
 
+  const ranking = cfg.mosRanking && cfg.mosRanking.weight > 0 ? cfg.mosRanking : undefined;
   const state = await trainHead({
     stage: 'finetune',
     model,
@@ -234,9 +239,8 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
         const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);
         const d = tf.sub(scores, y);
         const fit = (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
-        const r = cfg.mosRanking;
-        const pairs = r && r.weight > 0 ? labelPairs(Float32Array.from(batch, (i) => target[i]!), r.minGap) : undefined;
-        return pairs && pairs.better.length > 0 ? (tf.add(fit, tf.mul(r!.weight, rankingHingeLoss(scores, pairs, r!.margin))) as tf.Scalar) : fit;
+        const pairs = ranking ? labelPairs(Float32Array.from(batch, (i) => target[i]!), ranking.minGap) : undefined;
+        return ranking && pairs && pairs.better.length > 0 ? (tf.add(fit, tf.mul(ranking.weight, rankingHingeLoss(scores, pairs, ranking.margin))) as tf.Scalar) : fit;
       }),
     validate: async (predict) => {
       const perImage = meanPerImage(await predict(valRows.features), valRows.image, valRows.kept.length);
