@@ -106,7 +106,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   return {
     schemaVersion: 1,
     id: d.cfg.modelId ?? `${d.spec.name}-clive`,
-    version: '0.1.0',
+    version: d.cfg.modelVersion ?? '0.1.0',
     task: 'nr',
     description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
     input: cardInput(d.spec, testProtocol(d.cfg)),
@@ -134,7 +134,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
     metrics: [
       {
         dataset: 'CLIVE',
-        split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}; also used to pick the best epoch)`,
+        split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}; also used to pick the best epoch${d.cfg.chosenOnValidation ? ` and ${d.cfg.chosenOnValidation}` : ''})`,
         n: d.split.val,
         srcc: best.srcc!,
         plcc: best.plcc!,

@@ -89,6 +89,13 @@ export interface FinetuneConfig extends CommonConfig {
   refitScore?: boolean;
   /** The zoo id written into the card (default `<network>-clive`). */
   modelId?: string;
+  /** The model version written into the card (default `0.1.0`); bump it when a zoo model is retrained. */
+  modelVersion?: string;
+  /**
+   * What else was chosen by looking at the validation split (beyond the best epoch, which always
+   * is), in words for the card's metric, e.g. "the 6-epoch schedule, read off a 12-epoch run" (the card says "also used to pick the best epoch and ...").
+   */
+  chosenOnValidation?: string;
 }
 
 export interface MosRankingConfig {
@@ -149,7 +156,7 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
 const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'weightDecay', 'microBatch', 'cut', 'featuresFrom'];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
-  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'refitScore', 'modelId'],
+  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
 };
 
 /** A misspelt or unknown key would otherwise be ignored silently and the run trained without it. */
@@ -189,6 +196,9 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     checkMosRanking(cfg, file);
     if (cfg.refitScore !== undefined && typeof cfg.refitScore !== 'boolean') {
       throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
+    }
+    for (const k of ['modelId', 'modelVersion', 'chosenOnValidation']) {
+      if (cfg[k] !== undefined) need(cfg, k, 'string', file);
     }
   }
   return cfg as unknown as Extract<TrainConfig, { stage: S }>;

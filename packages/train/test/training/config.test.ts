@@ -55,6 +55,7 @@ describe('readTrainConfig', () => {
     );
     await expect(readTrainConfig(await write({ ...crops, mosRanking: 2 }), 'finetune')).rejects.toThrow(/expected an object .* for "mosRanking" but received 2/);
     await expect(readTrainConfig(await write({ ...crops, refitscore: true }), 'finetune')).rejects.toThrow(/expected only the keys of a "finetune" config \(.*refitScore.*\) but received "refitscore"/);
+    await expect(readTrainConfig(await write({ ...crops, modelVersion: 2 }), 'finetune')).rejects.toThrow(/expected a string for "modelVersion" but received 2/);
     await expect(readTrainConfig(await write({ ...crops, refitScore: 'yes' }), 'finetune')).rejects.toThrow(/expected true or false for "refitScore" but received "yes"/);
   });
 });

@@ -90,9 +90,12 @@ describe('runFinetune', () => {
   });
 
   it('a run from a stage-2 checkpoint continues its card: earlier stages and commands first', async () => {
-    await runFinetune(config('continued', { epochs: 1 }), { from: path.join(work, 'plain', 'best'), commands: ['iqa train finetune --config next.json'] });
+    await runFinetune(config('continued', { epochs: 1, modelId: 'tiny-clive', modelVersion: '0.2.0', chosenOnValidation: 'the epoch count' }), { from: path.join(work, 'plain', 'best'), commands: ['iqa train finetune --config next.json'] });
     const before = JSON.parse(await fs.readFile(path.join(work, 'plain', 'best', 'card.json'), 'utf8'));
     const card = JSON.parse(await fs.readFile(path.join(work, 'continued', 'best', 'card.json'), 'utf8'));
+    expect([before.id, before.version]).toEqual(['vgg-tiny-ml-clive', '0.1.0']);
+    expect([card.id, card.version]).toEqual(['tiny-clive', '0.2.0']);
+    expect(card.metrics[0].split).toMatch(/also used to pick the best epoch and the epoch count\)$/);
     expect(card.training.stages).toHaveLength(before.training.stages.length + 1);
     expect(card.training.stages[0]).toEqual(before.training.stages[0]);
     expect(card.training.stages.at(-1).description).toMatch(/^starting from the weights the stages above ended with: L2/);
