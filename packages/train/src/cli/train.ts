@@ -2,16 +2,31 @@
  * `iqa train rank --config FILE [--resume]` and
  * `iqa train finetune --config FILE [--from CKPT] [--resume]`.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initTfBackend } from '../backend/select-backend.js';
+import { IqaError } from '@iqa-zoo/core';
+import { type TfBackendRequest, initTfBackend } from '../backend/select-backend.js';
 import { readTrainConfig } from '../training/config.js';
+import { featureHelperProcess } from '../training/feature-helper-process.js';
 import { runFinetune } from '../training/stage-finetune.js';
 import { runRank } from '../training/stage-rank.js';
 
+/** The default --feature-workers: each helper is a process holding its own copy of the network. */
+const MAX_AUTO_WORKERS = 4;
+
 const USAGE = `Usage:
-  iqa train rank --config FILE [--resume] [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--cache DIR]
-  iqa train finetune --config FILE [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR]
---out and --cache override the config's run folder and feature cache (e.g. a fresh cache to time a first run).`;
+  iqa train rank --config FILE [--resume] [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--cache DIR] [--feature-workers N]
+  iqa train finetune --config FILE [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR] [--feature-workers N]
+--out and --cache override the config's run folder and feature cache (e.g. a fresh cache to time a first run).
+--feature-workers: processes computing the features that are not cached yet, this one included
+  (default: the available cores, at most ${MAX_AUTO_WORKERS}); the trained model does not depend on it.`;
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS));
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new IqaError('INVALID_ARGUMENT', `Expected a positive integer for --feature-workers but received ${JSON.stringify(text)}`);
+  return n;
+}
 
 /** Runs a training stage; returns the process exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -29,6 +44,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       backend: { type: 'string', default: 'auto' },
       out: { type: 'string' },
       cache: { type: 'string' },
+      'feature-workers': { type: 'string' },
     },
   });
   const overrides = { ...(values.out ? { out: values.out } : {}), ...(values.cache ? { cache: values.cache } : {}) };
@@ -37,17 +53,20 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`Expected --config FILE\n${USAGE}\n`);
     return 2;
   }
+  const featureWorkers = parseWorkers(values['feature-workers']);
   const backend = await initTfBackend({ backend: values.backend as 'auto' });
   process.stderr.write(`tfjs backend: ${backend.name} (${backend.reason})\n`);
   const t0 = Date.now();
   if (stage === 'rank') {
     const cfg = { ...(await readTrainConfig(values.config, 'rank')), ...overrides };
-    const result = await runRank(cfg, { resume: values.resume, configFile: `${values.config}${extra}` });
+    const featureHelper = featureHelperProcess({ stage, config: cfg, backend: backend.name as TfBackendRequest });
+    const result = await runRank(cfg, { resume: values.resume, configFile: `${values.config}${extra}`, featureWorkers, featureHelper });
     process.stdout.write(`${JSON.stringify({ stage, wallSeconds: (Date.now() - t0) / 1000, ...result })}\n`);
   } else {
     const cfg = { ...(await readTrainConfig(values.config, 'finetune')), ...overrides };
     const commands = [`iqa train finetune --config ${values.config}${values.from ? ` --from ${values.from}` : ''}${extra}`];
-    const result = await runFinetune(cfg, { from: values.from, resume: values.resume, commands });
+    const featureHelper = featureHelperProcess({ stage, config: cfg, from: values.from, backend: backend.name as TfBackendRequest });
+    const result = await runFinetune(cfg, { from: values.from, resume: values.resume, commands, featureWorkers, featureHelper });
     process.stdout.write(`${JSON.stringify({ stage, wallSeconds: (Date.now() - t0) / 1000, ...result })}\n`);
   }
   return 0;

@@ -19,12 +19,25 @@ export class FeatureCache {
   hits = 0;
   misses = 0;
 
+  /** Called before each entry is computed (a miss), e.g. to start helpers only when there is work. */
+  onMiss?: () => void;
+
   /** `dir` holds one folder per model hash. */
   constructor(readonly dir: string, readonly modelHash: string) {}
 
   private file(key: object): string {
     const k = sha256([this.modelHash, JSON.stringify(key)]);
     return path.join(this.dir, this.modelHash.slice(0, 16), k.slice(0, 2), `${k}.f32`);
+  }
+
+  /**
+   * Counts `n` entries read as hits as computed instead: a shard pass earlier in this run (this
+   * process or a helper) computed them, so the run's account says so.
+   */
+  countAsComputed(n: number): void {
+    const moved = Math.min(n, this.hits);
+    this.hits -= moved;
+    this.misses += moved;
   }
 
   /** Returns the cached vector for `key`, or computes, stores (atomically) and returns it. */
@@ -37,8 +50,9 @@ export class FeatureCache {
     } catch {
       // not cached yet
     }
-    this.misses++;
+    this.onMiss?.();
     const value = await compute();
+    this.misses++;
     await fs.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     await fs.writeFile(tmp, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));

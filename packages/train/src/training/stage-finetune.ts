@@ -21,8 +21,9 @@ import { Progress } from './progress.js';
 import { labelPairs, rankingHingeLoss } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
+import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardOf, shardedFeaturePass } from './feature-shards.js';
 
-export interface FinetuneOptions {
+export interface FinetuneOptions extends FeatureWorkerOptions {
   /** A stage-1 checkpoint folder to start from. */
   from?: string;
   resume?: boolean;
@@ -141,20 +142,19 @@ async function readPriorCard(dir: string): Promise<CardDraftInput['prior']> {
   return readCheckpointJson(dir, 'card.json');
 }
 
-/** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
-export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions = {}): Promise<FinetuneResult> {
-  if (cfg.refitScore && !options.from) {
-    throw new IqaError('INVALID_ARGUMENT', 'Expected a stage-1 checkpoint to start from (--from) because the config sets "refitScore", but none was given');
-  }
+/**
+ * What stage 2 sets up before training: the network (with `from`'s weights), the split, the
+ * feature cache, and `pass`, which brings the trunk rows of every image (or of one shard of the
+ * images) from the cache or computes them.
+ */
+async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
-  if (options.from) {
-    const init = await loadModel(options.from);
+  if (from) {
+    const init = await loadModel(from);
     copyWeightsByName(init, model);
     init.dispose();
   }
-  const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
-  const prior = options.from ? await readPriorCard(options.from) : undefined;
   const entries = await readMosCsv(cfg.mos, cfg.root);
   const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
   const input = cardInput(spec, testProtocol(cfg));
@@ -162,9 +162,68 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   // Above a cut, whole images fix the cut map's size; a frozen backbone gives pooled rows of any size.
   const inputShape = whole && cfg.cut ? await wholeImageShape(train, input) : undefined;
   const source = await featureSource(model, cfg, inputShape);
+  const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
+  const trunk = source.extractor.features;
+  const width = source.extractor.featureSize;
+
+  const pass = async (shard?: FeatureShard): Promise<{ trainRows: Rows; valRows: Rows }> => {
+    if (whole) {
+      const rowsOf = (mirrors: boolean[]) => async (rgb: RawImage) => {
+        const out = await wholeImageFeatures(trunk, rgb, input, mirrors);
+        if (inputShape && (out.height !== inputShape[0] || out.width !== inputShape[1])) {
+          throw new IqaError(
+            'INVALID_ARGUMENT',
+            `Expected every image to come out ${inputShape[1]}x${inputShape[0]} (as the first training image does) to train above ${cfg.cut} on whole images, but this one is ${out.width}x${out.height}; use images of one size or train the head only (no "cut")`,
+          );
+        }
+        return out.rows;
+      };
+      const size = whole.maxSide ?? 0;
+      return {
+        trainRows: await featureRows(cache, width, shardOf(train, shard), rowsOf([false, true]), { label: `full-${size}-mirrored`, size }),
+        valRows: await featureRows(cache, width, shardOf(val, shard), rowsOf([false]), { label: `full-${size}`, size }),
+      };
+    }
+    const test = cfg.test as { count: number; seed: number };
+    const size = cfg.cropSize!;
+    const count = cfg.cropsPerImage!;
+    const crops = (plan: (w: number, h: number, e: MosEntry) => CropSpec[]) => async (image: RawImage, e: MosEntry) => {
+      const rgb = fitForCrops(image, size);
+      return cropFeatures(trunk, rgb, plan(rgb.width, rgb.height, e), spec.input);
+    };
+    return {
+      trainRows: await featureRows(cache, width, shardOf(train, shard), crops((w, h, e) => trainingCrops(w, h, size, count, cfg.seed, e.image)), {
+        label: `train-crops-${count}-${cfg.seed}`,
+        size,
+      }),
+      valRows: await featureRows(cache, width, shardOf(val, shard), crops((w, h) => testCrops(w, h, size, test.count, test.seed)), {
+        label: `test-crops-${test.count}-${test.seed}`,
+        size,
+      }),
+    };
+  };
+  return { spec, model, val, source, cache, pass };
+}
+
+/**
+ * A feature helper's whole job: computes the cache entries of one shard of stage 2's images
+ * (`from` gives the trunk's weights, as in the run it helps) and trains nothing.
+ */
+export async function fillFinetuneCache(cfg: FinetuneConfig, from: string | undefined, shard: FeatureShard): Promise<ShardCounts> {
+  const { cache, pass } = await prepareFinetune(cfg, from);
+  await pass(shard);
+  return { hits: cache.hits, misses: cache.misses };
+}
+
+/** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
+export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions = {}): Promise<FinetuneResult> {
+  if (cfg.refitScore && !options.from) {
+    throw new IqaError('INVALID_ARGUMENT', 'Expected a stage-1 checkpoint to start from (--from) because the config sets "refitScore", but none was given');
+  }
+  const { spec, model, val, source, cache, pass } = await prepareFinetune(cfg, options.from);
   const split = source.own;
-  const modelHash = await weightsHash(source.extractor.features, sha256);
-  const cache = new FeatureCache(cfg.cache, modelHash);
+  const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
+  const prior = options.from ? await readPriorCard(options.from) : undefined;
 
   // The validation list, so `iqa eval --mos <out>/val.csv` re-measures the exported model on it.
   await fs.mkdir(cfg.out, { recursive: true });
@@ -174,41 +233,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   );
 
   const t0 = Date.now();
-  const trunk = source.extractor.features;
-  const width = source.extractor.featureSize;
-  let trainRows: Rows;
-  let valRows: Rows;
-  if (whole) {
-    const rowsOf = (mirrors: boolean[]) => async (rgb: RawImage) => {
-      const out = await wholeImageFeatures(trunk, rgb, input, mirrors);
-      if (inputShape && (out.height !== inputShape[0] || out.width !== inputShape[1])) {
-        throw new IqaError(
-          'INVALID_ARGUMENT',
-          `Expected every image to come out ${inputShape[1]}x${inputShape[0]} (as the first training image does) to train above ${cfg.cut} on whole images, but this one is ${out.width}x${out.height}; use images of one size or train the head only (no "cut")`,
-        );
-      }
-      return out.rows;
-    };
-    const size = whole.maxSide ?? 0;
-    trainRows = await featureRows(cache, width, train, rowsOf([false, true]), { label: `full-${size}-mirrored`, size });
-    valRows = await featureRows(cache, width, val, rowsOf([false]), { label: `full-${size}`, size });
-  } else {
-    const test = cfg.test as { count: number; seed: number };
-    const size = cfg.cropSize!;
-    const count = cfg.cropsPerImage!;
-    const crops = (plan: (w: number, h: number, e: MosEntry) => CropSpec[]) => async (image: RawImage, e: MosEntry) => {
-      const rgb = fitForCrops(image, size);
-      return cropFeatures(trunk, rgb, plan(rgb.width, rgb.height, e), spec.input);
-    };
-    trainRows = await featureRows(cache, width, train, crops((w, h, e) => trainingCrops(w, h, size, count, cfg.seed, e.image)), {
-      label: `train-crops-${count}-${cfg.seed}`,
-      size,
-    });
-    valRows = await featureRows(cache, width, val, crops((w, h) => testCrops(w, h, size, test.count, test.seed)), {
-      label: `test-crops-${test.count}-${test.seed}`,
-      size,
-    });
-  }
+  const { trainRows, valRows } = await shardedFeaturePass(cache, pass, options);
   const featureSeconds = (Date.now() - t0) / 1000;
   trainRows.features = source.select(trainRows.features);
   valRows.features = source.select(valRows.features);

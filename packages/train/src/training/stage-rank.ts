@@ -19,8 +19,16 @@ import { Progress } from './progress.js';
 import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
+import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardOf, shardedFeaturePass } from './feature-shards.js';
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
+
+export interface RankOptions extends FeatureWorkerOptions {
+  resume?: boolean;
+  stopAfter?: number;
+  /** The config file (and overrides) this run came from, recorded for the card. */
+  configFile?: string;
+}
 
 export interface RankResult {
   state: TrainState;
@@ -42,13 +50,17 @@ function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
   return { data: out, width: size, height: size, channels: 3 };
 }
 
-/** Runs stage 1 as `cfg` says. The best weights (by held-out ranking accuracy) land in `<out>/best`. */
-export async function runRank(cfg: RankConfig, options: { resume?: boolean; stopAfter?: number; configFile?: string } = {}): Promise<RankResult> {
+/**
+ * What stage 1 sets up before training: the network, the references (shuffled; the first
+ * `nHeld` held out), the feature cache, and `pass`, which brings the trunk rows of every
+ * reference's crops and distorted versions (or of one shard of the references) from the cache or
+ * computes them.
+ */
+async function prepareRank(cfg: RankConfig) {
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
   const source = await featureSource(model, cfg);
-  const split = source.own;
-  const f = split.featureSize;
+  const f = source.own.featureSize;
   const fx = source.extractor.featureSize;
   const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
   const types = cfg.types ?? [...getDistortionSet(cfg.set)];
@@ -58,45 +70,68 @@ export async function runRank(cfg: RankConfig, options: { resume?: boolean; stop
   if (cfg.maxRefs > 0) refs = refs.slice(0, cfg.maxRefs);
   const nHeld = Math.round(refs.length * cfg.heldOut);
 
-  const t0 = Date.now();
-  const rows: Float32Array[] = [];
-  const groups: Group[] = [];
-  const skipped: string[] = [];
-  const progress = new Progress('rank features', refs.length);
-  for (let r = 0; r < refs.length; r++) {
-    const file = path.join(cfg.refs, refs[r]!);
-    try {
-      // Read once: the bytes key the cache and, on a miss, are what gets decoded.
-      const bytes = await fs.readFile(file);
-      const content = sha256([bytes]);
-      let rgb: RawImage | null = null;
-      for (let c = 0; c < cfg.cropsPerRef; c++) {
-        const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
-        const cached = await cache.getOrCompute(key, async () => {
-          rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
-          const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
-          const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
-          const images: RawImage[] = [crop];
-          for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
-          const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
-          const out: Float32Array[] = [];
-          for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], spec.input));
-          const all = new Float32Array(out.length * fx);
-          out.forEach((o, i) => all.set(o, i * fx));
-          return all;
-        });
-        const feats = source.select(cached);
-        const base = rows.length;
-        for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
-        const levels = (feats.length / f - 1) / types.length;
-        types.forEach((_, t) => groups.push({ ref: r, items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)] }));
+  const pass = async (shard?: FeatureShard): Promise<{ rows: Float32Array[]; groups: Group[]; skipped: string[] }> => {
+    const rows: Float32Array[] = [];
+    const groups: Group[] = [];
+    const skipped: string[] = [];
+    const mine = shardOf(refs.map((_, r) => r), shard);
+    const progress = new Progress('rank features', mine.length);
+    for (const r of mine) {
+      const file = path.join(cfg.refs, refs[r]!);
+      try {
+        // Read once: the bytes key the cache and, on a miss, are what gets decoded.
+        const bytes = await fs.readFile(file);
+        const content = sha256([bytes]);
+        let rgb: RawImage | null = null;
+        for (let c = 0; c < cfg.cropsPerRef; c++) {
+          const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
+          const cached = await cache.getOrCompute(key, async () => {
+            rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
+            const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
+            const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
+            const images: RawImage[] = [crop];
+            for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
+            const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
+            const out: Float32Array[] = [];
+            for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], spec.input));
+            const all = new Float32Array(out.length * fx);
+            out.forEach((o, i) => all.set(o, i * fx));
+            return all;
+          });
+          const feats = source.select(cached);
+          const base = rows.length;
+          for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
+          const levels = (feats.length / f - 1) / types.length;
+          types.forEach((_, t) => groups.push({ ref: r, items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)] }));
+        }
+      } catch (err) {
+        skipped.push(`${refs[r]}: ${(err as Error).message}`);
+        process.stderr.write(`skipping reference ${refs[r]}: ${(err as Error).message}\n`);
       }
-    } catch (err) {
-      skipped.push(`${refs[r]}: ${(err as Error).message}`);
-      process.stderr.write(`skipping reference ${refs[r]}: ${(err as Error).message}\n`);
+      progress.tick();
     }
-    progress.tick();
-  }
+    return { rows, groups, skipped };
+  };
+  return { model, source, cache, refs, nHeld, pass };
+}
+
+/**
+ * A feature helper's whole job: computes the cache entries of one shard of stage 1's references
+ * and trains nothing.
+ */
+export async function fillRankCache(cfg: RankConfig, shard: FeatureShard): Promise<ShardCounts> {
+  const { cache, pass } = await prepareRank(cfg);
+  await pass(shard);
+  return { hits: cache.hits, misses: cache.misses };
+}
+
+/** Runs stage 1 as `cfg` says. The best weights (by held-out ranking accuracy) land in `<out>/best`. */
+export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promise<RankResult> {
+  const { model, source, cache, refs, nHeld, pass } = await prepareRank(cfg);
+  const split = source.own;
+  const f = split.featureSize;
+  const t0 = Date.now();
+  const { rows, groups, skipped } = await shardedFeaturePass(cache, pass, options);
   const featureSeconds = (Date.now() - t0) / 1000;
   const features = new Float32Array(rows.length * f);
   rows.forEach((row, i) => features.set(row, i * f));
