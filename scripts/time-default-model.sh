@@ -19,7 +19,8 @@ echo "scratch folder $WORK; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 T0=$SECONDS
 step rank "$WORK/rank.json" npx iqa train rank --config configs/mobilenetv2-ml/rank.json --out "$WORK/rank" --cache "$CACHE"
 step finetune "$WORK/finetune.json" npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from "$WORK/rank/best" --out "$WORK/finetune" --cache "$CACHE"
-step export "$WORK/export.log" npx iqa export --from "$WORK/finetune/best" --out "$WORK/model"
-step eval "$WORK/eval.json" npx iqa eval --model "$WORK/model" --mos "$WORK/finetune/val.csv" --json
+step upper "$WORK/upper.json" npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-6ep.json --from "$WORK/finetune/best" --out "$WORK/upper" --cache "$CACHE"
+step export "$WORK/export.log" npx iqa export --from "$WORK/upper/best" --out "$WORK/model"
+step eval "$WORK/eval.json" npx iqa eval --model "$WORK/model" --mos "$WORK/upper/val.csv" --json
 cat "$WORK/eval.json"
 echo "TIME total $((SECONDS - T0)) s; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/times.txt"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Trains, exports and evaluates the zoo's default model, exactly as its card records.
+# Trains, exports and evaluates the zoo's default model, exactly as its card records: stage 1
+# (ranking, head on the frozen backbone), the head on MOS, then the upper blocks and head on MOS.
 # Reads ../shared/data (pristine/ and clive/); run from the repository root after `npm install`.
 # Features are cached under .cache/features, so a second run (or --resume after a kill) is fast.
 set -euo pipefail
@@ -9,5 +10,6 @@ RESUME=${RESUME:+--resume}
 
 time npx iqa train rank --config configs/mobilenetv2-ml/rank.json $RESUME
 time npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from runs/mobilenetv2-ml/rank/best $RESUME
-npx iqa export --from runs/mobilenetv2-ml/finetune-ranked/best --out "models/$ID"
-npx iqa eval --model "models/$ID" --mos runs/mobilenetv2-ml/finetune-ranked/val.csv --json | tee "runs/mobilenetv2-ml/eval-onnx.json"
+time npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-6ep.json --from runs/mobilenetv2-ml/finetune-ranked/best $RESUME
+npx iqa export --from runs/mobilenetv2-ml/finetune-upper-6ep/best --out "models/$ID"
+npx iqa eval --model "models/$ID" --mos runs/mobilenetv2-ml/finetune-upper-6ep/val.csv --json | tee "runs/mobilenetv2-ml/eval-onnx.json"
