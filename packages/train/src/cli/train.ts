@@ -11,7 +11,7 @@ import { featureHelperProcess } from '../training/feature-helper-process.js';
 import { runFinetune } from '../training/stage-finetune.js';
 import { runRank } from '../training/stage-rank.js';
 
-/** The default --feature-workers: each helper is a process holding its own copy of the network. */
+/** The default --feature-workers on wasm or cpu: each helper is a process holding its own copy of the network. */
 const MAX_AUTO_WORKERS = 4;
 
 const USAGE = `Usage:
@@ -19,13 +19,20 @@ const USAGE = `Usage:
   iqa train finetune --config FILE [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR] [--feature-workers N]
 --out and --cache override the config's run folder and feature cache (e.g. a fresh cache to time a first run).
 --feature-workers: processes computing the features that are not cached yet, this one included
-  (default: the available cores, at most ${MAX_AUTO_WORKERS}); the trained model does not depend on it.`;
+  (default: the available cores, at most ${MAX_AUTO_WORKERS}, on wasm; 1 on native TensorFlow, which
+  uses every core, and the GPU, itself); the trained model does not depend on it.`;
 
-function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS));
+/** An explicit --feature-workers, checked before anything starts. */
+function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new IqaError('INVALID_ARGUMENT', `Expected a positive integer for --feature-workers but received ${JSON.stringify(text)}`);
   return n;
+}
+
+/** The default: helpers only where one process uses one core (wasm and cpu in Node). */
+function defaultWorkers(backend: string): number {
+  return backend === 'tensorflow' ? 1 : Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS));
 }
 
 /** Runs a training stage; returns the process exit code. */
@@ -53,8 +60,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`Expected --config FILE\n${USAGE}\n`);
     return 2;
   }
-  const featureWorkers = parseWorkers(values['feature-workers']);
+  const workers = parseWorkers(values['feature-workers']);
   const backend = await initTfBackend({ backend: values.backend as 'auto' });
+  const featureWorkers = workers ?? defaultWorkers(backend.name);
   process.stderr.write(`tfjs backend: ${backend.name} (${backend.reason})\n`);
   const t0 = Date.now();
   if (stage === 'rank') {

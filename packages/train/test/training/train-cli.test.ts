@@ -31,5 +31,8 @@ describe('iqa train', () => {
     expect((await fs.readdir(cache)).length).toBe(1);
     await expect(fs.stat(path.join(work, 'from-config'))).rejects.toThrow();
     await expect(fs.stat(path.join(work, 'cache-from-config'))).rejects.toThrow();
+    await expect(trainCommand(['finetune', '--config', config, '--feature-workers', '0'])).rejects.toThrow(
+      'Expected a positive integer for --feature-workers but received "0"',
+    );
   });
 });
