@@ -2,12 +2,11 @@
  * A small pool of worker threads running reference tasks, with an inline fallback (no workers,
  * or when running from TypeScript sources where the worker script is not built).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import 'sharp'; // load libvips on the main thread before any worker (sharp's worker-thread advice)
 import { IqaError, type IqaErrorCode } from '@iqa-zoo/core';
+import { builtScript } from '../io/built-script.js';
 import { runReferenceTask, type ReferenceResult, type ReferenceTask } from './reference-task.js';
 
 /** Runs reference tasks; `workers` is 0 when they run on the calling thread. */
@@ -27,8 +26,7 @@ export interface TaskRunnerOptions {
 
 /** The built worker script next to this module, if it exists (not when running .ts sources). */
 export function defaultWorkerUrl(): URL | undefined {
-  const url = new URL('./distort-worker.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
+  return builtScript('./distort-worker.js', import.meta.url);
 }
 
 function inlineRunner(): TaskRunner {

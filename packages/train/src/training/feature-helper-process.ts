@@ -5,9 +5,9 @@
  * prints what it did with the cache as one JSON line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TfBackendRequest } from '../backend/select-backend.js';
+import { builtScript } from '../io/built-script.js';
 import type { TrainConfig } from './config.js';
 import type { FeatureShard, ShardCounts, ShardHelper } from './feature-shards.js';
 
@@ -24,8 +24,8 @@ export interface FeatureHelperJob {
 
 /** The built helper script next to this module's folder, if it exists (not when running .ts sources). */
 export function defaultFeatureHelperScript(): string | undefined {
-  const url = new URL('../cli/feature-helper.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? fileURLToPath(url) : undefined;
+  const url = builtScript('../cli/feature-helper.js', import.meta.url);
+  return url && fileURLToPath(url);
 }
 
 /**
