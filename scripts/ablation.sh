@@ -19,10 +19,12 @@ npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen.json -
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-two-stage.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train finetune --config configs/ablation/upper-two-stage-6ep.json --from runs/mobilenetv2-ml/finetune-ranked/best  # an earlier run of the default's third step (configs/mobilenetv2-ml/finetune-upper-6ep.json): same numbers
-npx iqa train finetune --config configs/ablation/upper-6ep-12crops.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
+npx iqa train finetune --config configs/ablation/upper-6ep-12crops.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1  # an earlier run of the default 0.3.0's third step (configs/mobilenetv2-ml/finetune-upper-12crops.json): same numbers
 npx iqa train finetune --config configs/ablation/upper-6ep-b12.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
+npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed9.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
+npx iqa train finetune --config configs/ablation/upper-6ep-seed9.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
 npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
