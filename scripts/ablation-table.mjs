@@ -17,11 +17,13 @@ const RUNS = [
   ['multi-level', 'yes', 'upper blocks trained, from the two-stage frozen-backbone model (rank, head on MOS, then upper blocks)', 'runs/ablation/upper-from-ranked-frozen'],
   ['multi-level', 'yes', 'the same for 30 epochs (lr x0.3 every 12): `mobilenetv2-ml-upper-clive` 0.3.0', 'runs/mobilenetv2-ml/finetune-upper-two-stage'],
   ['multi-level', 'yes', 'the same start for 12 epochs, training seed 8', 'runs/ablation/upper-from-ranked-frozen-seed8'],
-  ['multi-level', 'yes', 'the same start for 6 epochs (lr x0.3 after 4): the default model `mobilenetv2-ml-clive` 0.2.0', 'runs/mobilenetv2-ml/finetune-upper-6ep'],
-  ['multi-level', 'yes', 'the default\'s third step with training seed 8 (head seed 2)', 'runs/ablation/upper-6ep-seed8'],
-  ['multi-level', 'yes', 'the default\'s 6 epochs with 12 cached crops per training image instead of 4', 'runs/ablation/upper-6ep-12crops'],
+  ['multi-level', 'yes', 'the same start for 6 epochs (lr x0.3 after 4), 4 crops per image: the default model `mobilenetv2-ml-clive` 0.2.0', 'runs/mobilenetv2-ml/finetune-upper-6ep'],
+  ['multi-level', 'yes', 'the same 6 epochs on 4 crops, training seed 8 (head seed 2)', 'runs/ablation/upper-6ep-seed8'],
+  ['multi-level', 'yes', 'the same 6 epochs on 4 crops, training seed 9 (head seed 3)', 'runs/ablation/upper-6ep-seed9'],
+  ['multi-level', 'yes', 'the same 6 epochs on 12 cached crops per training image: the default model `mobilenetv2-ml-clive` 0.3.0', 'runs/mobilenetv2-ml/finetune-upper-12crops'],
   ['multi-level', 'yes', 'the same 12 crops, training seed 8 (head seed 2)', 'runs/ablation/upper-6ep-12crops-seed8'],
-  ['multi-level', 'yes', 'the default\'s 6 epochs cut at block_12_add (blocks 13-16 + Conv_1 trained)', 'runs/ablation/upper-6ep-b12'],
+  ['multi-level', 'yes', 'the same 12 crops, training seed 9 (head seed 3)', 'runs/ablation/upper-6ep-12crops-seed9'],
+  ['multi-level', 'yes', '0.2.0\'s 6 epochs on 4 crops cut at block_12_add (blocks 13-16 + Conv_1 trained)', 'runs/ablation/upper-6ep-b12'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];
 console.log('| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |');

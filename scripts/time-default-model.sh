@@ -19,7 +19,7 @@ echo "scratch folder $WORK; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 T0=$SECONDS
 step rank "$WORK/rank.json" npx iqa train rank --config configs/mobilenetv2-ml/rank.json --out "$WORK/rank" --cache "$CACHE"
 step finetune "$WORK/finetune.json" npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from "$WORK/rank/best" --out "$WORK/finetune" --cache "$CACHE"
-step upper "$WORK/upper.json" npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-6ep.json --from "$WORK/finetune/best" --out "$WORK/upper" --cache "$CACHE"
+step upper "$WORK/upper.json" npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-12crops.json --from "$WORK/finetune/best" --out "$WORK/upper" --cache "$CACHE"
 step export "$WORK/export.log" npx iqa export --from "$WORK/upper/best" --out "$WORK/model"
 step eval "$WORK/eval.json" npx iqa eval --model "$WORK/model" --mos "$WORK/upper/val.csv" --json
 cat "$WORK/eval.json"

@@ -10,6 +10,6 @@ RESUME=${RESUME:+--resume}
 
 time npx iqa train rank --config configs/mobilenetv2-ml/rank.json $RESUME
 time npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from runs/mobilenetv2-ml/rank/best $RESUME
-time npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-6ep.json --from runs/mobilenetv2-ml/finetune-ranked/best $RESUME
-npx iqa export --from runs/mobilenetv2-ml/finetune-upper-6ep/best --out "models/$ID"
-npx iqa eval --model "models/$ID" --mos runs/mobilenetv2-ml/finetune-upper-6ep/val.csv --json | tee "runs/mobilenetv2-ml/eval-onnx.json"
+time npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-12crops.json --from runs/mobilenetv2-ml/finetune-ranked/best $RESUME
+npx iqa export --from runs/mobilenetv2-ml/finetune-upper-12crops/best --out "models/$ID"
+npx iqa eval --model "models/$ID" --mos runs/mobilenetv2-ml/finetune-upper-12crops/val.csv --json | tee "runs/mobilenetv2-ml/eval-onnx.json"
