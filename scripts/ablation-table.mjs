@@ -23,6 +23,7 @@ const RUNS = [
   ['multi-level', 'yes', 'the same 6 epochs on 12 cached crops per training image: the default model `mobilenetv2-ml-clive` 0.3.0', 'runs/mobilenetv2-ml/finetune-upper-12crops'],
   ['multi-level', 'yes', 'the same 12 crops, training seed 8 (head seed 2)', 'runs/ablation/upper-6ep-12crops-seed8'],
   ['multi-level', 'yes', 'the same 12 crops, training seed 9 (head seed 3)', 'runs/ablation/upper-6ep-12crops-seed9'],
+  ['multi-level', 'yes', '4 crops for 18 epochs (lr x0.3 after 12): the 12-crop run\'s number of steps', 'runs/ablation/upper-18ep-4crops'],
   ['multi-level', 'yes', '0.2.0\'s 6 epochs on 4 crops cut at block_12_add (blocks 13-16 + Conv_1 trained)', 'runs/ablation/upper-6ep-b12'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];

@@ -25,6 +25,7 @@ npx iqa train finetune --config configs/ablation/upper-6ep-seed8.json --from run
 npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed9.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-seed9.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
+npx iqa train finetune --config configs/ablation/upper-18ep-4crops.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1  # 4 crops, the 12-crop run's number of steps
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
 npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
