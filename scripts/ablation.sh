@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The ablation of docs/training.md: every run uses the same CLIVE validation split (seed 2017).
-# Run scripts/train-default-model.sh first (it trains the multi-level, ranked, frozen-backbone model).
+# Run scripts/train-default-model.sh first: it trains the multi-level, ranked, frozen-backbone model
+# and the default's third step on 12 crops (configs/mobilenetv2-ml/finetune-upper-12crops.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx iqa train finetune --config configs/ablation/ml-frozen-no-rank.json
@@ -18,8 +19,7 @@ npx iqa train finetune --config configs/ablation/upper-ranked-refit.json --from 
 npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-two-stage.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train finetune --config configs/ablation/upper-from-ranked-frozen-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best
-npx iqa train finetune --config configs/ablation/upper-two-stage-6ep.json --from runs/mobilenetv2-ml/finetune-ranked/best  # an earlier run of the default's third step (configs/mobilenetv2-ml/finetune-upper-6ep.json): same numbers
-npx iqa train finetune --config configs/ablation/upper-6ep-12crops.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1  # an earlier run of the default 0.3.0's third step (configs/mobilenetv2-ml/finetune-upper-12crops.json): same numbers
+npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-6ep.json --from runs/mobilenetv2-ml/finetune-ranked/best  # version 0.2.0's third step (4 crops)
 npx iqa train finetune --config configs/ablation/upper-6ep-b12.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed8.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
