@@ -32,6 +32,12 @@ interface CommonConfig {
    * this one's) and keep this network's columns, e.g. mobilenetv2-sl from mobilenetv2-ml.
    */
   featuresFrom?: string;
+  /**
+   * Frozen backbone only: cache the trunk's rows at this layer (as a run with `"cut"` there
+   * does) and run the frozen layers above it on them for the pooled features. A later run that
+   * trains above that layer, on the same crops, then reads the rows this run cached.
+   */
+  cacheAt?: string;
 }
 
 /** Stage 1: ranking synthetically distorted crops of pristine photos. */
@@ -153,7 +159,7 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
-const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'weightDecay', 'microBatch', 'cut', 'featuresFrom'];
+const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
   finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],

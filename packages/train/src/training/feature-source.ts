@@ -2,7 +2,9 @@
  * Where a frozen-backbone run takes its cached features from. By default, its own trunk. With
  * `featuresFrom`, a network whose pooled taps include this one's (e.g. `mobilenetv2-sl` from
  * `mobilenetv2-ml`): the pooling is per tap, so the single-level vector is exactly a set of
- * columns of the multi-level one, and the ablation reuses the multi-level cache.
+ * columns of the multi-level one, and the ablation reuses the multi-level cache. With `cacheAt`,
+ * its own trunk cut lower: the rows cached at that layer are the ones a later run training above
+ * it reads, and the frozen layers between the cut and the pooled features run on them here.
  */
 import * as tf from '@tensorflow/tfjs';
 import { getNetwork } from '../networks/index.js';
@@ -15,7 +17,26 @@ export interface FeatureSource {
   /** The split whose trunk computes (and keys) the cached rows (`own` unless `featuresFrom`). */
   extractor: SplitModel;
   /** Maps extractor rows to the trained model's rows. */
-  select: (rows: Float32Array) => Float32Array;
+  select: (rows: Float32Array) => Promise<Float32Array>;
+}
+
+/** Rows per tensor when running the frozen layers above `cacheAt` (bounds the wasm heap). */
+const POOL_CHUNK = 64;
+
+/** The pooled features of `split`'s rows, `POOL_CHUNK` rows at a time. */
+async function pooledRows(split: SplitModel, rows: Float32Array): Promise<Float32Array> {
+  const f = split.featureSize;
+  const n = rows.length / f;
+  let out: Float32Array | null = null;
+  for (let s = 0; s < n; s += POOL_CHUNK) {
+    const count = Math.min(POOL_CHUNK, n - s);
+    const y = tf.tidy(() => split.pooled(tf.tensor2d(rows.subarray(s * f, (s + count) * f), [count, f])));
+    const width = y.shape[1];
+    out ??= new Float32Array(n * width);
+    out.set((await y.data()) as Float32Array, s * width);
+    y.dispose();
+  }
+  return out ?? new Float32Array(0);
 }
 
 /** The pooled vectors concatenated before the head, as [layer name, width] in order. */
@@ -32,11 +53,20 @@ function pooledParts(model: tf.LayersModel): Array<[string, number]> {
 
 export async function featureSource(
   model: tf.LayersModel,
-  cfg: { featuresFrom?: string; head: Partial<HeadOptions>; cut?: string; cropSize?: number },
+  cfg: { featuresFrom?: string; cacheAt?: string; head: Partial<HeadOptions>; cut?: string; cropSize?: number },
   inputShape?: [number, number],
 ): Promise<FeatureSource> {
   const own = splitModel(model, { cut: cfg.cut, cropSize: cfg.cropSize, inputShape });
-  if (!cfg.featuresFrom) return { own, extractor: own, select: (rows) => rows };
+  if (cfg.cacheAt !== undefined) {
+    if (cfg.cut !== undefined || cfg.featuresFrom !== undefined) {
+      throw new RangeError(
+        `Expected "cacheAt" only on a frozen-backbone run of the network's own features, but the config also sets ${cfg.cut !== undefined ? `"cut" (${JSON.stringify(cfg.cut)})` : `"featuresFrom" (${JSON.stringify(cfg.featuresFrom)})`}`,
+      );
+    }
+    const extractor = splitModel(model, { cut: cfg.cacheAt, cropSize: cfg.cropSize, inputShape });
+    return { own, extractor, select: (rows) => pooledRows(extractor, rows) };
+  }
+  if (!cfg.featuresFrom) return { own, extractor: own, select: async (rows) => rows };
   if (cfg.cut) throw new RangeError(`Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`);
   const source = await getNetwork(cfg.featuresFrom).build({ ...cfg.head, taps: undefined });
   // The shared layers must hold the same weights, or the columns would not be the same features.
@@ -72,7 +102,7 @@ export async function featureSource(
   return {
     own,
     extractor,
-    select: (rows) => {
+    select: async (rows) => {
       const n = rows.length / inWidth;
       const out = new Float32Array(n * outWidth);
       for (let r = 0; r < n; r++) {

@@ -234,9 +234,9 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
 
   const t0 = Date.now();
   const { trainRows, valRows } = await shardedFeaturePass(cache, pass, options);
+  trainRows.features = await source.select(trainRows.features);
+  valRows.features = await source.select(valRows.features);
   const featureSeconds = (Date.now() - t0) / 1000;
-  trainRows.features = source.select(trainRows.features);
-  valRows.features = source.select(valRows.features);
 
   const mosTrain = trainRows.kept.map((e) => e.mos);
   const mean = mosTrain.reduce((a, b) => a + b, 0) / mosTrain.length;

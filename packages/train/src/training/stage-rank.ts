@@ -98,7 +98,7 @@ async function prepareRank(cfg: RankConfig) {
             out.forEach((o, i) => all.set(o, i * fx));
             return all;
           });
-          const feats = source.select(cached);
+          const feats = await source.select(cached);
           const base = rows.length;
           for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
           const levels = (feats.length / f - 1) / types.length;

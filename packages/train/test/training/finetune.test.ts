@@ -153,6 +153,20 @@ describe('runFinetune', () => {
     a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 5)));
   });
 
+  it('a frozen run caching at a cut (cacheAt) trains as one caching pooled features, and leaves rows a run above the cut reads', async () => {
+    const cache = path.join(work, 'cache-at-cut');
+    const pooled = await runFinetune(config('pooled-rows', { epochs: 3 }));
+    const viaCut = await runFinetune(config('cut-rows', { epochs: 3, cacheAt: 'block2_pool', cache }));
+    expect(viaCut.cache).toEqual({ hits: 0, misses: 12 });
+    expect(viaCut.state.best!.srcc).toBeCloseTo(pooled.state.best!.srcc, 5);
+    const a = await weightsOf(path.join(work, 'pooled-rows', 'last'));
+    const b = await weightsOf(path.join(work, 'cut-rows', 'last'));
+    a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+    const upper = await runFinetune(config('upper-after-cut-rows', { epochs: 1, cut: 'block2_pool', cache }));
+    expect(upper.cache).toEqual({ hits: 12, misses: 0 });
+    await expect(runFinetune(config('cut-and-cache-at', { epochs: 1, cut: 'block2_pool', cacheAt: 'block2_pool', cache }))).rejects.toThrow(/"cacheAt" only on a frozen-backbone run/);
+  });
+
   it('gradient accumulation over micro-batches takes the same steps as whole batches', async () => {
     const head = { pooling: ['avg', 'std'] as Array<'avg' | 'std'>, hidden: 0, dropout: 0, seed: 3 };
     await runFinetune(config('whole', { epochs: 2, head }));
