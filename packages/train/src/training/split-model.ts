@@ -93,9 +93,16 @@ function pooledLayer(model: tf.LayersModel): string {
  */
 export function splitModel(
   model: tf.LayersModel,
-  options: { cut?: string; cropSize?: number; inputShape?: [number, number] } = {},
+  options: {
+    cut?: string;
+    cropSize?: number;
+    inputShape?: [number, number];
+    /** Run frozen BatchNormalization above the cut as one affine map (default true; false: through the layer, for the bench). */
+    foldBatchNorm?: boolean;
+  } = {},
 ): SplitModel {
   const cut = options.cut ?? pooledLayer(model);
+  const fold = options.foldBatchNorm ?? true;
   const names = model.layers.map((l) => l.name);
   if (!names.includes(cut)) throw new RangeError(`Expected a layer of ${model.name} to cut at but received ${JSON.stringify(cut)}`);
   const cutTensor = model.getLayer(cut).output as Sym;
@@ -159,7 +166,7 @@ export function splitModel(
           const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', dropoutSeed), dropout), 'float32');
           out = tf.div(tf.mul(x, keep), 1 - dropout);
         }
-      } else if (layer.getClassName() === 'BatchNormalization') {
+      } else if (fold && layer.getClassName() === 'BatchNormalization') {
         out = frozenBatchNorm(layer, ins[0]!);
       } else {
         out = layer.apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as tf.Tensor;
