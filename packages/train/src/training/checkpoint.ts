@@ -10,6 +10,7 @@ import { modelToFiles, writeFolderAtomic } from '../io/model-files.js';
 
 const STATE = 'state.json';
 const OPTIMIZER = 'optimizer.json';
+const AVERAGE = 'average.json';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -39,17 +40,28 @@ function deserialise(s: SerialTensor[]): NamedTensor[] {
   });
 }
 
-/** Writes model + optimizer + state into `dir` atomically. Extra files (e.g. `card.json`) may ride along. */
+/**
+ * Writes model + optimizer + state into `dir` atomically. Extra files (e.g. `card.json`) may ride
+ * along, and so may a running weight average (`average`: named tensors, read by `readAverage`).
+ */
 export async function saveCheckpoint<S extends object>(
   dir: string,
   model: tf.LayersModel,
   optimizer: tf.Optimizer | null,
   state: S,
   extra: Record<string, string> = {},
+  average?: NamedTensor[],
 ): Promise<void> {
   const files: Record<string, string | Uint8Array> = { ...(await modelToFiles(model)), [STATE]: JSON.stringify(state, null, 2), ...extra };
   if (optimizer) files[OPTIMIZER] = JSON.stringify(await serialise(await optimizer.getWeights()));
+  if (average) files[AVERAGE] = JSON.stringify(await serialise(average));
   await writeFolderAtomic(dir, files);
+}
+
+/** The running weight average saved with a checkpoint, or null when it has none. */
+export async function readAverage(dir: string): Promise<NamedTensor[] | null> {
+  const text = await fs.readFile(path.join(dir, AVERAGE), 'utf8').catch(() => null);
+  return text === null ? null : deserialise(JSON.parse(text) as SerialTensor[]);
 }
 
 /** True when `dir` holds a complete checkpoint. */

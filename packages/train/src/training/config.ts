@@ -16,6 +16,11 @@ interface CommonConfig {
   batchSize: number;
   learningRate: number;
   lrDecay?: { every: number; factor: number };
+  /**
+   * Weight averaging (SWA): from this epoch on (1-based), validation and `best/` use the mean of
+   * the weights at the end of each epoch so far; training goes on from the raw weights.
+   */
+  averageFrom?: number;
   weightDecay: number;
   /**
    * Gradient accumulation: rows per micro-batch (stage 2) or references per micro-batch
@@ -159,7 +164,7 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
-const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
+const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'averageFrom', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
   finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
@@ -192,6 +197,9 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
   checkKeys(raw, stage, file);
   for (const k of ['network', 'out', 'cache']) need(cfg, k, 'string', file);
   for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay']) need(cfg, k, 'number', file);
+  if (cfg.averageFrom !== undefined && !(Number.isInteger(cfg.averageFrom) && (cfg.averageFrom as number) >= 1 && (cfg.averageFrom as number) <= (cfg.epochs as number))) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "averageFrom" to be an epoch from 1 to "epochs" (${describeValue(cfg.epochs)}) but received ${describeValue(cfg.averageFrom)}`);
+  }
   if (stage === 'rank') {
     for (const k of ['refs', 'set']) need(cfg, k, 'string', file);
     for (const k of ['maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin']) need(cfg, k, 'number', file);

@@ -7,8 +7,9 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { IqaError } from '@iqa-zoo/core';
 import { copyWeightsByName, loadModel } from '../io/model-files.js';
-import { hasCheckpoint, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
+import { hasCheckpoint, readAverage, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import { JsonlLog } from './jsonl-log.js';
 import { Progress } from './progress.js';
 import type { SplitModel } from './split-model.js';
@@ -36,6 +37,12 @@ export interface HeadTrainingSpec {
   learningRate: number;
   /** Multiply the learning rate by `factor` every `every` epochs. */
   lrDecay?: { every: number; factor: number };
+  /**
+   * Weight averaging (SWA): from this epoch on (1-based), the trained weights at the end of each
+   * epoch join a running mean, and validation and `best/` use the mean; training itself goes on
+   * from the raw weights. Absent: no averaging.
+   */
+  averageFrom?: number;
   weightDecay: number;
   dropout: number;
   seed: number;
@@ -55,6 +62,8 @@ export interface TrainState {
   best: Record<string, number> | null;
   seed: number;
   wallSeconds: number;
+  /** Epochs in the weight average so far (absent or 0: none). */
+  averaged?: number;
 }
 
 /** `last/` and `best/` under the run folder. */
@@ -102,6 +111,21 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   }
 
   const vars = split.vars;
+  // The running mean of the weights (averageFrom), in the order of `vars` (saved in that order,
+  // as the optimizer's slots are: variable names carry per-process suffixes).
+  let average: tf.Tensor[] | null = null;
+  if ((state.averaged ?? 0) > 0) {
+    const saved = await readAverage(dirs.last);
+    const fits = saved !== null && saved.length === vars.length && saved.every((w, i) => w.tensor.shape.join() === vars[i]!.shape.join());
+    if (!fits) {
+      tf.dispose((saved ?? []).map((w) => w.tensor));
+      throw new IqaError(
+        'CHECKPOINT',
+        `Expected the weight average of ${state.averaged} epochs in ${dirs.last} (average.json: ${vars.length} tensors shaped as the trained weights) but ${saved === null ? 'it is missing' : `it has ${saved.length} tensors of shapes ${saved.map((w) => `[${w.tensor.shape}]`).join(' ')}`}`,
+      );
+    }
+    average = saved.map((w) => w.tensor);
+  }
   const kernels = vars.filter((v) => /kernel/.test(v.name));
   const forward = (x: tf.Tensor2D, stepSeed: number | null): tf.Tensor => split.forward(x, spec.dropout, stepSeed);
 
@@ -145,11 +169,22 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
       tf.dispose(accumulated!);
       progress.tick(1);
     }
-    const metrics = await spec.validate(predict);
     state.epoch = epoch + 1;
+    // Weight averaging: fold this epoch's weights into the mean, and validate (and keep as best) the mean.
+    let raw: tf.Tensor[] | null = null;
+    if (spec.averageFrom !== undefined && state.epoch >= spec.averageFrom) {
+      const k = (state.averaged ?? 0) + 1;
+      const next = vars.map((v, i) => tf.tidy(() => (average ? tf.add(average[i]!, tf.div(tf.sub(v, average[i]!), k)) : v.clone())));
+      if (average) tf.dispose(average);
+      average = next;
+      state.averaged = k;
+      raw = vars.map((v) => v.clone());
+      vars.forEach((v, i) => v.assign(average![i]!));
+    }
+    const metrics = await spec.validate(predict);
     state.wallSeconds = (Date.now() - started) / 1000;
     const lr = spec.learningRate * decay;
-    log.write({ stage: spec.stage, epoch: state.epoch, loss: lossSum / batches.length, lr, ...metrics });
+    log.write({ stage: spec.stage, epoch: state.epoch, loss: lossSum / batches.length, lr, ...metrics, ...(raw ? { averaged: state.averaged } : {}) });
     const selected = metrics[spec.selectBy];
     if (selected === undefined) throw new RangeError(`Expected validate() to return ${spec.selectBy} but it returned ${Object.keys(metrics).join(', ')}`);
     const improved = state.best === null || selected > state.best[spec.selectBy]!;
@@ -159,22 +194,37 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
     }
     const extra = spec.extraFiles?.(state) ?? {};
     if (improved) await saveCheckpoint(dirs.best, model, null, state, extra);
-    await saveCheckpoint(dirs.last, model, optimizer, state, extra);
+    if (raw) {
+      vars.forEach((v, i) => v.assign(raw![i]!));
+      tf.dispose(raw);
+    }
+    await saveCheckpoint(dirs.last, model, optimizer, state, extra, average ? vars.map((v, i) => ({ name: v.name, tensor: average![i]! })) : undefined);
     ranThisProcess++;
   }
   optimizer.dispose();
+  if (average) tf.dispose(average);
   return state;
 }
 
 /** The loop settings every stage takes from its config and command-line options. */
 export function loopOptions(
-  cfg: { epochs: number; learningRate: number; lrDecay?: { every: number; factor: number }; weightDecay: number; head: { dropout?: number }; seed: number; out: string },
+  cfg: {
+    epochs: number;
+    learningRate: number;
+    lrDecay?: { every: number; factor: number };
+    averageFrom?: number;
+    weightDecay: number;
+    head: { dropout?: number };
+    seed: number;
+    out: string;
+  },
   options: { resume?: boolean; stopAfter?: number },
-): Pick<HeadTrainingSpec, 'epochs' | 'learningRate' | 'lrDecay' | 'weightDecay' | 'dropout' | 'seed' | 'outDir' | 'resume' | 'stopAfter'> {
+): Pick<HeadTrainingSpec, 'epochs' | 'learningRate' | 'lrDecay' | 'averageFrom' | 'weightDecay' | 'dropout' | 'seed' | 'outDir' | 'resume' | 'stopAfter'> {
   return {
     epochs: cfg.epochs,
     learningRate: cfg.learningRate,
     lrDecay: cfg.lrDecay,
+    averageFrom: cfg.averageFrom,
     weightDecay: cfg.weightDecay,
     dropout: cfg.head.dropout ?? 0.5,
     seed: cfg.seed,

@@ -46,6 +46,15 @@ describe('readTrainConfig', () => {
     await expect(readTrainConfig(await write({ ...base }), 'finetune')).rejects.toThrow(/expected an object for "test"/);
   });
 
+  it('checks the epoch weight averaging starts at one of the run\'s epochs', async () => {
+    const crops = { ...base, cropSize: 32, cropsPerImage: 2, test: { count: 4, seed: 0 }, epochs: 10 };
+    expect((await readTrainConfig(await write({ ...crops, averageFrom: 7 }), 'finetune')).averageFrom).toBe(7);
+    await expect(readTrainConfig(await write({ ...crops, averageFrom: 11 }), 'finetune')).rejects.toThrow(
+      /expected "averageFrom" to be an epoch from 1 to "epochs" \(10\) but received 11/,
+    );
+    await expect(readTrainConfig(await write({ ...crops, averageFrom: 0.5 }), 'finetune')).rejects.toThrow(/"averageFrom".*received 0.5/);
+  });
+
   it('checks the MOS ranking term', async () => {
     const crops = { ...base, cropSize: 32, cropsPerImage: 2, test: { count: 4, seed: 0 } };
     const ok = await readTrainConfig(await write({ ...crops, mosRanking: { weight: 1, margin: 0.1, minGap: 0.05 } }), 'finetune');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../../src/io/model-files.js';
 import type { FinetuneConfig } from '../../src/training/config.js';
-import { readCheckpointState, saveCheckpoint } from '../../src/training/checkpoint.js';
+import { readAverage, readCheckpointState, saveCheckpoint } from '../../src/training/checkpoint.js';
 import { foldIntoScoreLayer } from '../../src/training/score-refit.js';
 import { runFinetune } from '../../src/training/stage-finetune.js';
 import { makeMosDataset } from './helpers.js';
@@ -111,6 +111,50 @@ describe('runFinetune', () => {
     const b = await weightsOf(path.join(work, 'killed', 'last'));
     expect(b.length).toBe(a.length);
     a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
+  });
+
+  it('averages the weights from averageFrom on (SWA) without changing the training, and a resumed run keeps the average', async () => {
+    // The raw weights after epochs 2 and 3, one epoch per process.
+    const named = async (dir: string) => {
+      const m = await loadModel(dir);
+      const w = new Map(m.weights.map((v) => [v.originalName, v.read().dataSync() as Float32Array]));
+      m.dispose();
+      return w;
+    };
+    await runFinetune(config('raw-epochs'), { stopAfter: 2 });
+    const after2 = await named(path.join(work, 'raw-epochs', 'last'));
+    await runFinetune(config('raw-epochs', { epochs: 3 }), { resume: true });
+    const after3 = await named(path.join(work, 'raw-epochs', 'last'));
+
+    const swa = config('swa', { epochs: 3, averageFrom: 2 });
+    await runFinetune(swa);
+    const log = (await fs.readFile(path.join(work, 'swa', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.map((l) => l.averaged)).toEqual([undefined, 1, 2]);
+    // Training is untouched: the raw weights in last/ are the plain run's.
+    const raw = await named(path.join(work, 'swa', 'last'));
+    for (const [name, w] of after3) expect(Array.from(raw.get(name)!)).toEqual(Array.from(w));
+    // The average is the mean of epochs 2 and 3, for every trained weight (and only those).
+    const average = (await readAverage(path.join(work, 'swa', 'last')))!;
+    // Saved in the order of the trained variables, named as in that process (name_N): the head's score layer here.
+    const base = (name: string) => name.replace(/_\d+$/, '');
+    expect(average.map((a) => base(a.name)).sort()).toEqual(['score/bias', 'score/kernel']);
+    let differs = false;
+    for (const { name, tensor } of average) {
+      const a = after2.get(base(name))!;
+      const b = after3.get(base(name))!;
+      const mean = Array.from(a, (v, i) => (v + b[i]!) / 2);
+      expect(Array.from(tensor.dataSync())).toEqual(mean.map((v) => expect.closeTo(v, 6)));
+      differs ||= a.some((v, i) => v !== b[i]);
+    }
+    expect(differs).toBe(true);
+    // Killed after epoch 2 and resumed: the same raw weights, the same average.
+    await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { stopAfter: 2 });
+    await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { resume: true });
+    const resumed = (await readAverage(path.join(work, 'swa-killed', 'last')))!;
+    resumed.forEach((r, i) => expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync())));
+    expect(Array.from((await named(path.join(work, 'swa-killed', 'last'))).get('score/kernel')!)).toEqual(Array.from(raw.get('score/kernel')!));
+    const card = JSON.parse(await fs.readFile(path.join(work, 'swa', 'best', 'card.json'), 'utf8'));
+    expect(card.training.stages.at(-1).description).toMatch(/from epoch 2 on, validated and kept as the mean of the weights/);
   });
 
   it('computes features once: a second run is served from the cache, a new crop size is not', async () => {
