@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 
 const RUNS = [
   ['multi-level', 'yes', 'frozen', 'runs/mobilenetv2-ml/finetune-ranked'],
+  ['multi-level', 'yes', 'frozen, 12 crops per image instead of 8 (rows cached at block_15_add, `cacheAt`): the default 0.4.0\'s head step', 'runs/mobilenetv2-ml/finetune-head-12crops'],
   ['multi-level', 'no', 'frozen', 'runs/ablation/ml-frozen-no-rank'],
   ['single-level', 'yes', 'frozen', 'runs/ablation/sl-frozen-ranked'],
   ['single-level', 'no', 'frozen', 'runs/ablation/sl-frozen-no-rank'],
@@ -24,6 +25,9 @@ const RUNS = [
   ['multi-level', 'yes', 'the same 12 crops, training seed 8 (head seed 2)', 'runs/ablation/upper-6ep-12crops-seed8'],
   ['multi-level', 'yes', 'the same 12 crops, training seed 9 (head seed 3)', 'runs/ablation/upper-6ep-12crops-seed9'],
   ['multi-level', 'yes', '4 crops for 18 epochs (lr x0.3 after 12): the 12-crop run\'s number of steps', 'runs/ablation/upper-18ep-4crops'],
+  ['multi-level', 'yes', 'the head step on the same 12 crops (rows cached at block_15_add, `cacheAt`), then 10 epochs (lr x0.3 after 7): the default model `mobilenetv2-ml-clive` 0.4.0', 'runs/mobilenetv2-ml/finetune-upper-12crops-10ep'],
+  ['multi-level', 'yes', 'the same 10 epochs, training seed 8 (head seed 2, both steps)', 'runs/ablation/upper-10ep-12crops-seed8'],
+  ['multi-level', 'yes', '0.4.0\'s 10 epochs, validated and kept as the mean of the weights from epoch 5 on (`averageFrom`, SWA)', 'runs/ablation/upper-10ep-12crops-swa5'],
   ['multi-level', 'yes', '0.2.0\'s 6 epochs on 4 crops cut at block_12_add (blocks 13-16 + Conv_1 trained)', 'runs/ablation/upper-6ep-b12'],
   ['multi-level', 'yes, upper blocks trained in stage 1 too', 'upper blocks (block 16 + Conv_1) trained', 'runs/mobilenetv2-ml/finetune-upper-rank-upper'],
 ];

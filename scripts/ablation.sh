@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The ablation of docs/training.md: every run uses the same CLIVE validation split (seed 2017).
-# Run scripts/train-default-model.sh first: it trains the multi-level, ranked, frozen-backbone model
-# and the default's third step on 12 crops (configs/mobilenetv2-ml/finetune-upper-12crops.json).
+# Run scripts/train-default-model.sh first: it trains stage 1 and the default's head and upper-block
+# steps (configs/mobilenetv2-ml/finetune-head-12crops.json, finetune-upper-12crops-10ep.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The frozen-backbone head on 8 crops that versions 0.1.0-0.3.0 started from, and 0.3.0's third step.
+npx iqa train finetune --config configs/mobilenetv2-ml/finetune.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-12crops.json --from runs/mobilenetv2-ml/finetune-ranked/best
 npx iqa train finetune --config configs/ablation/ml-frozen-no-rank.json
 npx iqa train rank --config configs/ablation/sl-rank.json
 npx iqa train finetune --config configs/ablation/sl-frozen-ranked.json --from runs/ablation/sl-rank/best
@@ -26,6 +29,9 @@ npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed8.json --
 npx iqa train finetune --config configs/ablation/upper-6ep-12crops-seed9.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-6ep-seed9.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1
 npx iqa train finetune --config configs/ablation/upper-18ep-4crops.json --from runs/mobilenetv2-ml/finetune-ranked/best --feature-workers 1  # 4 crops, the 12-crop run's number of steps
+npx iqa train finetune --config configs/ablation/head-12crops-seed8.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-seed8.json --from runs/ablation/head-12crops-seed8/best
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-swa5.json --from runs/mobilenetv2-ml/finetune-head-12crops/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
 npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
