@@ -5,16 +5,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { plcc, srcc } from '@iqa-zoo/core';
+import { parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
 
 const [dir, csv, ...specs] = process.argv.slice(2);
 if (!dir || !csv) throw new Error('Usage: node scripts/crop-protocol-noise.mjs MODEL_DIR VAL_CSV [count:seed ...]');
 const card = JSON.parse(readFileSync(path.join(dir, 'card.json'), 'utf8'));
 if (card.input.protocol.kind !== 'crops') throw new Error(`Expected a model scored on crops but ${dir} uses the ${card.input.protocol.kind} protocol`);
-const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-const files = rows.map((r) => path.resolve(path.dirname(csv), r[0]));
-const mos = rows.map((r) => Number(r[1]));
+const rows = parseMosCsv(readFileSync(csv, 'utf8'), csv);
+const files = rows.map((r) => path.resolve(path.dirname(csv), r.image));
+const mos = rows.map((r) => r.mos);
 const work = mkdtempSync(path.join(tmpdir(), 'iqa-protocol-'));
 try {
   for (const spec of specs.length > 0 ? specs : ['30:0', '30:1', '30:2', '60:0', '120:0']) {

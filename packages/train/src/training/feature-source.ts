@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getNetwork } from '../networks/index.js';
 import type { HeadOptions } from '../networks/multi-level-head.js';
-import { type SplitModel, splitModel } from './split-model.js';
+import { type SplitModel, runOnRows, splitModel } from './split-model.js';
 
 export interface FeatureSource {
   /** The trained model's own split: its top trains on the selected rows. */
@@ -22,22 +22,6 @@ export interface FeatureSource {
 
 /** Rows per tensor when running the frozen layers above `cacheAt` (bounds the wasm heap). */
 const POOL_CHUNK = 64;
-
-/** The pooled features of `split`'s rows, `POOL_CHUNK` rows at a time. */
-async function pooledRows(split: SplitModel, rows: Float32Array): Promise<Float32Array> {
-  const f = split.featureSize;
-  const n = rows.length / f;
-  let out: Float32Array | null = null;
-  for (let s = 0; s < n; s += POOL_CHUNK) {
-    const count = Math.min(POOL_CHUNK, n - s);
-    const y = tf.tidy(() => split.pooled(tf.tensor2d(rows.subarray(s * f, (s + count) * f), [count, f])));
-    const width = y.shape[1];
-    out ??= new Float32Array(n * width);
-    out.set((await y.data()) as Float32Array, s * width);
-    y.dispose();
-  }
-  return out ?? new Float32Array(0);
-}
 
 /** The pooled vectors concatenated before the head, as [layer name, width] in order. */
 function pooledParts(model: tf.LayersModel): Array<[string, number]> {
@@ -64,7 +48,7 @@ export async function featureSource(
       );
     }
     const extractor = splitModel(model, { cut: cfg.cacheAt, cropSize: cfg.cropSize, inputShape });
-    return { own, extractor, select: (rows) => pooledRows(extractor, rows) };
+    return { own, extractor, select: (rows) => runOnRows(extractor, rows, (r) => extractor.pooled(r), POOL_CHUNK) };
   }
   if (!cfg.featuresFrom) return { own, extractor: own, select: async (rows) => rows };
   if (cfg.cut) throw new RangeError(`Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`);

@@ -12,7 +12,7 @@ import { copyWeightsByName, loadModel } from '../io/model-files.js';
 import { hasCheckpoint, readAverage, readCheckpointState, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import { JsonlLog } from './jsonl-log.js';
 import { Progress } from './progress.js';
-import type { SplitModel } from './split-model.js';
+import { type SplitModel, runOnRows } from './split-model.js';
 
 export interface HeadTrainingSpec {
   stage: string;
@@ -78,18 +78,8 @@ function rowsOf(x: Float32Array, rows: number[], f: number): Float32Array {
 }
 
 /** Scores of the top on cached rows (inference: no dropout), in chunks of about 16 MB. */
-export async function predictRows(split: SplitModel, x: Float32Array): Promise<Float32Array> {
-  const f = split.featureSize;
-  const n = x.length / f;
-  const out = new Float32Array(n);
-  const chunk = Math.max(1, Math.floor(4_194_304 / f));
-  for (let s = 0; s < n; s += chunk) {
-    const rows = Math.min(chunk, n - s);
-    const y = tf.tidy(() => split.forward(tf.tensor2d(x.subarray(s * f, (s + rows) * f), [rows, f]), 0, null));
-    out.set((await y.data()) as Float32Array, s);
-    y.dispose();
-  }
-  return out;
+export function predictRows(split: SplitModel, x: Float32Array): Promise<Float32Array> {
+  return runOnRows(split, x, (rows) => split.forward(rows, 0, null), Math.max(1, Math.floor(4_194_304 / split.featureSize)));
 }
 
 /** Runs (or resumes) head training; returns the final state. The best weights are in `best/`. */

@@ -186,3 +186,27 @@ export function splitModel(
 
   return { features, parts, featureSize, vars, forward, pooled, cut };
 }
+
+/**
+ * Runs `top` (one of `split`'s functions, in inference mode) over cached rows, row-major
+ * [n, featureSize], `chunk` rows per tensor; returns its outputs row-major [n, width].
+ */
+export async function runOnRows(
+  split: SplitModel,
+  x: Float32Array,
+  top: (rows: tf.Tensor2D) => tf.Tensor,
+  chunk: number,
+): Promise<Float32Array> {
+  const f = split.featureSize;
+  const n = x.length / f;
+  let out: Float32Array | null = null;
+  for (let s = 0; s < n; s += chunk) {
+    const rows = Math.min(chunk, n - s);
+    const y = tf.tidy(() => top(tf.tensor2d(x.subarray(s * f, (s + rows) * f), [rows, f])));
+    const width = y.shape[1] ?? 1;
+    out ??= new Float32Array(n * width);
+    out.set((await y.data()) as Float32Array, s * width);
+    y.dispose();
+  }
+  return out ?? new Float32Array(0);
+}
