@@ -94,6 +94,14 @@ export interface FinetuneConfig extends CommonConfig {
    */
   mosRanking?: MosRankingConfig;
   /**
+   * The loss on images instead of crops: each batch holds `floor(batchSize / crops)` images, each
+   * with `crops` of its `cropsPerImage` training crops (drawn afresh every epoch), and the loss
+   * compares each image's mean score over them with its MOS, as the test protocol scores an image
+   * by its mean over crops. An epoch is one pass over the images (`crops / cropsPerImage` of a
+   * crop epoch's steps). Absent: every crop is regressed on its image's MOS.
+   */
+  imageLoss?: { crops: number };
+  /**
    * Starting from a stage-1 checkpoint (`--from`): before training, fit a line from its scores of
    * the training rows to their normalised MOS and fold it into the `score` layer.
    */
@@ -164,10 +172,25 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
+function checkImageLoss(cfg: Record<string, unknown>, file: string): void {
+  const r = cfg.imageLoss as Record<string, unknown> | undefined;
+  if (r === undefined) return;
+  const perImage = cfg.cropsPerImage as number | undefined;
+  if (typeof r !== 'object' || r === null || !Number.isInteger(r.crops) || (r.crops as number) < 1 || perImage === undefined || (r.crops as number) > perImage) {
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Invalid training config ${file}: expected "imageLoss" to be { "crops": N } with N an integer from 1 to "cropsPerImage" (${describeValue(perImage)}) but received ${typeof r === 'object' && r !== null ? JSON.stringify(r) : describeValue(r)}`,
+    );
+  }
+  if (cfg.mosRanking !== undefined) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: "imageLoss" and "mosRanking" cannot be combined (the ranking hinge pairs crops); remove one of them`);
+  }
+}
+
 const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'averageFrom', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
-  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
+  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'imageLoss', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
 };
 
 /** A misspelt or unknown key would otherwise be ignored silently and the run trained without it. */
@@ -208,6 +231,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
     checkTest(cfg, file);
     checkMosRanking(cfg, file);
+    checkImageLoss(cfg, file);
     if (cfg.refitScore !== undefined && typeof cfg.refitScore !== 'boolean') {
       throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
     }

@@ -51,3 +51,20 @@ export function epochBatches(rows: number, size: number, seed: number, epoch: nu
   for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
   return out;
 }
+
+/**
+ * Batches for a loss on images rather than rows: `imagesPerBatch` images per batch (shuffled by
+ * (seed, epoch)), each with `rowsPerImage` of its rows (drawn afresh every epoch) next to each
+ * other, so a batch is cut into images by `rowsPerImage`. `groups[i]` lists image i's rows; an
+ * image with fewer rows than `rowsPerImage` is an error, not a silently smaller mean.
+ */
+export function imageBatches(groups: readonly (readonly number[])[], imagesPerBatch: number, rowsPerImage: number, seed: number, epoch: number): number[][] {
+  const short = groups.findIndex((g) => g.length < rowsPerImage);
+  if (short >= 0) throw new RangeError(`Expected at least ${rowsPerImage} rows for every image but image ${short} has ${groups[short]!.length}`);
+  const order = seededShuffle(Array.from(groups.keys()), seed * 7919 + epoch);
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += imagesPerBatch) {
+    out.push(order.slice(i, i + imagesPerBatch).flatMap((g) => seededShuffle(groups[g]!, (seed * 7919 + epoch) * 104729 + g).slice(0, rowsPerImage)));
+  }
+  return out;
+}

@@ -16,7 +16,7 @@ import { type CropSpec, cropFeatures, weightsHash, wholeImageFeatures } from './
 import { type TrainState, loopOptions, predictRows, trainHead } from './head-trainer.js';
 import { type LinearFit, foldIntoScoreLayer, linearFit } from './score-refit.js';
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
-import { type MosEntry, epochBatches, readMosCsv, splitByImage } from './mos-data.js';
+import { type MosEntry, epochBatches, imageBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
 import { labelPairs, rankingHingeLoss } from './ranking-loss.js';
 import { readImageRgb } from './read-image.js';
@@ -252,18 +252,30 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   }
 
   const ranking = cfg.mosRanking && cfg.mosRanking.weight > 0 ? cfg.mosRanking : undefined;
+  const perImage = cfg.imageLoss?.crops;
+  const regression = (d: tf.Tensor): tf.Scalar => (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
+  const groups: number[][] = trainRows.kept.map(() => []);
+  trainRows.image.forEach((img, r) => groups[img]!.push(r));
   const state = await trainHead({
     stage: 'finetune',
     model,
     split,
     features: trainRows.features,
-    batches: (epoch) => epochBatches(trainRows.image.length, cfg.batchSize, cfg.seed, epoch),
-    microBatches: cfg.microBatch ? (batch) => chunk(batch, cfg.microBatch!) : undefined,
+    batches: perImage
+      ? (epoch) => imageBatches(groups, Math.max(1, Math.floor(cfg.batchSize / perImage)), perImage, cfg.seed, epoch)
+      : (epoch) => epochBatches(trainRows.image.length, cfg.batchSize, cfg.seed, epoch),
+    // Micro-batches of whole images when the loss is on images.
+    microBatches: cfg.microBatch ? (batch) => chunk(batch, perImage ? Math.max(1, Math.floor(cfg.microBatch! / perImage)) * perImage : cfg.microBatch!) : undefined,
+    lossCount: perImage ? (batch) => batch.length / perImage : undefined,
     loss: (scores, batch) =>
       tf.tidy(() => {
+        if (perImage) {
+          const images = batch.length / perImage;
+          const y = tf.tensor1d(Float32Array.from({ length: images }, (_, g) => target[batch[g * perImage]!]!));
+          return regression(tf.sub(tf.mean(tf.reshape(scores, [images, perImage]), 1), y));
+        }
         const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);
-        const d = tf.sub(scores, y);
-        const fit = (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
+        const fit = regression(tf.sub(scores, y));
         const pairs = ranking ? labelPairs(Float32Array.from(batch, (i) => target[i]!), ranking.minGap) : undefined;
         return ranking && pairs && pairs.better.length > 0 ? (tf.add(fit, tf.mul(ranking.weight, rankingHingeLoss(scores, pairs, ranking.margin))) as tf.Scalar) : fit;
       }),

@@ -67,4 +67,17 @@ describe('readTrainConfig', () => {
     await expect(readTrainConfig(await write({ ...crops, modelVersion: 2 }), 'finetune')).rejects.toThrow(/expected a string for "modelVersion" but received 2/);
     await expect(readTrainConfig(await write({ ...crops, refitScore: 'yes' }), 'finetune')).rejects.toThrow(/expected true or false for "refitScore" but received "yes"/);
   });
+
+  it('checks the loss on images', async () => {
+    const crops = { ...base, cropSize: 32, cropsPerImage: 4, test: { count: 4, seed: 0 } };
+    expect((await readTrainConfig(await write({ ...crops, imageLoss: { crops: 4 } }), 'finetune')).imageLoss).toEqual({ crops: 4 });
+    await expect(readTrainConfig(await write({ ...crops, imageLoss: { crops: 5 } }), 'finetune')).rejects.toThrow(
+      /expected "imageLoss" to be \{ "crops": N \} with N an integer from 1 to "cropsPerImage" \(4\) but received \{"crops":5\}/,
+    );
+    await expect(readTrainConfig(await write({ ...crops, imageLoss: 2 }), 'finetune')).rejects.toThrow(/expected "imageLoss" to be .* but received 2/);
+    await expect(readTrainConfig(await write({ ...base, test: { kind: 'full' }, imageLoss: { crops: 2 } }), 'finetune')).rejects.toThrow(/"cropsPerImage" \(undefined\)/);
+    await expect(readTrainConfig(await write({ ...crops, imageLoss: { crops: 2 }, mosRanking: { weight: 1, margin: 0.1, minGap: 0 } }), 'finetune')).rejects.toThrow(
+      /"imageLoss" and "mosRanking" cannot be combined/,
+    );
+  });
 });

@@ -69,6 +69,23 @@ describe('runFinetune', () => {
     expect(card.training.stages.at(-1).description).toMatch(/^L2 \+ 1 x ranking hinge \(margin 0.5\)/);
   });
 
+  it('regresses each image\'s mean crop score on its MOS when the loss is on images, and the card says so', async () => {
+    // One batch of every training row, no dropout, no learning: both runs score the same, so the
+    // loss on images (each image's mean crop score against its MOS) is below the mean loss of its crops.
+    const still: Partial<FinetuneConfig> = { epochs: 1, batchSize: 64, learningRate: 0, head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 } };
+    await runFinetune(config('crop-loss', still));
+    await runFinetune(config('image-loss', { ...still, imageLoss: { crops: 2 } }));
+    const first = async (run: string) => JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
+    const [crop, image] = [await first('crop-loss'), await first('image-loss')];
+    expect(image.loss).toBeLessThan(crop.loss * 0.999);
+    expect(image.srcc).toBe(crop.srcc);
+    const card = JSON.parse(await fs.readFile(path.join(work, 'image-loss', 'best', 'card.json'), 'utf8'));
+    expect(card.training.stages.at(-1).description).toMatch(/2 random 32px crops per image with flips, the loss on each image's mean score over 2 of its crops/);
+    await runFinetune(config('image-loss-trained', { epochs: 5, imageLoss: { crops: 1 } }));
+    const log = (await fs.readFile(path.join(work, 'image-loss-trained', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log[4].loss).toBeLessThan(log[0].loss);
+  });
+
   it('refits a checkpoint\'s score to the MOS scale before training (refitScore), and says so', async () => {
     // A stage-1-like start: the plain run's network with its score blown up 50x and shifted.
     const start = path.join(work, 'scaled-start');
