@@ -81,7 +81,7 @@ function mosRankingText(cfg: FinetuneConfig): string {
 function trainingInputs(cfg: FinetuneConfig): string {
   if (cfg.test.kind === 'full') return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
   const crops = `${cfg.cropsPerImage} random ${cfg.cropSize}px crops per image with flips`;
-  return cfg.imageLoss ? `${crops}, the loss on each image's mean score over ${cfg.imageLoss.crops} of its crops (drawn afresh every epoch)` : crops;
+  return cfg.imageLoss ? `${crops}, the loss on the mean score of sets of ${cfg.imageLoss.crops} crops of one image (drawn afresh every epoch)` : crops;
 }
 
 /** Builds the card draft of a stage-2 run. */

@@ -94,11 +94,12 @@ export interface FinetuneConfig extends CommonConfig {
    */
   mosRanking?: MosRankingConfig;
   /**
-   * The loss on images instead of crops: each batch holds `floor(batchSize / crops)` images, each
-   * with `crops` of its `cropsPerImage` training crops (drawn afresh every epoch), and the loss
-   * compares each image's mean score over them with its MOS, as the test protocol scores an image
-   * by its mean over crops. An epoch is one pass over the images (`crops / cropsPerImage` of a
-   * crop epoch's steps). Absent: every crop is regressed on its image's MOS.
+   * The loss on images instead of crops: every epoch, each training image's `cropsPerImage` crops
+   * are shuffled and cut into sets of `crops`; a batch holds `floor(batchSize / crops)` sets, and
+   * the loss compares each set's mean score with its image's MOS, as the test protocol scores an
+   * image by its mean over crops. An epoch still uses every crop once (where `crops` does not divide
+   * `cropsPerImage`, an image's leftover crops, other ones each epoch, sit it out). Absent: every
+   * crop is regressed on its image's MOS.
    */
   imageLoss?: { crops: number };
   /**

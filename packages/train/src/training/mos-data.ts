@@ -53,18 +53,23 @@ export function epochBatches(rows: number, size: number, seed: number, epoch: nu
 }
 
 /**
- * Batches for a loss on images rather than rows: `imagesPerBatch` images per batch (shuffled by
- * (seed, epoch)), each with `rowsPerImage` of its rows (drawn afresh every epoch) next to each
- * other, so a batch is cut into images by `rowsPerImage`. `groups[i]` lists image i's rows; an
- * image with fewer rows than `rowsPerImage` is an error, not a silently smaller mean.
+ * Batches for a loss on images rather than rows. Every epoch, each image's rows are shuffled (by
+ * (seed, epoch, image)) and cut into sets of `rowsPerSet`; the sets of all images are shuffled and
+ * cut into batches of `setsPerBatch`, a set's rows next to each other, so a batch is cut back into
+ * sets by `rowsPerSet`. Every row is used once per epoch, except, where `rowsPerSet` does not divide
+ * an image's rows, its leftover rows (other ones each epoch). `groups[i]` lists image i's rows; an
+ * image with fewer rows than `rowsPerSet` is an error, not a silently smaller mean.
  */
-export function imageBatches(groups: readonly (readonly number[])[], imagesPerBatch: number, rowsPerImage: number, seed: number, epoch: number): number[][] {
-  const short = groups.findIndex((g) => g.length < rowsPerImage);
-  if (short >= 0) throw new RangeError(`Expected at least ${rowsPerImage} rows for every image but image ${short} has ${groups[short]!.length}`);
-  const order = seededShuffle(Array.from(groups.keys()), seed * 7919 + epoch);
+export function imageBatches(groups: readonly (readonly number[])[], setsPerBatch: number, rowsPerSet: number, seed: number, epoch: number): number[][] {
+  const short = groups.findIndex((g) => g.length < rowsPerSet);
+  if (short >= 0) throw new RangeError(`Expected at least ${rowsPerSet} rows for every image but image ${short} has ${groups[short]!.length}`);
+  const sets: number[][] = [];
+  groups.forEach((rows, g) => {
+    const drawn = seededShuffle(rows, (seed * 7919 + epoch) * 104729 + g);
+    for (let i = 0; i + rowsPerSet <= drawn.length; i += rowsPerSet) sets.push(drawn.slice(i, i + rowsPerSet));
+  });
+  const order = seededShuffle(sets, seed * 7919 + epoch);
   const out: number[][] = [];
-  for (let i = 0; i < order.length; i += imagesPerBatch) {
-    out.push(order.slice(i, i + imagesPerBatch).flatMap((g) => seededShuffle(groups[g]!, (seed * 7919 + epoch) * 104729 + g).slice(0, rowsPerImage)));
-  }
+  for (let i = 0; i < order.length; i += setsPerBatch) out.push(order.slice(i, i + setsPerBatch).flat());
   return out;
 }

@@ -252,7 +252,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   }
 
   const ranking = cfg.mosRanking && cfg.mosRanking.weight > 0 ? cfg.mosRanking : undefined;
-  const perImage = cfg.imageLoss?.crops;
+  const setSize = cfg.imageLoss?.crops;
   const regression = (d: tf.Tensor): tf.Scalar => (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
   const groups: number[][] = trainRows.kept.map(() => []);
   trainRows.image.forEach((img, r) => groups[img]!.push(r));
@@ -261,18 +261,18 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     model,
     split,
     features: trainRows.features,
-    batches: perImage
-      ? (epoch) => imageBatches(groups, Math.max(1, Math.floor(cfg.batchSize / perImage)), perImage, cfg.seed, epoch)
+    batches: setSize
+      ? (epoch) => imageBatches(groups, Math.max(1, Math.floor(cfg.batchSize / setSize)), setSize, cfg.seed, epoch)
       : (epoch) => epochBatches(trainRows.image.length, cfg.batchSize, cfg.seed, epoch),
-    // Micro-batches of whole images when the loss is on images.
-    microBatches: cfg.microBatch ? (batch) => chunk(batch, perImage ? Math.max(1, Math.floor(cfg.microBatch! / perImage)) * perImage : cfg.microBatch!) : undefined,
-    lossCount: perImage ? (batch) => batch.length / perImage : undefined,
+    // Micro-batches of whole sets of crops when the loss is on images.
+    microBatches: cfg.microBatch ? (batch) => chunk(batch, setSize ? Math.max(1, Math.floor(cfg.microBatch! / setSize)) * setSize : cfg.microBatch!) : undefined,
+    lossCount: setSize ? (batch) => batch.length / setSize : undefined,
     loss: (scores, batch) =>
       tf.tidy(() => {
-        if (perImage) {
-          const images = batch.length / perImage;
-          const y = tf.tensor1d(Float32Array.from({ length: images }, (_, g) => target[batch[g * perImage]!]!));
-          return regression(tf.sub(tf.mean(tf.reshape(scores, [images, perImage]), 1), y));
+        if (setSize) {
+          const sets = batch.length / setSize;
+          const y = tf.tensor1d(Float32Array.from({ length: sets }, (_, g) => target[batch[g * setSize]!]!));
+          return regression(tf.sub(tf.mean(tf.reshape(scores, [sets, setSize]), 1), y));
         }
         const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);
         const fit = regression(tf.sub(scores, y));

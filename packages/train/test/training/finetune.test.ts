@@ -80,7 +80,7 @@ describe('runFinetune', () => {
     expect(image.loss).toBeLessThan(crop.loss * 0.999);
     expect(image.srcc).toBe(crop.srcc);
     const card = JSON.parse(await fs.readFile(path.join(work, 'image-loss', 'best', 'card.json'), 'utf8'));
-    expect(card.training.stages.at(-1).description).toMatch(/2 random 32px crops per image with flips, the loss on each image's mean score over 2 of its crops/);
+    expect(card.training.stages.at(-1).description).toMatch(/2 random 32px crops per image with flips, the loss on the mean score of sets of 2 crops of one image/);
     await runFinetune(config('image-loss-trained', { epochs: 5, imageLoss: { crops: 1 } }));
     const log = (await fs.readFile(path.join(work, 'image-loss-trained', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(log[4].loss).toBeLessThan(log[0].loss);

@@ -27,30 +27,31 @@ describe('imageBatches', () => {
   // 7 images with 4 rows each, rows of one image not next to each other (as after a shuffle).
   const groups = Array.from({ length: 7 }, (_, g) => [g, g + 7, g + 14, g + 21]);
   const owner = (row: number) => row % 7;
+  const sorted = (rows: number[]) => [...rows].sort((x, y) => x - y);
+  const all = Array.from({ length: 28 }, (_, i) => i);
 
-  it('holds whole images: every image once per epoch, its rows next to each other and its own', () => {
+  it('uses every row once per epoch, in sets of rows of one image, next to each other', () => {
     const batches = imageBatches(groups, 3, 2, 5, 1);
-    expect(batches.map((b) => b.length)).toEqual([6, 6, 2]);
-    const images: number[] = [];
-    for (const b of batches) {
-      for (let i = 0; i < b.length; i += 2) {
-        expect(owner(b[i]!)).toBe(owner(b[i + 1]!));
-        expect(b[i]).not.toBe(b[i + 1]);
-        images.push(owner(b[i]!));
-      }
-    }
-    expect(images.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(batches.map((b) => b.length)).toEqual([6, 6, 6, 6, 4]);
+    expect(sorted(batches.flat())).toEqual(all);
+    for (const b of batches) for (let i = 0; i < b.length; i += 2) expect(owner(b[i]!)).toBe(owner(b[i + 1]!));
+    // Sets of one image are mixed with other images' sets: not every batch is one image.
+    expect(batches.some((b) => new Set(b.map(owner)).size > 1)).toBe(true);
   });
 
-  it('draws other rows of each image in another epoch, the same ones for the same (seed, epoch)', () => {
+  it('draws other sets in another epoch, the same ones for the same (seed, epoch)', () => {
     expect(imageBatches(groups, 3, 2, 5, 1)).toEqual(imageBatches(groups, 3, 2, 5, 1));
-    const rowsOf = (epoch: number) => imageBatches(groups, 7, 2, 5, epoch).flat().sort((x, y) => x - y);
-    expect(rowsOf(2)).not.toEqual(rowsOf(1));
-    // All rows of an image, when asked for all of them.
-    expect(imageBatches(groups, 2, 4, 5, 1).flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 28 }, (_, i) => i));
+    const pairs = (epoch: number) => imageBatches(groups, 14, 2, 5, epoch)[0]!.reduce<string[]>((acc, r, i, b) => (i % 2 ? acc : [...acc, sorted([r, b[i + 1]!]).join('+')]), []).sort();
+    expect(pairs(2)).not.toEqual(pairs(1));
   });
 
-  it('refuses an image with fewer rows than asked for', () => {
+  it('leaves out the rows a set size does not divide, other ones each epoch', () => {
+    const rowsOf = (epoch: number) => sorted(imageBatches(groups, 7, 3, 5, epoch).flat());
+    expect(rowsOf(1)).toHaveLength(21);
+    expect(new Set([...rowsOf(1), ...rowsOf(2), ...rowsOf(3), ...rowsOf(4)]).size).toBeGreaterThan(21);
+  });
+
+  it('refuses an image with fewer rows than a set', () => {
     expect(() => imageBatches([[0, 1], [2]], 2, 2, 1, 1)).toThrow(/Expected at least 2 rows for every image but image 1 has 1/);
   });
 });
