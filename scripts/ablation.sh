@@ -32,6 +32,17 @@ npx iqa train finetune --config configs/ablation/upper-18ep-4crops.json --from r
 npx iqa train finetune --config configs/ablation/head-12crops-seed8.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/ablation/upper-10ep-12crops-seed8.json --from runs/ablation/head-12crops-seed8/best
 npx iqa train finetune --config configs/ablation/upper-10ep-12crops-swa5.json --from runs/mobilenetv2-ml/finetune-head-12crops/best
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss-seed8.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss4.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss4-seed8.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss.json --from runs/ablation/head-12crops-imageloss/best  # the measured run was stopped after epoch 6
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss-seed8.json --from runs/ablation/head-12crops-imageloss-seed8/best  # the measured run was stopped after epoch 5
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss4.json --from runs/ablation/head-12crops-imageloss4/best
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss4-seed8.json --from runs/ablation/head-12crops-imageloss4-seed8/best
+npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss-head.json --from runs/ablation/head-12crops-imageloss/best  # the measured run was stopped after epoch 2
+npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss-head-seed8.json --from runs/ablation/head-12crops-imageloss-seed8/best  # the measured run was stopped after epoch 3
+npx iqa train finetune --config configs/ablation/head-imageloss-on-upper.json --from runs/mobilenetv2-ml/finetune-upper-12crops-10ep/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
 npx iqa train finetune --config configs/inceptionv3-ml/finetune-full.json
