@@ -235,6 +235,13 @@ describe('runFinetune', () => {
     const a = await weightsOf(path.join(work, 'whole', 'last'));
     const b = await weightsOf(path.join(work, 'micro', 'last'));
     a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+    // With the loss on images, micro-batches hold whole sets of crops (3 rows -> 1 set of 2).
+    await runFinetune(config('whole-sets', { epochs: 2, head, imageLoss: { crops: 2 } }));
+    await runFinetune(config('micro-sets', { epochs: 2, head, imageLoss: { crops: 2 }, microBatch: 3 }));
+    const c = await weightsOf(path.join(work, 'whole-sets', 'last'));
+    const d = await weightsOf(path.join(work, 'micro-sets', 'last'));
+    c.forEach((w, i) => w.forEach((v, k) => expect(d[i]![k]).toBeCloseTo(v, 4)));
+    expect(Array.from(c.at(-2)!)).not.toEqual(Array.from(a.at(-2)!));
   });
 
   it('whole-image rows are the full-size crop and its mirror, through the runtimes\' preprocessing', async () => {
