@@ -42,6 +42,9 @@ npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss4.j
 npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss4-seed8.json --from runs/ablation/head-12crops-imageloss4-seed8/best
 npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss-head.json --from runs/ablation/head-12crops-imageloss/best  # the measured run was stopped after epoch 2
 npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss-head-seed8.json --from runs/ablation/head-12crops-imageloss-seed8/best  # the measured run was stopped after epoch 3
+npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss4-head.json --from runs/ablation/head-12crops-imageloss4/best
+npx iqa train finetune --config configs/ablation/head-12crops-seed9.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/upper-10ep-12crops-seed9.json --from runs/ablation/head-12crops-seed9/best
 npx iqa train finetune --config configs/ablation/head-imageloss-on-upper.json --from runs/mobilenetv2-ml/finetune-upper-12crops-10ep/best
 npx iqa train rank --config configs/mobilenetv2-ml/rank-upper.json  # stopped after 3 of 8 epochs in the measured run
 npx iqa train finetune --config configs/mobilenetv2-ml/finetune-upper-rank-upper.json --from runs/mobilenetv2-ml/rank-upper/best
