@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IqaError } from '@iqa-zoo/core';
 import { runCli } from '@iqa-zoo/runtime-node';
 import { runDelegated } from '../src/cli/delegate.js';
 import { memoryIo } from './helpers/cli-io.js';
@@ -176,6 +177,19 @@ describe('delegated commands', () => {
     const load = async (m: string) => ({ trainCommand: (argv: string[]) => (calls.push([m, argv]), 3) });
     expect(await runDelegated('train', ['--config', 'x.json'], io, load)).toBe(3);
     expect(calls).toEqual([['@iqa-zoo/train', ['--config', 'x.json']]]);
+  });
+
+  test('a typed error thrown by a delegated command is one line with its code and exit code 2; other errors propagate', async () => {
+    const io = memoryIo();
+    const failing = (err: Error) => async () => ({
+      trainCommand: () => {
+        throw err;
+      },
+    });
+    const typed = new IqaError('INVALID_ARGUMENT', 'Expected a weight named head_hidden/kernel in the checkpoint but it has none');
+    expect(await runCli(['train', 'finetune'], io, failing(typed))).toBe(2);
+    expect(io.err()).toBe('iqa train: INVALID_ARGUMENT: Expected a weight named head_hidden/kernel in the checkpoint but it has none\n');
+    await expect(runCli(['train', 'finetune'], memoryIo(), failing(new TypeError('a bug')))).rejects.toThrow('a bug');
   });
 
   test('a missing package or function is a clear error with exit code 2', async () => {

@@ -11,6 +11,9 @@ export type DelegatedCommand = keyof typeof DELEGATES;
 
 type CommandFn = (argv: string[]) => Promise<number> | number;
 
+/** Imports a package by name (dynamic `import` unless a test passes its own). */
+export type DelegateLoader = (specifier: string) => Promise<Record<string, unknown>>;
+
 /**
  * Runs `iqa distort|train|export` from `@iqa-zoo/train` / `@iqa-zoo/export` by dynamic import,
  * so scoring never loads tfjs. A missing package or function is a clear error (exit code 2).
@@ -22,7 +25,7 @@ export async function runDelegated(
   command: DelegatedCommand,
   argv: string[],
   io: CliIo,
-  load: (specifier: string) => Promise<Record<string, unknown>> = (s) => import(s) as Promise<Record<string, unknown>>,
+  load: DelegateLoader = (s) => import(s) as Promise<Record<string, unknown>>,
 ): Promise<number> {
   const { module, fn } = DELEGATES[command];
   let mod: Record<string, unknown>;

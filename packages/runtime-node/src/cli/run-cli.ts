@@ -1,5 +1,5 @@
 import { isIqaError } from '@iqa-zoo/core';
-import { DELEGATES, type DelegatedCommand, runDelegated } from './delegate.js';
+import { DELEGATES, type DelegatedCommand, type DelegateLoader, runDelegated } from './delegate.js';
 import { EVAL_USAGE, evalCommand } from './eval-command.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { MODELS_USAGE, modelsCommand } from './models-command.js';
@@ -25,18 +25,19 @@ Usage: iqa <command> [options]   (iqa <command> --help for its options)
 
 /**
  * Runs the `iqa` command line with `argv` (without `node` and the script) and returns the exit code:
- * 0 success, 1 some inputs failed, 2 bad usage or setup.
+ * 0 success, 1 some inputs failed, 2 bad usage or setup. `load` imports the packages behind
+ * `distort`, `train` and `export` (tests pass their own).
  *
  * @example
  * process.exitCode = await runCli(process.argv.slice(2));
  */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, load?: DelegateLoader): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT.USAGE : EXIT.OK;
   }
-  if (command in DELEGATES) return runDelegated(command as DelegatedCommand, rest, io);
+  if (command in DELEGATES) return reportTypedErrors(command, () => runDelegated(command as DelegatedCommand, rest, io, load), io);
   const entry = COMMANDS[command as keyof typeof COMMANDS];
   if (!entry) {
     io.stderr.write(`iqa: expected one of ${[...Object.keys(COMMANDS), ...Object.keys(DELEGATES)].join(', ')} but received "${command}"\n\n${USAGE}\n`);
@@ -46,11 +47,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${entry.usage}\n`);
     return EXIT.OK;
   }
+  return reportTypedErrors(command, () => entry.run(rest, io), io, entry.usage);
+}
+
+/**
+ * Runs one command; a UsageError or an IqaError (bad input, a checkpoint that does not fit) is
+ * printed as one line with its code and gives exit code 2. Anything else is a bug and propagates.
+ */
+async function reportTypedErrors(command: string, run: () => Promise<number> | number, io: CliIo, usage?: string): Promise<number> {
   try {
-    return await entry.run(rest, io);
+    return await run();
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`iqa ${command}: ${err.message}\n\n${entry.usage}\n`);
+      io.stderr.write(`iqa ${command}: ${err.message}\n${usage === undefined ? '' : `\n${usage}\n`}`);
       return EXIT.USAGE;
     }
     if (isIqaError(err)) {
