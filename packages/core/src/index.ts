@@ -43,6 +43,8 @@ export { fitLogistic4, logistic4 } from './metrics/logistic.js';
 export type { Logistic4 } from './metrics/logistic.js';
 export { evaluatePredictions } from './metrics/evaluate.js';
 export type { IqaMetrics } from './metrics/evaluate.js';
+export { bootstrapInterval, pairedBootstrap } from './metrics/bootstrap.js';
+export type { BootstrapInterval, BootstrapOptions, PairedBootstrap, PairMetric } from './metrics/bootstrap.js';
 
 // Data
 export { parseMosCsv } from './data/mos-csv.js';

@@ -145,6 +145,26 @@ describe('iqa eval', () => {
     expect((await cli('eval')).code).toBe(2);
   });
 
+  test('--ci adds bootstrap intervals around SRCC and PLCC; --resamples without --ci is refused', async () => {
+    const mosCsv = join(root, 'eval', 'mos.csv');
+    const r = await cli('eval', '--device', 'cpu', '--mos', mosCsv, '--json', '--ci', '--resamples', '200');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.out);
+    expect(m.ci).toMatchObject({ level: 0.95, resamples: 200, seed: 0 });
+    for (const key of ['srcc', 'plcc'] as const) {
+      const [low, high] = m.ci[key] as [number, number];
+      expect(low).toBeLessThanOrEqual(m[key]);
+      expect(high).toBeGreaterThanOrEqual(m[key]);
+      expect(high - low).toBeGreaterThan(0.05); // five images: the correlation could be almost anything
+    }
+    const text = await cli('eval', '--device', 'cpu', '--mos', mosCsv, '--ci', '--resamples', '200');
+    expect(text.out).toMatch(/\nSRCC 0\.9000 \(95% CI -?[\d.]+ to [\d.]+\)\n/);
+    expect(text.out).toContain('(intervals: 200 bootstrap resamples of the 5 images, seed 0)');
+    const alone = await cli('eval', '--device', 'cpu', '--mos', mosCsv, '--resamples', '200');
+    expect(alone.code).toBe(2);
+    expect(alone.err).toContain('Expected --resamples only with --ci but received it without');
+  });
+
   test('--dtype fp16 runs the card\'s fp16 file; a card without one, or another dtype, is a clear error', async () => {
     // A stand-in "fp16" file that scores differently (bias 0.25), to see which file ran.
     const dir = join(root, 'half');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { evaluatePredictions, parseMosCsv, toIqaError } from '@iqa-zoo/core';
+import { bootstrapInterval, type BootstrapInterval, evaluatePredictions, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
 import { MODEL_DTYPES, type ModelDtype } from '../model/load-model.js';
 import { createScorer } from '../scorer/create-scorer.js';
 import { DEVICES, type NodeDevice } from '../scorer/session.js';
@@ -9,11 +9,13 @@ import { intFlag, oneOf, parseCommandArgs } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { ProgressBar } from './progress.js';
 
-export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--json]
+export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--ci [--resamples N]] [--json]
   Scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
   Images that fail are reported on stderr and left out.
-  --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads.`;
+  --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads.
+  --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
+  how far the numbers could move on other images like these.`;
 
 /**
  * `iqa eval`: a model's correlation with MOS on a labelled set.
@@ -30,11 +32,15 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     dtype: { type: 'string' },
     threads: { type: 'string' },
     json: { type: 'boolean' },
+    ci: { type: 'boolean' },
+    resamples: { type: 'string' },
   });
   if (!values.mos) throw new UsageError('Expected --mos CSV but received none');
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
   const threads = intFlag(values.threads, '--threads', 0);
+  if (values.resamples !== undefined && !values.ci) throw new UsageError('Expected --resamples only with --ci but received it without');
+  const resamples = intFlag(values.resamples, '--resamples', 2000, 10);
   const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
   const root = values.root ?? dirname(values.mos);
   const scorer = await createScorer(values.model, { device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
@@ -71,13 +77,21 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const m = evaluatePredictions(pred, mos);
-  const report = { model: scorer.card.id, dtype, n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic };
+  const ci = values.ci ? { level: 0.95, resamples, seed: 0, srcc: interval(pred, mos, srcc, resamples), plcc: interval(pred, mos, plcc, resamples) } : undefined;
+  const report = { model: scorer.card.id, dtype, n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic, ...(ci ? { ci } : {}) };
   if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     const f = (v: number) => v.toFixed(4);
+    const within = (c: [number, number] | undefined) => (c ? ` (95% CI ${f(c[0])} to ${f(c[1])})` : '');
     io.stdout.write(
-      `model ${report.model} (${dtype})\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n`,
+      `model ${report.model} (${dtype})\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}${within(ci?.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${within(ci?.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n` +
+        (ci ? `(intervals: ${resamples} bootstrap resamples of the ${m.n} images, seed 0)\n` : ''),
     );
   }
   return EXIT.OK;
+}
+
+function interval(pred: number[], mos: number[], metric: typeof srcc, resamples: number): [number, number] {
+  const c: BootstrapInterval = bootstrapInterval(pred, mos, metric, { resamples, seed: 0, level: 0.95 });
+  return [c.low, c.high];
 }
