@@ -10,26 +10,15 @@
 //   npx iqa score $F --model /tmp/ens/seed8 --csv > s8.csv       (likewise --model /tmp/ens/incv3 > si.csv,
 //   and with the zoo's mobilenetv2-ml-upper-clive 0.2.0, git 400d168, > s7.csv)
 //   node scripts/ensemble-eval.mjs $V s7.csv s8.csv [si.csv]
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
+import { plcc, srcc } from '@iqa-zoo/core';
+import { readScoredSet } from './lib/score-csv.mjs';
 
 const [valCsv, ...scoreCsvs] = process.argv.slice(2);
 if (!valCsv || scoreCsvs.length === 0) {
   console.error('Usage: node scripts/ensemble-eval.mjs VAL_CSV SCORES_CSV...');
   process.exit(2);
 }
-const mos = new Map(parseMosCsv(readFileSync(valCsv, 'utf8'), valCsv).map((r) => [basename(r.image), r.mos]));
-// `iqa score --csv` rows: file,score,error_code,error_message (a failed image has no score).
-const rows = (file) => readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-const names = [...mos.keys()];
-const sets = scoreCsvs.map((file) => {
-  const s = new Map(rows(file).filter((r) => r[1] !== '').map(([f, v]) => [basename(f), Number(v)]));
-  const missing = names.filter((n) => !s.has(n));
-  if (missing.length > 0) throw new Error(`Expected a score for every image of ${valCsv} in ${file} but ${missing.length} are missing (first: ${missing[0]})`);
-  return s;
-});
-const y = names.map((n) => mos.get(n));
+const { mos: y, scores } = readScoredSet(valCsv, scoreCsvs);
 const line = (label, x) => console.log(`${label}\tSRCC ${srcc(x, y).toFixed(4)}\tPLCC ${plcc(x, y).toFixed(4)}`);
-scoreCsvs.forEach((file, i) => line(file, names.map((n) => sets[i].get(n))));
-line('mean of all', names.map((n) => sets.reduce((a, s) => a + s.get(n), 0) / sets.length));
+scoreCsvs.forEach((file, i) => line(file, scores[i]));
+line('mean of all', y.map((_, j) => scores.reduce((a, s) => a + s[j], 0) / scores.length));
