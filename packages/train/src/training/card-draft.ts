@@ -135,7 +135,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
     metrics: [
       {
         dataset: 'CLIVE',
-        split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}; also used to pick the best epoch${d.cfg.chosenOnValidation ? ` and ${d.cfg.chosenOnValidation}` : ''})`,
+        split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}${d.cfg.valFold ? `, fold ${d.cfg.valFold}` : ''}; also used to pick the best epoch${d.cfg.chosenOnValidation ? ` and ${d.cfg.chosenOnValidation}` : ''})`,
         n: d.split.val,
         srcc: best.srcc!,
         plcc: best.plcc!,

@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { IqaError, describeValue } from '@iqa-zoo/core';
 import type { HeadOptions } from '../networks/multi-level-head.js';
+import { foldCount } from './mos-data.js';
 
 interface CommonConfig {
   network: string;
@@ -75,6 +76,11 @@ export interface FinetuneConfig extends CommonConfig {
   root?: string;
   valFraction: number;
   splitSeed: number;
+  /**
+   * Which fold of the split validates (default 0): the images, shuffled by `splitSeed`, are cut into
+   * round(1 / valFraction) folds; runs with folds 0..k-1 validate every image once.
+   */
+  valFold?: number;
   /** Crop training (`test` without `kind` or `kind: 'crops'`): the crop size, both for training and test. */
   cropSize?: number;
   /** Crop training: random crops per image (every other one mirrored). */
@@ -173,6 +179,21 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
+function checkValFold(cfg: Record<string, unknown>, file: string): void {
+  const fraction = cfg.valFraction as number;
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "valFraction" between 0 and 1 (exclusive) but received ${describeValue(fraction)}`);
+  }
+  if (cfg.valFold === undefined) return;
+  const folds = foldCount(fraction);
+  if (!Number.isInteger(cfg.valFold) || (cfg.valFold as number) < 0 || (cfg.valFold as number) >= folds) {
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Invalid training config ${file}: expected "valFold" to be an integer from 0 to ${folds - 1} ("valFraction" ${fraction} cuts the images into ${folds} folds) but received ${describeValue(cfg.valFold)}`,
+    );
+  }
+}
+
 function checkImageLoss(cfg: Record<string, unknown>, file: string): void {
   const r = cfg.imageLoss as Record<string, unknown> | undefined;
   if (r === undefined) return;
@@ -191,7 +212,7 @@ function checkImageLoss(cfg: Record<string, unknown>, file: string): void {
 const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'averageFrom', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
-  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'imageLoss', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
+  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'valFold', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'imageLoss', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
 };
 
 /** A misspelt or unknown key would otherwise be ignored silently and the run trained without it. */
@@ -230,6 +251,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
   } else {
     need(cfg, 'mos', 'string', file);
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
+    checkValFold(cfg, file);
     checkTest(cfg, file);
     checkMosRanking(cfg, file);
     checkImageLoss(cfg, file);

@@ -35,13 +35,27 @@ export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-/** Splits by image: sorted by name, shuffled by `seed`, the first `valFraction` go to validation. */
-export function splitByImage<T extends { image: string }>(entries: readonly T[], valFraction: number, seed: number): { train: T[]; val: T[] } {
+/**
+ * Splits by image: sorted by name, shuffled by `seed`, then cut into `round(1 / valFraction)` folds
+ * of `round(n x valFraction)` images (the last fold takes the remainder); fold `fold` (default 0, the
+ * first `valFraction`) goes to validation, the rest to training. The folds of one seed partition
+ * the images, so k runs with folds 0..k-1 validate every image once (k-fold cross-validation).
+ */
+export function splitByImage<T extends { image: string }>(entries: readonly T[], valFraction: number, seed: number, fold = 0): { train: T[]; val: T[] } {
   if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`Expected valFraction in (0, 1) but received ${valFraction}`);
+  const folds = foldCount(valFraction);
+  if (!Number.isInteger(fold) || fold < 0 || fold >= folds) throw new RangeError(`Expected a validation fold from 0 to ${folds - 1} (valFraction ${valFraction}) but received ${fold}`);
   const sorted = [...entries].sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
   const shuffled = seededShuffle(sorted, seed);
   const nVal = Math.round(entries.length * valFraction);
-  return { val: shuffled.slice(0, nVal), train: shuffled.slice(nVal) };
+  const start = fold * nVal;
+  const end = fold === folds - 1 ? shuffled.length : start + nVal;
+  return { val: shuffled.slice(start, end), train: [...shuffled.slice(0, start), ...shuffled.slice(end)] };
+}
+
+/** How many validation folds `valFraction` cuts the images into: round(1 / valFraction). */
+export function foldCount(valFraction: number): number {
+  return Math.max(1, Math.round(1 / valFraction));
 }
 
 /** Batches of row indices for one epoch: all rows shuffled by (seed, epoch), cut into `size`. */

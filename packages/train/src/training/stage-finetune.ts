@@ -156,7 +156,7 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
     init.dispose();
   }
   const entries = await readMosCsv(cfg.mos, cfg.root);
-  const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed);
+  const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed, cfg.valFold ?? 0);
   const input = cardInput(spec, testProtocol(cfg));
   const whole = cfg.test.kind === 'full' ? cfg.test : undefined;
   // Above a cut, whole images fix the cut map's size; a frozen backbone gives pooled rows of any size.

@@ -68,6 +68,18 @@ describe('readTrainConfig', () => {
     await expect(readTrainConfig(await write({ ...crops, refitScore: 'yes' }), 'finetune')).rejects.toThrow(/expected true or false for "refitScore" but received "yes"/);
   });
 
+  it('checks the validation fold against the folds valFraction makes', async () => {
+    const crops = { ...base, cropSize: 32, cropsPerImage: 2, test: { count: 4, seed: 0 } };
+    expect((await readTrainConfig(await write({ ...crops, valFold: 4 }), 'finetune')).valFold).toBe(4);
+    await expect(readTrainConfig(await write({ ...crops, valFold: 5 }), 'finetune')).rejects.toThrow(
+      /expected "valFold" to be an integer from 0 to 4 \("valFraction" 0.2 cuts the images into 5 folds\) but received 5/,
+    );
+    await expect(readTrainConfig(await write({ ...crops, valFold: '1' }), 'finetune')).rejects.toThrow(/expected "valFold" .* but received "1"/);
+    await expect(readTrainConfig(await write({ ...crops, valFraction: 1.5 }), 'finetune')).rejects.toThrow(
+      /expected "valFraction" between 0 and 1 \(exclusive\) but received 1.5/,
+    );
+  });
+
   it('checks the loss on images', async () => {
     const crops = { ...base, cropSize: 32, cropsPerImage: 4, test: { count: 4, seed: 0 } };
     expect((await readTrainConfig(await write({ ...crops, imageLoss: { crops: 4 } }), 'finetune')).imageLoss).toEqual({ crops: 4 });

@@ -59,6 +59,19 @@ describe('runFinetune', () => {
     expect(best.best.srcc).toBe(Math.max(...log.map((l) => l.srcc)));
   });
 
+  it('validates on the fold valFold names: four runs with valFraction 0.25 validate every image once, and the card says which fold', async () => {
+    const valImages = async (run: string) => (await fs.readFile(path.join(work, run, 'val.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+    const seen: string[] = [...(await valImages('plain'))];
+    for (const fold of [1, 2, 3]) {
+      const result = await runFinetune(config(`fold-${fold}`, { epochs: 1, valFold: fold }));
+      expect(result.split).toMatchObject({ train: 9, val: 3 });
+      seen.push(...(await valImages(`fold-${fold}`)));
+    }
+    expect(new Set(seen).size).toBe(12);
+    const card = JSON.parse(await fs.readFile(path.join(work, 'fold-2', 'best', 'card.json'), 'utf8'));
+    expect(card.metrics[0].split).toMatch(/^validation \(25% by image, split seed 1, fold 2;/);
+  });
+
   it('adds the MOS ranking hinge to the loss when asked, and the card says so', async () => {
     await runFinetune(config('plain-3', { epochs: 1 }));
     await runFinetune(config('ranked-mos', { epochs: 1, mosRanking: { weight: 1, margin: 0.5, minGap: 0 } }));
