@@ -1,0 +1,43 @@
+// Prints the five-fold table of scripts/kfold.sh (markdown) from the runs' logs: per fold, the head
+// step's best SRCC, then the upper-block step's SRCC / PLCC at its best epoch (picked on that fold,
+// so optimistic) and at its last epoch (no choice made on the fold), and their means over folds.
+// Usage: node scripts/kfold-table.mjs
+import { existsSync, readFileSync } from 'node:fs';
+
+const FOLDS = [
+  { fold: 0, head: 'runs/mobilenetv2-ml/finetune-head-12crops', upper: 'runs/mobilenetv2-ml/finetune-upper-12crops-10ep' },
+  ...[1, 2, 3, 4].map((k) => ({ fold: k, head: `runs/kfold/head-fold${k}`, upper: `runs/kfold/upper-fold${k}` })),
+];
+const EPOCHS = 10;
+
+const logOf = (dir) => {
+  const file = `${dir}/log.jsonl`;
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.srcc !== undefined);
+};
+// A resumed run logs an epoch again: keep the last line of each epoch.
+const byEpoch = (rows) => [...new Map(rows.map((r) => [r.epoch, r])).values()].sort((a, b) => a.epoch - b.epoch);
+const best = (rows) => rows.reduce((a, r) => (r.srcc > a.srcc ? r : a));
+const f = (v) => v.toFixed(4);
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+
+console.log('| fold | head step, best SRCC | upper blocks, best epoch: SRCC / PLCC | upper blocks, epoch 10: SRCC / PLCC |');
+console.log('|---|---|---|---|');
+const done = [];
+for (const { fold, head, upper } of FOLDS) {
+  const h = byEpoch(logOf(head));
+  const u = byEpoch(logOf(upper));
+  const complete = u.length > 0 && u.at(-1).epoch === EPOCHS;
+  const headText = h.length > 0 ? f(best(h).srcc) : 'not run';
+  const bestText = u.length > 0 ? `${f(best(u).srcc)} / ${f(best(u).plcc)} (epoch ${best(u).epoch})` : 'not run';
+  const lastText = complete ? `${f(u.at(-1).srcc)} / ${f(u.at(-1).plcc)}` : u.length > 0 ? `running (epoch ${u.at(-1).epoch} of ${EPOCHS})` : 'not run';
+  console.log(`| ${fold} | ${headText} | ${bestText} | ${lastText} |`);
+  if (complete) done.push({ head: best(h).srcc, best: best(u), last: u.at(-1) });
+}
+if (done.length >= 2) {
+  const row = (pick) => `${f(mean(done.map(pick)))} (sd ${f(sd(done.map(pick)))})`;
+  console.log(
+    `| mean of ${done.length} | ${row((d) => d.head)} | ${row((d) => d.best.srcc)} / ${f(mean(done.map((d) => d.best.plcc)))} | ${row((d) => d.last.srcc)} / ${f(mean(done.map((d) => d.last.plcc)))} |`,
+  );
+}
