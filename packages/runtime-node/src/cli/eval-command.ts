@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { bootstrapInterval, type BootstrapInterval, evaluatePredictions, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
+import { bootstrapInterval, evaluatePredictions, type PairMetric, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
 import { MODEL_DTYPES, type ModelDtype } from '../model/load-model.js';
 import { createScorer } from '../scorer/create-scorer.js';
 import { DEVICES, type NodeDevice } from '../scorer/session.js';
@@ -91,7 +91,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   return EXIT.OK;
 }
 
-function interval(pred: number[], mos: number[], metric: typeof srcc, resamples: number): [number, number] {
-  const c: BootstrapInterval = bootstrapInterval(pred, mos, metric, { resamples, seed: 0, level: 0.95 });
+/** The 95% percentile-bootstrap interval of `metric`, as [low, high]. */
+function interval(pred: number[], mos: number[], metric: PairMetric, resamples: number): [number, number] {
+  const c = bootstrapInterval(pred, mos, metric, { resamples, seed: 0, level: 0.95 });
   return [c.low, c.high];
 }
