@@ -43,6 +43,11 @@ npx iqa train finetune --config configs/ablation/upper-10ep-12crops-imageloss4-s
 npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss-head.json --from runs/ablation/head-12crops-imageloss/best  # the measured run was stopped after epoch 2
 npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss-head-seed8.json --from runs/ablation/head-12crops-imageloss-seed8/best  # the measured run was stopped after epoch 3
 npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss4-head.json --from runs/ablation/head-12crops-imageloss4/best
+npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss4-head-seed8.json --from runs/ablation/head-12crops-imageloss4-seed8/best
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss4-seed9.json --from runs/mobilenetv2-ml/rank/best
+npx iqa train finetune --config configs/ablation/upper-10ep-from-imageloss4-head-seed9.json --from runs/ablation/head-12crops-imageloss4-seed9/best
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss4-norank.json
+npx iqa train finetune --config configs/ablation/head-12crops-imageloss4-hidden256.json  # a hidden layer cannot start from the linear stage-1 head
 npx iqa train finetune --config configs/ablation/head-12crops-seed9.json --from runs/mobilenetv2-ml/rank/best
 npx iqa train finetune --config configs/ablation/upper-10ep-12crops-seed9.json --from runs/ablation/head-12crops-seed9/best
 npx iqa train finetune --config configs/ablation/head-imageloss-on-upper.json --from runs/mobilenetv2-ml/finetune-upper-12crops-10ep/best
