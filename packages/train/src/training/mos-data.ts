@@ -49,13 +49,15 @@ export function splitByImage<T extends { image: string }>(entries: readonly T[],
   const shuffled = seededShuffle(sorted, seed);
   const nVal = Math.round(entries.length * valFraction);
   const start = fold * nVal;
-  const end = fold === folds - 1 ? shuffled.length : start + nVal;
+  // The last fold takes the remainder; fold 0 is always the first `valFraction`, as before folds
+  // existed, even where it is the only fold (valFraction above 2/3).
+  const end = fold > 0 && fold === folds - 1 ? shuffled.length : start + nVal;
   return { val: shuffled.slice(start, end), train: [...shuffled.slice(0, start), ...shuffled.slice(end)] };
 }
 
 /** How many validation folds `valFraction` cuts the images into: round(1 / valFraction). */
 export function foldCount(valFraction: number): number {
-  return Math.max(1, Math.round(1 / valFraction));
+  return Math.round(1 / valFraction);
 }
 
 /** Batches of row indices for one epoch: all rows shuffled by (seed, epoch), cut into `size`. */

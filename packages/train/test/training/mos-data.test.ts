@@ -25,6 +25,9 @@ describe('splitByImage', () => {
       expect(names(f.train).filter((n) => names(f.val).includes(n))).toEqual([]);
     }
     expect(folds[0]).toEqual(splitByImage(entries, 0.2, 7));
+    // A single fold (valFraction above 2/3) still leaves the rest for training.
+    expect(splitByImage(entries, 0.7, 7).val).toHaveLength(37);
+    expect(splitByImage(entries, 0.7, 7).train).toHaveLength(16);
     expect(() => splitByImage(entries, 0.2, 7, 5)).toThrow('Expected a validation fold from 0 to 4 (valFraction 0.2) but received 5');
     expect(() => splitByImage(entries, 0.2, 7, 1.5)).toThrow('Expected a validation fold from 0 to 4 (valFraction 0.2) but received 1.5');
   });
