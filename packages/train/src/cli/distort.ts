@@ -20,14 +20,15 @@ export interface CommandIo {
   stderr: NodeJS.WritableStream;
 }
 
-export const DISTORT_USAGE = `Usage: iqa distort --refs DIR --out DIR --set live|tid2013 [options]
+export const DISTORT_USAGE = `Usage: iqa distort --refs DIR --out DIR --set live|tid2013|wide [options]
 
 Writes every reference of DIR distorted at every level, as PNG, with OUT/manifest.csv.
 
 Options:
   --refs DIR        folder of reference images (jpg, png, webp, tif, avif, gif)
   --out DIR         output folder (OUT/<type>/<level>/<reference>.png)
-  --set NAME        live (gblur, wn, jpeg, jp2k x 5 levels) or tid2013 (17 types x 4 levels)
+  --set NAME        live (gblur, wn, jpeg, jp2k x 5 levels), tid2013 (17 types x 4 levels) or wide
+                    (live's 4 and over-exposure, under-exposure, flatten x 5 levels)
   --types A,B       only these types of the set
   --levels 1,2      only these levels
   --seed N          seed of the random types (default 0)
@@ -235,7 +236,7 @@ function validate(o: Record<string, string | boolean | undefined>): Plan {
   const set = str('set');
   if (!refsDir) throw new TypeError('Expected a folder for --refs but received nothing');
   if (!outDir) throw new TypeError('Expected a folder for --out but received nothing');
-  if (!set) throw new TypeError("Expected a distortion set (one of 'live', 'tid2013') for --set but received nothing");
+  if (!set) throw new TypeError("Expected a distortion set (one of 'live', 'tid2013', 'wide') for --set but received nothing");
   const setTypes = getDistortionSet(set);
   const types = parseList(str('types')) ?? [...setTypes];
   for (const t of types) {

@@ -22,7 +22,7 @@ export interface ReferenceImage {
 export interface RankingOptions {
   /** Reference image files (decoded with sharp, EXIF orientation applied) or decoded images. */
   refs: readonly string[] | readonly ReferenceImage[];
-  /** 'live' or 'tid2013'. */
+  /** 'live', 'tid2013' or 'wide'. */
   set: DistortionSetName;
   /** Restrict to these types of the set (default: all of them). */
   types?: readonly string[];

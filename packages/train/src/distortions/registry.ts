@@ -13,7 +13,7 @@ import { jpeg2000RoundTrip } from './jpeg2000.js';
 import { bindBlockWise, bindPatternNoise } from './local-patches.js';
 import { bindColourNoise, bindGaussianNoise, bindImpulseNoise, bindMultiplicativeNoise } from './noise.js';
 import { bindQuantization } from './quantization.js';
-import { colourSaturation, contrastChange, meanShift } from './tone.js';
+import { colourSaturation, contrastChange, exposureGain, flatten, meanShift } from './tone.js';
 import type { BoundDistortion, DistortionSetName, DistortionSpec, DistortionType, RgbImage } from './types.js';
 
 type Def = Omit<DistortionType, 'set' | 'bind' | 'random'> & { random?: boolean; bind(image: RgbImage, seed: number): BoundDistortion };
@@ -54,19 +54,31 @@ const TID: Def[] = [
   { name: 'tid23-chromatic', tid: 23, title: 'chromatic aberration: red shifted s px, blue s/2, 3x3 Gaussian', parameter: 'shift (px)', values: [2, 6, 10, 14], bind: pure(chromaticAberration) },
 ];
 
+/**
+ * Not RankIQA's: LIVE's four types plus three ladders that end in a blank image (over- and
+ * under-exposure, contrast flattened to the mean colour), so that ranking also reaches the
+ * extremes a quality screen meets (a white, black or flat frame) and not only the sets' ranges.
+ */
+const WIDE_EXTRA: Def[] = [
+  { name: 'over-exposure', title: 'over-exposure: pixel values multiplied by a gain above 1, clipped', parameter: 'gain', values: [1.3, 1.7, 2.3, 3.2, 6], bind: pure(exposureGain) },
+  { name: 'under-exposure', title: 'under-exposure: pixel values multiplied by a gain below 1', parameter: 'gain', values: [0.6, 0.4, 0.25, 0.12, 0.04], bind: pure(exposureGain) },
+  { name: 'flatten', title: 'contrast flattened towards the mean colour, m + (v - m) x factor; 0 is a flat image', parameter: 'factor', values: [0.55, 0.3, 0.15, 0.06, 0], bind: pure(flatten) },
+];
+
 function register(set: DistortionSetName, defs: Def[]): DistortionType[] {
   return defs.map((d) => Object.freeze({ ...d, set, random: d.random ?? false, values: Object.freeze([...d.values]) }));
 }
 
 /** Every registered type by name. */
 export const DISTORTIONS: Readonly<Record<string, DistortionType>> = Object.freeze(
-  Object.fromEntries([...register('live', LIVE), ...register('tid2013', TID)].map((d) => [d.name, d])),
+  Object.fromEntries([...register('live', LIVE), ...register('tid2013', TID), ...register('wide', WIDE_EXTRA)].map((d) => [d.name, d])),
 );
 
-/** The type names of each set, in order: 'live' (4 x 5 levels) and 'tid2013' (17 x 4 levels). */
+/** The type names of each set, in order: 'live' (4 x 5 levels), 'tid2013' (17 x 4 levels) and 'wide' (LIVE's 4 and 3 extremes, 7 x 5 levels). */
 export const DISTORTION_SETS: Readonly<Record<DistortionSetName, readonly string[]>> = Object.freeze({
   live: Object.freeze(LIVE.map((d) => d.name)),
   tid2013: Object.freeze(TID.map((d) => d.name)),
+  wide: Object.freeze([...LIVE, ...WIDE_EXTRA].map((d) => d.name)),
 });
 
 const quoteList = (xs: readonly (string | number)[]): string => xs.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ');
@@ -94,7 +106,7 @@ export function checkLevel(type: DistortionType, level: unknown): number {
   return level;
 }
 
-/** Looks up a set by name; an unknown one throws a RangeError listing 'live' and 'tid2013'. */
+/** Looks up a set by name; an unknown one throws a RangeError listing the sets. */
 export function getDistortionSet(set: string): readonly string[] {
   const types = DISTORTION_SETS[set as DistortionSetName];
   if (!types || !Object.hasOwn(DISTORTION_SETS, set)) {

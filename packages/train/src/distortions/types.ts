@@ -1,7 +1,7 @@
 import type { RawImage } from '@iqa-zoo/core';
 
-/** The two distortion sets of RankIQA: LIVE (4 types x 5 levels) and TID2013 (17 types x 4 levels). */
-export type DistortionSetName = 'live' | 'tid2013';
+/** RankIQA's two distortion sets, LIVE (4 types x 5 levels) and TID2013 (17 types x 4 levels), and `wide` (LIVE's and 3 extremes). */
+export type DistortionSetName = 'live' | 'tid2013' | 'wide';
 
 /** An 8-bit interleaved RGB image (`channels: 3`), the input and output of every distortion. */
 export type RgbImage = RawImage & { channels: 3 };
@@ -26,7 +26,7 @@ export type BoundDistortion = (value: number) => RgbImage | Promise<RgbImage>;
 export interface DistortionType {
   /** Stable name used in files, manifests and on the command line. */
   readonly name: string;
-  /** The set it belongs to. */
+  /** The set it was registered with (`wide` also holds LIVE's types). */
   readonly set: DistortionSetName;
   /** TID2013 type number, when it comes from TID2013. */
   readonly tid?: number;

@@ -50,7 +50,7 @@ interface CommonConfig {
 export interface RankConfig extends CommonConfig {
   stage: 'rank';
   refs: string;
-  set: 'live' | 'tid2013';
+  set: 'live' | 'tid2013' | 'wide';
   /** Distortion types (default: all of the set). */
   types?: string[];
   /** How many references to use (sorted by name, then shuffled by `seed`); 0 = all. */

@@ -15,6 +15,16 @@ describe('the distortion sets', () => {
     expect(DISTORTIONS['tid07-quantization']!.values).toEqual([9, 7, 5, 3]);
     expect(DISTORTIONS.wn!.values).toEqual([2 ** -10, 2 ** -7.5, 2 ** -5.5, 2 ** -3.5, 1]);
   });
+
+  it("hold in 'wide' LIVE's types and three ladders that end in a blank white, black or flat image", async () => {
+    expect(DISTORTION_SETS.wide).toEqual([...DISTORTION_SETS.live, 'over-exposure', 'under-exposure', 'flatten']);
+    const [image] = small;
+    const last = async (type: string) => (await distortLevels(image!, type, { levels: [5] }))[0]!.data;
+    expect((await last('over-exposure')).filter((v) => v < 250).length / image!.data.length).toBeLessThan(0.05);
+    expect(Math.max(...(await last('under-exposure')))).toBeLessThanOrEqual(11);
+    const flat = await last('flatten');
+    for (let c = 0; c < 3; c++) expect(new Set(flat.filter((_, i) => i % 3 === c)).size).toBe(1);
+  });
 });
 
 describe.each(allTypes)('%s', (type) => {
@@ -56,7 +66,7 @@ describe('distort()', () => {
   it('rejects unknown types and levels out of range, listing the allowed values', async () => {
     const image = small[0]!;
     await expect(distort(image, { type: 'blur', level: 1 })).rejects.toThrow(RangeError);
-    await expect(distort(image, { type: 'blur', level: 1 })).rejects.toThrow(/one of 'gblur', 'wn', 'jpeg', 'jp2k', 'tid01-awgn'.*'tid23-chromatic'\) for type but received "blur"/);
+    await expect(distort(image, { type: 'blur', level: 1 })).rejects.toThrow(/one of 'gblur', 'wn', 'jpeg', 'jp2k', 'tid01-awgn'.*'tid23-chromatic', 'over-exposure', 'under-exposure', 'flatten'\) for type but received "blur"/);
     await expect(distort(image, { type: 'gblur', level: 6 })).rejects.toThrow("Expected a level of 'gblur' (one of 1, 2, 3, 4, 5) for level but received 6");
     await expect(distort(image, { type: 'tid17-contrast', level: 0 })).rejects.toThrow('(one of 1, 2, 3, 4) for level but received 0');
     await expect(distort(image, { type: 'jpeg', level: 1.5 })).rejects.toThrow(RangeError);
