@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The `iqa` command: runs the compiled CLI (build first with `npm run build`).
-import '../dist/cli/main.js';
+// The `iqa` command: runs the compiled CLI (in this repository, build first with `npm run build`).
+import '../dist/main.js';

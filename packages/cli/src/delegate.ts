@@ -1,4 +1,4 @@
-import { type CliIo, EXIT } from './io.js';
+import { type CliIo, EXIT } from '@iqa-zoo/runtime-node';
 
 /** Subcommands implemented by other packages, loaded only when used. */
 export const DELEGATES = {
@@ -34,7 +34,7 @@ export async function runDelegated(
   } catch (err) {
     io.stderr.write(
       `iqa ${command}: expected the package ${module} to provide this command but it could not be loaded: ${(err as Error).message}\n` +
-        `  Possible solutions: run "npm install" and "npm run build" at the repository root.\n`,
+        `  Possible solutions: "npm install ${module}" (in this repository: "npm install" and "npm run build").\n`,
     );
     return EXIT.USAGE;
   }

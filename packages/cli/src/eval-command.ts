@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { bootstrapInterval, evaluatePredictions, type PairMetric, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
-import { MODEL_DTYPES, type ModelDtype } from '../model/load-model.js';
-import { createScorer } from '../scorer/create-scorer.js';
-import { DEVICES, type NodeDevice } from '../scorer/session.js';
-import { mapLimit } from '../util/map-limit.js';
-import { intFlag, oneOf, parseCommandArgs } from './args.js';
-import { type CliIo, EXIT, UsageError } from './io.js';
+import { bootstrapInterval, evaluatePredictions, mapLimit, type PairMetric, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
+import { type CliIo, createScorer, DEVICES, EXIT, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, oneOf, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
 import { ProgressBar } from './progress.js';
 
 export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--ci [--resamples N]] [--json]

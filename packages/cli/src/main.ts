@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-/** The `iqa` executable: `node packages/runtime-node/dist/cli/main.js <command> ...`. */
-import { processIo } from './io.js';
+/** The `iqa` executable (`bin/iqa.js`). */
+import { processIo } from '@iqa-zoo/runtime-node';
+import { EXIT } from './exit-codes.js';
 import { runCli } from './run-cli.js';
 
 runCli(process.argv.slice(2), processIo()).then(
@@ -8,7 +9,7 @@ runCli(process.argv.slice(2), processIo()).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error('iqa: unexpected error:', err);
-    process.exitCode = 70;
+    console.error('iqa: unexpected error (a bug; please report it with this trace):', err);
+    process.exitCode = EXIT.BUG;
   },
 );

@@ -1,7 +1,5 @@
 import type { ModelCard } from '@iqa-zoo/core';
-import { listZooCards } from '../model/zoo.js';
-import { parseCommandArgs } from './args.js';
-import { type CliIo, EXIT } from './io.js';
+import { type CliIo, EXIT, listZooCards, parseCommandArgs } from '@iqa-zoo/runtime-node';
 
 export const MODELS_USAGE = `Usage: iqa models [--json]
   Lists the zoo (models/index.json, or $IQA_ZOO_MODELS) from the model cards; * marks the default.`;

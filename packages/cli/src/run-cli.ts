@@ -1,17 +1,34 @@
-import { isIqaError } from '@iqa-zoo/core';
+import { createRequire } from 'node:module';
+import { type CliIo, SERVE_USAGE, serveCommand } from '@iqa-zoo/runtime-node';
+import { Command } from 'commander';
 import { DELEGATES, type DelegatedCommand, type DelegateLoader, runDelegated } from './delegate.js';
 import { EVAL_USAGE, evalCommand } from './eval-command.js';
-import { type CliIo, EXIT, UsageError } from './io.js';
+import { EXIT, reportFailure } from './exit-codes.js';
 import { MODELS_USAGE, modelsCommand } from './models-command.js';
 import { SCORE_USAGE, scoreCommand } from './score-command.js';
-import { SERVE_USAGE, serveCommand } from './serve-command.js';
 
-const COMMANDS = {
-  score: { run: scoreCommand, usage: SCORE_USAGE },
-  models: { run: modelsCommand, usage: MODELS_USAGE },
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  eval: { run: evalCommand, usage: EVAL_USAGE },
+/** A command implemented here: its one-line summary, its usage text (its --help) and its function. */
+const OWN_COMMANDS = {
+  score: { summary: 'score images with a zoo model', usage: SCORE_USAGE, run: scoreCommand },
+  models: { summary: 'list the zoo', usage: MODELS_USAGE, run: modelsCommand },
+  serve: { summary: 'run the HTTP scoring service', usage: SERVE_USAGE, run: (argv: string[], io: CliIo) => serveCommand(argv, io) },
+  eval: { summary: 'correlation of a model with MOS labels', usage: EVAL_USAGE, run: evalCommand },
 } as const;
+
+/** Commands of @iqa-zoo/train and @iqa-zoo/export, which print their own --help. */
+const DELEGATED_SUMMARIES: Record<DelegatedCommand, string> = {
+  distort: 'make distorted image sets (from @iqa-zoo/train)',
+  train: 'train a model (from @iqa-zoo/train)',
+  export: 'export a trained model to ONNX (from @iqa-zoo/export)',
+};
+
+/** `iqa train`'s stages, each run by @iqa-zoo/train's trainCommand. */
+const TRAIN_STAGES = {
+  rank: 'stage 1: learn to rank distorted images (iqa train rank --config FILE)',
+  finetune: 'stage 2: fine-tune on MOS labels (iqa train finetune --config FILE --from CKPT)',
+} as const;
+
+const ALL_COMMANDS = [...Object.keys(OWN_COMMANDS), ...Object.keys(DELEGATES)];
 
 export const USAGE = `iqa: no-reference image quality scores from the iqa-zoo models
 
@@ -23,49 +40,75 @@ Usage: iqa <command> [options]   (iqa <command> --help for its options)
   distort | train          make distorted sets / train (from @iqa-zoo/train)
   export                   export a trained model to ONNX (from @iqa-zoo/export)`;
 
-/**
- * Runs the `iqa` command line with `argv` (without `node` and the script) and returns the exit code:
- * 0 success, 1 some inputs failed, 2 bad usage or setup. `load` imports the packages behind
- * `distort`, `train` and `export` (tests pass their own).
- *
- * @example
- * process.exitCode = await runCli(process.argv.slice(2));
- */
-export async function runCli(argv: string[], io: CliIo, load?: DelegateLoader): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout.write(`${USAGE}\n`);
-    return command === undefined ? EXIT.USAGE : EXIT.OK;
-  }
-  if (command in DELEGATES) return reportTypedErrors(command, () => runDelegated(command as DelegatedCommand, rest, io, load), io);
-  const entry = COMMANDS[command as keyof typeof COMMANDS];
-  if (!entry) {
-    io.stderr.write(`iqa: expected one of ${[...Object.keys(COMMANDS), ...Object.keys(DELEGATES)].join(', ')} but received "${command}"\n\n${USAGE}\n`);
-    return EXIT.USAGE;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${entry.usage}\n`);
-    return EXIT.OK;
-  }
-  return reportTypedErrors(command, () => entry.run(rest, io), io, entry.usage);
+function version(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 }
 
-/**
- * Runs one command; a UsageError or an IqaError (bad input, a checkpoint that does not fit) is
- * printed as one line with its code and gives exit code 2. Anything else is a bug and propagates.
- */
-async function reportTypedErrors(command: string, run: () => Promise<number> | number, io: CliIo, usage?: string): Promise<number> {
+/** Builds the commander program; `setCode` receives each action's exit code. */
+function buildProgram(io: CliIo, load: DelegateLoader | undefined, setCode: (code: number) => void): Command {
+  const program = new Command('iqa')
+    .description('no-reference image quality scores from the iqa-zoo models')
+    .version(version(), '-v, --version')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+  // The top level's help is USAGE; `iqa train --help` keeps commander's listing of the stages.
+  program.helpInformation = () => `${USAGE}\n`;
+
+  // A leaf passes its arguments untouched to a function that parses them (`util.parseArgs`).
+  const leaf = (parent: Command, name: string, summary: string) =>
+    parent.command(name).summary(summary).argument('[args...]').allowUnknownOption().allowExcessArguments();
+
+  for (const [name, { summary, usage, run }] of Object.entries(OWN_COMMANDS)) {
+    leaf(program, name, summary)
+      .configureHelp({ formatHelp: () => `${usage}\n` })
+      .action(async (_args: string[], _opts: unknown, cmd: Command) => {
+        setCode(await runOwn(name, () => run(cmd.args, io), io, usage));
+      });
+  }
+  const delegated = (command: DelegatedCommand, argv: (cmd: Command) => string[]) => async (_a: string[], _o: unknown, cmd: Command) => {
+    setCode(await runOwn(command, () => runDelegated(command, argv(cmd), io, load), io));
+  };
+  for (const name of ['distort', 'export'] as const) {
+    leaf(program, name, DELEGATED_SUMMARIES[name]).helpOption(false).action(delegated(name, (cmd) => cmd.args));
+  }
+  const train = program.command('train').summary(DELEGATED_SUMMARIES.train).description(DELEGATED_SUMMARIES.train);
+  for (const [stage, summary] of Object.entries(TRAIN_STAGES)) {
+    leaf(train, stage, summary).helpOption(false).action(delegated('train', (cmd) => [stage, ...cmd.args]));
+  }
+  return program;
+}
+
+async function runOwn(command: string, run: () => Promise<number> | number, io: CliIo, usage?: string): Promise<number> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`iqa ${command}: ${err.message}\n${usage === undefined ? '' : `\n${usage}\n`}`);
-      return EXIT.USAGE;
-    }
-    if (isIqaError(err)) {
-      io.stderr.write(`iqa ${command}: ${err.code}: ${err.message}\n`);
-      return EXIT.USAGE;
-    }
-    throw err;
+    return reportFailure(command, err, io, usage);
   }
+}
+
+/**
+ * Runs the `iqa` command line with `argv` (without `node` and the script) and returns the exit code
+ * (see `EXIT`). Every command and subcommand takes `--help`. `load` imports the packages behind
+ * `distort`, `train` and `export` (tests pass their own). An error that is not a typed one is a
+ * bug and rejects.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), processIo());
+ */
+export async function runCli(argv: string[], io: CliIo, load?: DelegateLoader): Promise<number> {
+  const [command] = argv;
+  if (command !== undefined && !command.startsWith('-') && command !== 'help' && !ALL_COMMANDS.includes(command)) {
+    io.stderr.write(`iqa: expected one of ${ALL_COMMANDS.join(', ')} but received "${command}"\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  let code: number = EXIT.OK;
+  const program = buildProgram(io, load, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    return reportFailure(command ?? 'iqa', err, io);
+  }
+  return code;
 }

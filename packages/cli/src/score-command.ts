@@ -1,11 +1,6 @@
-import { type IqaError, toIqaError } from '@iqa-zoo/core';
-import { MODEL_DTYPES, type ModelDtype } from '../model/load-model.js';
-import { createScorer } from '../scorer/create-scorer.js';
-import { DEVICES, type NodeDevice } from '../scorer/session.js';
-import { mapLimit } from '../util/map-limit.js';
-import { intFlag, oneOf, parseCommandArgs } from './args.js';
+import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
+import { type CliIo, createScorer, DEVICES, EXIT, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, oneOf, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
 import { expandInputs } from './expand-inputs.js';
-import { type CliIo, EXIT, UsageError } from './io.js';
 import { ProgressBar } from './progress.js';
 
 export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--json | --csv] [--recursive]

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IqaError } from '@iqa-zoo/core';
-import { runCli } from '@iqa-zoo/runtime-node';
-import { runDelegated } from '../src/cli/delegate.js';
-import { memoryIo } from './helpers/cli-io.js';
-import { solid, tinyScore } from './helpers/images.js';
-import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
+import { runCli } from '@iqa-zoo/cli';
+import { memoryIo } from '../../runtime-node/test/helpers/cli-io.js';
+import { solid, tinyScore } from '../../runtime-node/test/helpers/images.js';
+import { createTinyModel, writeTinyModelDir } from '../../runtime-node/test/helpers/tiny-model.js';
+import { runDelegated } from '../src/delegate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'iqa-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -110,6 +110,33 @@ describe('iqa score', () => {
     }
     expect((await cli('frobnicate')).err).toContain('expected one of score, models, serve, eval');
     expect((await cli('score', '--help')).code).toBe(0);
+  });
+});
+
+describe('--help', () => {
+  // distort, train and export load @iqa-zoo/train and @iqa-zoo/export (the workspace's own), which print their usage.
+  test.each(['', 'score', 'models', 'serve', 'eval', 'distort', 'export', 'train', 'train rank', 'train finetune'])(
+    'iqa %s --help prints its usage on stdout and exits 0',
+    async (line: string) => {
+      const command = line.split(' ').filter(Boolean);
+      // train's and export's commands write to the process's stdout themselves.
+      let printed = '';
+      const write = process.stdout.write;
+      process.stdout.write = ((chunk: unknown) => ((printed += String(chunk)), true)) as typeof write;
+      const r = await cli(...command, '--help').finally(() => {
+        process.stdout.write = write;
+      });
+      expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+      expect(r.out + printed).toMatch(new RegExp(`Usage:[\\s\\S]*iqa ${line}`));
+    },
+  );
+
+  test('a command without its stage or an unknown option of a delegated command exits 2, never 70', async () => {
+    const noStage = await cli('train');
+    expect(noStage.code).toBe(2);
+    expect(noStage.err).toContain('rank');
+    const bogus = await cli('train', 'rank', '--bogus');
+    expect(bogus).toMatchObject({ code: 2, err: "iqa train: Unknown option '--bogus'\n" });
   });
 });
 

@@ -49,3 +49,6 @@ export type { BootstrapInterval, BootstrapOptions, PairedBootstrap, PairMetric }
 // Data
 export { parseMosCsv } from './data/mos-csv.js';
 export type { MosRow } from './data/mos-csv.js';
+
+// Concurrency
+export { mapLimit } from './map-limit.js';

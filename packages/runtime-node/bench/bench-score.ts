@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { preprocess } from '@iqa-zoo/core';
-import { createScorer, decodeImage, loadModel, runCli } from '@iqa-zoo/runtime-node';
+import { runCli } from '@iqa-zoo/cli';
+import { createScorer, decodeImage, loadModel } from '@iqa-zoo/runtime-node';
 import { benchModel, jpegFolder, machineLine, median } from './bench-model.js';
 
 const { values } = parseArgs({

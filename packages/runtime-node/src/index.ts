@@ -9,19 +9,22 @@ export { DEVICES } from './scorer/session.js';
 export type { NodeDevice, ResolvedDevice } from './scorer/session.js';
 
 // Images
-export { decodeImage } from './image/decode.js';
-export type { DecodeOptions } from './image/decode.js';
+export { decodeImage } from '@iqa-zoo/image-node';
+export type { DecodeOptions } from '@iqa-zoo/image-node';
 export { readImageInput } from './image/input.js';
 export type { NodeImageInput } from './image/input.js';
 
 // Models and the zoo
 export { loadModel } from './model/load-model.js';
+export { MODEL_DTYPES } from './model/load-model.js';
 export type { LoadedModel, ModelDtype } from './model/load-model.js';
 export { readEmbeddedCard } from './model/onnx-card.js';
 export { zooDir, readZooIndex, readCardFile, listZooCards } from './model/zoo.js';
 
-// Command line and service
-export { runCli, USAGE } from './cli/run-cli.js';
-export type { CliIo } from './cli/io.js';
+// Service (moving to its own package; the `iqa` command line is @iqa-zoo/cli)
 export { createServer } from './server/create-server.js';
 export type { ServerOptions } from './server/create-server.js';
+export { serveCommand, SERVE_USAGE } from './cli/serve-command.js';
+export { parseCommandArgs, oneOf, intFlag } from './cli/args.js';
+export { processIo, EXIT, UsageError } from './cli/io.js';
+export type { CliIo } from './cli/io.js';

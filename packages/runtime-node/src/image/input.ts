@@ -1,5 +1,5 @@
 import { IqaError, type RawImage, describeValue } from '@iqa-zoo/core';
-import { decodeImage } from './decode.js';
+import { decodeImage } from '@iqa-zoo/image-node';
 
 /** What `score` accepts in Node: a file path, encoded bytes, a readable stream of bytes, or raw pixels. */
 export type NodeImageInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array> | RawImage;

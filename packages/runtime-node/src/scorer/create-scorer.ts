@@ -4,13 +4,13 @@ import {
   type ScoreOutcome,
   type Scorer,
   type TensorData,
+  mapLimit,
   scorePixels,
   toIqaError,
 } from '@iqa-zoo/core';
 import * as ort from 'onnxruntime-node';
 import { type NodeImageInput, describeInput, readImageInput } from '../image/input.js';
 import { type ModelDtype, loadModel } from '../model/load-model.js';
-import { mapLimit } from '../util/map-limit.js';
 import { RunBatcher } from './batcher.js';
 import { type NodeDevice, type ResolvedDevice, openSession } from './session.js';
 

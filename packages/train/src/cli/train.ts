@@ -14,7 +14,7 @@ import { runRank } from '../training/stage-rank.js';
 /** The default --feature-workers on wasm or cpu: each helper is a process holding its own copy of the network. */
 const MAX_AUTO_WORKERS = 4;
 
-const USAGE = `Usage:
+export const TRAIN_USAGE = `Usage:
   iqa train rank --config FILE [--resume] [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--cache DIR] [--feature-workers N]
   iqa train finetune --config FILE [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR] [--feature-workers N]
 --out and --cache override the config's run folder and feature cache (e.g. a fresh cache to time a first run).
@@ -38,8 +38,12 @@ function defaultWorkers(backend: string): number {
 /** Runs a training stage; returns the process exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
   const [stage, ...rest] = argv;
+  if (stage === '--help' || stage === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${TRAIN_USAGE}\n`);
+    return 0;
+  }
   if (stage !== 'rank' && stage !== 'finetune') {
-    process.stderr.write(`Expected a stage "rank" or "finetune" but received ${stage === undefined ? 'nothing' : JSON.stringify(stage)}\n${USAGE}\n`);
+    process.stderr.write(`Expected a stage "rank" or "finetune" but received ${stage === undefined ? 'nothing' : JSON.stringify(stage)}\n${TRAIN_USAGE}\n`);
     return 2;
   }
   const { values } = parseArgs({
@@ -57,7 +61,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const overrides = { ...(values.out ? { out: values.out } : {}), ...(values.cache ? { cache: values.cache } : {}) };
   const extra = `${values.out ? ` --out ${values.out}` : ''}${values.cache ? ` --cache ${values.cache}` : ''}`;
   if (!values.config) {
-    process.stderr.write(`Expected --config FILE\n${USAGE}\n`);
+    process.stderr.write(`Expected --config FILE\n${TRAIN_USAGE}\n`);
     return 2;
   }
   const workers = parseWorkers(values['feature-workers']);

@@ -29,7 +29,7 @@ beforeAll(async () => {
     platform: 'node',
     format: 'esm',
     outfile: script,
-    external: ['@tensorflow/*', 'sharp', '@cornerstonejs/*', 'nsfwjs', 'onnxruntime-*', '@iqa-zoo/runtime-node'],
+    external: ['@tensorflow/*', 'sharp', '@cornerstonejs/*', 'nsfwjs', 'onnxruntime-*', '@iqa-zoo/image-node'],
     alias: { '@iqa-zoo/core': path.join(root, 'packages/core/src/index.ts') },
     logLevel: 'silent',
   });
