@@ -109,6 +109,13 @@ export interface FinetuneConfig extends CommonConfig {
    */
   imageLoss?: { crops: number };
   /**
+   * Multi-task stage 2 (Liu et al., TPAMI 2019): every batch also holds `laddersPerBatch` ranking
+   * ladders (one pristine crop and its distorted versions of one type, every level) and the loss
+   * adds `weight` x RankIQA's hinge over their ordered pairs to the regression on MOS. The ladders
+   * are those of a stage-1 config; validation also reports their held-out ranking accuracy.
+   */
+  rankTask?: RankTaskConfig;
+  /**
    * Starting from a stage-1 checkpoint (`--from`): before training, fit a line from its scores of
    * the training rows to their normalised MOS and fold it into the `score` layer.
    */
@@ -122,6 +129,21 @@ export interface FinetuneConfig extends CommonConfig {
    * is), in words for the card's metric, e.g. "the 6-epoch schedule, read off a 12-epoch run" (the card says "also used to pick the best epoch and ...").
    */
   chosenOnValidation?: string;
+}
+
+export interface RankTaskConfig {
+  /**
+   * A stage-1 config file: its references, set (or types), crops, seed and held-out share make the
+   * ladders, so a stage 2 with the same trunk and cut reads the rows that stage 1 cached
+   * (`"cacheAt"` there, `"cut"` here); its held-out references stay out of training here too.
+   */
+  config: string;
+  /** Weight of the hinge next to the regression loss. */
+  weight: number;
+  /** Hinge margin, on the normalised score scale (MOS standard deviations). */
+  margin: number;
+  /** Ladders per batch, drawn in a seeded order that goes through every training ladder in turn. */
+  laddersPerBatch: number;
 }
 
 export interface MosRankingConfig {
@@ -179,6 +201,22 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
+function checkRankTask(cfg: Record<string, unknown>, file: string): void {
+  const r = cfg.rankTask as Record<string, unknown> | undefined;
+  if (r === undefined) return;
+  const bad = (what: string, value: unknown) =>
+    new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected ${what} but received ${describeValue(value)}`);
+  if (typeof r !== 'object' || r === null) throw bad('an object { "config", "weight", "margin", "laddersPerBatch" } for "rankTask"', r);
+  if (typeof r.config !== 'string') throw bad('a stage-1 config file for "rankTask.config"', r.config);
+  for (const k of ['weight', 'margin']) if (typeof r[k] !== 'number' || !((r[k] as number) >= 0)) throw bad(`a number >= 0 for "rankTask.${k}"`, r[k]);
+  if (!Number.isInteger(r.laddersPerBatch) || (r.laddersPerBatch as number) < 1) throw bad('a positive integer for "rankTask.laddersPerBatch"', r.laddersPerBatch);
+  for (const k of ['imageLoss', 'microBatch']) {
+    if (cfg[k] !== undefined) {
+      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: "rankTask" cannot be combined with "${k}" (a batch's ladders are ranked whole, next to its crops); remove one of them`);
+    }
+  }
+}
+
 function checkValFold(cfg: Record<string, unknown>, file: string): void {
   const fraction = cfg.valFraction as number;
   if (!(fraction > 0 && fraction < 1)) {
@@ -212,7 +250,7 @@ function checkImageLoss(cfg: Record<string, unknown>, file: string): void {
 const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'averageFrom', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
-  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'valFold', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'imageLoss', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
+  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'valFold', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'imageLoss', 'rankTask', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
 };
 
 /** A misspelt or unknown key would otherwise be ignored silently and the run trained without it. */
@@ -255,6 +293,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     checkTest(cfg, file);
     checkMosRanking(cfg, file);
     checkImageLoss(cfg, file);
+    checkRankTask(cfg, file);
     if (cfg.refitScore !== undefined && typeof cfg.refitScore !== 'boolean') {
       throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
     }

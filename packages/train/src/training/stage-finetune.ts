@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type CardInput, IqaError, type RawImage, plcc, preprocess, srcc } from '@iqa-zoo/core';
 import { getNetwork } from '../networks/index.js';
 import { copyWeightsByName, loadModel } from '../io/model-files.js';
-import type { FinetuneConfig } from './config.js';
+import { type FinetuneConfig, readTrainConfig } from './config.js';
 import { type CardDraftInput, cardInput, draftCard, testProtocol } from './card-draft.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
 import { type CropSpec, cropFeatures, weightsHash, wholeImageFeatures } from './features.js';
@@ -18,7 +18,9 @@ import { type LinearFit, foldIntoScoreLayer, linearFit } from './score-refit.js'
 import { fitForCrops, testCrops, trainingCrops } from './image-crops.js';
 import { type MosEntry, epochBatches, imageBatches, readMosCsv, splitByImage } from './mos-data.js';
 import { Progress } from './progress.js';
-import { labelPairs, rankingHingeLoss } from './ranking-loss.js';
+import { labelPairs, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
+import { type LadderRows, type Ladder, ladderItems, rankLadders } from './rank-ladders.js';
+import { type MultiTaskBatch, ladderSlots, multiTaskLoss, withLadders } from './multi-task.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
 import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardOf, shardedFeaturePass } from './feature-shards.js';
@@ -165,8 +167,10 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
   const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
   const trunk = source.extractor.features;
   const width = source.extractor.featureSize;
+  const ladders = cfg.rankTask ? await rankTaskLadders(cfg, source, cache, spec.input, whole !== undefined) : undefined;
 
-  const pass = async (shard?: FeatureShard): Promise<{ trainRows: Rows; valRows: Rows }> => {
+  const pass = async (shard?: FeatureShard): Promise<{ trainRows: Rows; valRows: Rows; ladderRows?: LadderRows }> => {
+    const ladderRows = ladders ? await ladders.pass(shard) : undefined;
     if (whole) {
       const rowsOf = (mirrors: boolean[]) => async (rgb: RawImage) => {
         const out = await wholeImageFeatures(trunk, rgb, input, mirrors);
@@ -182,6 +186,7 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
       return {
         trainRows: await featureRows(cache, width, shardOf(train, shard), rowsOf([false, true]), { label: `full-${size}-mirrored`, size }),
         valRows: await featureRows(cache, width, shardOf(val, shard), rowsOf([false]), { label: `full-${size}`, size }),
+        ladderRows,
       };
     }
     const test = cfg.test as { count: number; seed: number };
@@ -200,9 +205,48 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
         label: `test-crops-${test.count}-${test.seed}`,
         size,
       }),
+      ladderRows,
     };
   };
-  return { spec, model, val, source, cache, pass };
+  return { spec, model, val, source, cache, pass, nHeldRefs: ladders?.nHeld ?? 0 };
+}
+
+/**
+ * The ranking ladders of `cfg.rankTask`, through this run's trunk. Above a cut, the ladder crops
+ * must have the training crops' size (the rows are feature maps of one shape).
+ */
+async function rankTaskLadders(
+  cfg: FinetuneConfig,
+  source: Awaited<ReturnType<typeof featureSource>>,
+  cache: FeatureCache,
+  input: Parameters<typeof rankLadders>[3],
+  wholeImages: boolean,
+) {
+  const ladderCfg = await readTrainConfig(cfg.rankTask!.config, 'rank');
+  if (cfg.cut && (wholeImages || ladderCfg.cropSize !== cfg.cropSize)) {
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected the ranking ladders of ${cfg.rankTask!.config} (crops of ${ladderCfg.cropSize} px) to have the training crops' size above the cut ${cfg.cut}, but this run trains on ${wholeImages ? 'whole images' : `crops of ${cfg.cropSize} px`}`,
+    );
+  }
+  return rankLadders(ladderCfg, source, cache, input);
+}
+
+/** Stage 2's ladders for training (references past the held-out ones) and for validation. */
+function splitLadders(rows: LadderRows, nHeld: number): { train: Ladder[]; held: Ladder[]; heldRows: number[]; heldPairs: ReturnType<typeof rankingPairs> } {
+  const held = rows.ladders.filter((g) => g.ref < nHeld);
+  const heldRows = [...new Set(held.flatMap((g) => g.items))];
+  const at = new Map(heldRows.map((r, i) => [r, i]));
+  // Pairs over the held-out rows predicted once each (a pristine crop is in each of its ladders).
+  const items = ladderItems(held);
+  const local = rankingPairs(items);
+  const position = held.flatMap((g) => g.items.map((r) => at.get(r)!));
+  return {
+    train: rows.ladders.filter((g) => g.ref >= nHeld),
+    held,
+    heldRows,
+    heldPairs: { better: local.better.map((i) => position[i]!), worse: local.worse.map((i) => position[i]!) },
+  };
 }
 
 /**
@@ -220,7 +264,7 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   if (cfg.refitScore && !options.from) {
     throw new IqaError('INVALID_ARGUMENT', 'Expected a stage-1 checkpoint to start from (--from) because the config sets "refitScore", but none was given');
   }
-  const { spec, model, val, source, cache, pass } = await prepareFinetune(cfg, options.from);
+  const { spec, model, val, source, cache, pass, nHeldRefs } = await prepareFinetune(cfg, options.from);
   const split = source.own;
   const rankFacts = options.from ? await readRankFacts(options.from) : undefined;
   const prior = options.from ? await readPriorCard(options.from) : undefined;
@@ -233,10 +277,20 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   );
 
   const t0 = Date.now();
-  const { trainRows, valRows } = await shardedFeaturePass(cache, pass, options);
+  const { trainRows, valRows, ladderRows } = await shardedFeaturePass(cache, pass, options);
   trainRows.features = await source.select(trainRows.features);
   valRows.features = await source.select(valRows.features);
   const featureSeconds = (Date.now() - t0) / 1000;
+  const f = split.featureSize;
+  const nMos = trainRows.image.length;
+  // The ranking task's rows follow the MOS rows in one matrix (ladder row r is row nMos + r).
+  const ladders = ladderRows ? splitLadders(ladderRows, nHeldRefs) : undefined;
+  let features = trainRows.features;
+  if (ladderRows) {
+    features = new Float32Array((nMos + ladderRows.rows.length) * f);
+    features.set(trainRows.features);
+    ladderRows.rows.forEach((row, i) => features.set(row, (nMos + i) * f));
+  }
 
   const mosTrain = trainRows.kept.map((e) => e.mos);
   const mean = mosTrain.reduce((a, b) => a + b, 0) / mosTrain.length;
@@ -252,6 +306,17 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   }
 
   const ranking = cfg.mosRanking && cfg.mosRanking.weight > 0 ? cfg.mosRanking : undefined;
+  const task = cfg.rankTask;
+  const multi = new Map<string, MultiTaskBatch>();
+  const withTask = (epoch: number): number[][] => {
+    const mos = epochBatches(nMos, cfg.batchSize, cfg.seed, epoch);
+    return mos.map((rows, b) => {
+      const chosen = ladderSlots(ladders!.train.length, task!.laddersPerBatch, mos.length, epoch, b, cfg.seed).map((k) => ladders!.train[k]!);
+      const mt = withLadders(rows, chosen, nMos);
+      multi.set(mt.rows.join(','), mt);
+      return mt.rows;
+    });
+  };
   const setSize = cfg.imageLoss?.crops;
   const regression = (d: tf.Tensor): tf.Scalar => (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
   const groups: number[][] = trainRows.kept.map(() => []);
@@ -260,15 +325,22 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     stage: 'finetune',
     model,
     split,
-    features: trainRows.features,
+    features,
     batches: setSize
       ? (epoch) => imageBatches(groups, Math.max(1, Math.floor(cfg.batchSize / setSize)), setSize, cfg.seed, epoch)
-      : (epoch) => epochBatches(trainRows.image.length, cfg.batchSize, cfg.seed, epoch),
+      : task
+        ? withTask
+        : (epoch) => epochBatches(nMos, cfg.batchSize, cfg.seed, epoch),
     // Micro-batches of whole sets of crops when the loss is on images.
     microBatches: cfg.microBatch ? (batch) => chunk(batch, setSize ? Math.max(1, Math.floor(cfg.microBatch! / setSize)) * setSize : cfg.microBatch!) : undefined,
     lossCount: setSize ? (batch) => batch.length / setSize : undefined,
     loss: (scores, batch) =>
       tf.tidy(() => {
+        if (task) {
+          const mt = multi.get(batch.join(','))!;
+          const y = Float32Array.from({ length: mt.mosRows }, (_, i) => target[batch[i]!]!);
+          return multiTaskLoss(scores, mt, y, { loss: cfg.loss, weight: task.weight, margin: task.margin });
+        }
         if (setSize) {
           const sets = batch.length / setSize;
           const y = tf.tensor1d(Float32Array.from({ length: sets }, (_, g) => target[batch[g * setSize]!]!));
@@ -282,7 +354,13 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     validate: async (predict) => {
       const perImage = meanPerImage(await predict(valRows.features), valRows.image, valRows.kept.length);
       const scores = Array.from(perImage, (z) => z * std + mean);
-      return { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
+      const metrics: Record<string, number> = { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
+      if (ladders && ladders.heldRows.length > 0) {
+        const x = new Float32Array(ladders.heldRows.length * f);
+        ladders.heldRows.forEach((r, i) => x.set(features.subarray((nMos + r) * f, (nMos + r + 1) * f), i * f));
+        metrics.rankAccuracy = rankingAccuracy(await predict(x), ladders.heldPairs);
+      }
+      return metrics;
     },
     selectBy: 'srcc',
     ...loopOptions(cfg, options),

@@ -4,24 +4,16 @@
  * plus the undistorted crop; the loss is the mean hinge over all ordered pairs that share a
  * reference crop and a type. Ranking accuracy is reported on held-out references.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import type { RawImage } from '@iqa-zoo/core';
-import { distortLevels, getDistortionSet } from '../distortions/registry.js';
 import { getNetwork } from '../networks/index.js';
 import type { RankConfig } from './config.js';
 import { FeatureCache, sha256 } from './feature-cache.js';
-import { cropFeatures, weightsHash } from './features.js';
+import { weightsHash } from './features.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
-import { fitForCrops, trainingCrops } from './image-crops.js';
 import { seededShuffle } from './mos-data.js';
-import { Progress } from './progress.js';
+import { type Ladder, ladderItems, rankLadders } from './rank-ladders.js';
 import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
-import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
-import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardOf, shardedFeaturePass } from './feature-shards.js';
-
-const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
+import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardedFeaturePass } from './feature-shards.js';
 
 export interface RankOptions extends FeatureWorkerOptions {
   resume?: boolean;
@@ -38,18 +30,6 @@ export interface RankResult {
   cache: { hits: number; misses: number };
 }
 
-/** One reference crop with one type: the item ids of its levels, 0 (pristine) first. */
-interface Group {
-  ref: number;
-  items: number[];
-}
-
-function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
-  const out = new Uint8Array(size * size * 3);
-  for (let r = 0; r < size; r++) out.set(rgb.data.subarray(((y + r) * rgb.width + x) * 3, ((y + r) * rgb.width + x + size) * 3), r * size * 3);
-  return { data: out, width: size, height: size, channels: 3 };
-}
-
 /**
  * What stage 1 sets up before training: the network, the references (shuffled; the first
  * `nHeld` held out), the feature cache, and `pass`, which brings the trunk rows of every
@@ -60,58 +40,8 @@ async function prepareRank(cfg: RankConfig) {
   const spec = getNetwork(cfg.network);
   const model = await spec.build(cfg.head);
   const source = await featureSource(model, cfg);
-  const f = source.own.featureSize;
-  const fx = source.extractor.featureSize;
   const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
-  const types = cfg.types ?? [...getDistortionSet(cfg.set)];
-
-  const files = (await fs.readdir(cfg.refs)).filter((n) => IMAGE_EXT.test(n)).sort();
-  let refs = seededShuffle(files, cfg.seed);
-  if (cfg.maxRefs > 0) refs = refs.slice(0, cfg.maxRefs);
-  const nHeld = Math.round(refs.length * cfg.heldOut);
-
-  const pass = async (shard?: FeatureShard): Promise<{ rows: Float32Array[]; groups: Group[]; skipped: string[] }> => {
-    const rows: Float32Array[] = [];
-    const groups: Group[] = [];
-    const skipped: string[] = [];
-    const mine = shardOf(refs.map((_, r) => r), shard);
-    const progress = new Progress('rank features', mine.length);
-    for (const r of mine) {
-      const file = path.join(cfg.refs, refs[r]!);
-      try {
-        // Read once: the bytes key the cache and, on a miss, are what gets decoded.
-        const bytes = await fs.readFile(file);
-        const content = sha256([bytes]);
-        let rgb: RawImage | null = null;
-        for (let c = 0; c < cfg.cropsPerRef; c++) {
-          const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
-          const cached = await cache.getOrCompute(key, async () => {
-            rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
-            const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
-            const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
-            const images: RawImage[] = [crop];
-            for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
-            const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
-            const out: Float32Array[] = [];
-            for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], spec.input));
-            const all = new Float32Array(out.length * fx);
-            out.forEach((o, i) => all.set(o, i * fx));
-            return all;
-          });
-          const feats = await source.select(cached);
-          const base = rows.length;
-          for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
-          const levels = (feats.length / f - 1) / types.length;
-          types.forEach((_, t) => groups.push({ ref: r, items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)] }));
-        }
-      } catch (err) {
-        skipped.push(`${refs[r]}: ${(err as Error).message}`);
-        process.stderr.write(`skipping reference ${refs[r]}: ${(err as Error).message}\n`);
-      }
-      progress.tick();
-    }
-    return { rows, groups, skipped };
-  };
+  const { refs, nHeld, pass } = await rankLadders(cfg, source, cache, spec.input);
   return { model, source, cache, refs, nHeld, pass };
 }
 
@@ -131,7 +61,7 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
   const split = source.own;
   const f = split.featureSize;
   const t0 = Date.now();
-  const { rows, groups, skipped } = await shardedFeaturePass(cache, pass, options);
+  const { rows, ladders: groups, skipped } = await shardedFeaturePass(cache, pass, options);
   const featureSeconds = (Date.now() - t0) / 1000;
   const features = new Float32Array(rows.length * f);
   rows.forEach((row, i) => features.set(row, i * f));
@@ -143,7 +73,7 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
   // Labels (group, level) by position, for every batch and every micro-batch of references in it.
   const batchItems = new Map<string, RankItem[]>();
   const microOf = new Map<string, number[][]>();
-  const label = (gs: Group[]): RankItem[] => gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level })));
+  const label = (gs: Ladder[]): RankItem[] => gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level })));
   const batches = (epoch: number): number[][] => {
     const order = seededShuffle(trainRefs, cfg.seed * 31 + epoch);
     const out: number[][] = [];
@@ -166,7 +96,7 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
     return out;
   };
   const heldRows = heldGroups.flatMap((g) => g.items);
-  const heldPairs = rankingPairs(heldGroups.flatMap((g, k) => g.items.map((_, level) => ({ group: String(k), level }))));
+  const heldPairs = rankingPairs(ladderItems(heldGroups));
 
   const state = await trainHead({
     stage: 'rank',

@@ -1,0 +1,110 @@
+/**
+ * Ranking ladders: crops of pristine photos, each distorted at every level of every type of a set,
+ * as trunk rows from the feature cache (or computed and cached). Stage 1 ranks them; stage 2's
+ * ranking term (`rankTask`) ranks the same ladders next to its MOS loss, and with the same config
+ * and trunk it reads the rows stage 1 cached.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CardInput, RawImage } from '@iqa-zoo/core';
+import { distortLevels, getDistortionSet } from '../distortions/registry.js';
+import type { RankConfig } from './config.js';
+import type { FeatureCache } from './feature-cache.js';
+import { sha256 } from './feature-cache.js';
+import { cropFeatures } from './features.js';
+import type { FeatureSource } from './feature-source.js';
+import { type FeatureShard, shardOf } from './feature-shards.js';
+import { fitForCrops, trainingCrops } from './image-crops.js';
+import { seededShuffle } from './mos-data.js';
+import { Progress } from './progress.js';
+import type { RankItem } from './ranking-loss.js';
+import { readImageRgb } from './read-image.js';
+
+const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
+
+/** The ladder settings of a stage-1 config (what keys its cache entries). */
+export type LadderConfig = Pick<RankConfig, 'refs' | 'set' | 'types' | 'maxRefs' | 'heldOut' | 'cropSize' | 'cropsPerRef' | 'seed'>;
+
+/** One reference crop with one type: the row ids of its levels, 0 (pristine) first. */
+export interface Ladder {
+  /** Index of the reference in the shuffled list (the first `nHeld` are held out). */
+  ref: number;
+  items: number[];
+}
+
+/** The rows of every ladder of a pass, and the references that could not be read. */
+export interface LadderRows {
+  rows: Float32Array[];
+  ladders: Ladder[];
+  skipped: string[];
+}
+
+function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
+  const out = new Uint8Array(size * size * 3);
+  for (let r = 0; r < size; r++) out.set(rgb.data.subarray(((y + r) * rgb.width + x) * 3, ((y + r) * rgb.width + x + size) * 3), r * size * 3);
+  return { data: out, width: size, height: size, channels: 3 };
+}
+
+/** Labels (ladder, level) of `ladders`' items in order, for `rankingPairs`. */
+export function ladderItems(ladders: readonly Ladder[]): RankItem[] {
+  return ladders.flatMap((g, k) => g.items.map((_, level) => ({ group: String(k), level })));
+}
+
+/**
+ * The references of `cfg` (sorted, shuffled by its seed, the first `nHeld` held out) and `pass`,
+ * which brings the rows of every ladder (or of one shard of the references) from `cache`, or
+ * distorts the crops and runs them through `source`'s trunk.
+ */
+export async function rankLadders(cfg: LadderConfig, source: FeatureSource, cache: FeatureCache, input: Pick<CardInput, 'pixelRange' | 'mean' | 'std'>) {
+  const f = source.own.featureSize;
+  const fx = source.extractor.featureSize;
+  const types = cfg.types ?? [...getDistortionSet(cfg.set)];
+  const files = (await fs.readdir(cfg.refs)).filter((n) => IMAGE_EXT.test(n)).sort();
+  let refs = seededShuffle(files, cfg.seed);
+  if (cfg.maxRefs > 0) refs = refs.slice(0, cfg.maxRefs);
+  const nHeld = Math.round(refs.length * cfg.heldOut);
+
+  const pass = async (shard?: FeatureShard): Promise<LadderRows> => {
+    const rows: Float32Array[] = [];
+    const ladders: Ladder[] = [];
+    const skipped: string[] = [];
+    const mine = shardOf(refs.map((_, r) => r), shard);
+    const progress = new Progress('rank features', mine.length);
+    for (const r of mine) {
+      const file = path.join(cfg.refs, refs[r]!);
+      try {
+        // Read once: the bytes key the cache and, on a miss, are what gets decoded.
+        const bytes = await fs.readFile(file);
+        const content = sha256([bytes]);
+        let rgb: RawImage | null = null;
+        for (let c = 0; c < cfg.cropsPerRef; c++) {
+          const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
+          const cached = await cache.getOrCompute(key, async () => {
+            rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
+            const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
+            const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
+            const images: RawImage[] = [crop];
+            for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
+            const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
+            const out: Float32Array[] = [];
+            for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], input));
+            const all = new Float32Array(out.length * fx);
+            out.forEach((o, i) => all.set(o, i * fx));
+            return all;
+          });
+          const feats = await source.select(cached);
+          const base = rows.length;
+          for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
+          const levels = (feats.length / f - 1) / types.length;
+          types.forEach((_, t) => ladders.push({ ref: r, items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)] }));
+        }
+      } catch (err) {
+        skipped.push(`${refs[r]}: ${(err as Error).message}`);
+        process.stderr.write(`skipping reference ${refs[r]}: ${(err as Error).message}\n`);
+      }
+      progress.tick();
+    }
+    return { rows, ladders, skipped };
+  };
+  return { refs, nHeld, types, pass };
+}
