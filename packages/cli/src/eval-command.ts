@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { bootstrapInterval, evaluatePredictions, mapLimit, type PairMetric, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
 import { type CliIo, createScorer, DEVICES, EXIT, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, oneOf, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
+import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 
 export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--ci [--resamples N]] [--json]
@@ -38,7 +39,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const resamples = intFlag(values.resamples, '--resamples', 2000, 10);
   const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
   const root = values.root ?? dirname(values.mos);
-  const scorer = await createScorer(values.model, { device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
   const bar = new ProgressBar(rows.length, (t) => io.stderr.write(t), io.stderrIsTTY);
   const pred: number[] = [];
   const mos: number[] = [];

@@ -1,8 +1,10 @@
 import type { ModelCard } from '@iqa-zoo/core';
 import { type CliIo, EXIT, listZooCards, parseCommandArgs } from '@iqa-zoo/runtime-node';
+import { modelOptions } from './model-options.js';
 
 export const MODELS_USAGE = `Usage: iqa models [--json]
-  Lists the zoo (models/index.json, or $IQA_ZOO_MODELS) from the model cards; * marks the default.`;
+  Lists the installed model packages (@iqa-zoo/model-*), or the zoo folder $IQA_ZOO_MODELS, from the
+  model cards; * marks the default.`;
 
 function protocolText(card: ModelCard): string {
   const p = card.input.protocol;
@@ -33,7 +35,7 @@ export function renderTable(header: string[], rows: string[][]): string {
  */
 export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } });
-  const cards = await listZooCards();
+  const cards = await listZooCards(modelOptions(io));
   if (values.json) {
     for (const { card, isDefault } of cards) io.stdout.write(`${JSON.stringify({ ...card, default: isDefault })}\n`);
     return EXIT.OK;

@@ -1,6 +1,7 @@
 import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
 import { type CliIo, createScorer, DEVICES, EXIT, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, oneOf, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
 import { expandInputs } from './expand-inputs.js';
+import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 
 export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--json | --csv] [--recursive]
@@ -65,7 +66,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`iqa score: no images found in ${positionals.join(' ')}\n`);
     return EXIT.FAILED;
   }
-  const scorer = await createScorer(values.model, { device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
   if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');
 

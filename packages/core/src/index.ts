@@ -22,7 +22,7 @@ export type {
   CardMetric,
   TestProtocol,
 } from './card/types.js';
-export { CARD_METADATA_KEY, parseZooIndex } from './card/zoo.js';
+export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
 export type { ZooIndex } from './card/zoo.js';
 
 // Preprocessing

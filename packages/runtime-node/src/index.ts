@@ -17,9 +17,12 @@ export type { NodeImageInput } from './image/input.js';
 // Models and the zoo
 export { loadModel } from './model/load-model.js';
 export { MODEL_DTYPES } from './model/load-model.js';
-export type { LoadedModel, ModelDtype } from './model/load-model.js';
+export type { LoadedModel, ModelDtype, ModelSourceOptions } from './model/load-model.js';
 export { readEmbeddedCard } from './model/onnx-card.js';
-export { zooDir, readZooIndex, readCardFile, listZooCards } from './model/zoo.js';
+export { zooDir, readZooIndex, readCardFile, listZooCards, findModelPackage } from './model/zoo.js';
+export type { ZooOptions } from './model/zoo.js';
+export { downloadModelFolder, modelCacheDir } from './model/remote-model.js';
+export type { DownloadProgress, RemoteOptions } from './model/remote-model.js';
 
 // Service (moving to its own package; the `iqa` command line is @iqa-zoo/cli)
 export { createServer } from './server/create-server.js';

@@ -3,6 +3,19 @@ import { IqaError, describeValue } from '../errors.js';
 /** The ONNX `metadata_props` key that carries the model card as JSON. */
 export const CARD_METADATA_KEY = 'iqa_zoo.card';
 
+/** The zoo's default model id (`models/index.json`'s `default`; test/model-packages keeps them equal). */
+export const DEFAULT_MODEL_ID = 'mobilenetv2-ml-clive';
+
+/**
+ * The npm package that holds a zoo model's files (card, ONNX files, calibration set).
+ *
+ * @example
+ * modelPackageName('mobilenetv2-ml-clive'); // '@iqa-zoo/model-mobilenetv2-ml-clive'
+ */
+export function modelPackageName(id: string): string {
+  return `@iqa-zoo/model-${id}`;
+}
+
 /** `models/index.json`: the zoo's model ids and its default. */
 export interface ZooIndex {
   default: string;

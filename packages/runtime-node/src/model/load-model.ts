@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type CardFile, IqaError, type ModelCard } from '@iqa-zoo/core';
+import { fileURLToPath } from 'node:url';
+import { type CardFile, DEFAULT_MODEL_ID, IqaError, type ModelCard, isIqaError, modelPackageName } from '@iqa-zoo/core';
 import { sha256Hex } from './hash.js';
 import { readEmbeddedCard } from './onnx-card.js';
-import { readCardFile, readZooIndex, zooDir } from './zoo.js';
+import { type RemoteOptions, downloadModelFolder, modelCacheDir } from './remote-model.js';
+import { type ZooOptions, findModelPackage, readCardFile, readZooIndex, zooDir } from './zoo.js';
 
 /** A model ready for a session: its card and the verified ONNX bytes. */
 export interface LoadedModel {
@@ -77,34 +80,74 @@ async function loadOnnxFile(path: string): Promise<LoadedModel> {
   return { card, onnx: bytes, path };
 }
 
+/** Where `loadModel` looks for a model given by id, and how it downloads one. */
+export interface ModelSourceOptions extends ZooOptions, RemoteOptions {
+  /** Base URL of a remote zoo (`<url>/<id>/card.json`); default `$IQA_ZOO_REMOTE`; none when unset. */
+  remoteUrl?: string;
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+const folderUrl = (s: string) => (s.endsWith('/') ? s : `${s}/`);
+
+/** A remote model folder, from the cache when a complete copy is there, else downloaded into it. */
+async function loadRemote(url: string, cacheKey: string, dtype: ModelDtype, options: ModelSourceOptions): Promise<LoadedModel> {
+  const cacheFolder = join(modelCacheDir(options.cacheDir), cacheKey);
+  try {
+    return await loadFolder(cacheFolder, dtype);
+  } catch (err) {
+    // Not cached yet, or only the other dtype, or a damaged copy: download again.
+    if (!isIqaError(err)) throw err;
+  }
+  await downloadModelFolder(url, cacheFolder, (card) => pickFile(card, dtype, url), options);
+  return loadFolder(cacheFolder, dtype);
+}
+
 /**
- * Resolves `model` (a zoo id, a folder with `card.json` + ONNX, or an `.onnx` path; default the zoo's
- * default) to its card and ONNX bytes, checking the bytes' sha256 against the card.
+ * Resolves `model` to its card and ONNX bytes, checking the bytes' sha256 against the card. In order:
+ *
+ * 1. an explicit path (a folder with `card.json`, or an `.onnx` file) or URL (`https://.../<id>/`,
+ *    downloaded into the cache; `file:` URLs are paths);
+ * 2. a zoo id (default: the zoo's default) as an installed model package `@iqa-zoo/model-<id>`,
+ *    resolved from the user's project (`options.paths`, default the working directory);
+ * 3. the zoo folder `IQA_ZOO_MODELS` (`options.zooDir`);
+ * 4. a remote zoo `IQA_ZOO_REMOTE` (`options.remoteUrl`): `<url>/<id>/`, downloaded once into the
+ *    cache (`options.cacheDir`, `IQA_ZOO_CACHE`, default `~/.cache/iqa-zoo`) with the card's sha256
+ *    checked and an atomic write, so an interrupted or corrupted download is never used.
  *
  * @example
- * const { card, onnx } = await loadModel('vgg-small-ml');
+ * const { card, onnx } = await loadModel('mobilenetv2-ml-clive'); // npm install @iqa-zoo/model-mobilenetv2-ml-clive
  * const custom = await loadModel('./exported/model.onnx');
  */
-export async function loadModel(model?: string, dtype: ModelDtype = 'fp32'): Promise<LoadedModel> {
+export async function loadModel(model?: string, dtype: ModelDtype = 'fp32', options: ModelSourceOptions = {}): Promise<LoadedModel> {
   if (model !== undefined && (typeof model !== 'string' || model.length === 0)) {
-    throw new TypeError(`Expected a zoo id, folder or .onnx path for model but received ${JSON.stringify(model)}`);
+    throw new TypeError(`Expected a zoo id, folder, .onnx path or URL for model but received ${JSON.stringify(model)}`);
   }
   if (dtype !== 'fp32' && dtype !== 'fp16') {
     throw new RangeError(`Expected one of "fp32", "fp16" for dtype but received ${JSON.stringify(dtype)}`);
   }
+  if (model !== undefined && isUrl(model)) {
+    const url = folderUrl(model);
+    return loadRemote(url, `url-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`, dtype, options);
+  }
   if (model !== undefined) {
-    const kind = await kindOf(resolve(model));
-    if (kind === 'dir') return loadFolder(resolve(model), dtype);
-    if (kind === 'file') return loadOnnxFile(resolve(model));
+    const path = resolve(model.startsWith('file:') ? fileURLToPath(model) : model);
+    const kind = await kindOf(path);
+    if (kind === 'dir') return loadFolder(path, dtype);
+    if (kind === 'file') return loadOnnxFile(path);
   }
-  const dir = zooDir();
-  const index = await readZooIndex(dir);
-  const id = model ?? index.default;
-  if (!index.models.includes(id)) {
-    throw new IqaError(
-      'MODEL_NOT_FOUND',
-      `Expected a zoo id (${index.models.map((m) => JSON.stringify(m)).join(', ')}), a model folder or an .onnx path for model but received ${JSON.stringify(id)}`,
-    );
-  }
-  return loadFolder(join(dir, id), dtype);
+  const zoo = zooDir(options.zooDir);
+  const index = zoo ? await readZooIndex(zoo) : undefined;
+  const id = model ?? index?.default ?? DEFAULT_MODEL_ID;
+  const installed = findModelPackage(id, options.paths);
+  if (installed) return loadFolder(installed, dtype);
+  if (zoo && index?.models.includes(id)) return loadFolder(join(zoo, id), dtype);
+  const remote = options.remoteUrl ?? process.env.IQA_ZOO_REMOTE;
+  if (remote) return loadRemote(`${folderUrl(remote)}${encodeURIComponent(id)}/`, id, dtype, options);
+  const known = index ? ` (IQA_ZOO_MODELS has ${index.models.map((m) => JSON.stringify(m)).join(', ')})` : ' (IQA_ZOO_MODELS is not set)';
+  throw new IqaError(
+    'MODEL_NOT_FOUND',
+    `Expected a model folder, an .onnx path, a URL or a zoo id for model but received ${JSON.stringify(id)}: no such path, ` +
+      `no installed package ${modelPackageName(id)}, not in a zoo folder${known} and no remote zoo (IQA_ZOO_REMOTE is not set). ` +
+      `Possible solutions: npm install ${modelPackageName(id)}`,
+  );
 }

@@ -10,11 +10,12 @@ import {
 } from '@iqa-zoo/core';
 import * as ort from 'onnxruntime-node';
 import { type NodeImageInput, describeInput, readImageInput } from '../image/input.js';
-import { type ModelDtype, loadModel } from '../model/load-model.js';
+import { type ModelDtype, type ModelSourceOptions, loadModel } from '../model/load-model.js';
 import { RunBatcher } from './batcher.js';
 import { type NodeDevice, type ResolvedDevice, openSession } from './session.js';
 
-export interface NodeScorerOptions {
+/** Options of `createScorer`; where a zoo id is looked up and how it is downloaded: see `loadModel`. */
+export interface NodeScorerOptions extends ModelSourceOptions {
   /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
   device?: NodeDevice;
   /** onnxruntime intra-op threads; 0 (default) lets it choose. */
@@ -87,7 +88,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected an options object for options but received ${JSON.stringify(options)}`);
   }
-  const loaded = await loadModel(model, options.dtype ?? 'fp32');
+  const loaded = await loadModel(model, options.dtype ?? 'fp32', options);
   const { card } = loaded;
   const { session, device } = await openSession(loaded.onnx, {
     device: options.device ?? 'auto',

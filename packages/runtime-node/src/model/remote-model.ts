@@ -1,0 +1,129 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type CardFile, IqaError, type ModelCard, validateCard } from '@iqa-zoo/core';
+
+/** One progress report of a model download. */
+export interface DownloadProgress {
+  url: string;
+  /** Bytes received so far. */
+  loaded: number;
+  /** Bytes expected (from the card). */
+  total: number;
+}
+
+/** How a remote model folder is fetched and cached. */
+export interface RemoteOptions {
+  /** Cache folder (default: `$IQA_ZOO_CACHE`, else `$XDG_CACHE_HOME/iqa-zoo`, else `~/.cache/iqa-zoo`). */
+  cacheDir?: string;
+  /** Called as the ONNX file arrives. */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * The folder downloaded models are cached in: `cacheDir`, else `$IQA_ZOO_CACHE`, else
+ * `$XDG_CACHE_HOME/iqa-zoo`, else `~/.cache/iqa-zoo`.
+ *
+ * @example
+ * modelCacheDir(); // '/home/me/.cache/iqa-zoo'
+ */
+export function modelCacheDir(cacheDir?: string): string {
+  if (cacheDir) return cacheDir;
+  if (process.env.IQA_ZOO_CACHE) return process.env.IQA_ZOO_CACHE;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'iqa-zoo');
+}
+
+function downloadError(url: string, why: string, cause?: unknown): IqaError {
+  return new IqaError('MODEL_DOWNLOAD', `Expected to download ${url} but ${why}; nothing was cached, try again`, { cause });
+}
+
+async function fetchOk(fetchFn: typeof fetch, url: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchFn(url);
+  } catch (err) {
+    throw downloadError(url, `the request failed (${(err as Error).message})`, err);
+  }
+  if (!response.ok || !response.body) throw downloadError(url, `the server answered ${response.status} ${response.statusText}`);
+  return response;
+}
+
+/** Writes `data` to `path` through a temporary file and a rename, so a reader sees all of it or none. */
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${randomUUID()}.part`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/**
+ * Downloads `url` to `dest`: streamed into a temporary file beside it while hashing, renamed into
+ * place only when the sha256 and size match `file` (from the card). A dropped connection or a
+ * wrong hash leaves no file behind.
+ */
+async function downloadVerified(url: string, dest: string, file: CardFile, options: RemoteOptions): Promise<void> {
+  const response = await fetchOk(options.fetch ?? fetch, url);
+  const tmp = `${dest}.${randomUUID()}.part`;
+  const hash = createHash('sha256');
+  let loaded = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      loaded += chunk.length;
+      options.onProgress?.({ url, loaded, total: file.bytes });
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), count, createWriteStream(tmp));
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw downloadError(url, `the transfer broke off after ${loaded} of ${file.bytes} bytes (${(err as Error).message})`, err);
+  }
+  const actual = hash.digest('hex');
+  if (actual !== file.sha256 || loaded !== file.bytes) {
+    await rm(tmp, { force: true });
+    throw new IqaError(
+      'MODEL_INTEGRITY',
+      `Expected sha256 ${file.sha256} (${file.bytes} bytes, from the card) for ${url} but the download hashes to ${actual} (${loaded} bytes); nothing was cached`,
+    );
+  }
+  await rename(tmp, dest);
+}
+
+/**
+ * Downloads a remote model folder (`<folderUrl>card.json` and the ONNX file `pick` chooses from
+ * its card) into `cacheFolder`: the file is checked against the card's sha256 and written
+ * atomically, then the card, so a cached card's file is complete. Returns the card.
+ *
+ * @example
+ * await downloadModelFolder('https://example.com/zoo/mobilenetv2-ml-clive/', cacheFolder, (card) => card.files.onnx, {});
+ */
+export async function downloadModelFolder(
+  folderUrl: string,
+  cacheFolder: string,
+  pick: (card: ModelCard) => CardFile,
+  options: RemoteOptions,
+): Promise<ModelCard> {
+  const cardUrl = new URL('card.json', folderUrl).href;
+  const response = await fetchOk(options.fetch ?? fetch, cardUrl);
+  const text = await response.text().catch((err: unknown) => {
+    throw downloadError(cardUrl, `the transfer broke off (${(err as Error).message})`, err);
+  });
+  let card: ModelCard;
+  try {
+    card = validateCard(JSON.parse(text), cardUrl);
+  } catch (err) {
+    throw err instanceof IqaError ? err : new IqaError('INVALID_CARD', `Expected a JSON model card at ${cardUrl}: ${(err as Error).message}`, { cause: err });
+  }
+  await mkdir(cacheFolder, { recursive: true });
+  const file = pick(card);
+  await downloadVerified(new URL(file.path, folderUrl).href, join(cacheFolder, file.path), file, options);
+  await writeAtomic(join(cacheFolder, 'card.json'), text);
+  return card;
+}
