@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { type NodeScorer, createScorer, createServer } from '@iqa-zoo/runtime-node';
 import { serveCommand } from '../src/cli/serve-command.js';
 import { memoryIo } from './helpers/cli-io.js';
+import { health, portOf, postScore } from './helpers/http-clients.js';
 import { hugeHeaderPng, solid, tinyScore } from './helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
 
@@ -25,13 +26,15 @@ function multipart(parts: Array<{ name: string; bytes: Buffer; type?: string }>)
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-/** A scorer whose scores wait until `release()` (for concurrency, timeout and shutdown tests). */
-function gatedScorer(real: NodeScorer): NodeScorer & { release: () => void } {
+/** A scorer whose scores wait until `release()` (for concurrency, timeout and shutdown tests); `calls` counts `score` calls. */
+function gatedScorer(real: NodeScorer): NodeScorer & { release: () => void; calls: number } {
   let open: () => void = () => {};
   let gate = new Promise<void>((r) => (open = r));
   return {
     ...real,
-    score: async (input) => {
+    calls: 0,
+    async score(input) {
+      this.calls++;
       await gate;
       return real.score(input);
     },
@@ -160,8 +163,52 @@ test('a request that takes longer than the timeout is 503', async () => {
   await slow.close();
 });
 
+/** Polls `/healthz` until `done(body)` holds (or 200 tries); returns the last body. */
+async function healthWhen(server: FastifyInstance, done: (h: Awaited<ReturnType<typeof health>>) => boolean) {
+  let h = await health(portOf(server));
+  for (let i = 0; i < 200 && !done(h); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    h = await health(portOf(server));
+  }
+  return h;
+}
+
+test('requests whose clients leave while queued are never scored, and free their slots', async () => {
+  const gated = gatedScorer(scorer);
+  const server = await start(await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1 }));
+  const kept = request(server, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  expect(await healthWhen(server, (h) => h.scoring === 1)).toMatchObject({ inFlight: 1, scoring: 1 });
+  const leavers = Array.from({ length: 3 }, () => postScore(portOf(server), pngCache!, 'abort-after-upload', { leaveAfterMs: 100 }));
+  expect(await healthWhen(server, (h) => h.queued === 3)).toMatchObject({ inFlight: 4, queued: 3 });
+  await Promise.all(leavers);
+  expect(await healthWhen(server, (h) => h.inFlight === 1)).toMatchObject({ inFlight: 1, scoring: 1, queued: 0 });
+  gated.release();
+  expect((await kept).statusCode).toBe(200);
+  expect((await health(portOf(server))).inFlight).toBe(0);
+  expect(gated.calls).toBe(1);
+  await server.close();
+});
+
+test('a timeout drops queued work, and running work keeps its slot until it ends', async () => {
+  const gated = gatedScorer(scorer);
+  const server = await start(await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1, requestTimeoutMs: 150 }));
+  const send = () => request(server, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  const answers = await Promise.all([send(), send(), send()]);
+  for (const res of answers) {
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('TIMEOUT');
+    expect(res.headers['retry-after']).toBe('1');
+  }
+  expect(await health(portOf(server))).toMatchObject({ inFlight: 1, scoring: 1, queued: 0 });
+  gated.release();
+  expect(await healthWhen(server, (h) => h.inFlight === 0)).toMatchObject({ inFlight: 0, scoring: 0 });
+  expect(gated.calls).toBe(1);
+  expect((await send()).statusCode).toBe(200);
+  await server.close();
+});
+
 test('GET /healthz, /models, /openapi.json and 404', async () => {
-  expect((await request(app, { method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', model: 'tiny-test', device: 'cpu', inFlight: 0 });
+  expect((await request(app, { method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', model: 'tiny-test', device: 'cpu', inFlight: 0, scoring: 0, queued: 0 });
   const models = (await request(app, { method: 'GET', url: '/models' })).json();
   expect(models.loaded).toBe('tiny-test');
   expect(models.models.length).toBeGreaterThan(0);

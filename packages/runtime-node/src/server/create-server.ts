@@ -2,9 +2,11 @@ import multipart from '@fastify/multipart';
 import { IqaError, type ScoreOutcome, toIqaError } from '@iqa-zoo/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { listZooCards } from '../model/zoo.js';
-import type { NodeScorer } from '../scorer/create-scorer.js';
-import { toHttpError } from './http-errors.js';
+import { DEFAULT_BATCHING, type NodeScorer } from '../scorer/create-scorer.js';
+import { createAdmission } from './admission.js';
+import { ServiceError, toHttpError } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
+import { type RequestSlot, bindSlot, untilAborted } from './request-slot.js';
 
 export interface ServerOptions {
   /** The scorer that serves every request (the server does not dispose it). */
@@ -13,32 +15,22 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Most images in one multipart request. Default 16. */
   maxFiles?: number;
-  /** `POST /score` requests handled at once; more get 503 right away. Default 16. */
+  /** `POST /score` requests admitted at once (uploading, queued or scoring); more get 503 right away. Default 16. */
   maxConcurrent?: number;
-  /** A request that is not answered within this many ms gets 503. Default 30 000. */
+  /**
+   * Admitted requests scored at once; the others wait in a queue, and leave it unscored when their
+   * client goes away or their timeout passes. Default 2 on CPU (one `session.run` at a time, the
+   * next image decoded meanwhile), the batcher's `maxBatch` on CUDA.
+   */
+  maxScoring?: number;
+  /**
+   * A request not answered within this many ms of its handler starting (a raw body is read before,
+   * a multipart body within) gets 503 `TIMEOUT`; queued work is then dropped, and running work
+   * keeps its slot until it ends. Default 30 000.
+   */
   requestTimeoutMs?: number;
   /** Fastify logger (default off). */
   logger?: boolean;
-}
-
-/**
- * Rejects with a 503 `TIMEOUT` when `work` takes longer than `ms`. (Fastify's own `handlerTimeout`
- * is cleared when a POST body has been read, so it cannot bound scoring.) The work itself cannot be
- * cancelled; its slot in the concurrency limit is freed when the response is sent.
- */
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error(`Expected scoring to finish within ${ms} ms but it did not; retry later`), { code: 'TIMEOUT', statusCode: 503 })),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Reads up to `maxFiles` file parts of a multipart request into buffers. */
@@ -83,9 +75,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  let inFlight = 0;
+  const admission = createAdmission({
+    maxAdmitted: maxConcurrent,
+    maxRunning: options.maxScoring ?? (scorer.device === 'cuda' ? DEFAULT_BATCHING.cuda.maxBatch : 2),
+  });
+  const slots = new WeakMap<FastifyRequest, RequestSlot>();
   let closing = false;
-  const counted = new WeakSet<FastifyRequest>();
   // On close: refuse new work and end kept-alive connections after their current response,
   // so `close()` returns as soon as in-flight requests are answered.
   app.addHook('preClose', async () => {
@@ -110,38 +105,41 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json but received ${req.method} ${req.url}` } }),
   );
 
-  const release = (req: FastifyRequest) => {
-    if (counted.delete(req)) inFlight--;
-  };
-
   app.post(
     '/score',
     {
       onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
-        if (inFlight >= maxConcurrent) {
+        const ticket = admission.tryAdmit();
+        if (!ticket) {
           return reply
             .status(503)
             .header('retry-after', '1')
             .send({ error: { code: 'BUSY', message: `Expected at most ${maxConcurrent} requests in flight; retry later` } });
         }
-        inFlight++;
-        counted.add(req);
+        slots.set(req, bindSlot(ticket, req.raw, reply.raw));
       },
-      onResponse: async (req: FastifyRequest) => release(req),
-      onRequestAbort: async (req: FastifyRequest) => release(req),
     },
     async (req, reply) => {
-      const { status, payload } = await withTimeout(scoreRequest(req), timeoutMs);
-      return reply.status(status).send(payload);
+      const slot = slots.get(req)!;
+      const timer = setTimeout(
+        () => slot.abort(new ServiceError('TIMEOUT', 503, `Expected scoring to finish within ${timeoutMs} ms but it did not; retry later`)),
+        timeoutMs,
+      );
+      try {
+        const { status, payload } = await untilAborted(scoreRequest(req, slot), slot.signal);
+        return reply.status(status).send(payload);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   );
 
   /** Scores the body; resolves with the response so nothing is sent after a timeout answered. */
-  const scoreRequest = async (req: FastifyRequest): Promise<{ status: number; payload: unknown }> => {
+  const scoreRequest = async (req: FastifyRequest, slot: RequestSlot): Promise<{ status: number; payload: unknown }> => {
     if (req.isMultipart()) {
       const parts = await readParts(req, maxFiles);
       if (parts.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected at least one image file part in the multipart body but received none');
-      const outcomes = await scorer.scoreBatch(parts.map((p) => p.bytes));
+      const outcomes = await slot.run(() => scorer.scoreBatch(parts.map((p) => p.bytes)));
       const results = outcomes.map((o, i) => toResult(o, parts[i]!.name));
       const allFailed = outcomes.every((o) => o.error);
       return { status: allFailed ? toHttpError(outcomes[0]!.error).status : 200, payload: { model: scorer.card.id, results } };
@@ -149,9 +147,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const body = req.body as Buffer | undefined;
     if (!body || body.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected image bytes in the request body but it is empty');
     try {
-      const score = await scorer.score(body);
+      const score = await slot.run(() => scorer.score(body));
       return { status: 200, payload: { model: scorer.card.id, results: [{ score }] } };
     } catch (err) {
+      if (err instanceof ServiceError) throw err;
       const error = toIqaError(err, 'request body');
       const { status } = toHttpError(error);
       if (status >= 500) req.log.error(err);
@@ -160,7 +159,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   };
 
   app.get('/healthz', async (_req, reply) => {
-    const body = { status: closing ? 'shutting-down' : 'ok', model: scorer.card.id, device: scorer.device, inFlight };
+    const { admitted, running, queued } = admission.counts();
+    const body = { status: closing ? 'shutting-down' : 'ok', model: scorer.card.id, device: scorer.device, inFlight: admitted, scoring: running, queued };
     return reply.status(closing ? 503 : 200).send(body);
   });
 

@@ -27,3 +27,23 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error while scoring; see the server log' } } };
 }
+
+/** Why the service refused or dropped a request: `BUSY` and `TIMEOUT` are answered 503 with Retry-After. */
+export type ServiceErrorCode = 'BUSY' | 'TIMEOUT' | 'CLIENT_CLOSED';
+
+/**
+ * An error of the service itself rather than of an image; `toHttpError` answers it with `statusCode`.
+ *
+ * @example
+ * throw new ServiceError('TIMEOUT', 503, 'Expected scoring to finish within 30000 ms but it did not; retry later');
+ */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ServiceErrorCode,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
