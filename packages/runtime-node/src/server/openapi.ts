@@ -75,7 +75,14 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
         },
         Health: {
           type: 'object',
-          properties: { status: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, inFlight: { type: 'integer' } },
+          properties: {
+            status: { type: 'string', enum: ['ok', 'shutting-down'] },
+            model: { type: 'string' },
+            device: { type: 'string' },
+            inFlight: { type: 'integer', description: 'Admitted POST /score requests holding a slot (uploading, queued or scoring)' },
+            scoring: { type: 'integer', description: 'Requests being scored now' },
+            queued: { type: 'integer', description: 'Admitted requests waiting to be scored' },
+          },
         },
       },
     },
