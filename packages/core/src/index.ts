@@ -45,6 +45,8 @@ export { evaluatePredictions } from './metrics/evaluate.js';
 export type { IqaMetrics } from './metrics/evaluate.js';
 export { bootstrapInterval, pairedBootstrap } from './metrics/bootstrap.js';
 export type { BootstrapInterval, BootstrapOptions, PairedBootstrap, PairMetric } from './metrics/bootstrap.js';
+export { rankingReport } from './metrics/ranking.js';
+export type { RankingEntry, RankingOptions, RankingReport, TypeRanking, PairCount } from './metrics/ranking.js';
 
 // Data
 export { parseMosCsv } from './data/mos-csv.js';
