@@ -13,7 +13,8 @@ Options:
   --dtype DTYPE      fp32, or fp16: the card's half-size variant (default fp32)
   --threads N        onnxruntime intra-op threads (default: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
-  --recursive, -r    include sub-folders of DIR arguments`;
+  --recursive, -r    include sub-folders of DIR arguments
+  --verbose          say which device runs and why (e.g. auto's fallback to CPU when CUDA cannot start)`;
 
 type Row = { file: string; score: number } | { file: string; error: IqaError };
 
@@ -52,6 +53,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
+    verbose: { type: 'boolean' },
   });
   if (values.json && values.csv) throw new UsageError('Expected at most one of --json, --csv but received both');
   if (positionals.length === 0) throw new UsageError('Expected at least one FILE, DIR or GLOB but received none');
@@ -66,7 +68,9 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`iqa score: no images found in ${positionals.join(' ')}\n`);
     return EXIT.FAILED;
   }
+  const verbose = Boolean(values.verbose);
   const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  if (verbose) io.stderr.write(`iqa score: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason})\n`);
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
   if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');
 

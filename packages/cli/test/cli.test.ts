@@ -93,6 +93,13 @@ describe('iqa score', () => {
     expect(unknown.err).toContain('"tiny-b"');
   });
 
+  test('device auto prints nothing on stderr when it falls back to CPU; --verbose says which device and why', async () => {
+    const quiet = await cli('score', join(imgs, 'a.png'));
+    expect({ code: quiet.code, err: quiet.err }).toEqual({ code: 0, err: '' });
+    const verbose = await cli('score', '--verbose', join(imgs, 'a.png'));
+    expect(verbose.err).toMatch(/^iqa score: model tiny-test 0\.0\.1 on (cpu \(CUDA is not available|cuda \()/);
+  });
+
   test('a progress bar only on a terminal', async () => {
     const tty = memoryIo(true);
     expect(await runCli(['score', '--device', 'cpu', join(imgs, 'a.png'), join(imgs, 'b.jpg')], tty)).toBe(0);

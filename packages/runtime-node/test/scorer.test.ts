@@ -95,9 +95,13 @@ test('full-image protocol: different sizes run separately and still score right'
 });
 
 describe('devices', () => {
-  test("'auto' falls back to CPU with exactly one warning that says why", async () => {
+  test("'auto' falls back to CPU without a warning, saying why in deviceReason; with verbose, exactly one warning", async () => {
     const warnings: string[] = [];
-    const s = await createScorer(modelDir, { device: 'auto', onWarning: (m) => warnings.push(m) });
+    const quietAuto = await createScorer(modelDir, { device: 'auto', onWarning: (m) => warnings.push(m) });
+    expect({ device: quietAuto.device, warnings }).toEqual({ device: 'cpu', warnings: [] });
+    expect(quietAuto.deviceReason).toMatch(/^CUDA is not available \(.+\); running on CPU/);
+    await quietAuto.dispose();
+    const s = await createScorer(modelDir, { device: 'auto', verbose: true, onWarning: (m) => warnings.push(m) });
     expect(s.device).toBe('cpu');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/CUDA is not available \(.+\); running on CPU/);

@@ -30,14 +30,21 @@ export interface NodeScorerOptions extends ModelSourceOptions {
   maxPixels?: number;
   /** Largest encoded stream read, in bytes. */
   maxBytes?: number;
-  /** Where the CUDA fallback warning goes (default `console.warn`). */
+  /** Where warnings go (default `console.warn`). */
   onWarning?: (message: string) => void;
+  /**
+   * Also report, as a warning, that `auto` fell back to CPU and why (default false: a CPU run is
+   * what most users expect; `deviceReason` always says why).
+   */
+  verbose?: boolean;
 }
 
 /** A Node scorer: the shared `Scorer` shape over onnxruntime-node and sharp. */
 export interface NodeScorer extends Scorer<NodeImageInput, ResolvedDevice> {
   /** The ONNX file the model was loaded from. */
   readonly modelPath: string;
+  /** Why `device` is what it is (e.g. `auto`'s fallback to CPU, with the reason CUDA could not start). */
+  readonly deviceReason: string;
   /** How many `session.run` calls ran and how many images they held. */
   readonly stats: { runs: number; images: number };
 }
@@ -90,11 +97,8 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   }
   const loaded = await loadModel(model, options.dtype ?? 'fp32', options);
   const { card } = loaded;
-  const { session, device } = await openSession(loaded.onnx, {
-    device: options.device ?? 'auto',
-    threads: options.threads ?? 0,
-    warn: options.onWarning ?? ((m) => console.warn(m)),
-  });
+  const { session, device, reason } = await openSession(loaded.onnx, { device: options.device ?? 'auto', threads: options.threads ?? 0 });
+  if (options.verbose && reason.startsWith('CUDA is not available')) (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
   checkIo(session, card, loaded.path);
   const maxBatch = options.maxBatch ?? DEFAULT_BATCHING[device].maxBatch;
   const batcher = new RunBatcher(makeRun(session, card), maxBatch, options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems);
@@ -118,6 +122,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
     card,
     device,
     modelPath: loaded.path,
+    deviceReason: reason,
     stats: batcher.stats,
     score,
     async scoreBatch(inputs: readonly NodeImageInput[]): Promise<ScoreOutcome[]> {

@@ -15,8 +15,14 @@ export interface SessionOptions {
   device: NodeDevice;
   /** Intra-op threads (0 lets onnxruntime choose). */
   threads: number;
-  /** Called once when `auto` falls back to CPU, with the reason. */
-  warn: (message: string) => void;
+}
+
+/** An open session, the device it runs on and why that one. */
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  device: ResolvedDevice;
+  /** Why this device: asked for, or `auto`'s fallback to CPU with the reason CUDA could not start. */
+  reason: string;
 }
 
 async function open(onnx: Uint8Array, device: ResolvedDevice, threads: number): Promise<ort.InferenceSession> {
@@ -32,27 +38,25 @@ async function open(onnx: Uint8Array, device: ResolvedDevice, threads: number): 
 
 /**
  * Opens an onnxruntime-node session on the requested device. `cuda` throws
- * `IqaError('DEVICE_UNAVAILABLE')` when CUDA cannot be used; `auto` then warns once and uses CPU.
+ * `IqaError('DEVICE_UNAVAILABLE')` when CUDA cannot be used; `auto` then uses CPU and says why in `reason`.
  *
  * @example
- * const { session, device } = await openSession(bytes, { device: 'auto', threads: 0, warn: console.warn });
+ * const { session, device, reason } = await openSession(bytes, { device: 'auto', threads: 0 });
  */
-export async function openSession(
-  onnx: Uint8Array,
-  opts: SessionOptions,
-): Promise<{ session: ort.InferenceSession; device: ResolvedDevice }> {
+export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promise<OpenedSession> {
   if (!DEVICES.includes(opts.device)) {
     throw new RangeError(`Expected one of ${DEVICES.map((d) => JSON.stringify(d)).join(', ')} for device but received ${JSON.stringify(opts.device)}`);
   }
   if (!Number.isInteger(opts.threads) || opts.threads < 0) {
     throw new RangeError(`Expected a non-negative integer for threads but received ${JSON.stringify(opts.threads)}`);
   }
+  let fallback: string | undefined;
   if (opts.device !== 'cpu') {
     // A missing CUDA library is reported to us as an exception; keep onnxruntime's own
     // console error about it quiet unless the caller chose a log level.
     if (ort.env.logLevel === 'warning') ort.env.logLevel = 'fatal';
     try {
-      return { session: await open(onnx, 'cuda', opts.threads), device: 'cuda' };
+      return { session: await open(onnx, 'cuda', opts.threads), device: 'cuda', reason: `device "${opts.device}": CUDA started` };
     } catch (err) {
       const why = (err as Error).message.split('\n')[0];
       if (opts.device === 'cuda') {
@@ -63,11 +67,11 @@ export async function openSession(
         );
       }
       if (isModelError(err)) throw toModelError(err);
-      opts.warn(`iqa-zoo: CUDA is not available (${why}); running on CPU. See docs/cuda.md to enable it.`);
+      fallback = `CUDA is not available (${why}); running on CPU. See docs/cuda.md to enable it.`;
     }
   }
   try {
-    return { session: await open(onnx, 'cpu', opts.threads), device: 'cpu' };
+    return { session: await open(onnx, 'cpu', opts.threads), device: 'cpu', reason: fallback ?? 'device "cpu" asked for' };
   } catch (err) {
     throw toModelError(err);
   }
