@@ -51,6 +51,8 @@ export type { RankingEntry, RankingOptions, RankingReport, TypeRanking, PairCoun
 // Data
 export { parseMosCsv } from './data/mos-csv.js';
 export type { MosRow } from './data/mos-csv.js';
+export { parseRankingManifest } from './data/ranking-manifest.js';
+export type { RankingManifestRow } from './data/ranking-manifest.js';
 
 // Concurrency
 export { mapLimit } from './map-limit.js';

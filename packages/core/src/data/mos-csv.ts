@@ -1,32 +1,10 @@
 import { IqaError } from '../errors.js';
+import { csvLines, splitCsvLine as splitLine } from './csv-line.js';
 
 export interface MosRow {
   image: string;
   mos: number;
   std?: number;
-}
-
-/** Splits one CSV line, honouring double quotes. */
-function splitLine(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  cells.push(cur);
-  return cells.map((c) => c.trim());
 }
 
 /**
@@ -36,7 +14,7 @@ function splitLine(line: string): string[] {
  * parseMosCsv('image,mos\na.jpg,61.2\n'); // [{ image: 'a.jpg', mos: 61.2 }]
  */
 export function parseMosCsv(text: string, source = 'MOS CSV'): MosRow[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const lines = csvLines(text);
   if (lines.length === 0) throw new IqaError('INVALID_ARGUMENT', `Expected a header "image,mos[,std]" in ${source} but it is empty`);
   const header = splitLine(lines[0]!).map((h) => h.toLowerCase());
   const col = (name: string) => header.indexOf(name);
