@@ -1,13 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { bootstrapInterval, evaluatePredictions, mapLimit, type PairMetric, parseMosCsv, plcc, srcc, toIqaError } from '@iqa-zoo/core';
-import { type CliIo, createScorer, DEVICES, EXIT, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, oneOf, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
-import { modelOptions } from './model-options.js';
-import { ProgressBar } from './progress.js';
+import { bootstrapInterval, evaluatePredictions, type PairMetric, parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
+import { type CliIo, EXIT, intFlag, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
+import { rankingEval } from './ranking-eval.js';
+import { openScorer, scoreFiles } from './score-files.js';
 
 export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--ci [--resamples N]] [--json]
-  Scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
+       iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] [--threads N] [--json]
+  --mos: scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
+  --ranking: scores every file of MANIFEST (columns file,reference,type,level, as iqa distort writes it;
+  level 0 is the undistorted reference, higher is worse; files relative to --root, default the manifest's
+  folder) and prints, per distortion type and overall, the share of pairs of one reference's ladder that
+  the model puts in order (a tie counts half), the share per level gap and the mean SRCC within each
+  ladder. --refs DIR adds DIR/<reference> as level 0 for references the manifest has no level-0 row for.
   Images that fail are reported on stderr and left out.
   --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads.
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
@@ -16,13 +22,18 @@ export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR
 /**
  * `iqa eval`: a model's correlation with MOS on a labelled set.
  *
+ * `iqa eval --ranking`: how well it orders distortion ladders (see rankingEval).
+ *
  * @example
  * await evalCommand(['--model', 'vgg-small-ml', '--mos', 'clive/mos.csv'], processIo());
+ * await evalCommand(['--ranking', 'heldout/manifest.csv', '--json'], processIo());
  */
 export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     model: { type: 'string', short: 'm' },
     mos: { type: 'string' },
+    ranking: { type: 'string' },
+    refs: { type: 'string' },
     root: { type: 'string' },
     device: { type: 'string' },
     dtype: { type: 'string' },
@@ -31,41 +42,31 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     ci: { type: 'boolean' },
     resamples: { type: 'string' },
   });
-  if (!values.mos) throw new UsageError('Expected --mos CSV but received none');
-  const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
-  const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = intFlag(values.threads, '--threads', 0);
+  if (values.mos && values.ranking) throw new UsageError('Expected one of --mos CSV or --ranking MANIFEST but received both');
+  if (values.ranking) {
+    if (values.ci || values.resamples) throw new UsageError('Expected --ci and --resamples only with --mos but received them with --ranking');
+    return rankingEval({ ...values, ranking: values.ranking }, io);
+  }
+  if (!values.mos) throw new UsageError('Expected --mos CSV or --ranking MANIFEST but received neither');
+  if (values.refs) throw new UsageError('Expected --refs only with --ranking but received it with --mos');
   if (values.resamples !== undefined && !values.ci) throw new UsageError('Expected --resamples only with --ci but received it without');
   const resamples = intFlag(values.resamples, '--resamples', 2000, 10);
   const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
   const root = values.root ?? dirname(values.mos);
-  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
-  const bar = new ProgressBar(rows.length, (t) => io.stderr.write(t), io.stderrIsTTY);
+  const { scorer, dtype } = await openScorer(values, io);
   const pred: number[] = [];
   const mos: number[] = [];
-  let skipped = 0;
+  let skipped: number;
   try {
-    const scores = await mapLimit(rows, 8, async (row) => {
-      const path = resolve(root, row.image);
-      try {
-        return await scorer.score(path);
-      } catch (err) {
-        const e = toIqaError(err, path);
-        bar.log(`iqa eval: skipped ${row.image}: ${e.code}: ${e.message}`);
-        skipped++;
-        return undefined;
-      } finally {
-        bar.tick();
-      }
-    });
-    scores.forEach((s, i) => {
+    const scored = await scoreFiles(scorer, rows.map((r) => resolve(root, r.image)), rows.map((r) => r.image), io);
+    skipped = scored.skipped;
+    scored.scores.forEach((s, i) => {
       if (s !== undefined) {
         pred.push(s);
         mos.push(rows[i]!.mos);
       }
     });
   } finally {
-    bar.clear();
     await scorer.dispose();
   }
   if (pred.length < 3) {
