@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trains, exports and evaluates the zoo's default model, exactly as its card records: stage 1
-# (ranking, head on the frozen backbone), the head on MOS (frozen backbone, rows cached at
-# block_15_add), then the upper blocks and head on MOS from those cached rows.
+# (ranking the 'wide' set's ladders, head on the frozen backbone, the ladders' rows cached at
+# block_15_add), the head on MOS (frozen backbone, rows cached at block_15_add), then the upper
+# blocks and head on MOS plus the ranking hinge on stage 1's ladders (multi-task), from cached rows.
 # Reads ../shared/data (pristine/ and clive/); run from the repository root after `npm install`.
 # Features are cached under .cache/features, so a second run (or RESUME=1 after a kill) is fast.
 # Environment:
@@ -18,8 +19,8 @@ if [ -n "${SCRATCH:-}" ]; then
   RANK=$SCRATCH/rank HEAD=$SCRATCH/head UPPER=$SCRATCH/upper MODEL=$SCRATCH/model EVAL=$SCRATCH/eval.json
   where() { echo "--out $1 --cache $SCRATCH/cache"; }
 else
-  RANK=runs/mobilenetv2-ml/rank HEAD=runs/mobilenetv2-ml/finetune-head-12crops
-  UPPER=runs/mobilenetv2-ml/finetune-upper-12crops-10ep MODEL=models/$ID EVAL=runs/mobilenetv2-ml/eval-onnx.json
+  RANK=runs/mobilenetv2-ml/rank-wide HEAD=runs/mobilenetv2-ml/finetune-head-12crops-wide
+  UPPER=runs/mobilenetv2-ml/finetune-upper-rank-task MODEL=models/$ID EVAL=runs/mobilenetv2-ml/eval-onnx.json
   where() { :; } # the configs' own "out" and "cache"
 fi
 # step NAME COMMAND...: runs COMMAND, then prints its wall time (on stderr, and to $TIMES).
@@ -30,11 +31,11 @@ step() {
   echo "TIME $name $((SECONDS - t0)) s" | tee -a "${TIMES:-/dev/null}" >&2
 }
 # shellcheck disable=SC2046 # where() prints options to split into words
-step rank npx iqa train rank --config $C/rank.json $(where "$RANK") $RESUME
+step rank npx iqa train rank --config $C/rank-wide.json $(where "$RANK") $RESUME
 # shellcheck disable=SC2046
-step head npx iqa train finetune --config $C/finetune-head-12crops.json --from "$RANK/best" $(where "$HEAD") $RESUME
+step head npx iqa train finetune --config $C/finetune-head-12crops-wide.json --from "$RANK/best" $(where "$HEAD") $RESUME
 # shellcheck disable=SC2046
-step upper npx iqa train finetune --config $C/finetune-upper-12crops-10ep.json --from "$HEAD/best" $(where "$UPPER") $RESUME
+step upper npx iqa train finetune --config $C/finetune-upper-rank-task.json --from "$HEAD/best" $(where "$UPPER") $RESUME
 step export npx iqa export --from "$UPPER/best" --out "$MODEL"
 evaluate() { npx iqa eval --model "$MODEL" --mos "$UPPER/val.csv" --json > "$EVAL"; }
 step eval evaluate

@@ -88,10 +88,22 @@ export interface CardTraining {
   wallSeconds?: number;
 }
 
+/** How a metric was measured. */
+export interface CardMeasurement {
+  /** The command that measured it (for a validation metric, the training command). */
+  command: string;
+  /** What computed the scores, e.g. `tfjs wasm (validation in training, epoch 10)` or `onnxruntime-node cpu, model.onnx (fp32)`. */
+  runtime: string;
+  /** When (ISO 8601). */
+  date: string;
+}
+
 export interface CardMetric {
   dataset: string;
   split: string;
   n: number;
+  /** Provenance of the numbers (cards before 0.5.0 lack it). */
+  measured?: CardMeasurement;
   srcc: number;
   plcc: number;
   krcc?: number;

@@ -185,6 +185,8 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.num(o, 'plcc', path, { min: -1, max: 1 });
       for (const k of ['krcc', 'plccLogistic']) c.num(o, k, path, { min: -1, max: 1, optional: true });
       c.num(o, 'rmse', path, { min: 0, optional: true });
+      const measured = o.measured === undefined ? undefined : c.obj(o.measured, `${path}.measured`);
+      if (measured) for (const k of ['command', 'runtime', 'date']) c.str(measured, k, `${path}.measured`);
     });
   }
   if (c.problems.length > 0) {

@@ -2,8 +2,9 @@
  * The model card drafted by stage 2 into every checkpoint (`card.json`, without `files`):
  * `iqa export` fills in the file hashes. Everything in it comes from the run itself.
  */
+import os from 'node:os';
 import type { ModelCard, TestProtocol } from '@iqa-zoo/core';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../networks/registry.js';
 import type { FinetuneConfig } from './config.js';
 import type { TrainState } from './head-trainer.js';
@@ -72,9 +73,21 @@ export function testProtocol(cfg: Pick<FinetuneConfig, 'test' | 'cropSize'>): Te
 /** The MOS ranking term, as the card states the loss. */
 function mosRankingText(cfg: FinetuneConfig): string {
   const r = cfg.mosRanking;
-  return r && r.weight > 0
-    ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by more than ${r.minGap}`
-    : '';
+  const t = cfg.rankTask;
+  return `${
+    r && r.weight > 0 ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by more than ${r.minGap}` : ''
+  }${
+    t && t.weight > 0
+      ? ` + ${t.weight} x RankIQA hinge (margin ${t.margin}) over ${t.laddersPerBatch} ranking ladders per batch (the distorted crops of ${t.config}, its held-out references left out; multi-task, Liu et al. TPAMI 2019)`
+      : ''
+  }`;
+}
+
+/** This machine and the backend that trained, as read at the time (not a fixed string). */
+export function machineText(): string {
+  const cpus = os.cpus();
+  const backend = tf.getBackend();
+  return `${cpus.length} CPU cores (${cpus[0]?.model.trim() ?? 'unknown model'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, tfjs ${backend} backend${backend === 'wasm' ? ' (1 thread per process)' : ''}, Node ${process.version}`;
 }
 
 /** What stage 2 trained on, in words. */
@@ -129,7 +142,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
       stages,
       commands: [...(d.prior?.training.commands ?? []), ...d.commands],
       seed: d.cfg.seed,
-      machine: '2 CPU cores (shared with other jobs), no GPU, tfjs wasm backend (1 thread)',
+      machine: machineText(),
       wallSeconds: stages.reduce((sum, s) => sum + (s.wallSeconds ?? 0), 0),
     },
     metrics: [
@@ -137,6 +150,11 @@ export function draftCard(d: CardDraftInput): CardDraft {
         dataset: 'CLIVE',
         split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}${d.cfg.valFold ? `, fold ${d.cfg.valFold}` : ''}; also used to pick the best epoch${d.cfg.chosenOnValidation ? ` and ${d.cfg.chosenOnValidation}` : ''})`,
         n: d.split.val,
+        measured: {
+          command: d.commands[d.commands.length - 1] ?? 'runFinetune()',
+          runtime: `tfjs ${tf.getBackend()} (validation during training, epoch ${d.state.bestEpoch})`,
+          date: new Date().toISOString(),
+        },
         srcc: best.srcc!,
         plcc: best.plcc!,
       },
