@@ -33,6 +33,9 @@ export { mulberry32 } from './preprocess/random.js';
 export { preprocess, cropBoxes, writeNormalisedChw } from './preprocess/to-tensor.js';
 export type { TensorData, CropBox } from './preprocess/to-tensor.js';
 
+// Classic metrics
+export { brisqueFeatures, BRISQUE_FEATURE_COUNT, BRISQUE_FEATURE_NAMES, BRISQUE_MIN_SIDE } from './classic/brisque-features.js';
+
 // Scoring
 export { scorePixels, aggregateScore, toIqaError } from './scoring.js';
 export type { Scorer, ScoreOutcome, RunModel } from './scoring.js';
