@@ -35,6 +35,8 @@ export type { TensorData, CropBox } from './preprocess/to-tensor.js';
 
 // Classic metrics
 export { brisqueFeatures, BRISQUE_FEATURE_COUNT, BRISQUE_FEATURE_NAMES, BRISQUE_MIN_SIDE } from './classic/brisque-features.js';
+export { fitScaling, applyScaling, svrDecision, predictSvr, assertSvrModel } from './classic/svr-model.js';
+export type { FeatureScaling, SvrModel } from './classic/svr-model.js';
 
 // Scoring
 export { scorePixels, aggregateScore, toIqaError } from './scoring.js';

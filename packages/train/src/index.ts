@@ -7,4 +7,5 @@ export * from './backend/index.js';
 export * from './distortions/index.js';
 export * from './dataset/index.js';
 export * from './training/index.js';
+export * from './classic/index.js';
 export { trainCommand } from './cli/train.js';
