@@ -15,6 +15,7 @@ export type {
   ImageDataLike,
   InMemoryModel,
   WebModelSource,
+  ModelPackageUrls,
   LoadProgress,
 } from './types.js';
 export { WEB_DEVICES, WEB_DTYPES } from './types.js';

@@ -1,6 +1,6 @@
 import { type ModelCard, IqaError, expected, parseZooIndex, validateCard } from '@iqa-zoo/core';
 import { DEFAULT_CACHE_NAME, downloadModel, fetchOk, readWithProgress } from './download.js';
-import type { InMemoryModel, WebDtype, WebModelSource, WebScorerOptions } from './types.js';
+import type { InMemoryModel, ModelPackageUrls, WebDtype, WebModelSource, WebScorerOptions } from './types.js';
 
 /** A model ready for a session: its validated card and ONNX bytes, and where it came from. */
 export interface LoadedModel {
@@ -9,10 +9,20 @@ export interface LoadedModel {
   source: string;
 }
 
-function folderUrl(url: string | URL): string {
+/** `url` made absolute against the page's location (when there is one). */
+function absoluteUrl(url: string | URL): string {
   const base = (globalThis as { location?: { href: string } }).location?.href;
-  const s = new URL(String(url), base).href;
+  return new URL(String(url), base).href;
+}
+
+function folderUrl(url: string | URL): string {
+  const s = absoluteUrl(url);
   return s.endsWith('/') ? s : `${s}/`;
+}
+
+/** The Cache API cache to keep models in, or false for none. */
+function cacheName(options: WebScorerOptions): string | false {
+  return options.cache === false ? false : typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE_NAME;
 }
 
 function isInMemory(model: unknown): model is InMemoryModel {
@@ -29,6 +39,10 @@ async function loadJson(fetchFn: typeof fetch, url: string, what: string, onProg
   }
 }
 
+function isPackageUrls(model: unknown): model is ModelPackageUrls {
+  return typeof model === 'object' && model !== null && !(model instanceof URL) && 'cardUrl' in model && 'modelUrl' in model;
+}
+
 /** The card's file for `dtype`; its path is relative to the folder of `card.json` (as in runtime-node). */
 function cardFile(card: ModelCard, dtype: WebDtype): ModelCard['files']['onnx'] {
   const file = dtype === 'fp16' ? card.files.onnxFp16 : card.files.onnx;
@@ -37,7 +51,8 @@ function cardFile(card: ModelCard, dtype: WebDtype): ModelCard['files']['onnx'] 
 }
 
 /**
- * Loads a model from a folder URL (`card.json` + the ONNX file the card names), from the zoo's
+ * Loads a model from a folder URL (`card.json` + the ONNX file the card names), from a model
+ * package's URLs (`{ cardUrl, modelUrl }`), from the zoo's
  * default (`<zooUrl>index.json`) when `model` is omitted, or takes one already in memory.
  *
  * @example
@@ -50,12 +65,22 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
     if (!onnx) throw new TypeError(expected('Uint8Array or ArrayBuffer', 'model.onnx', model.onnx));
     return { card, onnx, source: `in-memory ${card.id}` };
   }
-  if (model !== undefined && typeof model !== 'string' && !(model instanceof URL)) {
-    throw new TypeError(expected('a model folder URL or { card, onnx }', 'model', model));
+  if (model !== undefined && typeof model !== 'string' && !(model instanceof URL) && !isPackageUrls(model)) {
+    throw new TypeError(expected('a model folder URL, a model package ({ cardUrl, modelUrl }) or { card, onnx }', 'model', model));
   }
   const fetchFn = options.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!fetchFn) throw new TypeError(expected('a fetch function', 'options.fetch', fetchFn));
   const dtype = options.dtype ?? 'fp32';
+  if (isPackageUrls(model)) {
+    // A bundler renames the files (hashes), so each comes from its own URL rather than the card's path.
+    const cardUrl = absoluteUrl(model.cardUrl);
+    const card = validateCard(await loadJson(fetchFn, cardUrl, 'the model card', options.onProgress));
+    const file = cardFile(card, dtype);
+    const fileUrl = dtype === 'fp16' ? model.modelFp16Url : model.modelUrl;
+    if (fileUrl === undefined) throw new TypeError(expected('modelFp16Url in the model package for dtype fp16', 'model.modelFp16Url', fileUrl));
+    const url = absoluteUrl(fileUrl);
+    return { card, onnx: await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress }), source: url };
+  }
   let folder: string;
   if (model === undefined) {
     const zoo = folderUrl(options.zooUrl ?? '/models/');
@@ -67,7 +92,6 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
   const card = validateCard(await loadJson(fetchFn, `${folder}card.json`, 'the model card', options.onProgress));
   const file = cardFile(card, dtype);
   const url = new URL(file.path, folder).href;
-  const cache = options.cache === false ? false : typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE_NAME;
-  const onnx = await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache, onProgress: options.onProgress });
+  const onnx = await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress });
   return { card, onnx, source: url };
 }

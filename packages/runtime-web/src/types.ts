@@ -48,8 +48,18 @@ export interface InMemoryModel {
   onnx: Uint8Array | ArrayBuffer;
 }
 
-/** A model folder URL (holding `card.json` and the card's ONNX file), or a model in memory. */
-export type WebModelSource = string | URL | InMemoryModel;
+/**
+ * A zoo model package (`import * as model from '@iqa-zoo/model-<id>'`): its files as URLs, which a
+ * bundler such as Vite emits as assets (`new URL('./model.onnx', import.meta.url)` in the package).
+ */
+export interface ModelPackageUrls {
+  cardUrl: string | URL;
+  modelUrl: string | URL;
+  modelFp16Url?: string | URL;
+}
+
+/** A model folder URL (holding `card.json` and the card's ONNX file), a model package's URLs, or a model in memory. */
+export type WebModelSource = string | URL | ModelPackageUrls | InMemoryModel;
 
 /** One progress report while a model loads. */
 export interface LoadProgress {

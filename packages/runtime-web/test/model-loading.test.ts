@@ -71,6 +71,18 @@ describe('runtime-web model loading', () => {
     expect(last).toMatchObject({ loaded: onnx.length, total: onnx.length, fromCache: false });
   });
 
+  test("a model package's URLs ({ cardUrl, modelUrl }, as a bundler renames them) load the card and that file, checked", async () => {
+    const log: string[] = [];
+    const renamed = { ...files, [`${BASE}assets/model-3f2a.onnx`]: onnx, [`${BASE}assets/card-9c1b.json`]: files[`${BASE}${card.id}/card.json`]! };
+    const pkg = { cardUrl: new URL(`${BASE}assets/card-9c1b.json`), modelUrl: new URL(`${BASE}assets/model-3f2a.onnx`) };
+    const model = await loadModel(pkg, { fetch: fakeFetch(renamed, log), cache: false });
+    expect({ id: model.card.id, same: Buffer.from(model.onnx).equals(Buffer.from(onnx)), source: model.source }).toEqual({ id: card.id, same: true, source: String(pkg.modelUrl) });
+    expect(log).toEqual([String(pkg.cardUrl), String(pkg.modelUrl)]);
+    const wrong = { ...renamed, [`${BASE}assets/model-3f2a.onnx`]: new Uint8Array(onnx.length) };
+    await expect(loadModel(pkg, { fetch: fakeFetch(wrong, []), cache: false })).rejects.toMatchObject({ code: 'MODEL_INTEGRITY' });
+    await expect(loadModel(pkg, { fetch: fakeFetch(renamed, []), cache: false, dtype: 'fp16' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+  });
+
   test('without a model, the zoo index names the default; the scorer scores with it', async () => {
     const log: string[] = [];
     const scorer = await createScorer(undefined, { fetch: fakeFetch(files, log), zooUrl: BASE, cache: false });
