@@ -4,6 +4,7 @@
  * new one is reviewed instead of being listed as "not yet covered" on every `npm install`; and it
  * must keep denying onnxruntime-node's, which downloads CUDA libraries on linux-x64 (docs/cuda.md).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 interface LockEntry {
@@ -34,4 +35,9 @@ it("allowScripts denies onnxruntime-node's install script (its CUDA download)", 
 it('packageName reads scoped and nested lock paths', () => {
   expect(packageName('node_modules/@swc/core')).toBe('@swc/core');
   expect(packageName('node_modules/onnx-proto/node_modules/protobufjs')).toBe('protobufjs');
+});
+
+it('npm runs in this repository without a warning (no project config npm does not know, such as a .npmrc skip key)', () => {
+  const r = spawnSync('npm', ['prefix'], { encoding: 'utf8' });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
 });
