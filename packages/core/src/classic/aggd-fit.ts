@@ -48,29 +48,41 @@ export interface AggdFit {
   rightSigma: number;
 }
 
-/**
- * Fits an AGGD to `values`. Zeros count in the mean of |x| and of x², but neither in the left nor in the
- * right count (as OpenCV's `countNonZero`). Returns `undefined` when either side has no values.
- */
-export function fitAggd(values: ArrayLike<number>): AggdFit | undefined {
-  let posCount = 0;
-  let negCount = 0;
-  let posSq = 0;
-  let negSq = 0;
-  let absSum = 0;
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
+/** The sums an AGGD fit needs, accumulated one value at a time. */
+export class AggdMoments {
+  n = 0;
+  posCount = 0;
+  negCount = 0;
+  posSq = 0;
+  negSq = 0;
+  absSum = 0;
+
+  add(v: number): void {
+    this.n++;
     if (v > 0) {
-      posCount++;
-      posSq += v * v;
-      absSum += v;
+      this.posCount++;
+      this.posSq += v * v;
+      this.absSum += v;
     } else if (v < 0) {
-      negCount++;
-      negSq += v * v;
-      absSum -= v;
+      this.negCount++;
+      this.negSq += v * v;
+      this.absSum -= v;
     }
   }
+}
+
+/**
+ * Fits an AGGD to `values` (or to moments already accumulated). Zeros count in the mean of |x| and of x², but
+ * neither in the left nor in the right count (as OpenCV's `countNonZero`). Returns `undefined` when either side has no values.
+ */
+export function fitAggd(values: ArrayLike<number> | AggdMoments): AggdFit | undefined {
+  let m: AggdMoments;
+  if (values instanceof AggdMoments) m = values;
+  else {
+    m = new AggdMoments();
+    for (let i = 0; i < values.length; i++) m.add(values[i]!);
+  }
+  const { n, posCount, negCount, posSq, negSq, absSum } = m;
   if (posCount === 0 || negCount === 0) return undefined;
   const leftSigma = Math.sqrt(negSq / negCount);
   const rightSigma = Math.sqrt(posSq / posCount);

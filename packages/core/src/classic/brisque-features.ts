@@ -13,8 +13,8 @@
  */
 import { IqaError, expected } from '../errors.js';
 import { type RawImage, assertRawImage } from '../preprocess/raw-image.js';
-import { aggdMean, fitAggd, type AggdFit } from './aggd-fit.js';
-import { PAIR_SHIFTS, type Plane, greyPlane, mscn, pairProduct, resizeCubic } from './mscn.js';
+import { type AggdFit, AggdMoments, aggdMean, fitAggd } from './aggd-fit.js';
+import { PAIR_SHIFTS, type Plane, greyPlane, mscn, pairMoments, resizeCubic } from './mscn.js';
 
 /** The smallest side BRISQUE accepts: the half-size copy keeps at least 8 pixels for the 7x7 window. */
 export const BRISQUE_MIN_SIDE = 16;
@@ -29,7 +29,7 @@ export const BRISQUE_FEATURE_NAMES: readonly string[] = [1, 2].flatMap((s) => [
   ...['h', 'v', 'd1', 'd2'].flatMap((o) => ['shape', 'mean', 'leftVar', 'rightVar'].map((p) => `s${s}.${o}.${p}`)),
 ]);
 
-function fitOrThrow(values: Float64Array, what: string): AggdFit {
+function fitOrThrow(values: Float64Array | AggdMoments, what: string): AggdFit {
   const fit = fitAggd(values);
   if (!fit) {
     throw new IqaError(
@@ -45,9 +45,8 @@ function scaleFeatures(grey: Plane, scale: number, out: Float64Array, at: number
   const m = fitOrThrow(coeffs.data, `MSCN coefficients at scale ${scale}`);
   out[at] = m.shape;
   out[at + 1] = (m.leftSigma * m.leftSigma + m.rightSigma * m.rightSigma) / 2;
-  const product = new Float64Array(coeffs.data.length);
   PAIR_SHIFTS.forEach((shift, o) => {
-    const p = fitOrThrow(pairProduct(coeffs, shift, product), `pairwise products at scale ${scale}`);
+    const p = fitOrThrow(pairMoments(coeffs, shift), `pairwise products at scale ${scale}`);
     const k = at + 2 + 4 * o;
     out[k] = p.shape;
     out[k + 1] = aggdMean(p);

@@ -6,6 +6,7 @@
  * and Keys' cubic (a = -0.75) without antialiasing for the half-scale copy.
  */
 import type { RawImage } from '../preprocess/raw-image.js';
+import { AggdMoments } from './aggd-fit.js';
 
 /** A single-channel float plane, row-major. */
 export interface Plane {
@@ -107,54 +108,65 @@ const KERNEL = (() => {
   return k.map((v) => v / sum);
 })();
 
-/** One separable pass of the Gaussian along rows (`stride` 1) or columns (`stride` width), edges replicated. */
-function blurPass(src: Float64Array, out: Float64Array, width: number, height: number, alongRows: boolean): void {
-  const len = alongRows ? width : height;
-  const lines = alongRows ? height : width;
-  const step = alongRows ? 1 : width;
-  const lineStep = alongRows ? width : 1;
-  for (let l = 0; l < lines; l++) {
-    const base = l * lineStep;
-    for (let i = 0; i < len; i++) {
-      let acc = 0;
-      if (i >= RADIUS && i < len - RADIUS) {
-        const c = base + i * step;
-        for (let k = -RADIUS; k <= RADIUS; k++) acc += src[c + k * step]! * KERNEL[k + RADIUS]!;
-      } else {
-        for (let k = -RADIUS; k <= RADIUS; k++) {
-          const j = Math.min(len - 1, Math.max(0, i + k));
-          acc += src[base + j * step]! * KERNEL[k + RADIUS]!;
-        }
-      }
-      out[base + i * step] = acc;
-    }
-  }
-}
+/** The Gaussian's taps from the centre out: KERNEL[3], KERNEL[2] = KERNEL[4], KERNEL[1] = KERNEL[5], KERNEL[0] = KERNEL[6]. */
+const [K3, K2, K1, K0] = [KERNEL[3]!, KERNEL[2]!, KERNEL[1]!, KERNEL[0]!];
 
-function gaussianBlur(src: Float64Array, width: number, height: number): Float64Array {
-  const tmp = new Float64Array(src.length);
-  const out = new Float64Array(src.length);
-  blurPass(src, tmp, width, height, true);
-  blurPass(tmp, out, width, height, false);
-  return out;
+/** Index of `i` clamped to 0..n-1 (replicated border). */
+const clampIndex = (i: number, n: number): number => (i < 0 ? 0 : i >= n ? n - 1 : i);
+
+/** The horizontal Gaussian of row `y` and of its square into `mean` and `square` (one row each), edges replicated. */
+function blurRow(src: Float64Array, width: number, y: number, mean: Float64Array, square: Float64Array): void {
+  const r = y * width;
+  const at = (x: number): number => src[r + clampIndex(x, width)]!;
+  for (let x = 0; x < width; x++) {
+    const edge = x < RADIUS || x >= width - RADIUS;
+    const i = r + x;
+    const a = edge ? at(x - 3) : src[i - 3]!;
+    const b = edge ? at(x - 2) : src[i - 2]!;
+    const c = edge ? at(x - 1) : src[i - 1]!;
+    const d = src[i]!;
+    const e = edge ? at(x + 1) : src[i + 1]!;
+    const f = edge ? at(x + 2) : src[i + 2]!;
+    const g = edge ? at(x + 3) : src[i + 3]!;
+    mean[x] = K3 * d + K2 * (c + e) + K1 * (b + f) + K0 * (a + g);
+    square[x] = K3 * d * d + K2 * (c * c + e * e) + K1 * (b * b + f * f) + K0 * (a * a + g * g);
+  }
 }
 
 /**
  * MSCN coefficients (I - mu) / (sigma + C) with mu and sigma the Gaussian-weighted local mean and
- * standard deviation; a local variance that rounding makes negative counts as 0.
+ * standard deviation; a local variance that rounding makes negative counts as 0. The horizontal pass
+ * keeps only the 7 rows the vertical pass needs (a ring), so the only full-size buffer is the result.
  */
 export function mscn(plane: Plane): Plane {
   const { data, width, height } = plane;
-  const n = data.length;
-  const sq = new Float64Array(n);
-  for (let i = 0; i < n; i++) sq[i] = data[i]! * data[i]!;
-  const mu = gaussianBlur(data, width, height);
-  const mom2 = gaussianBlur(sq, width, height);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const m = mu[i]!;
-    const sigma = Math.sqrt(Math.max(0, mom2[i]! - m * m)) + 1 / 255;
-    out[i] = (data[i]! - m) / sigma;
+  const ring = 2 * RADIUS + 1;
+  const means = Array.from({ length: ring }, () => new Float64Array(width));
+  const squares = Array.from({ length: ring }, () => new Float64Array(width));
+  const slot = (y: number): number => ((y % ring) + ring) % ring;
+  // Rows -3..-1 replicate row 0; rows past the end replicate the last row (their ring slots are filled on demand).
+  const rowOf = new Int32Array(ring).fill(-2 * ring); // no virtual row is that far above the image
+  const load = (y: number): number => {
+    const s = slot(y);
+    const src = clampIndex(y, height);
+    if (rowOf[s] !== y) {
+      blurRow(data, width, src, means[s]!, squares[s]!);
+      rowOf[s] = y;
+    }
+    return s;
+  };
+  const out = new Float64Array(data.length);
+  const C = 1 / 255;
+  for (let y = 0; y < height; y++) {
+    const [m0, m1, m2, m3, m4, m5, m6] = [-3, -2, -1, 0, 1, 2, 3].map((k) => means[load(y + k)]!) as Float64Array[];
+    const [q0, q1, q2, q3, q4, q5, q6] = [-3, -2, -1, 0, 1, 2, 3].map((k) => squares[slot(y + k)]!) as Float64Array[];
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const mu = K3 * m3![x]! + K2 * (m2![x]! + m4![x]!) + K1 * (m1![x]! + m5![x]!) + K0 * (m0![x]! + m6![x]!);
+      const mom2 = K3 * q3![x]! + K2 * (q2![x]! + q4![x]!) + K1 * (q1![x]! + q5![x]!) + K0 * (q0![x]! + q6![x]!);
+      const v = mom2 - mu * mu;
+      out[row + x] = (data[row + x]! - mu) / ((v > 0 ? Math.sqrt(v) : 0) + C);
+    }
   }
   return { data: out, width, height };
 }
@@ -167,18 +179,37 @@ export const PAIR_SHIFTS: ReadonlyArray<readonly [number, number]> = [
   [-1, 1],
 ];
 
-/** The product of each coefficient with its neighbour at `shift`; 0 where the neighbour is outside (as OpenCV). */
-export function pairProduct(plane: Plane, shift: readonly [number, number], out: Float64Array): Float64Array {
+/**
+ * The AGGD moments of the product of each coefficient with its neighbour at `shift`, without storing the
+ * products; where the neighbour is outside the image the product is 0 (as OpenCV), counted in n only.
+ */
+export function pairMoments(plane: Plane, shift: readonly [number, number]): AggdMoments {
   const { data, width, height } = plane;
   const [dy, dx] = shift;
-  out.fill(0);
   const y0 = Math.max(0, -dy);
   const y1 = Math.min(height, height - dy);
   const x1 = Math.min(width, width - dx);
+  // Locals rather than AggdMoments.add: this loop runs over every coefficient four times per scale.
+  let posCount = 0;
+  let negCount = 0;
+  let posSq = 0;
+  let negSq = 0;
+  let absSum = 0;
   for (let y = y0; y < y1; y++) {
     const r = y * width;
     const s = (y + dy) * width + dx;
-    for (let x = 0; x < x1; x++) out[r + x] = data[r + x]! * data[s + x]!;
+    for (let x = 0; x < x1; x++) {
+      const p = data[r + x]! * data[s + x]!;
+      if (p > 0) {
+        posCount++;
+        posSq += p * p;
+        absSum += p;
+      } else if (p < 0) {
+        negCount++;
+        negSq += p * p;
+        absSum -= p;
+      }
+    }
   }
-  return out;
+  return Object.assign(new AggdMoments(), { n: width * height, posCount, negCount, posSq, negSq, absSum });
 }

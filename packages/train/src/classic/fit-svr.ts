@@ -5,7 +5,17 @@
  * `predictSvr` evaluates anywhere.
  */
 import { type SvrModel, applyScaling, expected, fitScaling, svrDecision } from '@iqa-zoo/core';
-import SVM from 'libsvm-js/asm.js';
+import { createRequire } from 'node:module';
+import type LibSvm from 'libsvm-js/asm.js';
+
+type LibSvmClass = typeof LibSvm;
+let libsvm: LibSvmClass | undefined;
+
+/** Loads LIBSVM (about 1 MB of asm.js) on the first fit, so importing @iqa-zoo/train stays fast. */
+function loadLibsvm(): LibSvmClass {
+  libsvm ??= createRequire(import.meta.url)('libsvm-js/asm.js') as LibSvmClass;
+  return libsvm;
+}
 
 /** The three hyper-parameters of an RBF epsilon-SVR: cost C, kernel width gamma, tube width epsilon. */
 export interface SvrParams {
@@ -50,6 +60,7 @@ export function fitSvr(rows: ArrayLike<number>[], targets: readonly number[], pa
   if (rows.length < 2) throw new RangeError(expected('at least 2 rows', 'rows', rows));
   const scaling = fitScaling(rows);
   const scaled = rows.map((r) => applyScaling(r, scaling));
+  const SVM = loadLibsvm();
   const svm = new SVM({
     type: SVM.SVM_TYPES.EPSILON_SVR,
     kernel: SVM.KERNEL_TYPES.RBF,
