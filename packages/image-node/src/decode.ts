@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { IqaError, MAX_PIXELS, type RawImage } from '@iqa-zoo/core';
 import sharp from 'sharp';
 
@@ -33,7 +34,8 @@ function toDecodeError(err: unknown, name: string): IqaError {
 
 /**
  * Decodes an encoded image (file path or bytes) with sharp to 8-bit sRGB RGBA pixels:
- * EXIF orientation applied, CMYK/grey/16-bit/palette converted, the first frame of an animation.
+ * EXIF orientation applied, an embedded ICC profile (Display P3, Adobe RGB...) converted to sRGB as
+ * browsers do, CMYK/grey/16-bit/palette converted, the first frame of an animation.
  * Alpha is kept; `@iqa-zoo/core` composites it onto white, as the web runtime does.
  *
  * @example
@@ -45,9 +47,9 @@ export async function decodeImage(input: string | Uint8Array, opts: DecodeOption
   if (!Number.isInteger(maxPixels) || maxPixels < 1) {
     throw new RangeError(`Expected a positive integer for maxPixels but received ${JSON.stringify(maxPixels)}`);
   }
-  if (typeof input !== 'string' && input.length === 0) {
-    throw new IqaError('INVALID_IMAGE', `Expected image bytes for ${name} but it is empty`);
-  }
+  // An empty file and empty bytes are the same mistake: one code and message for both.
+  const empty = typeof input === 'string' ? (await stat(input).catch(() => undefined))?.size === 0 : input.length === 0;
+  if (empty) throw new IqaError('INVALID_IMAGE', `Expected image bytes for ${name} but it is empty`);
   try {
     const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error', page: 0, pages: 1 })
       .rotate()

@@ -1,0 +1,44 @@
+/**
+ * The Node decoder's colour and empty-input contract: pixels come out in sRGB whatever profile the
+ * file carries (as Chromium renders them), and an empty file or empty bytes are one error.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeImage } from '@iqa-zoo/image-node';
+import sharp from 'sharp';
+
+const dir = mkdtempSync(join(tmpdir(), 'iqa-image-node-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const [w, h] = [64, 48];
+/** sRGB pixels: a ramp of warm mid-tones, inside every gamut involved. */
+const srgb = Buffer.alloc(w * h * 3);
+for (let i = 0; i < w * h; i++) srgb.set([120 + (i % w), 100 + (i % w), 90], i * 3);
+
+function maxDiff(a: Uint8Array, aChannels: number, b: Uint8Array, bChannels: number): number {
+  let max = 0;
+  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) max = Math.max(max, Math.abs(a[i * aChannels + c]! - b[i * bChannels + c]!));
+  return max;
+}
+
+describe('decodeImage', () => {
+  test.each(['jpeg', 'png'] as const)('a %s with an embedded Display P3 profile decodes to its sRGB pixels, not its stored values', async (format) => {
+    const source = sharp(srgb, { raw: { width: w, height: h, channels: 3 } }).withIccProfile('p3');
+    const bytes = await (format === 'jpeg' ? source.jpeg({ quality: 100, chromaSubsampling: '4:4:4' }) : source.png()).toBuffer();
+    expect((await sharp(bytes).metadata()).icc).toBeDefined();
+    const stored = await sharp(bytes, { ignoreIcc: true }).raw().toBuffer();
+    expect(maxDiff(stored, 3, srgb, 3)).toBeGreaterThan(8); // the profile matters for these pixels
+    const decoded = await decodeImage(bytes);
+    expect(maxDiff(decoded.data, 4, srgb, 3)).toBeLessThanOrEqual(3);
+  });
+
+  test('an empty file and an empty Buffer give the same code and message shape', async () => {
+    const file = join(dir, 'empty.jpg');
+    writeFileSync(file, '');
+    const fromFile = await decodeImage(file).catch((e: { code: string; message: string }) => e);
+    const fromBytes = await decodeImage(Buffer.alloc(0), { name: file }).catch((e: { code: string; message: string }) => e);
+    expect(fromFile).toMatchObject({ code: 'INVALID_IMAGE', message: `Expected image bytes for ${file} but it is empty` });
+    expect({ code: fromBytes.code, message: fromBytes.message }).toEqual({ code: fromFile.code, message: fromFile.message });
+  });
+});
