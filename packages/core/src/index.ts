@@ -37,6 +37,8 @@ export type { TensorData, CropBox } from './preprocess/to-tensor.js';
 export { brisqueFeatures, BRISQUE_FEATURE_COUNT, BRISQUE_FEATURE_NAMES, BRISQUE_MIN_SIDE } from './classic/brisque-features.js';
 export { fitScaling, applyScaling, svrDecision, predictSvr, assertSvrModel } from './classic/svr-model.js';
 export type { FeatureScaling, SvrModel } from './classic/svr-model.js';
+export { brisqueScore, scoreBrisque, parseBrisqueModel } from './classic/brisque-score.js';
+export type { BrisqueModel } from './classic/brisque-score.js';
 
 // Scoring
 export { scorePixels, aggregateScore, toIqaError } from './scoring.js';
