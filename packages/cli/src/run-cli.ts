@@ -40,8 +40,13 @@ Usage: iqa <command> [options]   (iqa <command> --help for its options)
   distort | train          make distorted sets / train (from @iqa-zoo/train)
   export                   export a trained model to ONNX (from @iqa-zoo/export)`;
 
+/** This package's version; 'unknown' when the sources were bundled away from their package.json (benchmarks). */
 function version(): string {
-  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  try {
+    return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Builds the commander program; `setCode` receives each action's exit code. */

@@ -41,10 +41,15 @@ console.log(`# iqa score benchmark\nmachine: ${machineLine()}\nmodel: ${bm.label
 if (!values['skip-cli']) {
   let lines = 0;
   const io = { stdout: { write: () => lines++ }, stderr: { write: (t: string) => process.stderr.write(t) }, stderrIsTTY: false };
-  await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, files[0]!], io); // warm-up (model load, first run)
+  const warm = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, files[0]!], io); // warm-up (model load, first run)
   const t0 = performance.now();
   const code = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, dir], io);
   const secs = (performance.now() - t0) / 1000;
+  if (warm !== 0 || code !== 0 || lines - 1 !== files.length) {
+    // A run that failed measured nothing: no throughput, and a non-zero exit for scripts that chain benchmarks.
+    console.error(`bench-score: iqa score failed (exit ${warm} warm-up, ${code} timed run; ${lines - 1} of ${files.length} lines); no throughput reported`);
+    process.exit(1);
+  }
   console.log(`iqa score (CLI, includes model load): ${files.length} images in ${secs.toFixed(2)} s = ${(files.length / secs).toFixed(2)} images/s (exit ${code}, ${lines - 1} lines)`);
 }
 
