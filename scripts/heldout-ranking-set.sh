@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Held-out ranking set (issue 20): photos the project never trained on (none is in
+# ../shared/data/pristine/manifest.csv), distorted by ImageMagick rather than by iqa distort's
+# generator, at 4 strengths each, plus a set of extremes. A benchmark, not run in CI.
+#
+# Usage: scripts/heldout-ranking-set.sh OUT
+#   OUT/ref/<name>.png            each photo, long side shrunk to at most 512 px (level 0)
+#   OUT/blur/<1-4>/<name>.png     -gaussian-blur 0x0.8, 0x1.6, 0x3.2, 0x6.4
+#   OUT/jpeg/<1-4>/<name>.jpg     -quality 50, 25, 10, 5
+#   OUT/noise/<1-4>/<name>.png    -attenuate 0.5, 1, 2, 4 +noise Gaussian (-seed 1; about 29, 23, 17, 12 dB PSNR)
+#   OUT/manifest.csv              file,reference,type,level (what `iqa eval --ranking` reads)
+#   OUT/extremes/*                uniform random pixels, flat grey 128, the coffee photo at sigma 16
+#                                 and at JPEG quality 1, over- and under-exposed, and the clean photo
+# Sources (Debian packages): plasma-workspace-wallpapers, mate-backgrounds, lomiri-wallpapers-20.04,
+# python3-skimage (scikit-image's sample photos). Exits non-zero when a tool or a photo is missing
+# or a command fails.
+set -euo pipefail
+
+OUT=${1:?Usage: scripts/heldout-ranking-set.sh OUT}
+if ! command -v convert >/dev/null 2>&1; then
+  echo "heldout-ranking-set: expected ImageMagick's convert on PATH but found none; install it with: apt-get install imagemagick" >&2
+  exit 1
+fi
+
+SK=/usr/lib/python3/dist-packages/skimage/data
+# name|path|Debian package
+PHOTOS=(
+  "autumn|/usr/share/wallpapers/Autumn/contents/images/2560x1600.jpg|plasma-workspace-wallpapers"
+  "elephants|/usr/share/backgrounds/mate/abstract/Elephants.jpg|mate-backgrounds"
+  "fossa|/usr/share/backgrounds/Fossa_by_Jasper_Roks.jpg|lomiri-wallpapers-20.04"
+  "infinite-sea|/usr/share/backgrounds/Infinite-Sea_by_Aury88.jpg|lomiri-wallpapers-20.04"
+  "astronaut|$SK/astronaut.png|python3-skimage"
+  "chelsea|$SK/chelsea.png|python3-skimage"
+  "coffee|$SK/coffee.png|python3-skimage"
+  "rocket|$SK/rocket.jpg|python3-skimage"
+  "motorcycle|$SK/motorcycle_left.png|python3-skimage"
+  "camera|$SK/camera.png|python3-skimage"
+  "coins|$SK/coins.png|python3-skimage"
+  "grass|$SK/grass.png|python3-skimage"
+  "gravel|$SK/gravel.png|python3-skimage"
+  "brick|$SK/brick.png|python3-skimage"
+)
+for entry in "${PHOTOS[@]}"; do
+  IFS='|' read -r _ path pkg <<<"$entry"
+  if [ ! -f "$path" ]; then
+    echo "heldout-ranking-set: expected the photo $path but it is missing; install it with: apt-get install $pkg" >&2
+    exit 1
+  fi
+done
+
+BLUR=(0.8 1.6 3.2 6.4)
+QUALITY=(50 25 10 5)
+NOISE=(0.5 1 2 4)
+mkdir -p "$OUT/ref" "$OUT/extremes"
+for l in 1 2 3 4; do mkdir -p "$OUT/blur/$l" "$OUT/jpeg/$l" "$OUT/noise/$l"; done
+MANIFEST="$OUT/manifest.csv"
+echo "file,reference,type,level" >"$MANIFEST.tmp"
+for entry in "${PHOTOS[@]}"; do
+  IFS='|' read -r name path _ <<<"$entry"
+  ref="$OUT/ref/$name.png"
+  # sRGB, 8 bits, no alpha, long side at most 512 px (a smaller photo keeps its size)
+  convert "$path" -auto-orient -alpha off -colorspace sRGB -type TrueColor -depth 8 -resize '512x512>' "$ref"
+  echo "ref/$name.png,$name,reference,0" >>"$MANIFEST.tmp"
+  for i in 0 1 2 3; do
+    l=$((i + 1))
+    convert "$ref" -gaussian-blur "0x${BLUR[$i]}" "$OUT/blur/$l/$name.png"
+    convert "$ref" -quality "${QUALITY[$i]}" "$OUT/jpeg/$l/$name.jpg"
+    convert "$ref" -seed 1 -attenuate "${NOISE[$i]}" +noise Gaussian "$OUT/noise/$l/$name.png"
+    printf '%s\n' "blur/$l/$name.png,$name,blur,$l" "jpeg/$l/$name.jpg,$name,jpeg,$l" "noise/$l/$name.png,$name,noise,$l" >>"$MANIFEST.tmp"
+  done
+done
+mv "$MANIFEST.tmp" "$MANIFEST"
+
+X="$OUT/extremes"
+PHOTO="$OUT/ref/coffee.png"
+convert -size 512x512 -seed 1 'xc:rgb(128,128,128)' -type TrueColor -channel RGB +noise Random "$X/random-pixels.png" # uniform 0-255 per channel
+convert -size 512x512 'xc:rgb(128,128,128)' -type TrueColor "$X/flat-grey.png"
+convert "$PHOTO" -gaussian-blur 0x16 "$X/blur-sigma16.png"
+convert "$PHOTO" -quality 1 "$X/jpeg-quality1.jpg"
+convert "$PHOTO" -evaluate multiply 16 "$X/over-exposed.png"   # nearly white: every tone above 16 of 255 clips
+convert "$PHOTO" -evaluate multiply 0.06 "$X/under-exposed.png" # nearly black: 0-15 of 255
+cp "$PHOTO" "$X/clean-photo.png"                               # the same photo undistorted, for comparison
+
+echo "heldout-ranking-set: $((${#PHOTOS[@]} * 13)) images of ${#PHOTOS[@]} photos in $MANIFEST; $(ls "$X" | wc -l) extremes in $X"

@@ -1,0 +1,151 @@
+// Held-out ranking check of one model (issue 20's targets): `iqa eval --ranking` on the ImageMagick
+// set of scripts/heldout-ranking-set.sh (per-type shares of ordered pairs; target >= 0.95 each), and
+// the extremes' scores next to the model's own 10th percentile of scores on CLIVE (target: below it).
+// A benchmark, not run in CI; exits 1 when a command fails (not when a target is missed), 2 on bad arguments.
+//
+// Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV]
+//          [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]
+//   --set DIR           the held-out set (default runs/heldout-ranking; made with the script if missing)
+//   --clive MOS_CSV     CLIVE's image,mos list (default ../shared/data/clive/mos.csv); its images are
+//                       scored once with `iqa score --csv` and cached as
+//                       runs/ranking-check/clive-<card id>-<dtype>-<onnx sha256, 12 hex>.csv
+//   --clive-scores CSV  an `iqa score --csv` output of those images to use instead (nothing is scored)
+// Run `npm run build` first (it runs packages/cli/bin/iqa.js and reads the packages' dist).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseMosCsv } from '@iqa-zoo/core';
+import { createScorer } from '@iqa-zoo/runtime-node';
+import { readScoredSet } from './lib/score-csv.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const IQA = join(ROOT, 'packages/cli/bin/iqa.js');
+const USAGE = 'Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV] [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]';
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      model: { type: 'string' },
+      set: { type: 'string', default: join(ROOT, 'runs/heldout-ranking') },
+      clive: { type: 'string', default: resolve(ROOT, '../shared/data/clive/mos.csv') },
+      'clive-scores': { type: 'string' },
+      dtype: { type: 'string', default: 'fp32' },
+      device: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
+    },
+  }).values;
+  if (!args.model) throw new Error('Expected --model ID|PATH but received none');
+} catch (err) {
+  console.error(`ranking-check: ${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+
+/** Runs a command; its stderr passes through, its stdout comes back. A failure ends the check with exit code 1. */
+function run(command, argv) {
+  const shown = argv.length > 12 ? [...argv.slice(0, 10), `... (${argv.length} arguments)`] : argv;
+  const line = [command, ...shown].join(' ');
+  const r = spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`ranking-check: expected exit code 0 from \`${line}\` but received ${r.status ?? r.signal}`);
+    process.exit(1);
+  }
+  return r.stdout;
+}
+
+/** The p-quantile of `values` with linear interpolation between order statistics (numpy's default). */
+function quantile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  const h = (s.length - 1) * p;
+  const lo = Math.floor(h);
+  return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
+}
+
+const model = existsSync(args.model) ? resolve(args.model) : args.model;
+const scorerFlags = ['--model', model, '--dtype', args.dtype, '--device', args.device];
+const setDir = resolve(args.set);
+const manifest = join(setDir, 'manifest.csv');
+if (!existsSync(manifest)) run('bash', [join(ROOT, 'scripts/heldout-ranking-set.sh'), setDir]);
+
+// Which weights: the card's id and the ONNX file's hash name the cached CLIVE scores.
+const probe = await createScorer(model, { device: 'cpu', dtype: args.dtype });
+const { card } = probe;
+await probe.dispose();
+const file = args.dtype === 'fp16' ? card.files.onnxFp16 : card.files.onnx;
+const sha = file?.sha256 ?? 'unhashed';
+
+const ranking = JSON.parse(run('node', [IQA, 'eval', '--ranking', manifest, ...scorerFlags, '--json']));
+
+const extremesDir = join(setDir, 'extremes');
+const extremeFiles = readdirSync(extremesDir).sort().map((f) => join(extremesDir, f));
+const extremes = run('node', [IQA, 'score', '--json', ...scorerFlags, ...extremeFiles])
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+
+let cliveScores = args['clive-scores'] && resolve(args['clive-scores']);
+if (!cliveScores) {
+  mkdirSync(join(ROOT, 'runs/ranking-check'), { recursive: true });
+  cliveScores = join(ROOT, 'runs/ranking-check', `clive-${card.id}-${args.dtype}-${sha.slice(0, 12)}.csv`);
+  if (!existsSync(cliveScores)) {
+    const cliveRoot = dirname(resolve(args.clive));
+    const images = parseMosCsv(readFileSync(args.clive, 'utf8'), args.clive).map((r) => join(cliveRoot, r.image));
+    console.error(`ranking-check: scoring ${images.length} CLIVE images into ${cliveScores} (once per model)`);
+    // 100 images per process: one process over all 931 ended once in SIGSEGV (not reproduced in chunks).
+    const rows = [];
+    for (let i = 0; i < images.length; i += 100) {
+      const lines = run('node', [IQA, 'score', '--csv', ...scorerFlags, ...images.slice(i, i + 100)]).trim().split('\n');
+      if (i === 0) rows.push(lines[0]);
+      rows.push(...lines.slice(1));
+      console.error(`ranking-check: ${Math.min(i + 100, images.length)}/${images.length} CLIVE images scored`);
+    }
+    writeFileSync(`${cliveScores}.tmp`, `${rows.join('\n')}\n`);
+    renameSync(`${cliveScores}.tmp`, cliveScores);
+  }
+}
+const { scores: [clive] } = readScoredSet(args.clive, [cliveScores]);
+const p10 = quantile(clive, 0.1);
+
+const report = {
+  model: card.id,
+  modelArg: args.model,
+  dtype: args.dtype,
+  onnxSha256: sha,
+  set: setDir,
+  ranking: {
+    images: ranking.images,
+    skipped: ranking.skipped,
+    references: ranking.counts.references,
+    byType: Object.fromEntries(Object.entries(ranking.byType).map(([t, r]) => [t, { pairs: r.pairs, share: r.share, ties: r.ties, srcc: r.srcc }])),
+    overall: { pairs: ranking.overall.pairs, share: ranking.overall.share, srcc: ranking.overall.srcc },
+    byGap: Object.fromEntries(Object.entries(ranking.byGap).map(([g, r]) => [g, { pairs: r.pairs, share: r.share }])),
+  },
+  clive: { n: clive.length, p10, median: quantile(clive, 0.5), scores: cliveScores },
+  // clean-photo.png is the undistorted photo the extremes were made from: a comparison, not a target.
+  extremes: extremes.map((e) => {
+    const name = e.file.slice(extremesDir.length + 1);
+    return { name, role: name.startsWith('clean-') ? 'clean' : 'extreme', score: e.score ?? null, error: e.error?.code, belowP10: e.score === undefined ? null : e.score < p10 };
+  }),
+};
+
+if (args.json) console.log(JSON.stringify(report, null, 2));
+else {
+  const f = (v) => (typeof v === 'number' ? v.toFixed(4) : '-');
+  const r = report.ranking;
+  const out = [
+    `model ${report.model} (${report.dtype}, onnx sha256 ${sha.slice(0, 12)}) on ${setDir}`,
+    `held-out ranking: ${r.images} images of ${r.references} photos (skipped ${r.skipped}); target >= 0.95 per type`,
+    `${'type'.padEnd(8)}${'pairs'.padStart(7)}${'in order'.padStart(10)}${'SRCC'.padStart(9)}`,
+    ...Object.entries(r.byType).map(([t, x]) => `${t.padEnd(8)}${String(x.pairs).padStart(7)}${f(x.share).padStart(10)}${f(x.srcc).padStart(9)}`),
+    `${'all'.padEnd(8)}${String(r.overall.pairs).padStart(7)}${f(r.overall.share).padStart(10)}${f(r.overall.srcc).padStart(9)}`,
+    `by level gap: ${Object.entries(r.byGap).map(([g, x]) => `${g}: ${f(x.share)} (${x.pairs})`).join(', ')}`,
+    `CLIVE: ${report.clive.n} images, 10th percentile ${report.clive.p10.toFixed(2)}, median ${report.clive.median.toFixed(2)}; target: each extreme below the 10th percentile`,
+    ...report.extremes.map((e) => {
+      const verdict = e.role === 'clean' ? '(the undistorted photo, for comparison)' : e.belowP10 ? 'below' : 'NOT below';
+      return `  ${e.name.padEnd(20)}${e.score === null ? `failed: ${e.error}` : `${e.score.toFixed(2).padStart(7)}  ${verdict}`}`;
+    }),
+  ];
+  console.log(out.join('\n'));
+}
