@@ -121,6 +121,7 @@ const report = {
     byType: Object.fromEntries(Object.entries(ranking.byType).map(([t, r]) => [t, { pairs: r.pairs, share: r.share, ties: r.ties, srcc: r.srcc }])),
     overall: { pairs: ranking.overall.pairs, share: ranking.overall.share, srcc: ranking.overall.srcc },
     byGap: Object.fromEntries(Object.entries(ranking.byGap).map(([g, r]) => [g, { pairs: r.pairs, share: r.share }])),
+    byReference: Object.fromEntries(Object.entries(ranking.byReference).map(([ref, r]) => [ref, { pairs: r.pairs, share: r.share }])),
   },
   clive: { n: clive.length, p10, median: quantile(clive, 0.5), scores: cliveScores },
   // clean-photo.png is the undistorted photo the extremes were made from: a comparison, not a target.
@@ -141,6 +142,7 @@ else {
     ...Object.entries(r.byType).map(([t, x]) => `${t.padEnd(8)}${String(x.pairs).padStart(7)}${f(x.share).padStart(10)}${f(x.srcc).padStart(9)}`),
     `${'all'.padEnd(8)}${String(r.overall.pairs).padStart(7)}${f(r.overall.share).padStart(10)}${f(r.overall.srcc).padStart(9)}`,
     `by level gap: ${Object.entries(r.byGap).map(([g, x]) => `${g}: ${f(x.share)} (${x.pairs})`).join(', ')}`,
+    `by photo, worst first: ${Object.entries(r.byReference).sort((a, b) => a[1].share - b[1].share).map(([ref, x]) => `${ref} ${f(x.share)}`).join(', ')}`,
     `CLIVE: ${report.clive.n} images, 10th percentile ${report.clive.p10.toFixed(2)}, median ${report.clive.median.toFixed(2)}; target: each extreme below the 10th percentile`,
     ...report.extremes.map((e) => {
       const verdict = e.role === 'clean' ? '(the undistorted photo, for comparison)' : e.belowP10 ? 'below' : 'NOT below';

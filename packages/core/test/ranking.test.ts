@@ -36,6 +36,10 @@ describe('rankingReport', () => {
     expect(Object.keys(r.byGap)).toEqual(['1', '2', '3']);
     expect(r.byType.jpeg!.byGap['3']).toMatchObject({ pairs: 1, correct: 0, share: 0 });
     expect(r.counts).toEqual({ entries: 11, references: 2, types: 2, ladders: 3, referencesWithLevel0: 2 });
+    // per reference: A has blur 5 of 6 and jpeg 2 of 6 plus a tie; B blur 5 of 6.
+    expect(r.byReference.A).toMatchObject({ pairs: 12, correct: 7, ties: 1 });
+    expect(r.byReference.A!.share).toBeCloseTo(7.5 / 12, 12);
+    expect(r.byReference.B).toMatchObject({ pairs: 6, correct: 5, ties: 0 });
   });
 
   test('SRCC within each ladder, averaged per type and overall, by hand', () => {

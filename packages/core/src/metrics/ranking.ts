@@ -57,6 +57,8 @@ export interface RankingReport {
   byType: Record<string, TypeRanking>;
   /** Per level gap, all types together. */
   byGap: Record<string, PairCount>;
+  /** Per reference, all its types together (which images a model gets wrong), in order of first appearance. */
+  byReference: Record<string, PairCount>;
   counts: { entries: number; references: number; types: number; ladders: number; referencesWithLevel0: number };
 }
 
@@ -146,6 +148,7 @@ export function rankingReport(entries: readonly RankingEntry[], options: Ranking
 
   const all = tally();
   const allGaps = new Map<number, Tally>();
+  const byRefTally = new Map<string, Tally>([...references].map((r) => [r, tally()]));
   const byType: Record<string, TypeRanking> = {};
   const allSrcc: number[] = [];
   let ladderCount = 0;
@@ -161,7 +164,7 @@ export function rankingReport(entries: readonly RankingEntry[], options: Ranking
           const [better, worse] = ladder[i]!.level < ladder[j]!.level ? [ladder[i]!, ladder[j]!] : [ladder[j]!, ladder[i]!];
           const order = Math.sign(sign * (better.score - worse.score));
           const gap = worse.level - better.level;
-          for (const target of [t, all]) addPair(target, order);
+          for (const target of [t, all, byRefTally.get(reference)!]) addPair(target, order);
           for (const map of [gaps, allGaps]) {
             if (!map.has(gap)) map.set(gap, tally());
             addPair(map.get(gap)!, order);
@@ -178,6 +181,7 @@ export function rankingReport(entries: readonly RankingEntry[], options: Ranking
     overall: { ...finish(all), srcc: mean(allSrcc), srccLadders: allSrcc.length },
     byType,
     byGap: finishGaps(allGaps),
+    byReference: Object.fromEntries([...byRefTally].map(([r, t]) => [r, finish(t)])),
     counts: { entries: entries.length, references: references.size, types: ladders.size, ladders: ladderCount, referencesWithLevel0: level0.size },
   };
 }
