@@ -11,6 +11,8 @@ export { EXIT, reportFailure } from './exit-codes.js';
 export { scoreCommand, formatRow, SCORE_USAGE } from './score-command.js';
 export { evalCommand, EVAL_USAGE } from './eval-command.js';
 export { modelsCommand, renderTable, MODELS_USAGE } from './models-command.js';
+export { dataCommand, checkDataFolder, DATA_USAGE } from './data-command.js';
+export type { DataCheck } from './data-command.js';
 export { expandInputs, IMAGE_EXTENSIONS } from './expand-inputs.js';
 export { runDelegated, DELEGATES } from './delegate.js';
 export type { DelegatedCommand, DelegateLoader } from './delegate.js';

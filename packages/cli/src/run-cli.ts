@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { type CliIo, SERVE_USAGE, serveCommand } from '@iqa-zoo/runtime-node';
 import { Command } from 'commander';
+import { DATA_USAGE, dataCommand } from './data-command.js';
 import { DELEGATES, type DelegatedCommand, type DelegateLoader, runDelegated } from './delegate.js';
 import { EVAL_USAGE, evalCommand } from './eval-command.js';
 import { EXIT, reportFailure } from './exit-codes.js';
@@ -13,6 +14,7 @@ const OWN_COMMANDS = {
   models: { summary: 'list the zoo', usage: MODELS_USAGE, run: modelsCommand },
   serve: { summary: 'run the HTTP scoring service', usage: SERVE_USAGE, run: (argv: string[], io: CliIo) => serveCommand(argv, io) },
   eval: { summary: 'correlation of a model with MOS labels', usage: EVAL_USAGE, run: evalCommand },
+  data: { summary: 'check a training data folder', usage: DATA_USAGE, run: dataCommand },
 } as const;
 
 /** Commands of @iqa-zoo/train and @iqa-zoo/export, which print their own --help. */
@@ -37,6 +39,7 @@ Usage: iqa <command> [options]   (iqa <command> --help for its options)
   models                   list the zoo
   serve                    run the HTTP scoring service
   eval --mos CSV           correlation of a model with MOS labels
+  data check [DIR]         check a training data folder, say what is missing
   distort | train          make distorted sets / train (from @iqa-zoo/train)
   export                   export a trained model to ONNX (from @iqa-zoo/export)`;
 

@@ -122,7 +122,7 @@ describe('iqa score', () => {
 
 describe('--help', () => {
   // distort, train and export load @iqa-zoo/train and @iqa-zoo/export (the workspace's own), which print their usage.
-  test.each(['', 'score', 'models', 'serve', 'eval', 'distort', 'export', 'train', 'train rank', 'train finetune'])(
+  test.each(['', 'score', 'models', 'serve', 'eval', 'data', 'distort', 'export', 'train', 'train rank', 'train finetune'])(
     'iqa %s --help prints its usage on stdout and exits 0',
     async (line: string) => {
       const command = line.split(' ').filter(Boolean);
