@@ -94,7 +94,13 @@ test('full-image protocol: different sizes run separately and still score right'
   await full.dispose();
 });
 
-describe('devices', () => {
+/** Whether onnxruntime-node's CUDA provider starts here: the CUDA tests run on a GPU host, the fallback tests elsewhere, and the other half is a visible skip. */
+const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
+  async (s) => (await s.dispose(), true),
+  () => false,
+);
+
+(cudaHere ? describe.skip : describe)('devices on a host without CUDA', () => {
   test("'auto' falls back to CPU without a warning, saying why in deviceReason; with verbose, exactly one warning", async () => {
     const warnings: string[] = [];
     const quietAuto = await createScorer(modelDir, { device: 'auto', onWarning: (m) => warnings.push(m) });
@@ -109,16 +115,32 @@ describe('devices', () => {
     await s.dispose();
   });
 
-  test("'cuda' without CUDA is DEVICE_UNAVAILABLE; 'cpu' does not warn; bad names are RangeErrors", async () => {
+  test("'cuda' without CUDA is DEVICE_UNAVAILABLE", async () => {
     await expect(createScorer(modelDir, { device: 'cuda', ...quiet })).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE', message: expect.stringContaining('docs/cuda.md') });
-    const warnings: string[] = [];
-    const s = await createScorer(modelDir, { device: 'cpu', onWarning: (m) => warnings.push(m) });
-    expect(warnings).toEqual([]);
-    await s.dispose();
-    await expect(createScorer(modelDir, { device: 'gpu' as never })).rejects.toThrow(/Expected one of "auto", "cuda", "cpu" for device but received "gpu"/);
-    await expect(createScorer(modelDir, { device: 'cpu', threads: -1 })).rejects.toThrow(RangeError);
-    await expect(createScorer(modelDir, { device: 'cpu', maxBatch: 0 })).rejects.toThrow(RangeError);
   });
+});
+
+(cudaHere ? describe : describe.skip)('devices on a CUDA host', () => {
+  test("'auto' and 'cuda' run on CUDA without a warning, and score as on CPU", async () => {
+    const warnings: string[] = [];
+    for (const device of ['auto', 'cuda'] as const) {
+      const s = await createScorer(modelDir, { device, verbose: true, onWarning: (m) => warnings.push(m) });
+      expect({ device: s.device, reason: s.deviceReason }).toEqual({ device: 'cuda', reason: `device "${device}": CUDA started` });
+      expect(await s.score(await solid(20, 20, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 3);
+      await s.dispose();
+    }
+    expect(warnings).toEqual([]);
+  });
+});
+
+test("'cpu' does not warn; bad names and numbers are RangeErrors", async () => {
+  const warnings: string[] = [];
+  const s = await createScorer(modelDir, { device: 'cpu', verbose: true, onWarning: (m) => warnings.push(m) });
+  expect({ warnings, reason: s.deviceReason }).toEqual({ warnings: [], reason: 'device "cpu" asked for' });
+  await s.dispose();
+  await expect(createScorer(modelDir, { device: 'gpu' as never })).rejects.toThrow(/Expected one of "auto", "cuda", "cpu" for device but received "gpu"/);
+  await expect(createScorer(modelDir, { device: 'cpu', threads: -1 })).rejects.toThrow(RangeError);
+  await expect(createScorer(modelDir, { device: 'cpu', maxBatch: 0 })).rejects.toThrow(RangeError);
 });
 
 test("a card with smallImage 'reject' refuses images below its minimum with IMAGE_TOO_SMALL", async () => {
