@@ -23,6 +23,8 @@ export type {
   TestProtocol,
 } from './card/types.js';
 export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
+export { MODEL_DTYPES, cardFileFor } from './card/dtype-file.js';
+export type { ModelDtype } from './card/dtype-file.js';
 export type { ZooIndex } from './card/zoo.js';
 
 // Preprocessing

@@ -1,4 +1,4 @@
-import { type ModelCard, IqaError, expected, parseZooIndex, validateCard } from '@iqa-zoo/core';
+import { type ModelCard, IqaError, cardFileFor, expected, parseZooIndex, validateCard } from '@iqa-zoo/core';
 import { DEFAULT_CACHE_NAME, downloadModel, fetchOk, readWithProgress } from './download.js';
 import type { InMemoryModel, ModelPackageUrls, WebDtype, WebModelSource, WebScorerOptions } from './types.js';
 
@@ -43,12 +43,6 @@ function isPackageUrls(model: unknown): model is ModelPackageUrls {
   return typeof model === 'object' && model !== null && !(model instanceof URL) && 'cardUrl' in model && 'modelUrl' in model;
 }
 
-/** The card's file for `dtype`; its path is relative to the folder of `card.json` (as in runtime-node). */
-function cardFile(card: ModelCard, dtype: WebDtype): ModelCard['files']['onnx'] {
-  const file = dtype === 'fp16' ? card.files.onnxFp16 : card.files.onnx;
-  if (!file) throw new IqaError('MODEL_NOT_FOUND', `Expected an fp16 ONNX file in the card of ${card.id} (files.onnxFp16) but it has none; use dtype 'fp32'`);
-  return file;
-}
 
 /**
  * Loads a model from a folder URL (`card.json` + the ONNX file the card names), from a model
@@ -75,7 +69,7 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
     // A bundler renames the files (hashes), so each comes from its own URL rather than the card's path.
     const cardUrl = absoluteUrl(model.cardUrl);
     const card = validateCard(await loadJson(fetchFn, cardUrl, 'the model card', options.onProgress));
-    const file = cardFile(card, dtype);
+    const file = cardFileFor(card, dtype, cardUrl);
     const fileUrl = dtype === 'fp16' ? model.modelFp16Url : model.modelUrl;
     if (fileUrl === undefined) throw new TypeError(expected('modelFp16Url in the model package for dtype fp16', 'model.modelFp16Url', fileUrl));
     const url = absoluteUrl(fileUrl);
@@ -90,7 +84,7 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
     folder = folderUrl(model);
   }
   const card = validateCard(await loadJson(fetchFn, `${folder}card.json`, 'the model card', options.onProgress));
-  const file = cardFile(card, dtype);
+  const file = cardFileFor(card, dtype, folder);
   const url = new URL(file.path, folder).href;
   const onnx = await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress });
   return { card, onnx, source: url };

@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CardFile, DEFAULT_MODEL_ID, IqaError, type ModelCard, isIqaError, modelPackageName } from '@iqa-zoo/core';
+import {
+  type CardFile,
+  DEFAULT_MODEL_ID,
+  IqaError,
+  MODEL_DTYPES,
+  type ModelCard,
+  type ModelDtype,
+  cardFileFor,
+  isIqaError,
+  modelPackageName,
+} from '@iqa-zoo/core';
 import { sha256Hex } from './hash.js';
 import { readEmbeddedCard } from './onnx-card.js';
 import { type RemoteOptions, downloadModelFolder, modelCacheDir } from './remote-model.js';
@@ -16,9 +26,7 @@ export interface LoadedModel {
   path: string;
 }
 
-/** The weight precisions a card can list (`files.onnx`, `files.onnxFp16`). */
-export const MODEL_DTYPES = ['fp32', 'fp16'] as const;
-export type ModelDtype = (typeof MODEL_DTYPES)[number];
+export { MODEL_DTYPES, type ModelDtype };
 
 async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
@@ -29,11 +37,6 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
-function pickFile(card: ModelCard, dtype: ModelDtype, source: string): CardFile {
-  if (dtype === 'fp32') return card.files.onnx;
-  if (card.files.onnxFp16) return card.files.onnxFp16;
-  throw new IqaError('MODEL_NOT_FOUND', `Expected an fp16 variant (card.files.onnxFp16) for model "${card.id}" in ${source} but its card lists only fp32`);
-}
 
 async function readVerified(path: string, file: CardFile): Promise<Uint8Array> {
   let bytes: Uint8Array;
@@ -56,7 +59,7 @@ async function readVerified(path: string, file: CardFile): Promise<Uint8Array> {
 
 async function loadFolder(folder: string, dtype: ModelDtype): Promise<LoadedModel> {
   const card = await readCardFile(folder);
-  const file = pickFile(card, dtype, folder);
+  const file = cardFileFor(card, dtype, folder);
   const path = join(folder, file.path);
   return { card, onnx: await readVerified(path, file), path };
 }
@@ -98,7 +101,7 @@ async function loadRemote(url: string, cacheKey: string, dtype: ModelDtype, opti
     // Not cached yet, or only the other dtype, or a damaged copy: download again.
     if (!isIqaError(err)) throw err;
   }
-  await downloadModelFolder(url, cacheFolder, (card) => pickFile(card, dtype, url), options);
+  await downloadModelFolder(url, cacheFolder, (card) => cardFileFor(card, dtype, url), options);
   return loadFolder(cacheFolder, dtype);
 }
 
