@@ -98,7 +98,7 @@ describe('runtime-web createScorer under Node (WASM)', () => {
     await expect(createScorer({ card, onnx }, { dtype: 'int8' as never })).rejects.toThrow(/Expected one of fp32, fp16 for options.dtype/);
     await expect(createScorer({ card, onnx }, { numThreads: 0 })).rejects.toThrow(RangeError);
     await expect(createScorer({ card: { ...card, id: '' }, onnx })).rejects.toMatchObject({ code: 'INVALID_CARD' });
-    await expect(createScorer(42 as never)).rejects.toThrow(/Expected a model folder URL or \{ card, onnx \} for model but received 42/);
+    await expect(createScorer(42 as never)).rejects.toThrow(/Expected a model folder URL, a model package \(\{ cardUrl, modelUrl \}\) or \{ card, onnx \} for model but received 42/);
   });
 
   test('a card whose input name the ONNX model lacks is refused', async () => {
