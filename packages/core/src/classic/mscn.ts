@@ -157,6 +157,9 @@ export function mscn(plane: Plane): Plane {
   };
   const out = new Float64Array(data.length);
   const C = 1 / 255;
+  // In a flat window I - mu is 0 but float64 leaves about 1e-16; such residues are set to 0 (neither sign in the
+  // fits). A real difference of 8-bit levels is far larger (the Gaussian's smallest weight / 255 is about 6e-7).
+  const FLAT = 1e-9;
   for (let y = 0; y < height; y++) {
     const [m0, m1, m2, m3, m4, m5, m6] = [-3, -2, -1, 0, 1, 2, 3].map((k) => means[load(y + k)]!) as Float64Array[];
     const [q0, q1, q2, q3, q4, q5, q6] = [-3, -2, -1, 0, 1, 2, 3].map((k) => squares[slot(y + k)]!) as Float64Array[];
@@ -165,7 +168,8 @@ export function mscn(plane: Plane): Plane {
       const mu = K3 * m3![x]! + K2 * (m2![x]! + m4![x]!) + K1 * (m1![x]! + m5![x]!) + K0 * (m0![x]! + m6![x]!);
       const mom2 = K3 * q3![x]! + K2 * (q2![x]! + q4![x]!) + K1 * (q1![x]! + q5![x]!) + K0 * (q0![x]! + q6![x]!);
       const v = mom2 - mu * mu;
-      out[row + x] = (data[row + x]! - mu) / ((v > 0 ? Math.sqrt(v) : 0) + C);
+      const d = data[row + x]! - mu;
+      out[row + x] = Math.abs(d) < FLAT ? 0 : d / ((v > 0 ? Math.sqrt(v) : 0) + C);
     }
   }
   return { data: out, width, height };
