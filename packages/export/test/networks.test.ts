@@ -26,7 +26,7 @@ const INCEPTION_SHAPES: Shape[] = [
   [2, 3, 99, 120],
 ];
 const OPT_IN = new Set(['inceptionv3-ml', 'inceptionv3-sl']);
-const NETWORKS = listNetworks().filter((n) => !OPT_IN.has(n) || process.env.IQA_TEST_INCEPTION === '1');
+const RUN_OPT_IN = process.env.IQA_TEST_INCEPTION === '1';
 
 test('the opt-in networks are registered', () => {
   expect(listNetworks()).toEqual(expect.arrayContaining([...OPT_IN]));
@@ -39,36 +39,40 @@ beforeAll(async () => {
   await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
 });
 
-describe.each(NETWORKS)('%s', (name) => {
-  let model: tf.LayersModel;
-  let proto: ReturnType<typeof toModelProto>;
-  let session: ort.InferenceSession;
+// Every registered network; the opt-in ones are a visible skip, named with how to run them, unless IQA_TEST_INCEPTION=1.
+for (const name of listNetworks()) {
+  const optedOut = OPT_IN.has(name) && !RUN_OPT_IN;
+  (optedOut ? describe.skip : describe)(optedOut ? `${name} (opt-in: IQA_TEST_INCEPTION=1)` : name, () => {
+    let model: tf.LayersModel;
+    let proto: ReturnType<typeof toModelProto>;
+    let session: ort.InferenceSession;
 
-  beforeAll(async () => {
-    model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
-    proto = toModelProto(model);
-    session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
-  }, OPT_IN.has(name) ? 900_000 : undefined);
+    beforeAll(async () => {
+      model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
+      proto = toModelProto(model);
+      session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
+    }, OPT_IN.has(name) ? 900_000 : undefined);
 
-  afterAll(async () => {
-    await session?.release();
-    model?.dispose();
+    afterAll(async () => {
+      await session?.release();
+      model?.dispose();
+    });
+
+    test('exports without Transpose or BatchNormalization nodes, with a dynamic NCHW input', () => {
+      const ops = proto.graph!.node!.map((n) => n.opType);
+      expect(ops.filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
+      const dims = proto.graph!.input![0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+      expect(dims).toEqual(['batch', 3, 'height', 'width']);
+    });
+
+    const shapes = OPT_IN.has(name) ? INCEPTION_SHAPES : LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES;
+    test.each(shapes)('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
+      const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
+      const expected = runTfjs(model, data, shape);
+      const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
+      expect(out.score!.dims).toEqual([shape[0], 1]);
+      expect(expected.every(Number.isFinite)).toBe(true);
+      expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
+    });
   });
-
-  test('exports without Transpose or BatchNormalization nodes, with a dynamic NCHW input', () => {
-    const ops = proto.graph!.node!.map((n) => n.opType);
-    expect(ops.filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
-    const dims = proto.graph!.input![0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-    expect(dims).toEqual(['batch', 3, 'height', 'width']);
-  });
-
-  const shapes = OPT_IN.has(name) ? INCEPTION_SHAPES : LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES;
-  test.each(shapes)('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
-    const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
-    const expected = runTfjs(model, data, shape);
-    const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
-    expect(out.score!.dims).toEqual([shape[0], 1]);
-    expect(expected.every(Number.isFinite)).toBe(true);
-    expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
-  });
-});
+}
