@@ -9,6 +9,7 @@
 #   OUT/jpeg/<1-4>/<name>.jpg     -quality 50, 25, 10, 5
 #   OUT/noise/<1-4>/<name>.png    -attenuate 0.5, 1, 2, 4 +noise Gaussian (-seed 1; about 29, 23, 17, 12 dB PSNR)
 #   OUT/manifest.csv              file,reference,type,level (what `iqa eval --ranking` reads)
+#   OUT/manifest-photos.csv       the same without the 4 wallpapers (paintings and digital art): camera photos only
 #   OUT/extremes/*                uniform random pixels, flat grey 128, the coffee photo at sigma 16
 #                                 and at JPEG quality 1, over- and under-exposed, and the clean photo
 # Sources (Debian packages): plasma-workspace-wallpapers, mate-backgrounds, lomiri-wallpapers-20.04,
@@ -23,25 +24,25 @@ if ! command -v convert >/dev/null 2>&1; then
 fi
 
 SK=/usr/lib/python3/dist-packages/skimage/data
-# name|path|Debian package
+# name|path|Debian package|art (painting, digital art) or photo
 PHOTOS=(
-  "autumn|/usr/share/wallpapers/Autumn/contents/images/2560x1600.jpg|plasma-workspace-wallpapers"
-  "elephants|/usr/share/backgrounds/mate/abstract/Elephants.jpg|mate-backgrounds"
-  "fossa|/usr/share/backgrounds/Fossa_by_Jasper_Roks.jpg|lomiri-wallpapers-20.04"
-  "infinite-sea|/usr/share/backgrounds/Infinite-Sea_by_Aury88.jpg|lomiri-wallpapers-20.04"
-  "astronaut|$SK/astronaut.png|python3-skimage"
-  "chelsea|$SK/chelsea.png|python3-skimage"
-  "coffee|$SK/coffee.png|python3-skimage"
-  "rocket|$SK/rocket.jpg|python3-skimage"
-  "motorcycle|$SK/motorcycle_left.png|python3-skimage"
-  "camera|$SK/camera.png|python3-skimage"
-  "coins|$SK/coins.png|python3-skimage"
-  "grass|$SK/grass.png|python3-skimage"
-  "gravel|$SK/gravel.png|python3-skimage"
-  "brick|$SK/brick.png|python3-skimage"
+  "autumn|/usr/share/wallpapers/Autumn/contents/images/2560x1600.jpg|plasma-workspace-wallpapers|art"
+  "elephants|/usr/share/backgrounds/mate/abstract/Elephants.jpg|mate-backgrounds|art"
+  "fossa|/usr/share/backgrounds/Fossa_by_Jasper_Roks.jpg|lomiri-wallpapers-20.04|art"
+  "infinite-sea|/usr/share/backgrounds/Infinite-Sea_by_Aury88.jpg|lomiri-wallpapers-20.04|art"
+  "astronaut|$SK/astronaut.png|python3-skimage|photo"
+  "chelsea|$SK/chelsea.png|python3-skimage|photo"
+  "coffee|$SK/coffee.png|python3-skimage|photo"
+  "rocket|$SK/rocket.jpg|python3-skimage|photo"
+  "motorcycle|$SK/motorcycle_left.png|python3-skimage|photo"
+  "camera|$SK/camera.png|python3-skimage|photo"
+  "coins|$SK/coins.png|python3-skimage|photo"
+  "grass|$SK/grass.png|python3-skimage|photo"
+  "gravel|$SK/gravel.png|python3-skimage|photo"
+  "brick|$SK/brick.png|python3-skimage|photo"
 )
 for entry in "${PHOTOS[@]}"; do
-  IFS='|' read -r _ path pkg <<<"$entry"
+  IFS='|' read -r _ path pkg _ <<<"$entry"
   if [ ! -f "$path" ]; then
     echo "heldout-ranking-set: expected the photo $path but it is missing; install it with: apt-get install $pkg" >&2
     exit 1
@@ -56,7 +57,7 @@ for l in 1 2 3 4; do mkdir -p "$OUT/blur/$l" "$OUT/jpeg/$l" "$OUT/noise/$l"; don
 MANIFEST="$OUT/manifest.csv"
 echo "file,reference,type,level" >"$MANIFEST.tmp"
 for entry in "${PHOTOS[@]}"; do
-  IFS='|' read -r name path _ <<<"$entry"
+  IFS='|' read -r name path _ _ <<<"$entry"
   ref="$OUT/ref/$name.png"
   # sRGB, 8 bits, no alpha, long side at most 512 px (a smaller photo keeps its size)
   convert "$path" -auto-orient -alpha off -colorspace sRGB -type TrueColor -depth 8 -resize '512x512>' "$ref"
@@ -70,6 +71,8 @@ for entry in "${PHOTOS[@]}"; do
   done
 done
 mv "$MANIFEST.tmp" "$MANIFEST"
+ART=$(printf '%s\n' "${PHOTOS[@]}" | awk -F'|' '$4 == "art" { print $1 }' | paste -sd'|')
+grep -v -E ",($ART)," "$MANIFEST" >"$OUT/manifest-photos.csv"
 
 X="$OUT/extremes"
 PHOTO="$OUT/ref/coffee.png"
