@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IqaError, brisqueScore, parseBrisqueModel } from '../src/index.js';
 import type { BrisqueModel } from '../src/index.js';
+
+const modelDir = join(dirname(fileURLToPath(import.meta.url)), '../../../models/brisque-clive');
 
 function tinyModel(): BrisqueModel {
   const d = 36;
@@ -35,5 +41,17 @@ describe('brisqueScore', () => {
     const short = { ...tinyModel(), supportVectors: [[0]], scaling: { lower: -1, upper: 1, min: [0], max: [1] } };
     expect(() => parseBrisqueModel(short)).toThrow('Expected 36 scaled features for the BRISQUE model.scaling.min but received an array of 1');
     expect(() => parseBrisqueModel(null)).toThrow(/format/);
+  });
+});
+
+describe('models/brisque-clive', () => {
+  it('holds a valid model file whose hash and size the card draft records', () => {
+    const bytes = readFileSync(join(modelDir, 'brisque-svr.json'));
+    const model = parseBrisqueModel(JSON.parse(bytes.toString('utf8')));
+    const card = JSON.parse(readFileSync(join(modelDir, 'card.draft.json'), 'utf8')) as { files: { svr: { sha256: string; bytes: number } } };
+    expect(card.files.svr.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(card.files.svr.bytes).toBe(bytes.length);
+    expect(model.supportVectors.length).toBeGreaterThan(0);
+    expect(Number.isFinite(brisqueScore(new Array(36).fill(0.1), model))).toBe(true);
   });
 });
