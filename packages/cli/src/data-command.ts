@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isIqaError, parseMosCsv } from '@iqa-zoo/core';
-import { type CliIo, EXIT, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
+import { parseCommandArgs } from './args.js';
+import { type CliIo, EXIT, UsageError } from './io.js';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
 
 export const DATA_USAGE = `Usage: iqa data check [DIR]

@@ -1,4 +1,4 @@
-import { type CliIo, EXIT } from '@iqa-zoo/runtime-node';
+import { type CliIo, EXIT } from './io.js';
 
 /** Subcommands implemented by other packages, loaded only when used. */
 export const DELEGATES = {

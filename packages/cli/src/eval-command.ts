@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { bootstrapInterval, evaluatePredictions, type PairMetric, parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
-import { type CliIo, EXIT, intFlag, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
+import { intFlag, parseCommandArgs } from './args.js';
+import { type CliIo, EXIT, UsageError } from './io.js';
 import { rankingEval } from './ranking-eval.js';
 import { openScorer, scoreFiles } from './score-files.js';
 

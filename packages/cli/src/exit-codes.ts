@@ -1,5 +1,5 @@
 import { isIqaError } from '@iqa-zoo/core';
-import { type CliIo, EXIT as RUN_EXIT, UsageError } from '@iqa-zoo/runtime-node';
+import { type CliIo, EXIT as RUN_EXIT, UsageError } from './io.js';
 import { CommanderError } from 'commander';
 
 /**

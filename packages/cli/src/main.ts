@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `iqa` executable (`bin/iqa.js`). */
-import { processIo } from '@iqa-zoo/runtime-node';
+import { processIo } from './io.js';
 import { EXIT } from './exit-codes.js';
 import { runCli } from './run-cli.js';
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { CliIo, DownloadProgress, ModelSourceOptions } from '@iqa-zoo/runtime-node';
+import type { DownloadProgress, ModelSourceOptions } from '@iqa-zoo/runtime-node';
+import type { CliIo } from './io.js';
 
 /** This package's folder: its own dependencies include the default model's package. */
 const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,7 @@
 import type { ModelCard } from '@iqa-zoo/core';
-import { type CliIo, EXIT, listZooCards, parseCommandArgs } from '@iqa-zoo/runtime-node';
+import { listZooCards } from '@iqa-zoo/runtime-node';
+import { parseCommandArgs } from './args.js';
+import { type CliIo, EXIT } from './io.js';
 import { modelOptions } from './model-options.js';
 
 export const MODELS_USAGE = `Usage: iqa models [--json]

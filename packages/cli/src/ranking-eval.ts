@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type PairCount, parseRankingManifest, type RankingEntry, rankingReport, type RankingManifestRow, type RankingReport } from '@iqa-zoo/core';
-import { type CliIo, EXIT } from '@iqa-zoo/runtime-node';
+import { type CliIo, EXIT } from './io.js';
 import { openScorer, type ScorerFlags, scoreFiles } from './score-files.js';
 
 /** The flags of `iqa eval --ranking`. */

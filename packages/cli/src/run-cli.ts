@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { type CliIo, SERVE_USAGE, serveCommand } from '@iqa-zoo/runtime-node';
 import { Command } from 'commander';
 import { DATA_USAGE, dataCommand } from './data-command.js';
 import { DELEGATES, type DelegatedCommand, type DelegateLoader, runDelegated } from './delegate.js';
@@ -7,6 +6,8 @@ import { EVAL_USAGE, evalCommand } from './eval-command.js';
 import { EXIT, reportFailure } from './exit-codes.js';
 import { MODELS_USAGE, modelsCommand } from './models-command.js';
 import { SCORE_USAGE, scoreCommand } from './score-command.js';
+import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import type { CliIo } from './io.js';
 
 /** A command implemented here: its one-line summary, its usage text (its --help) and its function. */
 const OWN_COMMANDS = {

@@ -1,5 +1,7 @@
 import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
-import { type CliIo, createScorer, DEVICES, EXIT, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, oneOf, parseCommandArgs, UsageError } from '@iqa-zoo/runtime-node';
+import { createScorer, DEVICES, MODEL_DTYPES, type ModelDtype, type NodeDevice } from '@iqa-zoo/runtime-node';
+import { intFlag, oneOf, parseCommandArgs } from './args.js';
+import { type CliIo, EXIT, UsageError } from './io.js';
 import { expandInputs } from './expand-inputs.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';

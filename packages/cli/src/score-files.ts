@@ -1,5 +1,14 @@
 import { mapLimit, toIqaError } from '@iqa-zoo/core';
-import { type CliIo, createScorer, DEVICES, intFlag, MODEL_DTYPES, type ModelDtype, type NodeDevice, type NodeScorer, oneOf } from '@iqa-zoo/runtime-node';
+import {
+  createScorer,
+  DEVICES,
+  MODEL_DTYPES,
+  type ModelDtype,
+  type NodeDevice,
+  type NodeScorer,
+} from '@iqa-zoo/runtime-node';
+import { intFlag, oneOf } from './args.js';
+import { type CliIo } from './io.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 

@@ -32,11 +32,3 @@ export type { EnqueueOptions, QueueImage } from './queue/enqueue-scores.js';
 export { scoreQueueName } from './queue/score-job.js';
 export type { ScoreJobData, ScoreJobResult, ScoreLine } from './queue/score-job.js';
 export { openRedis } from './queue/redis-connection.js';
-
-// Service (moving to its own package; the `iqa` command line is @iqa-zoo/cli)
-export { createServer } from './server/create-server.js';
-export type { ServerOptions } from './server/create-server.js';
-export { serveCommand, SERVE_USAGE } from './cli/serve-command.js';
-export { parseCommandArgs, oneOf, intFlag } from './cli/args.js';
-export { processIo, EXIT, UsageError } from './cli/io.js';
-export type { CliIo } from './cli/io.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '@iqa-zoo/runtime-node';
+import type { CliIo } from '@iqa-zoo/cli';
 
 /** A CliIo that records what a command writes. */
 export function memoryIo(stderrIsTTY = false): CliIo & { out: () => string; err: () => string } {

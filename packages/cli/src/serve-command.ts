@@ -1,8 +1,8 @@
-import { createScorer } from '../scorer/create-scorer.js';
-import { DEVICES, type NodeDevice } from '../scorer/session.js';
-import { createServer } from '../server/create-server.js';
+import { DEVICES, type NodeDevice, createScorer } from '@iqa-zoo/runtime-node';
 import { intFlag, oneOf, parseCommandArgs } from './args.js';
 import { type CliIo, EXIT } from './io.js';
+import { loadOptional } from './delegate.js';
+import { modelOptions } from './model-options.js';
 
 export const SERVE_USAGE = `Usage: iqa serve [--port 8080] [--host 127.0.0.1] [--model ID|PATH] [--device auto|cuda|cpu]
                  [--max-concurrent 16] [--body-limit-mb 20] [--timeout-ms 30000] [--max-pixels 50000000]
@@ -32,13 +32,17 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   const port = intFlag(values.port, '--port', 8080);
   const host = values.host ?? '127.0.0.1';
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
+  // The service is an optional peer of @iqa-zoo/cli: only `iqa serve` loads fastify.
+  const service = await loadOptional<typeof import('@iqa-zoo/service')>('serve', '@iqa-zoo/service', io);
+  if (!service) return EXIT.USAGE;
   const scorer = await createScorer(values.model, {
+    ...modelOptions(io),
     device,
     threads: intFlag(values.threads, '--threads', 0),
     maxPixels: intFlag(values['max-pixels'], '--max-pixels', 50_000_000, 1),
     onWarning: (m) => io.stderr.write(`${m}\n`),
   });
-  const app = await createServer({
+  const app = await service.createServer({
     scorer,
     maxConcurrent: intFlag(values['max-concurrent'], '--max-concurrent', 16, 1),
     bodyLimit: intFlag(values['body-limit-mb'], '--body-limit-mb', 20, 1) * 1024 * 1024,
@@ -46,7 +50,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
     logger: Boolean(values.log),
   });
   const address = await app.listen({ port, host });
-  io.stderr.write(`iqa serve: model ${scorer.card.id} on ${scorer.device}, listening on ${address}\n`);
+  io.stderr.write(`iqa serve: model ${scorer.card.id} on ${scorer.device} (${scorer.deviceReason}), listening on ${address}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -1,15 +1,15 @@
 import multipart from '@fastify/multipart';
 import { IqaError, type ScoreOutcome, toIqaError } from '@iqa-zoo/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { listZooCards } from '../model/zoo.js';
-import { DEFAULT_BATCHING, type NodeScorer } from '../scorer/create-scorer.js';
+import { DEFAULT_BATCHING, type NodeScorer, listZooCards } from '@iqa-zoo/runtime-node';
 import { createAdmission } from './admission.js';
 import { ServiceError, toHttpError } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import { type RequestSlot, bindSlot, untilAborted } from './request-slot.js';
 
-export interface ServerOptions {
-  /** The scorer that serves every request (the server does not dispose it). */
+/** Options of the scoring plugin (`scoringPlugin`), which `createServer` registers. */
+export interface ScoringOptions {
+  /** The scorer that serves every request (the plugin does not dispose it). */
   scorer: NodeScorer;
   /** Largest image (raw body or multipart part), in bytes. Default 20 MiB. */
   bodyLimit?: number;
@@ -29,9 +29,15 @@ export interface ServerOptions {
    * keeps its slot until it ends. Default 30 000.
    */
   requestTimeoutMs?: number;
+}
+
+/** Options of `createServer`: the plugin's, and the server's logger. */
+export interface ServerOptions extends ScoringOptions {
   /** Fastify logger (default off). */
   logger?: boolean;
 }
+
+const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
 
 /** Reads up to `maxFiles` file parts of a multipart request into buffers. */
 async function readParts(req: FastifyRequest, maxFiles: number): Promise<Array<{ name: string; bytes: Buffer }>> {
@@ -54,27 +60,23 @@ function toResult(outcome: ScoreOutcome, name?: string) {
 }
 
 /**
- * Builds the scoring service (not yet listening): `POST /score`, `GET /healthz`, `GET /models`,
- * `GET /openapi.json`, with a body limit (413), a concurrency limit (503 when saturated) and a
- * request timeout. Images arrive as bytes only: no file-system path is ever read for a client.
+ * The scoring service as a Fastify plugin for your own app: `POST /score`, `GET /healthz`,
+ * `GET /models`, `GET /openapi.json` under the prefix you register it with, with a body limit
+ * (413), a concurrency limit (503 when saturated) and a request timeout. Images arrive as bytes
+ * only: no file-system path is ever read for a client. It is encapsulated: its content-type
+ * parsers and error handlers apply to its own routes only.
  *
  * @example
- * const app = await createServer({ scorer: await createScorer() });
- * await app.listen({ port: 8080, host: '127.0.0.1' });
+ * const app = Fastify();
+ * await app.register(scoringPlugin, { scorer: await createScorer(), prefix: '/iqa' });
+ * await app.listen({ port: 8080 }); // POST /iqa/score
  */
-export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+export async function scoringPlugin(app: FastifyInstance, options: ScoringOptions): Promise<void> {
   const { scorer } = options;
-  const bodyLimit = options.bodyLimit ?? 20 * 1024 * 1024;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const maxFiles = options.maxFiles ?? 16;
   const maxConcurrent = options.maxConcurrent ?? 16;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit,
-    requestTimeout: 60_000,
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  });
   const admission = createAdmission({
     maxAdmitted: maxConcurrent,
     maxRunning: options.maxScoring ?? (scorer.device === 'cuda' ? DEFAULT_BATCHING.cuda.maxBatch : 2),
@@ -108,6 +110,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.post(
     '/score',
     {
+      bodyLimit,
       onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
         const ticket = admission.tryAdmit();
         if (!ticket) {
@@ -182,5 +185,25 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   const doc = openApiDocument({ bodyLimit, maxFiles });
   app.get('/openapi.json', async () => doc);
+}
+
+/**
+ * Builds the scoring service as a server of its own (not yet listening): a Fastify app with the
+ * scoring plugin at the root, closing gracefully (503 to new requests, in-flight ones answered).
+ *
+ * @example
+ * const app = await createServer({ scorer: await createScorer() });
+ * await app.listen({ port: 8080, host: '127.0.0.1' });
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { logger, ...scoring } = options;
+  const app = Fastify({
+    logger: logger ?? false,
+    bodyLimit: scoring.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    requestTimeout: 60_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  await app.register(scoringPlugin, scoring);
   return app;
 }

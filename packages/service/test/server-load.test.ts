@@ -7,9 +7,10 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type NodeScorer, createScorer, createServer } from '@iqa-zoo/runtime-node';
-import { type ClientKind, health, multipartBody, portOf, postScore, settledInFlight } from './helpers/http-clients.js';
-import { solid } from './helpers/images.js';
+import { type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
+import { createServer } from '@iqa-zoo/service';
+import { type ClientKind, health, multipartBody, portOf, postScore, settledInFlight } from './http-clients.js';
+import { solid } from '../../runtime-node/test/helpers/images.js';
 
 /** The zoo's folder ($IQA_ZOO_MODELS, else the repository's models/), as export's zoo tests read it. */
 const ZOO = process.env.IQA_ZOO_MODELS ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../models');

@@ -5,7 +5,7 @@
  * `--connections` connections (at most the concurrency limit, so every request is admitted).
  * Memory (RSS and V8 heap, after a forced GC) is read before and after.
  *
- *   npm run bench:serve -w @iqa-zoo/runtime-node -- [--requests 10000] [--connections 8] [--model ID|PATH]
+ *   npm run bench:serve -w @iqa-zoo/service -- [--requests 10000] [--connections 8] [--model ID|PATH]
  *     [--network vgg-tiny-ml] [--crops 4] [--size 32] [--max-concurrent 16]
  *
  * Run node with --expose-gc for the GC before each memory reading (the npm script does).
@@ -14,8 +14,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import * as tf from '@tensorflow/tfjs';
-import { createScorer, createServer } from '@iqa-zoo/runtime-node';
-import { benchModel, jpegFolder, machineLine } from './bench-model.js';
+import { createScorer } from '@iqa-zoo/runtime-node';
+import { createServer } from '@iqa-zoo/service';
+import { benchModel, jpegFolder, machineLine } from '../../runtime-node/bench/bench-model.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { createAdmission } from '../src/server/admission.js';
+import { createAdmission } from '../src/admission.js';
 
 /** A promise with its resolve/reject outside (work that ends when the test says so). */
 function deferred<T = void>() {
