@@ -94,7 +94,7 @@ if (!cliveScores) {
     const images = parseMosCsv(readFileSync(args.clive, 'utf8'), args.clive).map((r) => join(cliveRoot, r.image));
     console.error(`ranking-check: scoring ${images.length} CLIVE images into ${cliveScores} (once per model)`);
     // 100 images per process: onnxruntime-node 1.30.0 segfaults creating a session when the process's
-    // command line is about 30,000 characters or longer (all 931 CLIVE paths are 39,000).
+    // command line is about 30,000 characters or longer (all 931 CLIVE paths here are about 36,800).
     const rows = [];
     for (let i = 0; i < images.length; i += 100) {
       const lines = run('node', [IQA, 'score', '--csv', ...scorerFlags, ...images.slice(i, i + 100)]).trim().split('\n');
