@@ -8,7 +8,7 @@
  * 200, or a 503 BUSY), when in-flight is not 0 at the end, or when RSS grows more than
  * `--max-rss-growth` after warm-up.
  *
- *   npx tsc -b packages/runtime-node && npx esbuild packages/runtime-node/bench/bench-soak.ts --bundle \
+ *   npx tsc -b packages/runtime-node packages/service && npx esbuild packages/runtime-node/bench/bench-soak.ts --bundle \
  *     --platform=node --format=esm --packages=external --outfile=node_modules/.cache/bench-soak.mjs && \
  *     node node_modules/.cache/bench-soak.mjs [--requests 10000] [--warmup 500] [--connections 4] \
  *     [--model models/mobilenetv2-ml-clive] [--max-concurrent 4] [--max-rss-growth 0.1]
@@ -19,7 +19,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { createScorer, createServer } from '@iqa-zoo/runtime-node';
+import { createScorer } from '@iqa-zoo/runtime-node';
+import { createServer } from '@iqa-zoo/service';
 import { machineLine } from './bench-model.js';
 
 const { values } = parseArgs({
