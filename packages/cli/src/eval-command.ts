@@ -16,7 +16,7 @@ export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR
   the model puts in order (a tie counts half), the share per level gap and the mean SRCC within each
   ladder. --refs DIR adds DIR/<reference> as level 0 for references the manifest has no level-0 row for.
   Images that fail are reported on stderr and left out.
-  --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads.
+  --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
   how far the numbers could move on other images like these.`;
 

@@ -13,7 +13,7 @@ Options:
   --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
   --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
   --dtype DTYPE      fp32, or fp16: the card's half-size variant (default fp32)
-  --threads N        onnxruntime intra-op threads (default: onnxruntime's choice)
+  --threads N        onnxruntime intra-op threads (default: one per core; 0: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
   --recursive, -r    include sub-folders of DIR arguments
   --verbose          say which device runs and why (e.g. auto's fallback to CPU when CUDA cannot start)`;
@@ -62,7 +62,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = intFlag(values.threads, '--threads', 0);
+  const threads = values.threads === undefined ? undefined : intFlag(values.threads, '--threads', 0);
   const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
 
   const files = await expandInputs(positionals, { recursive: Boolean(values.recursive) });

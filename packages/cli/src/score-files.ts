@@ -29,7 +29,7 @@ export interface ScorerFlags {
 export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ scorer: NodeScorer; dtype: ModelDtype }> {
   const device = oneOf<NodeDevice>(flags.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(flags.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = intFlag(flags.threads, '--threads', 0);
+  const threads = flags.threads === undefined ? undefined : intFlag(flags.threads, '--threads', 0);
   const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
   return { scorer, dtype };
 }

@@ -38,7 +38,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   const scorer = await createScorer(values.model, {
     ...modelOptions(io),
     device,
-    threads: intFlag(values.threads, '--threads', 0),
+    threads: values.threads === undefined ? undefined : intFlag(values.threads, '--threads', 0),
     maxPixels: intFlag(values['max-pixels'], '--max-pixels', 50_000_000, 1),
     onWarning: (m) => io.stderr.write(`${m}\n`),
   });

@@ -5,7 +5,7 @@
 // Scoring API
 export { createScorer, DEFAULT_BATCHING } from './scorer/create-scorer.js';
 export type { NodeScorer, NodeScorerOptions } from './scorer/create-scorer.js';
-export { DEVICES } from './scorer/session.js';
+export { DEVICES, defaultIntraOpThreads } from './scorer/session.js';
 export type { NodeDevice, ResolvedDevice } from './scorer/session.js';
 
 // Images

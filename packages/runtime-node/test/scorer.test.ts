@@ -1,12 +1,15 @@
 /** @jest-environment ./packages/runtime-node/test/helpers/ort-environment.cjs */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type Scorer, isIqaError } from '@iqa-zoo/core';
 import { type NodeImageInput, type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
 import { hugeHeaderPng, solid, tinyScore } from './helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
+
+/** What deviceReason says of the default threads: one per available core. */
+const threadsNow = () => `${availableParallelism()} intra-op thread${availableParallelism() === 1 ? '' : 's'}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'iqa-scorer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,7 +128,7 @@ const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
     const warnings: string[] = [];
     for (const device of ['auto', 'cuda'] as const) {
       const s = await createScorer(modelDir, { device, verbose: true, onWarning: (m) => warnings.push(m) });
-      expect({ device: s.device, reason: s.deviceReason }).toEqual({ device: 'cuda', reason: `device "${device}": CUDA started` });
+      expect({ device: s.device, reason: s.deviceReason }).toEqual({ device: 'cuda', reason: `device "${device}": CUDA started; ${threadsNow()}` });
       expect(await s.score(await solid(20, 20, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 3);
       await s.dispose();
     }
@@ -136,8 +139,13 @@ const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
 test("'cpu' does not warn; bad names and numbers are RangeErrors", async () => {
   const warnings: string[] = [];
   const s = await createScorer(modelDir, { device: 'cpu', verbose: true, onWarning: (m) => warnings.push(m) });
-  expect({ warnings, reason: s.deviceReason }).toEqual({ warnings: [], reason: 'device "cpu" asked for' });
+  expect({ warnings, reason: s.deviceReason }).toEqual({ warnings: [], reason: `device "cpu" asked for; ${threadsNow()}` });
   await s.dispose();
+  // Threads: one per core unless asked; 0 leaves the choice to onnxruntime.
+  const one = await createScorer(modelDir, { device: 'cpu', threads: 1 });
+  const ort = await createScorer(modelDir, { device: 'cpu', threads: 0 });
+  expect([one.deviceReason, ort.deviceReason]).toEqual(['device "cpu" asked for; 1 intra-op thread', 'device "cpu" asked for; intra-op threads chosen by onnxruntime']);
+  await Promise.all([one.dispose(), ort.dispose()]);
   await expect(createScorer(modelDir, { device: 'gpu' as never })).rejects.toThrow(/Expected one of "auto", "cuda", "cpu" for device but received "gpu"/);
   await expect(createScorer(modelDir, { device: 'cpu', threads: -1 })).rejects.toThrow(RangeError);
   await expect(createScorer(modelDir, { device: 'cpu', maxBatch: 0 })).rejects.toThrow(RangeError);

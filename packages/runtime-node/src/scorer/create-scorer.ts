@@ -12,13 +12,13 @@ import * as ort from 'onnxruntime-node';
 import { type NodeImageInput, describeInput, readImageInput } from '../image/input.js';
 import { type ModelDtype, type ModelSourceOptions, loadModel } from '../model/load-model.js';
 import { RunBatcher } from './batcher.js';
-import { type NodeDevice, type ResolvedDevice, openSession } from './session.js';
+import { type NodeDevice, type ResolvedDevice, defaultIntraOpThreads, openSession } from './session.js';
 
 /** Options of `createScorer`; where a zoo id is looked up and how it is downloaded: see `loadModel`. */
 export interface NodeScorerOptions extends ModelSourceOptions {
   /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
   device?: NodeDevice;
-  /** onnxruntime intra-op threads; 0 (default) lets it choose. */
+  /** onnxruntime intra-op threads; default one per available core (`defaultIntraOpThreads`); 0 lets onnxruntime choose. */
   threads?: number;
   /** `fp16` loads the card's `onnxFp16` variant. */
   dtype?: ModelDtype;
@@ -97,7 +97,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   }
   const loaded = await loadModel(model, options.dtype ?? 'fp32', options);
   const { card } = loaded;
-  const { session, device, reason } = await openSession(loaded.onnx, { device: options.device ?? 'auto', threads: options.threads ?? 0 });
+  const { session, device, reason } = await openSession(loaded.onnx, { device: options.device ?? 'auto', threads: options.threads ?? defaultIntraOpThreads() });
   if (options.verbose && reason.startsWith('CUDA is not available')) (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
   checkIo(session, card, loaded.path);
   const maxBatch = options.maxBatch ?? DEFAULT_BATCHING[device].maxBatch;

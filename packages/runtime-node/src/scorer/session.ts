@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { IqaError } from '@iqa-zoo/core';
 import * as ort from 'onnxruntime-node';
 
@@ -15,6 +16,20 @@ export interface SessionOptions {
   device: NodeDevice;
   /** Intra-op threads (0 lets onnxruntime choose). */
   threads: number;
+}
+
+/**
+ * The intra-op threads a scorer uses when the caller names none: one per available core. A
+ * scorer's runs are serialised (one `session.run` at a time), so one process scoring a batch, a
+ * library call or a service's concurrent requests all run one model at a time with every core;
+ * left to itself (0), onnxruntime-node used fewer here (docs/runtime-node.md, Threads). Several
+ * scoring processes on one machine should split the cores (`threads: cores / processes`).
+ *
+ * @example
+ * await createScorer('mobilenetv2-ml-clive', { threads: defaultIntraOpThreads() }); // the same as leaving it out
+ */
+export function defaultIntraOpThreads(): number {
+  return availableParallelism();
 }
 
 /** An open session, the device it runs on and why that one. */
@@ -56,7 +71,7 @@ export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promi
     // console error about it quiet unless the caller chose a log level.
     if (ort.env.logLevel === 'warning') ort.env.logLevel = 'fatal';
     try {
-      return { session: await open(onnx, 'cuda', opts.threads), device: 'cuda', reason: `device "${opts.device}": CUDA started` };
+      return { session: await open(onnx, 'cuda', opts.threads), device: 'cuda', reason: `device "${opts.device}": CUDA started${threadsText(opts.threads)}` };
     } catch (err) {
       const why = (err as Error).message.split('\n')[0];
       if (opts.device === 'cuda') {
@@ -71,10 +86,14 @@ export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promi
     }
   }
   try {
-    return { session: await open(onnx, 'cpu', opts.threads), device: 'cpu', reason: fallback ?? 'device "cpu" asked for' };
+    return { session: await open(onnx, 'cpu', opts.threads), device: 'cpu', reason: `${fallback ?? 'device "cpu" asked for'}${threadsText(opts.threads)}` };
   } catch (err) {
     throw toModelError(err);
   }
+}
+
+function threadsText(threads: number): string {
+  return threads === 0 ? '; intra-op threads chosen by onnxruntime' : `; ${threads} intra-op thread${threads === 1 ? '' : 's'}`;
 }
 
 /** True when a session failed because of the model rather than the execution provider. */
