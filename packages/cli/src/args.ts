@@ -31,3 +31,8 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
   if (!Number.isInteger(n) || n < min) throw new UsageError(`Expected an integer >= ${min} for ${flag} but received "${value}"`);
   return n;
 }
+
+/** `--threads N`: undefined when absent (the scorer's default, one per core); 0 leaves the choice to onnxruntime. */
+export function threadsFlag(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : intFlag(text, '--threads', 0);
+}

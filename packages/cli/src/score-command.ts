@@ -1,6 +1,6 @@
 import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
 import { createScorer, DEVICES, MODEL_DTYPES, type ModelDtype, type NodeDevice } from '@iqa-zoo/runtime-node';
-import { intFlag, oneOf, parseCommandArgs } from './args.js';
+import { intFlag, oneOf, parseCommandArgs, threadsFlag } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { expandInputs } from './expand-inputs.js';
 import { modelOptions } from './model-options.js';
@@ -62,7 +62,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = values.threads === undefined ? undefined : intFlag(values.threads, '--threads', 0);
+  const threads = threadsFlag(values.threads);
   const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
 
   const files = await expandInputs(positionals, { recursive: Boolean(values.recursive) });

@@ -7,7 +7,7 @@ import {
   type NodeDevice,
   type NodeScorer,
 } from '@iqa-zoo/runtime-node';
-import { intFlag, oneOf } from './args.js';
+import { oneOf, threadsFlag } from './args.js';
 import { type CliIo } from './io.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
@@ -29,7 +29,7 @@ export interface ScorerFlags {
 export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ scorer: NodeScorer; dtype: ModelDtype }> {
   const device = oneOf<NodeDevice>(flags.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(flags.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = flags.threads === undefined ? undefined : intFlag(flags.threads, '--threads', 0);
+  const threads = threadsFlag(flags.threads);
   const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
   return { scorer, dtype };
 }

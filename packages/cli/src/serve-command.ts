@@ -1,5 +1,5 @@
 import { DEVICES, type NodeDevice, createScorer } from '@iqa-zoo/runtime-node';
-import { intFlag, oneOf, parseCommandArgs } from './args.js';
+import { intFlag, oneOf, parseCommandArgs, threadsFlag } from './args.js';
 import { type CliIo, EXIT } from './io.js';
 import { loadOptional } from './delegate.js';
 import { modelOptions } from './model-options.js';
@@ -38,7 +38,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   const scorer = await createScorer(values.model, {
     ...modelOptions(io),
     device,
-    threads: values.threads === undefined ? undefined : intFlag(values.threads, '--threads', 0),
+    threads: threadsFlag(values.threads),
     maxPixels: intFlag(values['max-pixels'], '--max-pixels', 50_000_000, 1),
     onWarning: (m) => io.stderr.write(`${m}\n`),
   });
