@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Five-fold cross-validation of the default model's stage 2 (0.4.0's recipe) on CLIVE: the split of
-# splitSeed 2017 cut into 5 folds; fold 0 is the default model's own run
-# (runs/mobilenetv2-ml/finetune-head-12crops, then finetune-upper-12crops-10ep), folds 1-4 are
-# configs/kfold/. Every fold starts from the same stage-1 checkpoint (runs/mobilenetv2-ml/rank/best,
-# made by scripts/train-default-model.sh). Two lanes share the 2 cores; each fold's head step fills
-# the feature cache its upper-block step reads. Then: node scripts/kfold-table.mjs
+# Five-fold cross-validation of the default model's stage 2 on CLIVE: the split of splitSeed 2017
+# cut into 5 folds; fold 0 is the default model's own run, folds 1-4 are configs/kfold/.
+# Every fold starts from the same stage-1 checkpoint; each fold's head step fills the feature cache
+# its upper-block step reads. Then: node scripts/kfold-table.mjs [RECIPE]
+# Usage: scripts/kfold.sh [RECIPE]   RECIPE (default rank-task):
+#   rank-task  0.5.0's recipe: stage 1 runs/mobilenetv2-ml/rank-wide/best (scripts/train-default-model.sh),
+#              the 12-crop head step (configs/kfold/head-wide-foldK.json), then 10 epochs of the upper
+#              blocks on MOS plus the ranking hinge (configs/kfold/upper-rank-task-foldK.json).
+#   mos-only   0.4.0's recipe: stage 1 runs/mobilenetv2-ml/rank/best, configs/kfold/head-foldK.json,
+#              then configs/kfold/upper-foldK.json.
+# Environment: RANK=DIR overrides the stage-1 checkpoint; LANES=1 runs the folds one after another
+# (default 2: two lanes share the cores; training on wasm uses one core a run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-iqa() { node packages/runtime-node/dist/cli/main.js "$@"; }
-head_step() { iqa train finetune --config "configs/kfold/head-fold$1.json" --from runs/mobilenetv2-ml/rank/best --feature-workers "$2"; }
-upper_step() { iqa train finetune --config "configs/kfold/upper-fold$1.json" --from "runs/kfold/head-fold$1/best"; }
+recipe=${1:-rank-task}
+case "$recipe" in
+  rank-task) rank=${RANK:-runs/mobilenetv2-ml/rank-wide/best} head=head-wide-fold upper=upper-rank-task-fold ;;
+  mos-only) rank=${RANK:-runs/mobilenetv2-ml/rank/best} head=head-fold upper=upper-fold ;;
+  *) echo "kfold.sh: unknown recipe '$recipe' (expected rank-task or mos-only)" >&2; exit 64 ;;
+esac
+iqa() { node packages/cli/bin/iqa.js "$@"; }
+head_step() { iqa train finetune --config "configs/kfold/$head$1.json" --from "$rank" --feature-workers "$2" --resume; }
+upper_step() { iqa train finetune --config "configs/kfold/$upper$1.json" --from "runs/kfold/$head$1/best" --resume; }
 mkdir -p runs/kfold
 # Fold 1's head step alone first: it caches the crops every later fold trains on (fold 0's
 # validation images' 12 training crops) with both cores.
-head_step 1 2 > runs/kfold/head-fold1.log 2>&1
-( upper_step 1 && head_step 3 1 && upper_step 3 ) > runs/kfold/lane-a.log 2>&1 &
-( head_step 2 1 && head_step 4 1 && upper_step 2 && upper_step 4 ) > runs/kfold/lane-b.log 2>&1 &
-wait
+head_step 1 2 > "runs/kfold/$head"1.log 2>&1
+if [ "${LANES:-2}" = 1 ]; then
+  ( upper_step 1 && for k in 2 3 4; do head_step $k 1 && upper_step $k; done ) > "runs/kfold/$recipe-lane.log" 2>&1
+else
+  ( upper_step 1 && head_step 3 1 && upper_step 3 ) > "runs/kfold/$recipe-lane-a.log" 2>&1 &
+  ( head_step 2 1 && head_step 4 1 && upper_step 2 && upper_step 4 ) > "runs/kfold/$recipe-lane-b.log" 2>&1 &
+  wait
+fi
