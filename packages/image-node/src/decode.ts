@@ -35,7 +35,8 @@ function toDecodeError(err: unknown, name: string): IqaError {
 /**
  * Decodes an encoded image (file path or bytes) with sharp to 8-bit sRGB RGBA pixels:
  * EXIF orientation applied, an embedded ICC profile (Display P3, Adobe RGB...) converted to sRGB as
- * browsers do, CMYK/grey/16-bit/palette converted, the first frame of an animation.
+ * browsers do, CMYK through its embedded profile (else libvips' default CMYK profile, relative colorimetric),
+ * grey/16-bit/palette converted, the first frame of an animation.
  * Alpha is kept; `@iqa-zoo/core` composites it onto white, as the web runtime does.
  *
  * @example
@@ -51,7 +52,13 @@ export async function decodeImage(input: string | Uint8Array, opts: DecodeOption
   const empty = typeof input === 'string' ? (await stat(input).catch(() => undefined))?.size === 0 : input.length === 0;
   if (empty) throw new IqaError('INVALID_IMAGE', `Expected image bytes for ${name} but it is empty`);
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error', page: 0, pages: 1 })
+    const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'error', page: 0, pages: 1 });
+    // CMYK: sharp's default imports it with the perceptual intent, which is not the inverse of the
+    // relative-colorimetric export that wrote it (libvips, Photoshop's default): colours came back up to
+    // 11 of 255 off. Processing in CMYK hands the conversion to libvips' colourspace step instead:
+    // the embedded profile (else libvips' default CMYK profile), relative colorimetric.
+    if ((await image.metadata()).space === 'cmyk') image.pipelineColourspace('cmyk');
+    const { data, info } = await image
       .rotate()
       .toColourspace('srgb')
       .ensureAlpha()

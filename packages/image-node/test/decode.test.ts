@@ -33,6 +33,21 @@ describe('decodeImage', () => {
     expect(maxDiff(decoded.data, 4, srgb, 3)).toBeLessThanOrEqual(3);
   });
 
+  // A CMYK file, plain (as `.toColourspace('cmyk').jpeg()` writes it) or carrying the profile it was made
+  // with, decodes back to the sRGB it came from within 6 of 255 (max; the CMYK profile's lookup tables
+  // do not invert exactly). sharp's default perceptual import was 11 off; Chromium's naive conversion of
+  // the plain file is 31 off.
+  test.each(['plain', 'profiled'] as const)('a %s CMYK JPEG decodes to the sRGB it was made from', async (kind) => {
+    const toCmyk = sharp(srgb, { raw: { width: w, height: h, channels: 3 } }).toColourspace('cmyk');
+    const bytes = await (kind === 'profiled' ? toCmyk.keepIccProfile() : toCmyk).jpeg({ quality: 100 }).toBuffer();
+    const meta = await sharp(bytes).metadata();
+    const profiled = meta.icc !== undefined;
+    expect({ space: meta.space, profiled }).toEqual({ space: 'cmyk', profiled: kind === 'profiled' });
+    const decoded = await decodeImage(bytes);
+    expect([decoded.width, decoded.height, decoded.channels]).toEqual([w, h, 4]);
+    expect(maxDiff(decoded.data, 4, srgb, 3)).toBeLessThanOrEqual(6);
+  });
+
   test('an empty file and an empty Buffer give the same code and message shape', async () => {
     const file = join(dir, 'empty.jpg');
     writeFileSync(file, '');
