@@ -79,7 +79,7 @@ describe('the packed packages in a project of their own', () => {
 
   test('the project holds real copies of every package, not links into this repository', () => {
     const installed = readdirSync(join(project, 'node_modules/@iqa-zoo')).sort();
-    expect(installed).toEqual(expect.arrayContaining(['cli', 'core', 'image-node', 'model-mobilenetv2-ml-clive', 'runtime-node', 'runtime-web']));
+    expect(installed).toEqual(expect.arrayContaining(['cli', 'core', 'image-node', 'model-mobilenetv2-ml-clive', 'queue', 'runtime-node', 'runtime-web']));
     for (const name of installed) {
       const dir = join(project, 'node_modules/@iqa-zoo', name);
       expect({ name, link: lstatSync(dir).isSymbolicLink(), inRepo: realpathSync(dir).startsWith(ROOT) }).toEqual({ name, link: false, inRepo: false });

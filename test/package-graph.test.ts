@@ -82,7 +82,7 @@ describe('the package graph', () => {
 
   test('every workspace package has src files to check', () => {
     expect(withSource.map((p) => p.manifest.name)).toEqual(
-      expect.arrayContaining(['@iqa-zoo/core', '@iqa-zoo/image-node', '@iqa-zoo/train', '@iqa-zoo/export', '@iqa-zoo/runtime-node', '@iqa-zoo/runtime-web', '@iqa-zoo/service', '@iqa-zoo/cli']),
+      expect.arrayContaining(['@iqa-zoo/core', '@iqa-zoo/image-node', '@iqa-zoo/train', '@iqa-zoo/export', '@iqa-zoo/runtime-node', '@iqa-zoo/runtime-web', '@iqa-zoo/service', '@iqa-zoo/queue', '@iqa-zoo/cli']),
     );
   });
 

@@ -23,12 +23,3 @@ export { zooDir, readZooIndex, readCardFile, listZooCards, findModelPackage } fr
 export type { ZooOptions } from './model/zoo.js';
 export { downloadModelFolder, modelCacheDir } from './model/remote-model.js';
 export type { DownloadProgress, RemoteOptions } from './model/remote-model.js';
-
-// Scoring workers on a BullMQ (Redis) queue
-export { startScoreWorker } from './queue/score-worker.js';
-export type { ScoreWorker, ScoreWorkerOptions } from './queue/score-worker.js';
-export { enqueueScores, collectScores, scoreOnQueue } from './queue/enqueue-scores.js';
-export type { EnqueueOptions, QueueImage } from './queue/enqueue-scores.js';
-export { scoreQueueName } from './queue/score-job.js';
-export type { ScoreJobData, ScoreJobResult, ScoreLine } from './queue/score-job.js';
-export { openRedis } from './queue/redis-connection.js';

@@ -3,7 +3,7 @@
  * Scoring workers on a BullMQ queue against Debian's redis-server on 127.0.0.1 (issue 23): two
  * worker processes, one killed with SIGKILL mid-job; every image gets exactly one result, equal to
  * in-process scoring; a corrupt image fails its own job with its typed error. The worker processes
- * run the built package (dist/, which `npm ci` builds). Skipped where redis-server is missing.
+ * run the built packages (dist/, which `npm ci` builds). Skipped where redis-server is missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { type NodeScorer, collectScores, createScorer, enqueueScores, openRedis, scoreOnQueue, scoreQueueName } from '@iqa-zoo/runtime-node';
-import { solid } from './helpers/images.js';
+import { collectScores, enqueueScores, openRedis, scoreOnQueue, scoreQueueName } from '@iqa-zoo/queue';
+import { type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
+import { solid } from '../../runtime-node/test/helpers/images.js';
+import { createTinyModel, writeTinyModelDir } from '../../runtime-node/test/helpers/tiny-model.js';
 import { hasRedisServer, startRedis } from './helpers/redis-server.js';
-import { createTinyModel, writeTinyModelDir } from './helpers/tiny-model.js';
 
 const describeRedis = hasRedisServer() ? describe : describe.skip;
 const WORKER = fileURLToPath(new URL('./helpers/queue-worker-process.mjs', import.meta.url));

@@ -1,8 +1,9 @@
-// A scoring worker in its own process for the queue tests, on the built package (dist/):
+// A scoring worker in its own process for the queue tests, on the built packages (dist/):
 //   node queue-worker-process.mjs REDIS_URL MODEL_DIR LOCK_MS [hang]
 // Prints "ready" once it consumes jobs, and "scoring NAME" when a job starts. With "hang" every
 // job starts and never ends (a worker to kill mid-job). SIGTERM closes the worker and exits 0.
-import { createScorer, startScoreWorker } from '@iqa-zoo/runtime-node';
+import { startScoreWorker } from '@iqa-zoo/queue';
+import { createScorer } from '@iqa-zoo/runtime-node';
 
 const [redis, modelDir, lockMs, mode] = process.argv.slice(2);
 const real = await createScorer(modelDir, { device: 'cpu', onWarning: () => {} });

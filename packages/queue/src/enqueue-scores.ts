@@ -66,6 +66,29 @@ function toLine(job: Job<ScoreJobData, ScoreJobResult>, failed: boolean): ScoreL
   return { file: job.data.name, error: { code: error.code, message: error.message } };
 }
 
+/** How `collectScores` waits. */
+export interface CollectOptions {
+  /** Longest wait for each job, in ms (default: no limit). */
+  waitMs?: number;
+  /** Called with each line as its job finishes (in finishing order), with its index in `ids`. */
+  onLine?: (line: ScoreLine, index: number) => void;
+}
+
+async function collectOne(queue: Queue<ScoreJobData, ScoreJobResult>, events: QueueEvents, id: string, waitMs: number | undefined): Promise<ScoreLine> {
+  const job = await queue.getJob(id);
+  if (!job) return { file: id, error: { code: 'INVALID_ARGUMENT', message: `Expected a job ${id} in queue ${queue.name} but there is none (already collected?)` } };
+  await job.waitUntilFinished(events, waitMs).catch(() => {});
+  const state = await queue.getJobState(id);
+  if (state !== 'completed' && state !== 'failed') {
+    // Not finished in time: the job and its later result stay for another collect.
+    return { file: job.data.name, error: { code: 'INTERNAL', message: `Expected job ${id} to finish within ${waitMs} ms but it is ${state}` } };
+  }
+  const done = (await queue.getJob(id)) ?? job;
+  const line = toLine(done, state === 'failed');
+  await done.remove();
+  return line;
+}
+
 /**
  * Waits for the jobs `ids` to finish (each at most `waitMs`, default without limit), returns one
  * line per job in the order of `ids` (a score, or the typed error of a failed job), and removes the
@@ -77,7 +100,7 @@ function toLine(job: Job<ScoreJobData, ScoreJobResult>, failed: boolean): ScoreL
  */
 export async function collectScores(
   ids: readonly string[],
-  options: Pick<EnqueueOptions, 'redis' | 'model' | 'queueName'> & { waitMs?: number },
+  options: Pick<EnqueueOptions, 'redis' | 'model' | 'queueName'> & CollectOptions,
 ): Promise<ScoreLine[]> {
   const connection = openRedis(options.redis);
   const name = options.queueName ?? scoreQueueName(options.model);
@@ -86,18 +109,9 @@ export async function collectScores(
   try {
     await events.waitUntilReady();
     return await Promise.all(
-      ids.map(async (id): Promise<ScoreLine> => {
-        const job = await queue.getJob(id);
-        if (!job) return { file: id, error: { code: 'INVALID_ARGUMENT', message: `Expected a job ${id} in queue ${name} but there is none (already collected?)` } };
-        await job.waitUntilFinished(events, options.waitMs).catch(() => {});
-        const state = await queue.getJobState(id);
-        if (state !== 'completed' && state !== 'failed') {
-          // Not finished in time: the job and its later result stay for another collect.
-          return { file: job.data.name, error: { code: 'INTERNAL', message: `Expected job ${id} to finish within ${options.waitMs} ms but it is ${state}` } };
-        }
-        const done = (await queue.getJob(id)) ?? job;
-        const line = toLine(done, state === 'failed');
-        await done.remove();
+      ids.map(async (id, index): Promise<ScoreLine> => {
+        const line = await collectOne(queue, events, id, options.waitMs);
+        options.onLine?.(line, index);
         return line;
       }),
     );

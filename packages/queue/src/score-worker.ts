@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { IqaError, isIqaError } from '@iqa-zoo/core';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { type NodeScorer, type NodeScorerOptions, createScorer } from '../scorer/create-scorer.js';
+import { type NodeScorer, type NodeScorerOptions, createScorer } from '@iqa-zoo/runtime-node';
 import { openRedis } from './redis-connection.js';
-import { type ScoreJobData, type ScoreJobResult, jobFailure, scoreQueueName } from './score-job.js';
+import { type ScoreJobData, type ScoreJobResult, failureError, jobFailure, scoreQueueName } from './score-job.js';
 
 export interface ScoreWorkerOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
@@ -27,13 +27,35 @@ export interface ScoreWorkerOptions {
   stalledIntervalMs?: number;
   /** Queue name (default `scoreQueueName(card.id)`). */
   queueName?: string;
+  /** Called as this worker's jobs start and end, and when it puts back a job whose worker died. */
+  onJob?: (event: ScoreJobEvent) => void;
 }
+
+/**
+ * What happened to a job on this worker: `active` (taken), `completed` (with its score), `failed`
+ * (with the typed error's code and message), or `stalled` (a job whose worker died, put back in the
+ * queue by this worker's check; only `id` is known then).
+ */
+export type ScoreJobEvent =
+  | { state: 'active'; id: string; name: string }
+  | { state: 'completed'; id: string; name: string; score: number }
+  | { state: 'failed'; id: string; name: string; error: { code: string; message: string } }
+  | { state: 'stalled'; id: string };
+
+/** Defaults of `startScoreWorker` (BullMQ's own): lock 30 s, stalled-job check every 30 s. */
+export const WORKER_DEFAULTS = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 30_000 } as const;
 
 /** A running worker: `close()` finishes the jobs in hand and disconnects. */
 export interface ScoreWorker {
   readonly queueName: string;
   readonly scorer: NodeScorer;
   close(): Promise<void>;
+}
+
+function positiveInt(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`Expected a positive integer for ${name} but received ${JSON.stringify(value)}`);
+  return value;
 }
 
 async function jobBytes(data: ScoreJobData): Promise<Buffer> {
@@ -56,10 +78,9 @@ async function jobBytes(data: ScoreJobData): Promise<Buffer> {
  * process.once('SIGTERM', () => void worker.close());
  */
 export async function startScoreWorker(options: ScoreWorkerOptions): Promise<ScoreWorker> {
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`Expected a positive integer for concurrency but received ${JSON.stringify(options.concurrency)}`);
-  }
+  const concurrency = positiveInt(options.concurrency, 'concurrency', WORKER_DEFAULTS.concurrency);
+  const lockDuration = positiveInt(options.lockDurationMs, 'lockDurationMs', WORKER_DEFAULTS.lockDurationMs);
+  const stalledInterval = positiveInt(options.stalledIntervalMs, 'stalledIntervalMs', WORKER_DEFAULTS.stalledIntervalMs);
   const scorer = options.scorer ?? (await createScorer(options.model, options.scorerOptions));
   const owned = !options.scorer;
   const queueName = options.queueName ?? scoreQueueName(scorer.card.id);
@@ -78,12 +99,23 @@ export async function startScoreWorker(options: ScoreWorkerOptions): Promise<Sco
     {
       connection,
       concurrency,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      lockDuration,
+      stalledInterval,
       maxStalledCount: 2,
     },
   );
   worker.on('error', () => {}); // connection errors are retried by ioredis; jobs report their own failures
+  const onJob = options.onJob;
+  if (onJob) {
+    worker.on('active', (job) => onJob({ state: 'active', id: job.id!, name: job.data.name }));
+    worker.on('completed', (job, result) => onJob({ state: 'completed', id: job.id!, name: job.data.name, score: result.score }));
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const error = failureError(err.message);
+      onJob({ state: 'failed', id: job.id!, name: job.data.name, error: { code: error.code, message: error.message } });
+    });
+    worker.on('stalled', (id) => onJob({ state: 'stalled', id }));
+  }
   await worker.waitUntilReady();
   return {
     queueName,
