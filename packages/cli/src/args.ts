@@ -32,6 +32,11 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
   return n;
 }
 
+/** `--crops N`: undefined when absent (the card's protocol count), else a positive integer. */
+export function cropsFlag(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : intFlag(text, '--crops', 0, 1);
+}
+
 /** `--threads N`: undefined when absent (the scorer's default, one per core); 0 leaves the choice to onnxruntime. */
 export function threadsFlag(text: string | undefined): number | undefined {
   return text === undefined ? undefined : intFlag(text, '--threads', 0);

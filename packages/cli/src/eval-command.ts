@@ -6,7 +6,7 @@ import { type CliIo, EXIT, UsageError } from './io.js';
 import { rankingEval } from './ranking-eval.js';
 import { openScorer, scoreFiles } from './score-files.js';
 
-export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--ci [--resamples N]] [--json]
+export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--crops N] [--ci [--resamples N]] [--json]
        iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] [--threads N] [--json]
   --mos: scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
@@ -16,6 +16,7 @@ export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR
   the model puts in order (a tie counts half), the share per level gap and the mean SRCC within each
   ladder. --refs DIR adds DIR/<reference> as level 0 for references the manifest has no level-0 row for.
   Images that fail are reported on stderr and left out.
+  --crops N averages N crops per image instead of the card's protocol count (the first N of its seeded draw).
   --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
   how far the numbers could move on other images like these.`;
@@ -39,6 +40,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     device: { type: 'string' },
     dtype: { type: 'string' },
     threads: { type: 'string' },
+    crops: { type: 'string' },
     json: { type: 'boolean' },
     ci: { type: 'boolean' },
     resamples: { type: 'string' },
@@ -76,13 +78,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const m = evaluatePredictions(pred, mos);
   const ci = values.ci ? { level: 0.95, resamples, seed: 0, srcc: interval(pred, mos, srcc, resamples), plcc: interval(pred, mos, plcc, resamples) } : undefined;
-  const report = { model: scorer.card.id, dtype, n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic, ...(ci ? { ci } : {}) };
+  const crops = scorer.card.input.protocol.kind === 'crops' ? (values.crops === undefined ? scorer.card.input.protocol.count : Number(values.crops)) : undefined;
+  const report = { model: scorer.card.id, dtype, ...(crops === undefined ? {} : { crops }), n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic, ...(ci ? { ci } : {}) };
   if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     const f = (v: number) => v.toFixed(4);
     const within = (c: [number, number] | undefined) => (c ? ` (95% CI ${f(c[0])} to ${f(c[1])})` : '');
     io.stdout.write(
-      `model ${report.model} (${dtype})\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}${within(ci?.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${within(ci?.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n` +
+      `model ${report.model} (${dtype}${crops === undefined ? '' : `, ${crops} crops`})\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}${within(ci?.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${within(ci?.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n` +
         (ci ? `(intervals: ${resamples} bootstrap resamples of the ${m.n} images, seed 0)\n` : ''),
     );
   }

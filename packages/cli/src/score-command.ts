@@ -1,18 +1,19 @@
 import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
 import { createScorer, DEVICES, MODEL_DTYPES, type ModelDtype, type NodeDevice } from '@iqa-zoo/runtime-node';
-import { intFlag, oneOf, parseCommandArgs, threadsFlag } from './args.js';
+import { cropsFlag, intFlag, oneOf, parseCommandArgs, threadsFlag } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { expandInputs } from './expand-inputs.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 
-export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--json | --csv] [--recursive]
+export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--crops N] [--json | --csv] [--recursive]
   Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
   Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
 Options:
   --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
   --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
   --dtype DTYPE      fp32, or fp16: the card's half-size variant (default fp32)
+  --crops N          average N crops instead of the card's protocol count (the first N of its seeded draw; docs/speed.md)
   --threads N        onnxruntime intra-op threads (default: one per core; 0: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
   --recursive, -r    include sub-folders of DIR arguments
@@ -50,6 +51,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     model: { type: 'string', short: 'm' },
     device: { type: 'string' },
     dtype: { type: 'string' },
+    crops: { type: 'string' },
     threads: { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
@@ -63,6 +65,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
   const threads = threadsFlag(values.threads);
+  const crops = cropsFlag(values.crops);
   const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
 
   const files = await expandInputs(positionals, { recursive: Boolean(values.recursive) });
@@ -71,7 +74,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const verbose = Boolean(values.verbose);
-  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, crops, onWarning: (m) => io.stderr.write(`${m}\n`) });
   if (verbose) io.stderr.write(`iqa score: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason})\n`);
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
   if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');

@@ -7,7 +7,7 @@ import {
   type NodeDevice,
   type NodeScorer,
 } from '@iqa-zoo/runtime-node';
-import { oneOf, threadsFlag } from './args.js';
+import { cropsFlag, oneOf, threadsFlag } from './args.js';
 import { type CliIo } from './io.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
@@ -18,10 +18,11 @@ export interface ScorerFlags {
   device?: string;
   dtype?: string;
   threads?: string;
+  crops?: string;
 }
 
 /**
- * Opens the scorer that --model, --device, --dtype and --threads ask for (warnings on stderr).
+ * Opens the scorer that --model, --device, --dtype, --threads and --crops ask for (warnings on stderr).
  *
  * @example
  * const { scorer, dtype } = await openScorer({ model: 'mobilenetv2-ml-clive', dtype: 'fp16' }, io);
@@ -30,7 +31,8 @@ export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ score
   const device = oneOf<NodeDevice>(flags.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(flags.dtype, MODEL_DTYPES, '--dtype', 'fp32');
   const threads = threadsFlag(flags.threads);
-  const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const crops = cropsFlag(flags.crops);
+  const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype, threads, crops, onWarning: (m) => io.stderr.write(`${m}\n`) });
   return { scorer, dtype };
 }
 

@@ -222,6 +222,25 @@ describe('iqa eval', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('Expected one of fp32, fp16 for --dtype but received "fp64"');
   });
+
+  test('--crops N scores N crops of the card draw (eval reports it); 0 or a word is a usage error', async () => {
+    const sharp = (await import('sharp')).default;
+    // Left half red, right half blue: the crop count changes where the 16px crops fall.
+    const raw = Buffer.alloc(64 * 24 * 3).map((_, i) => (Math.floor(i / 3) % 64 < 32 ? [255, 0, 0] : [0, 0, 255])[i % 3]!);
+    const halves = join(root, 'halves.png');
+    writeFileSync(halves, await sharp(raw, { raw: { width: 64, height: 24, channels: 3 } }).png().toBuffer());
+    const scores = await Promise.all(['1', '2', '4'].map(async (n) => JSON.parse((await cli('score', '--json', '--device', 'cpu', '--crops', n, halves)).out).score as number));
+    const card = JSON.parse((await cli('score', '--json', '--device', 'cpu', halves)).out).score as number;
+    expect(scores[2]).toBeCloseTo(card, 6);
+    expect(new Set(scores.map((v) => v.toFixed(4))).size).toBeGreaterThan(1);
+    const ev = await cli('eval', '--json', '--device', 'cpu', '--crops', '2', '--mos', join(root, 'eval', 'mos.csv'));
+    expect(JSON.parse(ev.out)).toMatchObject({ crops: 2, n: 5 });
+    for (const n of ['0', 'many']) {
+      const bad = await cli('score', '--crops', n, halves);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain(`Expected an integer >= 1 for --crops but received "${n}"`);
+    }
+  });
 });
 
 describe('delegated commands', () => {

@@ -25,6 +25,8 @@ export type {
 export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
 export { MODEL_DTYPES, cardFileFor } from './card/dtype-file.js';
 export type { ModelDtype } from './card/dtype-file.js';
+export { chooseProtocol } from './card/protocol-choice.js';
+export type { ProtocolChoice } from './card/protocol-choice.js';
 export type { ZooIndex } from './card/zoo.js';
 
 // Preprocessing

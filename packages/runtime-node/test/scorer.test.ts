@@ -97,6 +97,28 @@ test('full-image protocol: different sizes run separately and still score right'
   await full.dispose();
 });
 
+test('crops and cropSeed score as a card with that count and seed; a full-image model refuses crops', async () => {
+  // Left half red, right half blue: where the 16px crops fall changes the score.
+  const w = 64;
+  const h = 24;
+  const data = new Uint8Array(w * h * 3).map((_, i) => (Math.floor(i / 3) % w < w / 2 ? [255, 0, 0] : [0, 0, 255])[i % 3]!);
+  const image = { data, width: w, height: h, channels: 3 as const };
+  const same = async (options: { crops?: number; cropSeed?: number }, protocol: { count: number; seed: number }) => {
+    const ref = writeTinyModelDir(join(dir, `ref-${protocol.count}-${protocol.seed}`), createTinyModel({ kind: 'crops', size: 16, ...protocol }));
+    const [a, b] = [await createScorer(modelDir, { device: 'cpu', threads: 1, ...options }), await createScorer(ref, { device: 'cpu', threads: 1 })];
+    const [sa, sb] = [await a.score(image), await b.score(image)];
+    expect(a.card.input.protocol).toEqual({ kind: 'crops', count: 4, size: 16, seed: 3 });
+    await Promise.all([a.dispose(), b.dispose()]);
+    expect(sa).toBeCloseTo(sb, 5);
+    return sa;
+  };
+  const one = await same({ crops: 1 }, { count: 1, seed: 3 });
+  const reseeded = await same({ cropSeed: 11 }, { count: 4, seed: 11 });
+  expect(new Set([one, reseeded, await scorer.score(image)]).size).toBeGreaterThan(1);
+  await expect(createScorer(modelDir, { device: 'cpu', crops: 0 })).rejects.toThrow(RangeError);
+  await expect(createScorer(fullDir, { device: 'cpu', crops: 4 })).rejects.toThrow('scores the whole image');
+});
+
 /** Whether onnxruntime-node's CUDA provider starts here: the CUDA tests run on a GPU host, the fallback tests elsewhere, and the other half is a visible skip. */
 const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
   async (s) => (await s.dispose(), true),

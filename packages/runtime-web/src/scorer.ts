@@ -1,4 +1,4 @@
-import { IqaError, type ScoreOutcome, expected, scorePixels, toIqaError } from '@iqa-zoo/core';
+import { IqaError, type ScoreOutcome, chooseProtocol, expected, scorePixels, toIqaError } from '@iqa-zoo/core';
 import { chooseDevice } from './device.js';
 import { loadModel } from './model-source.js';
 import { configureWasm, isNode } from './ort-env.js';
@@ -35,6 +35,8 @@ export async function createScorer(model?: WebModelSource, options: WebScorerOpt
   checkOptions(options);
   const choice = await chooseDevice(options.device ?? 'auto', options.numThreads, options.wasmPaths);
   const loaded = await loadModel(model, options);
+  // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
+  const scoringCard = { ...loaded.card, input: chooseProtocol(loaded.card, options) };
   const threads = configureWasm(choice.threads, isNode() ? undefined : options.wasmPaths);
   let reason = threads === choice.threads ? choice.reason : `${choice.reason}; but this page's runtime already started with ${threads} thread(s)`;
   let device = choice.device;
@@ -58,7 +60,7 @@ export async function createScorer(model?: WebModelSource, options: WebScorerOpt
   const score = async (input: WebImageInput): Promise<number> => {
     if (disposed) throw new IqaError('INVALID_ARGUMENT', 'Expected a live scorer but this one was disposed');
     const raw = await toRawImage(input, options.fetch);
-    return scorePixels(card, raw, session.run);
+    return scorePixels(scoringCard, raw, session.run);
   };
 
   return {

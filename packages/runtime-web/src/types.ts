@@ -1,4 +1,4 @@
-import type { ModelCard, Scorer } from '@iqa-zoo/core';
+import type { ModelCard, ProtocolChoice, Scorer } from '@iqa-zoo/core';
 
 /** Where the model runs in the browser: WebGPU, or ONNX Runtime's WebAssembly CPU backend. */
 export type WebDevice = 'webgpu' | 'wasm';
@@ -74,7 +74,7 @@ export interface LoadProgress {
 }
 
 /** Options of `createScorer` in the browser. */
-export interface WebScorerOptions {
+export interface WebScorerOptions extends ProtocolChoice {
   /** `auto` (default): WebGPU when an adapter exists, else WASM. A failing `webgpu` falls back to WASM with a warning. */
   device?: WebDeviceRequest;
   /** Which ONNX file of the card to load (default `fp32`). Ignored for a model passed in memory. */

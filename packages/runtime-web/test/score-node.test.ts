@@ -2,7 +2,7 @@
  * runtime-web under Node (onnxruntime-web's Node build, WASM): the score equals core's scorePixels
  * run through a direct onnxruntime-web session, and onnxruntime-node's, within 1e-4.
  */
-import { type ModelCard, type RunModel, isIqaError, preprocess, scorePixels } from '@iqa-zoo/core';
+import { type ModelCard, type RunModel, chooseProtocol, isIqaError, preprocess, scorePixels } from '@iqa-zoo/core';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { createFixtureModel } from '../../../test/helpers/fixture-model.js';
@@ -57,6 +57,21 @@ describe('runtime-web createScorer under Node (WASM)', () => {
     expect(Number.isFinite(got)).toBe(true);
     expect(got).toBe(viaWeb);
     expect(close(got, viaNode)).toBe(true);
+  });
+
+  test('crops and cropSeed: the same score as scorePixels over chooseProtocol, and a different one from the card default', async () => {
+    const image = rgbaImage(96, 72, 3);
+    const raw = { ...image, channels: 4 as const };
+    const few = await createScorer({ card, onnx }, { device: 'wasm', crops: 2, cropSeed: 9 });
+    try {
+      const got = await few.score(image);
+      expect(got).toBe(await scorePixels({ ...card, input: chooseProtocol(card, { crops: 2, cropSeed: 9 }) }, raw, webRun));
+      expect(got).not.toBe(await scorer.score(image));
+      expect(few.card.input.protocol).toEqual(card.input.protocol);
+    } finally {
+      await few.dispose();
+    }
+    await expect(createScorer({ card, onnx }, { crops: -1 })).rejects.toThrow(RangeError);
   });
 
   test('different images give different scores (the model is not constant)', async () => {

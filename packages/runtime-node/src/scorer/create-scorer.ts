@@ -1,9 +1,11 @@
 import {
   IqaError,
   type ModelCard,
+  type ProtocolChoice,
   type ScoreOutcome,
   type Scorer,
   type TensorData,
+  chooseProtocol,
   mapLimit,
   scorePixels,
   toIqaError,
@@ -15,7 +17,7 @@ import { RunBatcher } from './batcher.js';
 import { type NodeDevice, type ResolvedDevice, defaultIntraOpThreads, openSession } from './session.js';
 
 /** Options of `createScorer`; where a zoo id is looked up and how it is downloaded: see `loadModel`. */
-export interface NodeScorerOptions extends ModelSourceOptions {
+export interface NodeScorerOptions extends ModelSourceOptions, ProtocolChoice {
   /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
   device?: NodeDevice;
   /** onnxruntime intra-op threads; default one per available core (`defaultIntraOpThreads`); 0 lets onnxruntime choose. */
@@ -97,6 +99,8 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   }
   const loaded = await loadModel(model, options.dtype ?? 'fp32', options);
   const { card } = loaded;
+  // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
+  const scoringCard = { ...card, input: chooseProtocol(card, options) };
   const { session, device, reason } = await openSession(loaded.onnx, { device: options.device ?? 'auto', threads: options.threads ?? defaultIntraOpThreads() });
   if (options.verbose && reason.startsWith('CUDA is not available')) (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
   checkIo(session, card, loaded.path);
@@ -110,7 +114,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
     const name = describeInput(input);
     const pixels = await readImageInput(input, { ...readOpts, name });
     try {
-      return await scorePixels(card, pixels, (t) => batcher.run(t));
+      return await scorePixels(scoringCard, pixels, (t) => batcher.run(t));
     } catch (err) {
       const e = toIqaError(err);
       if (typeof input === 'string' && !e.message.includes(input)) e.message = `${input}: ${e.message}`;
