@@ -5,8 +5,12 @@ import { parseCommandArgs } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
 
-export const DATA_USAGE = `Usage: iqa data check [DIR]
-  Checks a training data folder and says what is missing. DIR: the argument, else $IQA_DATA, else ./data.
+/** The environment variable naming the data folder, as `iqa train` reads it. */
+const DATA_ENV = 'IQA_ZOO_DATA';
+
+export const DATA_USAGE = `Usage: iqa data check [DIR | --data DIR]
+  Checks a training data folder and says what is missing. DIR: the argument, else $${DATA_ENV}, else ./data
+  (the folder \`iqa train --data DIR\` reads; a training config's data paths are relative to it).
   Expected layout:
     DIR/pristine/        reference photos for stage 1 (ranking of synthetic distortions): any JPEG/PNG/WebP
                          photos of natural scenes, undistorted (the default model used 579: BSDS500, Kodak
@@ -82,14 +86,14 @@ export async function checkDataFolder(dir: string): Promise<DataCheck[]> {
  * await dataCommand(['check', 'data'], processIo());
  */
 export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs(argv, {});
+  const { positionals, values } = parseCommandArgs(argv, { data: { type: 'string' } });
   const [action, folder, ...extra] = positionals;
-  if (action !== 'check' || extra.length > 0) {
-    throw new UsageError(`Expected "check [DIR]" but received ${JSON.stringify(positionals.join(' '))}`);
+  if (action !== 'check' || extra.length > 0 || (folder !== undefined && values.data !== undefined)) {
+    throw new UsageError(`Expected "check [DIR]" or "check --data DIR" but received ${JSON.stringify(argv.join(' '))}`);
   }
-  const dir = resolve(folder ?? process.env.IQA_DATA ?? 'data');
+  const dir = resolve(folder ?? values.data ?? process.env[DATA_ENV] ?? 'data');
   if (!(await isDir(dir))) {
-    io.stdout.write(`iqa data: no data folder at ${dir} (pass DIR or set IQA_DATA)\n\n${DATA_USAGE}\n`);
+    io.stdout.write(`iqa data: no data folder at ${dir} (pass DIR or set ${DATA_ENV})\n\n${DATA_USAGE}\n`);
     return EXIT.FAILED;
   }
   const checks = await checkDataFolder(dir);

@@ -34,15 +34,17 @@ test('photos present, one labelled image missing: only that is reported; all pre
   expect(partial.out).toMatch(/ok {7}pristine\/ +1 photos/);
   expect(partial.out).toMatch(/MISSING {2}clive images +1 of 2 missing .* e\.g\. images\/2\.jpg/);
   writeFileSync(join(root, 'clive', 'images', '2.jpg'), 'x');
-  const saved = process.env.IQA_DATA;
-  process.env.IQA_DATA = root;
+  expect((await cli('data', 'check', '--data', root)).code).toBe(0);
+  const saved = process.env.IQA_ZOO_DATA;
+  process.env.IQA_ZOO_DATA = root;
   try {
     const whole = await cli('data', 'check');
     expect({ code: whole.code, missing: whole.out.includes('MISSING') }).toEqual({ code: 0, missing: false });
     expect(whole.out).toContain(`data folder ${root}`);
   } finally {
-    if (saved === undefined) delete process.env.IQA_DATA;
-    else process.env.IQA_DATA = saved;
+    if (saved === undefined) delete process.env.IQA_ZOO_DATA;
+    else process.env.IQA_ZOO_DATA = saved;
   }
   expect((await cli('data', 'frobnicate')).code).toBe(2);
+  expect((await cli('data', 'check', root, '--data', root)).code).toBe(2);
 });

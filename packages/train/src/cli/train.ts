@@ -1,12 +1,13 @@
 /**
- * `iqa train rank --config FILE [--resume]` and
- * `iqa train finetune --config FILE [--from CKPT] [--resume]`.
+ * `iqa train rank --config FILE [--data DIR] [--resume]` and
+ * `iqa train finetune --config FILE [--data DIR] [--from CKPT] [--resume]`.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { IqaError } from '@iqa-zoo/core';
 import { type TfBackendRequest, initTfBackend } from '../backend/select-backend.js';
 import { readTrainConfig } from '../training/config.js';
+import { DATA_ENV, dataFolder } from '../training/data-folder.js';
 import { featureHelperProcess } from '../training/feature-helper-process.js';
 import { runFinetune } from '../training/stage-finetune.js';
 import { runRank } from '../training/stage-rank.js';
@@ -15,8 +16,12 @@ import { runRank } from '../training/stage-rank.js';
 const MAX_AUTO_WORKERS = 4;
 
 export const TRAIN_USAGE = `Usage:
-  iqa train rank --config FILE [--resume] [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--cache DIR] [--feature-workers N]
-  iqa train finetune --config FILE [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR] [--feature-workers N]
+  iqa train rank --config FILE [--data DIR] [--resume] [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--cache DIR]
+                 [--feature-workers N]
+  iqa train finetune --config FILE [--data DIR] [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR]
+                     [--feature-workers N]
+--data: the training data folder the config's data paths (refs, mos, root) are relative to
+  (default: $${DATA_ENV}, else ./data); \`iqa data check DIR\` says what it lacks, \`iqa data --help\` the layout.
 --out and --cache override the config's run folder and feature cache (e.g. a fresh cache to time a first run).
 --feature-workers: processes computing the features that are not cached yet, this one included
   (default: the available cores, at most ${MAX_AUTO_WORKERS}, on wasm; 1 on native TensorFlow, which
@@ -50,6 +55,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     args: rest,
     options: {
       config: { type: 'string' },
+      data: { type: 'string' },
       from: { type: 'string' },
       resume: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
@@ -65,17 +71,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const workers = parseWorkers(values['feature-workers']);
+  const data = { data: dataFolder(values.data) };
   const backend = await initTfBackend({ backend: values.backend as 'auto' });
   const featureWorkers = workers ?? defaultWorkers(backend.name);
   process.stderr.write(`tfjs backend: ${backend.name} (${backend.reason})\n`);
   const t0 = Date.now();
   if (stage === 'rank') {
-    const cfg = { ...(await readTrainConfig(values.config, 'rank')), ...overrides };
+    const cfg = { ...(await readTrainConfig(values.config, 'rank', data)), ...overrides };
     const featureHelper = featureHelperProcess({ stage, config: cfg, backend: backend.name as TfBackendRequest });
     const result = await runRank(cfg, { resume: values.resume, configFile: `${values.config}${extra}`, featureWorkers, featureHelper });
     process.stdout.write(`${JSON.stringify({ stage, wallSeconds: (Date.now() - t0) / 1000, ...result })}\n`);
   } else {
-    const cfg = { ...(await readTrainConfig(values.config, 'finetune')), ...overrides };
+    const cfg = { ...(await readTrainConfig(values.config, 'finetune', data)), ...overrides };
     const commands = [`iqa train finetune --config ${values.config}${values.from ? ` --from ${values.from}` : ''}${extra}`];
     const featureHelper = featureHelperProcess({ stage, config: cfg, from: values.from, backend: backend.name as TfBackendRequest });
     const result = await runFinetune(cfg, { from: values.from, resume: values.resume, commands, featureWorkers, featureHelper });

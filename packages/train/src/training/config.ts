@@ -1,10 +1,12 @@
 /**
- * Training configs are data files (JSON). Paths inside are relative to the current directory.
- * See configs/ at the repository root for the zoo's configs.
+ * Training configs are data files (JSON). Data paths (`refs`, `mos`, `root`) are relative to the
+ * data folder (`--data`, `IQA_ZOO_DATA`, else ./data; see data-folder.ts); the others (`out`,
+ * `cache`, `rankTask.config`) to the current directory. See configs/ at the repository root.
  */
 import { promises as fs } from 'node:fs';
 import { IqaError, describeValue } from '@iqa-zoo/core';
 import type { HeadOptions } from '../networks/multi-level-head.js';
+import { type DataFolder, dataFolder, resolveDataPath } from './data-folder.js';
 import { foldCount } from './mos-data.js';
 
 interface CommonConfig {
@@ -44,6 +46,8 @@ interface CommonConfig {
    * trains above that layer, on the same crops, then reads the rows this run cached.
    */
   cacheAt?: string;
+  /** The data folder the data paths were resolved against; set by `readTrainConfig`, not by the file. */
+  data?: DataFolder;
 }
 
 /** Stage 1: ranking synthetically distorted crops of pristine photos. */
@@ -265,8 +269,22 @@ function checkKeys(raw: Record<string, unknown>, stage: TrainConfig['stage'], fi
   }
 }
 
-/** Reads and checks a config file; `stage` must match what the command trains. */
-export async function readTrainConfig<S extends TrainConfig['stage']>(file: string, stage: S): Promise<Extract<TrainConfig, { stage: S }>> {
+/** The data paths of each stage, resolved against the data folder when relative. */
+const DATA_KEYS: Record<TrainConfig['stage'], string[]> = { rank: ['refs'], finetune: ['mos', 'root'] };
+
+/**
+ * Reads and checks a config file; `stage` must match what the command trains. Its data paths are
+ * resolved against `options.data` (default: `dataFolder()`, i.e. `$IQA_ZOO_DATA` else ./data).
+ *
+ * @example
+ * const cfg = await readTrainConfig('configs/mobilenetv2-ml/rank.json', 'rank', { data: dataFolder('/srv/iqa-data') });
+ * cfg.refs; // '/srv/iqa-data/pristine'
+ */
+export async function readTrainConfig<S extends TrainConfig['stage']>(
+  file: string,
+  stage: S,
+  options: { data?: DataFolder } = {},
+): Promise<Extract<TrainConfig, { stage: S }>> {
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -300,6 +318,12 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(file: stri
     for (const k of ['modelId', 'modelVersion', 'chosenOnValidation']) {
       if (cfg[k] !== undefined) need(cfg, k, 'string', file);
     }
+    if (cfg.root !== undefined) need(cfg, 'root', 'string', file);
   }
+  const data = options.data ?? dataFolder();
+  for (const k of DATA_KEYS[stage]) {
+    if (cfg[k] !== undefined) cfg[k] = await resolveDataPath(cfg[k] as string, k, data, file);
+  }
+  cfg.data = data;
   return cfg as unknown as Extract<TrainConfig, { stage: S }>;
 }

@@ -11,6 +11,8 @@ export type { LinearFit } from './score-refit.js';
 export type { HeadTrainingSpec, TrainState } from './head-trainer.js';
 export { saveCheckpoint, readCheckpointState, hasCheckpoint } from './checkpoint.js';
 export { readTrainConfig } from './config.js';
+export { DATA_ENV, DATA_LAYOUT_LINE, dataFolder, resolveDataPath } from './data-folder.js';
+export type { DataFolder } from './data-folder.js';
 export type { TrainConfig, RankConfig, FinetuneConfig, MosRankingConfig } from './config.js';
 export { readMosCsv, splitByImage, seededShuffle, epochBatches } from './mos-data.js';
 export type { MosEntry } from './mos-data.js';

@@ -222,7 +222,7 @@ async function rankTaskLadders(
   input: Parameters<typeof rankLadders>[3],
   wholeImages: boolean,
 ) {
-  const ladderCfg = await readTrainConfig(cfg.rankTask!.config, 'rank');
+  const ladderCfg = await readTrainConfig(cfg.rankTask!.config, 'rank', { data: cfg.data });
   if (cfg.cut && (wholeImages || ladderCfg.cropSize !== cfg.cropSize)) {
     throw new IqaError(
       'INVALID_ARGUMENT',

@@ -6,7 +6,7 @@ import { readTrainConfig } from '../../src/training/config.js';
 const base = {
   stage: 'finetune',
   network: 'vgg-tiny-ml',
-  mos: 'mos.csv',
+  mos: path.join(os.tmpdir(), 'mos.csv'), // absolute: used as it is, no data folder needed
   out: 'runs/x',
   valFraction: 0.2,
   splitSeed: 1,
