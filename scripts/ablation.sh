@@ -2,6 +2,7 @@
 # The ablation of docs/training.md: every run uses the same CLIVE validation split (seed 2017).
 # Run scripts/train-default-model.sh first: it trains stage 1 and the default's head and upper-block
 # steps (configs/mobilenetv2-ml/finetune-head-12crops.json, finetune-upper-12crops-10ep.json).
+# Reads the training data folder ($IQA_ZOO_DATA, else ./data; see docs/training.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The frozen-backbone head on 8 crops that versions 0.1.0-0.3.0 started from, and 0.3.0's third step.

@@ -3,16 +3,17 @@
 // crops per image) on the first IMAGES images of CLIVE, each time into a fresh cache; then one
 // epoch. Prints both feature times, their ratio, and checks both runs trained the same model.
 //   node scripts/bench-feature-workers.mjs [IMAGES=60] [WORKERS=available cores]
-// Reads ../shared/data/clive; run from the repository root after `npm install`. Run it on an
-// otherwise idle machine: the ratio is only as good as the cores the helpers get.
+// Reads the data folder's clive/ ($IQA_ZOO_DATA, else ./data); run from the repository root after
+// `npm install`. Run it on an otherwise idle machine: the ratio is only as good as the cores the helpers get.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { DATA } from './lib/data-folder.mjs';
 
 const images = Number(process.argv[2] ?? 60);
 const workers = Number(process.argv[3] ?? availableParallelism());
-const clive = path.resolve('../shared/data/clive');
+const clive = path.join(DATA, 'clive');
 const work = mkdtempSync(path.join(tmpdir(), 'iqa-bench-workers-'));
 const lines = readFileSync(path.join(clive, 'mos.csv'), 'utf8').trim().split('\n');
 writeFileSync(path.join(work, 'mos.csv'), `${[lines[0], ...lines.slice(1, images + 1)].join('\n')}\n`);

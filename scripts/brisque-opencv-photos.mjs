@@ -1,7 +1,8 @@
 // Compares brisqueFeatures with OpenCV's cv2.quality.QualityBRISQUE_computeFeatures on real photos: the first N
 // CLIVE images (sorted by name), decoded once by @iqa-zoo/image-node so both sides see the same pixels.
 // The unit test (packages/core/test/brisque-opencv.test.ts) checks generated images; this shows real ones.
-// Usage: node scripts/brisque-opencv-photos.mjs [--csv ../shared/data/clive/mos.csv] [--count 40]
+// Usage: node scripts/brisque-opencv-photos.mjs [--csv DATA/clive/mos.csv] [--count 40]
+//   (DATA: the training data folder, $IQA_ZOO_DATA, else ./data)
 // Needs /usr/bin/python3 with cv2 (.ci/install-opencv.sh) and a build of core, image-node and train.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { parseArgs } from 'node:util';
 import { BRISQUE_FEATURE_NAMES, brisqueFeatures } from '@iqa-zoo/core';
 import { decodeImage } from '@iqa-zoo/image-node';
 import { readMosCsv } from '@iqa-zoo/train';
+import { DATA } from './lib/data-folder.mjs';
 
-const { values: args } = parseArgs({ options: { csv: { type: 'string', default: '../shared/data/clive/mos.csv' }, count: { type: 'string', default: '40' } } });
+const { values: args } = parseArgs({ options: { csv: { type: 'string', default: path.join(DATA, 'clive/mos.csv') }, count: { type: 'string', default: '40' } } });
 // Besides OpenCV's features, the scale-1 MSCN variance from OpenCV's own primitives (GaussianBlur, replicated
 // borders) computed in float32 and in float64, to tell precision apart from a difference in the method.
 const PYTHON = `

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Held-out ranking set (issue 20): photos the project never trained on (none is in
-# ../shared/data/pristine/manifest.csv), distorted by ImageMagick rather than by iqa distort's
+# the data folder's pristine/manifest.csv), distorted by ImageMagick rather than by iqa distort's
 # generator, at 4 strengths each, plus a set of extremes. A benchmark, not run in CI.
 #
 # Usage: scripts/heldout-ranking-set.sh OUT

@@ -1,16 +1,17 @@
 // Makes a zoo model's calibration set (pyiqa-style): a few images with the scores this model gives
 // them in runtime-node, checked in CI by test/calibration.test.ts. Also writes examples/.
-// Images: Kodak PhotoCD crops (released by Kodak for unrestricted use) from ../shared/data/pristine,
+// Images: Kodak PhotoCD crops (released by Kodak for unrestricted use) from the data folder's pristine/,
 // pristine and distorted by our own generator. Usage: node scripts/make-calibration.mjs MODEL_ID
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { distort } from '@iqa-zoo/train';
 import { createScorer } from '@iqa-zoo/runtime-node';
+import { DATA } from './lib/data-folder.mjs';
 
 const id = process.argv[2];
 if (!id) throw new Error('Expected a model id: node scripts/make-calibration.mjs MODEL_ID');
-const pristine = '../shared/data/pristine';
+const pristine = path.join(DATA, 'pristine');
 const SOURCES = ['kodim03', 'kodim15', 'kodim23'];
 const VARIANTS = [
   { name: 'pristine' },

@@ -14,7 +14,7 @@ if (!csv || !spec || runs.length === 0) throw new Error('Usage: node scripts/pro
 const rows = parseMosCsv(readFileSync(csv, 'utf8'), csv);
 const files = rows.map((r) => path.resolve(path.dirname(csv), r.image));
 const mos = rows.map((r) => r.mos);
-const cli = path.resolve('packages/runtime-node/dist/cli/main.js');
+const cli = path.resolve('packages/cli/bin/iqa.js');
 const diffs = [];
 for (const run of runs) {
   const logged = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.srcc !== undefined);

@@ -6,7 +6,7 @@
 // Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV]
 //          [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]
 //   --set DIR           the held-out set (default runs/heldout-ranking; made with the script if missing)
-//   --clive MOS_CSV     CLIVE's image,mos list (default ../shared/data/clive/mos.csv); its images are
+//   --clive MOS_CSV     CLIVE's image,mos list (default clive/mos.csv of $IQA_ZOO_DATA, else ./data); its images are
 //                       scored once with `iqa score --csv` and cached as
 //                       runs/ranking-check/clive-<card id>-<dtype>-<onnx sha256, 12 hex>.csv
 //   --clive-scores CSV  an `iqa score --csv` output of those images to use instead (nothing is scored)
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseMosCsv } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
+import { DATA } from './lib/data-folder.mjs';
 import { readScoredSet } from './lib/score-csv.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,7 +31,7 @@ try {
     options: {
       model: { type: 'string' },
       set: { type: 'string', default: join(ROOT, 'runs/heldout-ranking') },
-      clive: { type: 'string', default: resolve(ROOT, '../shared/data/clive/mos.csv') },
+      clive: { type: 'string', default: join(DATA, 'clive/mos.csv') },
       'clive-scores': { type: 'string' },
       dtype: { type: 'string', default: 'fp32' },
       device: { type: 'string', default: 'auto' },

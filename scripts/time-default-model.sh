@@ -2,7 +2,7 @@
 # Times a first run of the default model's training (issue 5's 60-minute target): runs
 # scripts/train-default-model.sh with an empty feature cache and a scratch folder (nothing in
 # runs/, .cache/ or models/ is touched). Prints each step's wall time and the total.
-# Reads ../shared/data; run from the repository root after `npm install`.
+# Reads the training data folder ($IQA_ZOO_DATA, else ./data); run from the repository root after `npm install`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-$(mktemp -d /tmp/iqa-time-default.XXXXXX)}

@@ -3,7 +3,8 @@
 # (ranking the 'wide' set's ladders, head on the frozen backbone, the ladders' rows cached at
 # block_15_add), the head on MOS (frozen backbone, rows cached at block_15_add), then the upper
 # blocks and head on MOS plus the ranking hinge on stage 1's ladders (multi-task), from cached rows.
-# Reads ../shared/data (pristine/ and clive/); run from the repository root after `npm install`.
+# Reads the training data folder (pristine/ and clive/, see docs/training.md) named by $IQA_ZOO_DATA,
+# else ./data, and checks it first (`iqa data check`); run from the repository root after `npm install`.
 # Features are cached under .cache/features, so a second run (or RESUME=1 after a kill) is fast.
 # Environment:
 #   RESUME=1       continue killed runs from their last checkpoints (`--resume`).
@@ -31,6 +32,7 @@ step() {
   echo "TIME $name $((SECONDS - t0)) s" | tee -a "${TIMES:-/dev/null}" >&2
 }
 # shellcheck disable=SC2046 # where() prints options to split into words
+npx iqa data check # exits 1, saying what is missing, when the data folder is incomplete
 step rank npx iqa train rank --config $C/rank-wide.json $(where "$RANK") $RESUME
 # shellcheck disable=SC2046
 step head npx iqa train finetune --config $C/finetune-head-12crops-wide.json --from "$RANK/best" $(where "$HEAD") $RESUME

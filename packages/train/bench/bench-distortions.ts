@@ -9,8 +9,8 @@
  * Needs the built package (`npx tsc -b packages/train`), so the worker pool finds its script.
  * 1. images per second of every type on 500x500 crops of references (one thread, all levels,
  *    per-image work shared between the levels as the generator does);
- * 2. the whole LIVE set over DIR (default ../shared/data/pristine) written by `iqa distort` into
- *    OUT (default /tmp/rank) with one worker per core;
+ * 2. the whole LIVE set over DIR (default the data folder's pristine/: $IQA_ZOO_DATA, else ./data)
+ *    written by `iqa distort` into OUT (default /tmp/rank) with one worker per core;
  * 2b. the training stream: --stream N batches (default 12) of rankingBatches (LIVE, 4 references x
  *    1 type x 6 images, 224 crops) inline and with 1 and 2 worker threads;
  * 3. a check of what was written: for every --verify'th reference (default 5), PSNR of each image
@@ -21,11 +21,20 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { DISTORTIONS, distortCommand, distortLevels, listReferences, psnr, rankingBatches, type RgbImage } from '@iqa-zoo/train';
+import {
+  DISTORTIONS,
+  dataFolder,
+  distortCommand,
+  distortLevels,
+  listReferences,
+  psnr,
+  rankingBatches,
+  type RgbImage,
+} from '@iqa-zoo/train';
 
 const { values } = parseArgs({
   options: {
-    refs: { type: 'string', default: '/work/shared/data/pristine' },
+    refs: { type: 'string', default: join(dataFolder().dir, 'pristine') },
     out: { type: 'string', default: '/tmp/rank' },
     images: { type: 'string', default: '3' },
     'skip-live': { type: 'boolean', default: false },

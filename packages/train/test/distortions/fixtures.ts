@@ -1,4 +1,4 @@
-/** Small synthetic test images (the tests never read ../shared): seeded textures in mid range. */
+/** Small synthetic test images (the tests never read the training data folder): seeded textures in mid range. */
 import { mulberry32 } from '@iqa-zoo/core';
 import type { RgbImage } from '../../src/distortions/types.js';
 
