@@ -10,6 +10,7 @@ export const MODELS_USAGE = `Usage: iqa models [--json]
 
 function protocolText(card: ModelCard): string {
   const p = card.input.protocol;
+  if (p.kind === 'brisque') return 'BRISQUE: full + half scale';
   return p.kind === 'crops' ? `${p.count} crops ${p.size}px` : `full${p.maxSide ? ` <=${p.maxSide}px` : ''}`;
 }
 

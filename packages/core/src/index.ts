@@ -21,6 +21,9 @@ export type {
   CardStage,
   CardMetric,
   TestProtocol,
+  BrisqueProtocol,
+  FeatureCardInput,
+  ModelInput,
 } from './card/types.js';
 export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
 export { MODEL_DTYPES, cardFileFor } from './card/dtype-file.js';
@@ -43,6 +46,7 @@ export { fitScaling, applyScaling, svrDecision, predictSvr, assertSvrModel } fro
 export type { FeatureScaling, SvrModel } from './classic/svr-model.js';
 export { brisqueScore, scoreBrisque, parseBrisqueModel } from './classic/brisque-score.js';
 export type { BrisqueModel } from './classic/brisque-score.js';
+export { featureTensor } from './classic/feature-input.js';
 
 // Scoring
 export { scorePixels, aggregateScore, toIqaError } from './scoring.js';

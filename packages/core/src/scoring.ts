@@ -37,7 +37,8 @@ export function aggregateScore(raw: ArrayLike<number>, output: Pick<CardOutput, 
 }
 
 /**
- * Preprocesses pixels as the card says, runs the network and aggregates to a score.
+ * Preprocesses pixels as the card says (NCHW pixels, or a classic model's features), runs the network and
+ * aggregates to a score.
  * Runtimes pass their own `run`; this is the one place the scoring protocol lives.
  *
  * @example

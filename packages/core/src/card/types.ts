@@ -31,6 +31,39 @@ export interface CardInput {
   protocol: TestProtocol;
 }
 
+/**
+ * BRISQUE's test protocol (Mittal, Moorthy and Bovik, IEEE TIP 2012): the whole image and its half-scale
+ * copy (bicubic, as OpenCV's INTER_CUBIC), 18 features each; no crops, no resizing of the input.
+ */
+export interface BrisqueProtocol {
+  kind: 'brisque';
+  /** The image and its half-scale copy (the only setting BRISQUE defines). */
+  scales: 2;
+}
+
+/**
+ * The input of a classic model whose features are computed by `@iqa-zoo/core` (identically in every runtime)
+ * and whose ONNX graph takes the feature vector: `[N, 36]` float32, named `name`.
+ */
+export interface FeatureCardInput {
+  /** ONNX input name. */
+  name: string;
+  /** The ONNX input is a feature vector per image, not pixels. */
+  layout: 'features';
+  /** Which feature extractor fills it: the 36 BRISQUE features in `BRISQUE_FEATURE_NAMES` order. */
+  features: 'brisque-36';
+  colorSpace: 'sRGB';
+  /** Grey conversion: OpenCV's BT.601 `cvtColor(RGB2GRAY)` in 14-bit fixed point, rounded to 8 bits. */
+  grey: 'opencv-bt601';
+  /** Smallest side accepted (16 for BRISQUE: the half-scale copy keeps the 7x7 window). */
+  minSize: number;
+  smallImage: 'reject';
+  protocol: BrisqueProtocol;
+}
+
+/** A card's input: pixels (`CardInput`, NCHW) or features computed in core (`FeatureCardInput`). */
+export type ModelInput = CardInput | FeatureCardInput;
+
 export interface CardOutput {
   /** ONNX output name. */
   name: string;
@@ -51,14 +84,17 @@ export interface CardFile {
 export interface CardFiles {
   onnx: CardFile;
   onnxFp16?: CardFile;
+  /** A classic model's regressor as data (BRISQUE: `brisque-svr.json`, the SVR that `onnx` was built from). */
+  svr?: CardFile;
 }
 
 export interface CardArchitecture {
   /** Registered network name, e.g. `vgg-small-ml`. */
   network: string;
   backbone: string;
-  /** Names of the tapped layers whose pooled outputs are concatenated. */
+  /** Names of the tapped layers whose pooled outputs are concatenated (empty for a classic model). */
   taps: string[];
+  /** Empty for a classic model. */
   pooling: Array<'avg' | 'std'>;
   params: number;
 }
@@ -117,7 +153,7 @@ export interface ModelCard {
   version: string;
   task: 'nr';
   description: string;
-  input: CardInput;
+  input: ModelInput;
   output: CardOutput;
   files: CardFiles;
   architecture: CardArchitecture;

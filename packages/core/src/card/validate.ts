@@ -81,6 +81,22 @@ function checkFile(c: Checker, v: unknown, path: string): void {
   c.num(f, 'bytes', path, { int: true, min: 1 });
 }
 
+/** A classic model's input: BRISQUE features computed in core, fed to the ONNX graph as `[N, 36]`. */
+function checkFeatureInput(c: Checker, input: Obj): void {
+  const path = 'card.input';
+  c.str(input, 'name', path);
+  c.oneOf(input, 'features', path, ['brisque-36']);
+  c.oneOf(input, 'colorSpace', path, ['sRGB']);
+  c.oneOf(input, 'grey', path, ['opencv-bt601']);
+  c.num(input, 'minSize', path, { int: true, min: 16 });
+  c.oneOf(input, 'smallImage', path, ['reject']);
+  const p = c.obj(input.protocol, `${path}.protocol`);
+  if (p) {
+    c.oneOf(p, 'kind', `${path}.protocol`, ['brisque']);
+    c.oneOf(p, 'scales', `${path}.protocol`, [2]);
+  }
+}
+
 /**
  * Validates a parsed model card and returns it typed.
  * Throws `IqaError('INVALID_CARD')` listing every bad field by its path.
@@ -102,9 +118,11 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
     c.strArr(root, 'credits', 'card');
 
     const input = c.obj(root.input, 'card.input');
-    if (input) {
+    const features = input?.layout === 'features';
+    if (input && features) checkFeatureInput(c, input);
+    else if (input) {
       c.str(input, 'name', 'card.input');
-      c.oneOf(input, 'layout', 'card.input', ['NCHW']);
+      c.oneOf(input, 'layout', 'card.input', ['NCHW', 'features']);
       c.oneOf(input, 'channels', 'card.input', [3]);
       c.oneOf(input, 'colorSpace', 'card.input', ['sRGB']);
       c.tuple(input, 'pixelRange', 'card.input', 2);
@@ -114,7 +132,8 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.oneOf(input, 'smallImage', 'card.input', ['upscale', 'reject']);
       const p = c.obj(input.protocol, 'card.input.protocol');
       if (p) {
-        c.oneOf(p, 'kind', 'card.input.protocol', ['full', 'crops']);
+        if (p.kind === 'brisque') c.fail('card.input.layout', '"features" (protocol "brisque" scores features, not pixels)', input.layout);
+        else c.oneOf(p, 'kind', 'card.input.protocol', ['full', 'crops']);
         if (p.kind === 'crops') {
           c.num(p, 'count', 'card.input.protocol', { int: true, min: 1, max: 1024 });
           c.num(p, 'size', 'card.input.protocol', { int: true, min: 1 });
@@ -138,14 +157,16 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
     if (files) {
       checkFile(c, files.onnx, 'card.files.onnx');
       if (files.onnxFp16 !== undefined) checkFile(c, files.onnxFp16, 'card.files.onnxFp16');
+      if (files.svr !== undefined) checkFile(c, files.svr, 'card.files.svr');
     }
 
     const arch = c.obj(root.architecture, 'card.architecture');
     if (arch) {
       c.str(arch, 'network', 'card.architecture');
       c.str(arch, 'backbone', 'card.architecture');
-      c.strArr(arch, 'taps', 'card.architecture', 1);
-      const pooling = c.arr(arch, 'pooling', 'card.architecture', 1);
+      // A classic model (features computed in core) has no tapped layers and no pooling.
+      c.strArr(arch, 'taps', 'card.architecture', features ? 0 : 1);
+      const pooling = c.arr(arch, 'pooling', 'card.architecture', features ? 0 : 1);
       pooling?.forEach((p, i) => {
         if (p !== 'avg' && p !== 'std') c.fail(`card.architecture.pooling[${i}]`, 'one of "avg", "std"', p);
       });

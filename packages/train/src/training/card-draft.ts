@@ -3,7 +3,7 @@
  * `iqa export` fills in the file hashes. Everything in it comes from the run itself.
  */
 import os from 'node:os';
-import type { ModelCard, TestProtocol } from '@iqa-zoo/core';
+import type { CardInput, ModelCard, TestProtocol } from '@iqa-zoo/core';
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../networks/registry.js';
 import type { FinetuneConfig } from './config.js';
@@ -47,7 +47,7 @@ const CLIVE_CREDIT =
   'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
 
 /** The card's `input` of a network scored with `protocol`: what the runtimes (and stage 2's validation) feed it. */
-export function cardInput(spec: NetworkSpec, protocol: TestProtocol): ModelCard['input'] {
+export function cardInput(spec: NetworkSpec, protocol: TestProtocol): CardInput {
   return {
     name: 'image',
     layout: 'NCHW',

@@ -1,0 +1,131 @@
+/**
+ * The `brisque` protocol in a card (input layout `features`): validation, and the feature tensor that
+ * `preprocess` and `scorePixels` hand to a runtime.
+ */
+import {
+  BRISQUE_FEATURE_COUNT,
+  IqaError,
+  brisqueFeatures,
+  featureTensor,
+  preprocess,
+  scorePixels,
+  toRgb,
+  validateCard,
+} from '../src/index.js';
+import type { FeatureCardInput, ModelCard, RawImage } from '../src/index.js';
+import { texturedImage } from './fixtures/brisque-images.js';
+import { validCard } from './fixtures/card.js';
+
+const BRISQUE_INPUT: FeatureCardInput = {
+  name: 'features',
+  layout: 'features',
+  features: 'brisque-36',
+  colorSpace: 'sRGB',
+  grey: 'opencv-bt601',
+  minSize: 16,
+  smallImage: 'reject',
+  protocol: { kind: 'brisque', scales: 2 },
+};
+
+/** The fixture card turned into a BRISQUE card (features in core, SVR graph in ONNX). */
+function brisqueCard(): ModelCard {
+  const card: ModelCard = validCard();
+  card.input = { ...BRISQUE_INPUT, protocol: { ...BRISQUE_INPUT.protocol } };
+  card.output = { ...card.output, name: 'score' };
+  card.files = { onnx: card.files.onnx, svr: { path: 'brisque-svr.json', sha256: 'a'.repeat(64), bytes: 399015 } };
+  card.architecture = { network: 'brisque-svr', backbone: 'BRISQUE features (core)', taps: [], pooling: [], params: 20017 };
+  return card;
+}
+
+function problems(edit: (c: Record<string, any>) => void): string {
+  const c = brisqueCard() as unknown as Record<string, any>;
+  edit(c);
+  try {
+    validateCard(c);
+  } catch (err) {
+    expect(err).toBeInstanceOf(IqaError);
+    expect((err as IqaError).code).toBe('INVALID_CARD');
+    return (err as IqaError).message;
+  }
+  throw new Error('expected validateCard to throw');
+}
+
+describe('validateCard with the brisque protocol', () => {
+  it('accepts a BRISQUE card: no taps, no pooling, files.svr beside files.onnx', () => {
+    const card = brisqueCard();
+    expect(validateCard(JSON.parse(JSON.stringify(card)))).toEqual(card);
+  });
+
+  it('names every bad field of a feature input, with the allowed values', () => {
+    const message = problems((c) => {
+      c.input.features = 'niqe-36';
+      c.input.grey = 'bt709';
+      c.input.minSize = 8;
+      c.input.smallImage = 'upscale';
+      c.input.protocol.scales = 3;
+    });
+    expect(message).toContain('card.input.features: expected one of "brisque-36" but received "niqe-36"');
+    expect(message).toContain('card.input.grey: expected one of "opencv-bt601" but received "bt709"');
+    expect(message).toContain('card.input.minSize: expected an integer >= 16 but received 8');
+    expect(message).toContain('card.input.smallImage: expected one of "reject" but received "upscale"');
+    expect(message).toContain('card.input.protocol.scales: expected one of 2 but received 3');
+  });
+
+  it('says that protocol "brisque" needs layout "features", and that a pixel model needs taps', () => {
+    const message = problems((c) => {
+      c.input = { ...validCard().input, protocol: { kind: 'brisque', scales: 2 } };
+    });
+    expect(message).toContain('card.input.layout: expected "features" (protocol "brisque" scores features, not pixels) but received "NCHW"');
+    expect(message).toContain('card.architecture.taps: expected an array with at least 1 item(s)');
+    expect(problems((c) => (c.input.protocol = { kind: 'full' }))).toContain('card.input.protocol.kind: expected one of "brisque" but received "full"');
+  });
+
+  it('checks files.svr like the ONNX file', () => {
+    expect(problems((c) => (c.files.svr.sha256 = 'xyz'))).toContain('card.files.svr.sha256: expected a string matching');
+  });
+});
+
+describe('preprocess with the brisque protocol', () => {
+  const image = texturedImage(48, 40, 3);
+
+  it('gives the [1, 36] float32 BRISQUE features of the image', () => {
+    const t = preprocess(image, BRISQUE_INPUT);
+    expect(t.dims).toEqual([1, BRISQUE_FEATURE_COUNT]);
+    expect(t.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(t.data)).toEqual(Array.from(Float32Array.from(brisqueFeatures(image))));
+    expect(featureTensor(image, BRISQUE_INPUT)).toEqual(t);
+  });
+
+  it('composites RGBA onto white first (so a canvas and sharp agree), and reads opaque RGBA as its RGB', () => {
+    const rgba = new Uint8Array(48 * 40 * 4);
+    for (let i = 0; i < 48 * 40; i++) {
+      rgba.set(image.data.subarray(3 * i, 3 * i + 3), 4 * i);
+      rgba[4 * i + 3] = 255;
+    }
+    const opaque: RawImage = { data: rgba, width: 48, height: 40, channels: 4 };
+    expect(preprocess(opaque, BRISQUE_INPUT).data).toEqual(preprocess(image, BRISQUE_INPUT).data);
+    const soft = { ...opaque, data: rgba.map((v, i) => (i % 4 === 3 ? (i >> 2) % 256 : v)) };
+    expect(preprocess(soft, BRISQUE_INPUT).data).toEqual(Float32Array.from(brisqueFeatures(toRgb(soft))));
+    expect(preprocess(soft, BRISQUE_INPUT).data).not.toEqual(preprocess(image, BRISQUE_INPUT).data);
+  });
+
+  it("refuses an image below the card's minSize, and a flat image, with IqaErrors", () => {
+    expect(() => preprocess(image, { ...BRISQUE_INPUT, minSize: 41 })).toThrow(
+      expect.objectContaining({ code: 'IMAGE_TOO_SMALL', message: expect.stringContaining('at least 41x41 pixels but received 48x40') }),
+    );
+    const flat: RawImage = { data: new Uint8Array(32 * 32 * 3).fill(90), width: 32, height: 32, channels: 3 };
+    expect(() => preprocess(flat, BRISQUE_INPUT)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_IMAGE' }));
+  });
+
+  it('scorePixels hands the runtime the feature tensor and maps its one output through the card', async () => {
+    const card = brisqueCard();
+    card.output = { ...card.output, scale: 2, offset: 1 };
+    const seen: number[][] = [];
+    const score = await scorePixels(card, image, async (t) => {
+      seen.push(t.dims);
+      return Float32Array.of(t.data[0]!);
+    });
+    expect(seen).toEqual([[1, 36]]);
+    expect(score).toBeCloseTo(Math.fround(brisqueFeatures(image)[0]!) * 2 + 1, 6);
+  });
+});
