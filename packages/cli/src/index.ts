@@ -16,6 +16,8 @@ export type { DataCheck } from './data-command.js';
 export { expandInputs, IMAGE_EXTENSIONS } from './expand-inputs.js';
 export { runDelegated, loadOptional, DELEGATES } from './delegate.js';
 export { serveCommand, SERVE_USAGE } from './serve-command.js';
+export { workerCommand, WORKER_USAGE } from './worker-command.js';
+export { enqueueCommand, ENQUEUE_USAGE } from './enqueue-command.js';
 export { parseCommandArgs, oneOf, intFlag } from './args.js';
 export { processIo, UsageError } from './io.js';
 export type { CliIo } from './io.js';

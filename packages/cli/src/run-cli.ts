@@ -3,10 +3,12 @@ import { Command } from 'commander';
 import { DATA_USAGE, dataCommand } from './data-command.js';
 import { DELEGATES, type DelegatedCommand, type DelegateLoader, runDelegated } from './delegate.js';
 import { EVAL_USAGE, evalCommand } from './eval-command.js';
+import { ENQUEUE_USAGE, enqueueCommand } from './enqueue-command.js';
 import { EXIT, reportFailure } from './exit-codes.js';
 import { MODELS_USAGE, modelsCommand } from './models-command.js';
 import { SCORE_USAGE, scoreCommand } from './score-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { WORKER_USAGE, workerCommand } from './worker-command.js';
 import type { CliIo } from './io.js';
 
 /** A command implemented here: its one-line summary, its usage text (its --help) and its function. */
@@ -16,6 +18,8 @@ const OWN_COMMANDS = {
   serve: { summary: 'run the HTTP scoring service', usage: SERVE_USAGE, run: (argv: string[], io: CliIo) => serveCommand(argv, io) },
   eval: { summary: 'correlation of a model with MOS labels', usage: EVAL_USAGE, run: evalCommand },
   data: { summary: 'check a training data folder', usage: DATA_USAGE, run: dataCommand },
+  worker: { summary: 'score jobs from a Redis queue (BullMQ)', usage: WORKER_USAGE, run: (argv: string[], io: CliIo) => workerCommand(argv, io) },
+  enqueue: { summary: 'submit images to a Redis queue, optionally wait for scores', usage: ENQUEUE_USAGE, run: enqueueCommand },
 } as const;
 
 /** Commands of @iqa-zoo/train and @iqa-zoo/export, which print their own --help. */
@@ -39,6 +43,8 @@ Usage: iqa <command> [options]   (iqa <command> --help for its options)
   score FILE|DIR|GLOB...   score images with a zoo model
   models                   list the zoo
   serve                    run the HTTP scoring service
+  worker --redis URL       score jobs from a Redis queue (BullMQ) until SIGTERM
+  enqueue --redis URL ...  submit images to the queue (--wait: print their scores as score does)
   eval --mos CSV           correlation of a model with MOS labels
   data check [DIR]         check a training data folder, say what is missing
   distort | train          make distorted sets / train (from @iqa-zoo/train)

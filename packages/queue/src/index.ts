@@ -16,4 +16,4 @@ export type { CollectOptions, EnqueueOptions, QueueImage } from './enqueue-score
 // Jobs, queues and the Redis connection
 export { scoreQueueName } from './score-job.js';
 export type { ScoreJobData, ScoreJobResult, ScoreLine } from './score-job.js';
-export { openRedis } from './redis-connection.js';
+export { checkRedis, openRedis, redisAddress } from './redis-connection.js';
