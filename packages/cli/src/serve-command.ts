@@ -4,10 +4,20 @@ import { type CliIo, EXIT } from './io.js';
 import { loadOptional } from './delegate.js';
 import { modelOptions } from './model-options.js';
 
-export const SERVE_USAGE = `Usage: iqa serve [--port 8080] [--host 127.0.0.1] [--model ID|PATH] [--device auto|cuda|cpu]
-                 [--max-concurrent 16] [--body-limit-mb 20] [--timeout-ms 30000] [--max-pixels 50000000]
+export const SERVE_USAGE = `Usage: iqa serve [--port 8080] [--host 127.0.0.1] [--model ID|PATH] [--device auto|cuda|cpu] [--threads N]
+                 [--max-concurrent 16] [--max-scoring N] [--timeout-ms 30000]
+                 [--body-limit-mb 20] [--max-files 16] [--max-pixels 50000000] [--log]
   POST /score (raw image body, or multipart/form-data with several images), GET /healthz,
-  GET /models, GET /openapi.json. Stops gracefully on SIGTERM/SIGINT.`;
+  GET /models, GET /openapi.json. Stops gracefully on SIGTERM/SIGINT.
+Limits (docs/deployment.md):
+  --max-concurrent N  POST /score requests admitted at once (uploading, queued or scored); one more is
+                      answered 503 BUSY with Retry-After: 1 (default 16)
+  --max-scoring N     admitted requests scored at once; the others wait in a queue of at most
+                      max-concurrent - max-scoring (default 2 on CPU, 8 on CUDA)
+  --timeout-ms N      a request not answered this long after its handler started gets 503 TIMEOUT (default 30000)
+  --body-limit-mb N   largest body or multipart part, MiB (413 above; default 20)
+  --max-files N       most images in one multipart request (413 above; default 16)
+  --max-pixels N      largest image, in pixels, refused before decoding (default 50000000)`;
 
 /**
  * `iqa serve`: runs the HTTP scoring service until SIGTERM/SIGINT (or `signal` aborts).
@@ -24,6 +34,8 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
     device: { type: 'string' },
     threads: { type: 'string' },
     'max-concurrent': { type: 'string' },
+    'max-scoring': { type: 'string' },
+    'max-files': { type: 'string' },
     'body-limit-mb': { type: 'string' },
     'timeout-ms': { type: 'string' },
     'max-pixels': { type: 'string' },
@@ -45,6 +57,8 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   const app = await service.createServer({
     scorer,
     maxConcurrent: intFlag(values['max-concurrent'], '--max-concurrent', 16, 1),
+    maxScoring: values['max-scoring'] === undefined ? undefined : intFlag(values['max-scoring'], '--max-scoring', 0, 1),
+    maxFiles: intFlag(values['max-files'], '--max-files', 16, 1),
     bodyLimit: intFlag(values['body-limit-mb'], '--body-limit-mb', 20, 1) * 1024 * 1024,
     requestTimeoutMs: intFlag(values['timeout-ms'], '--timeout-ms', 30_000, 1),
     logger: Boolean(values.log),

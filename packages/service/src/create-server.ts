@@ -77,10 +77,9 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
   const maxFiles = options.maxFiles ?? 16;
   const maxConcurrent = options.maxConcurrent ?? 16;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const admission = createAdmission({
-    maxAdmitted: maxConcurrent,
-    maxRunning: options.maxScoring ?? (scorer.device === 'cuda' ? DEFAULT_BATCHING.cuda.maxBatch : 2),
-  });
+  const maxScoring = options.maxScoring ?? (scorer.device === 'cuda' ? DEFAULT_BATCHING.cuda.maxBatch : 2);
+  const admission = createAdmission({ maxAdmitted: maxConcurrent, maxRunning: maxScoring });
+  const limits = { maxConcurrent, maxScoring, requestTimeoutMs: timeoutMs, bodyLimit, maxFiles };
   const slots = new WeakMap<FastifyRequest, RequestSlot>();
   let closing = false;
   // On close: refuse new work and end kept-alive connections after their current response,
@@ -163,7 +162,7 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
 
   app.get('/healthz', async (_req, reply) => {
     const { admitted, running, queued } = admission.counts();
-    const body = { status: closing ? 'shutting-down' : 'ok', model: scorer.card.id, device: scorer.device, inFlight: admitted, scoring: running, queued };
+    const body = { status: closing ? 'shutting-down' : 'ok', model: scorer.card.id, device: scorer.device, inFlight: admitted, scoring: running, queued, limits };
     return reply.status(closing ? 503 : 200).send(body);
   });
 

@@ -82,6 +82,17 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
             inFlight: { type: 'integer', description: 'Admitted POST /score requests holding a slot (uploading, queued or scoring)' },
             scoring: { type: 'integer', description: 'Requests being scored now' },
             queued: { type: 'integer', description: 'Admitted requests waiting to be scored' },
+            limits: {
+              type: 'object',
+              description: 'The admission limits in force (iqa serve --max-concurrent, --max-scoring, --timeout-ms, --body-limit-mb, --max-files)',
+              properties: {
+                maxConcurrent: { type: 'integer', description: 'POST /score requests admitted at once; one more is 503 BUSY' },
+                maxScoring: { type: 'integer', description: 'Admitted requests scored at once; the others wait in a queue' },
+                requestTimeoutMs: { type: 'integer', description: 'A request not answered this long after its handler started is 503 TIMEOUT' },
+                bodyLimit: { type: 'integer', description: 'Largest body or multipart part, in bytes (413 above)' },
+                maxFiles: { type: 'integer', description: 'Most images in one multipart request (413 above)' },
+              },
+            },
           },
         },
       },

@@ -209,7 +209,15 @@ test('a timeout drops queued work, and running work keeps its slot until it ends
 });
 
 test('GET /healthz, /models, /openapi.json and 404', async () => {
-  expect((await request(app, { method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', model: 'tiny-test', device: 'cpu', inFlight: 0, scoring: 0, queued: 0 });
+  expect((await request(app, { method: 'GET', url: '/healthz' })).json()).toEqual({
+    status: 'ok',
+    model: 'tiny-test',
+    device: 'cpu',
+    inFlight: 0,
+    scoring: 0,
+    queued: 0,
+    limits: { maxConcurrent: 16, maxScoring: 2, requestTimeoutMs: 30_000, bodyLimit: 65536, maxFiles: 4 }, // the app above: bodyLimit 64 KiB, maxFiles 4
+  });
   const models = (await request(app, { method: 'GET', url: '/models' })).json();
   expect(models.loaded).toBe('tiny-test');
   expect(models.models.length).toBeGreaterThan(0);
@@ -252,6 +260,21 @@ test('iqa serve listens, serves and exits 0 when stopped', async () => {
   expect(await done).toBe(0);
   expect(io.err()).toContain('shutting down');
   await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+});
+
+test("iqa serve's limit flags reach the service (its /healthz limits)", async () => {
+  const io = memoryIo();
+  const stop = new AbortController();
+  const argv = ['--max-concurrent', '3', '--max-scoring', '1', '--timeout-ms', '5000', '--body-limit-mb', '2', '--max-files', '4'];
+  const done = serveCommand(['--port', '0', '--model', modelDir, '--device', 'cpu', ...argv], io, stop.signal);
+  for (let i = 0; i < 200 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 20));
+  const url = /listening on (\S+)/.exec(io.err())![1]!;
+  const body = (await (await fetch(`${url}/healthz`)).json()) as { limits: unknown };
+  expect(body.limits).toEqual({ maxConcurrent: 3, maxScoring: 1, requestTimeoutMs: 5000, bodyLimit: 2 * 1024 * 1024, maxFiles: 4 });
+  stop.abort();
+  expect(await done).toBe(0);
+  const bad = memoryIo();
+  await expect(serveCommand(['--max-scoring', '0'], bad)).rejects.toThrow('Expected an integer >= 1 for --max-scoring but received "0"');
 });
 
 let pngCache: Buffer | undefined;
