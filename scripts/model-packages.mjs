@@ -20,7 +20,7 @@ export const modelPackageName = (id) => `@iqa-zoo/model-${id}`;
 
 /** The files of one model package, by name, from its card. */
 export function packageFiles(card, hasCalibration) {
-  const onnx = [card.files.onnx.path, ...(card.files.onnxFp16 ? [card.files.onnxFp16.path] : [])];
+  const onnx = [card.files.onnx, card.files.onnxFp16, card.files.svr].filter((f) => f).map((f) => f.path);
   const calibration = hasCalibration ? ['calibration', 'calibration.json'] : [];
   const pkg = {
     name: modelPackageName(card.id),
@@ -43,6 +43,7 @@ export function packageFiles(card, hasCalibration) {
     ['cardUrl', 'card.json', 'The model card (input size, crops, normalisation, file hashes).'],
     ['modelUrl', card.files.onnx.path, 'The fp32 ONNX file.'],
     ...(card.files.onnxFp16 ? [['modelFp16Url', card.files.onnxFp16.path, 'The fp16 ONNX file (half the download).']] : []),
+    ...(card.files.svr ? [['svrUrl', card.files.svr.path, 'The SVR as data, the source of the ONNX file (not needed to score).']] : []),
   ];
   const js = [
     `/**`,

@@ -14,11 +14,13 @@ export function zooTable(dir = path.join(root, 'models')) {
   const rows = index.models.map((id) => {
     const card = JSON.parse(readFileSync(path.join(dir, id, 'card.json'), 'utf8'));
     const p = card.input.protocol;
-    const protocol = p.kind === 'crops' ? `mean of ${p.count} crops ${p.size}px` : `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
+    const protocol =
+      p.kind === 'crops' ? `mean of ${p.count} crops ${p.size}px` : p.kind === 'brisque' ? 'full image + half scale (BRISQUE features in core)' : `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
     const m = card.metrics[0];
     const metric = m ? `${m.dataset} ${m.split.split(' ')[0]} (n=${m.n}): SRCC ${m.srcc.toFixed(3)}, PLCC ${m.plcc.toFixed(3)}` : 'not measured';
     const mb = (card.files.onnx.bytes / 1e6).toFixed(1);
-    return `| \`${id}\`${id === index.default ? ' (default)' : ''} | ${card.architecture.backbone} · taps ${card.architecture.taps.join(', ')} | ${mb} MB | ${protocol} | ${metric} |`;
+    const network = card.architecture.taps.length > 0 ? `${card.architecture.backbone} · taps ${card.architecture.taps.join(', ')}` : `${card.architecture.network} (${card.architecture.backbone})`;
+    return `| \`${id}\`${id === index.default ? ' (default)' : ''} | ${network} | ${mb} MB | ${protocol} | ${metric} |`;
   });
   return ['| model | network | ONNX size | test-time input | measured |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IqaError, brisqueScore, parseBrisqueModel } from '../src/index.js';
+import { IqaError, brisqueScore, parseBrisqueModel, validateCard } from '../src/index.js';
 import type { BrisqueModel } from '../src/index.js';
 
 const modelDir = join(dirname(fileURLToPath(import.meta.url)), '../../../models/brisque-clive');
@@ -45,13 +45,15 @@ describe('brisqueScore', () => {
 });
 
 describe('models/brisque-clive', () => {
-  it('holds a valid model file whose hash and size the card draft records', () => {
+  it('holds a valid card and a model file whose hash and size the card records', () => {
     const bytes = readFileSync(join(modelDir, 'brisque-svr.json'));
     const model = parseBrisqueModel(JSON.parse(bytes.toString('utf8')));
-    const card = JSON.parse(readFileSync(join(modelDir, 'card.draft.json'), 'utf8')) as { files: { svr: { sha256: string; bytes: number } } };
-    expect(card.files.svr.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect(card.files.svr.bytes).toBe(bytes.length);
-    expect(model.supportVectors.length).toBeGreaterThan(0);
+    const card = validateCard(JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8')));
+    expect(card.input.layout).toBe('features');
+    expect(card.input.protocol).toEqual({ kind: 'brisque', scales: 2 });
+    expect(card.files.svr!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(card.files.svr!.bytes).toBe(bytes.length);
+    expect(card.architecture.params).toBe(model.supportVectors.length * 37 + 74);
     expect(Number.isFinite(brisqueScore(new Array(36).fill(0.1), model))).toBe(true);
   });
 });

@@ -3,3 +3,5 @@ export { fitSvr } from './fit-svr.js';
 export type { SvrParams, FittedSvr } from './fit-svr.js';
 export { gridSearchSvr, crossValidatedPredictions, kFoldAssignment } from './svr-grid.js';
 export type { SvrGrid, SvrGridResult } from './svr-grid.js';
+export { svrToOnnx, scalingAffine } from './svr-onnx.js';
+export type { SvrOnnxOptions } from './svr-onnx.js';

@@ -1,0 +1,101 @@
+/**
+ * The zoo model brisque-clive in headless Chromium (WASM): the page decodes each image with a canvas,
+ * core computes the 36 BRISQUE features, onnxruntime-web runs the SVR graph. The scores must equal
+ * runtime-node's (sharp, core, onnxruntime-node) within 1e-4, and core's own SVR (`scoreBrisque`) within 1e-4 (absolute;
+ * measured: Chromium and Node equal to the last bit, core 3e-6 away: the graph's float32 input and output).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { mulberry32, parseBrisqueModel, scoreBrisque, toRgb } from '@iqa-zoo/core';
+import { createScorer } from '@iqa-zoo/runtime-node';
+import sharp from 'sharp';
+import { buildBrowser } from '../../packages/runtime-web/scripts/build-browser.mjs';
+import { startDemoServer } from '../../packages/runtime-web/demo/server.mjs';
+import { type Launched, launch, skipReason } from './helpers/chromium.js';
+
+const skip = skipReason();
+const maybe = skip ? describe.skip : describe;
+const MODEL_DIR = resolve('models/brisque-clive');
+/** Absolute: BRISQUE scores are MOS points, so 1e-4 is far below any difference that matters. */
+const within = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-4;
+
+/** Textures with seeded grain, a blurred copy, and one with a soft alpha gradient (composited onto white in both runtimes). */
+async function writeImages(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const [i, [w, h, blur, alpha]] of ([[160, 120, 0, false], [97, 131, 2, false], [200, 150, 0, true]] as const).entries()) {
+    const rand = mulberry32(40 + i);
+    const channels = alpha ? 4 : 3;
+    const data = new Uint8Array(w * h * channels);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const p = (y * w + x) * channels;
+        const base = 120 + 60 * Math.sin(x / (4 + i) + y / 7) + 30 * rand();
+        for (let c = 0; c < 3; c++) data[p + c] = Math.max(0, Math.min(255, Math.round(base + 20 * (c - 1))));
+        if (alpha) data[p + 3] = Math.round((x * 255) / (w - 1));
+      }
+    }
+    const name = `texture-${i}.png`;
+    let img = sharp(data, { raw: { width: w, height: h, channels } });
+    if (blur) img = img.blur(blur);
+    await img.png().toFile(join(dir, name));
+    names.push(name);
+  }
+  return names;
+}
+
+maybe('brisque-clive in Chromium (WASM)', () => {
+  let dir: string;
+  let browser: Launched;
+  let server: { url: string; close(): Promise<void> };
+  let names: string[];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'iqa-brisque-browser-'));
+    await buildBrowser({ outdir: join(dir, 'dist'), logLevel: 'error' });
+    names = await writeImages(dir);
+    server = await startDemoServer({ port: 0, quiet: true, mounts: { '/dist/': join(dir, 'dist'), '/brisque/': MODEL_DIR, '/images/': dir } });
+    browser = await launch();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('scores equal runtime-node and core within 1e-4', async () => {
+    const node = await createScorer(MODEL_DIR, { device: 'cpu' });
+    const svr = parseBrisqueModel(JSON.parse(readFileSync(join(MODEL_DIR, 'brisque-svr.json'), 'utf8')));
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${server.url}/images/${names[0]}`);
+      const web = await page.evaluate(async (files) => {
+        const lib = await import('/dist/iqa-zoo-web.js' as string);
+        const scorer = await lib.createScorer('/brisque/', { device: 'wasm', cache: false });
+        const scores: Record<string, number> = {};
+        for (const f of files) scores[f] = await scorer.score(`/images/${f}`);
+        const device = scorer.device as string;
+        await scorer.dispose();
+        return { device, scores };
+      }, names);
+      expect(web.device).toBe('wasm');
+      const report: Record<string, { chromium: number; node: number; core: number }> = {};
+      for (const name of names) {
+        const file = join(dir, name);
+        const fromNode = await node.score(file);
+        const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+        const rgba = { data: new Uint8Array(data), width: info.width, height: info.height, channels: 4 as const };
+        const fromCore = scoreBrisque(toRgb(rgba), svr);
+        report[name] = { chromium: web.scores[name]!, node: fromNode, core: fromCore };
+        expect({ name, nodeVsChromium: within(web.scores[name]!, fromNode) }).toEqual({ name, nodeVsChromium: true });
+        expect({ name, coreVsOnnx: within(fromNode, fromCore) }).toEqual({ name, coreVsOnnx: true });
+      }
+      // The images differ, so equal scores are not an accident of a constant output.
+      expect(new Set(Object.values(report).map((r) => r.node.toFixed(3))).size).toBe(names.length);
+      writeFileSync(resolve('test-output/browser/brisque-wasm.json'), `${JSON.stringify(report, null, 2)}\n`);
+    } finally {
+      await page.close();
+      await node.dispose();
+    }
+  }, 240_000);
+});
