@@ -16,7 +16,7 @@ import { Queue } from 'bullmq';
 import { runCli } from '@iqa-zoo/cli';
 import { collectScores, openRedis, scoreQueueName } from '@iqa-zoo/queue';
 import { memoryIo } from '../../runtime-node/test/helpers/cli-io.js';
-import { hasRedisServer, startRedis } from '../../queue/test/helpers/redis-server.js';
+import { describeWithRedis, startRedis } from '../../queue/test/helpers/redis-server.js';
 
 const IQA = fileURLToPath(new URL('../bin/iqa.js', import.meta.url));
 /** The kill test's worker timing: a dead worker's job is back in the queue within about LOCK + 2 x STALLED. */
@@ -79,9 +79,7 @@ describe('iqa worker / iqa enqueue: arguments', () => {
   });
 });
 
-const describeRedis = hasRedisServer() ? describe : describe.skip;
-
-describeRedis('iqa worker x2 + iqa enqueue --wait with the default model, one worker killed mid-job (redis-server on 127.0.0.1)', () => {
+describeWithRedis('iqa worker x2 + iqa enqueue --wait with the default model, one worker killed mid-job (redis-server on 127.0.0.1)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iqa-queue-cli-'));
   const files = [...Array.from({ length: 12 }, (_, i) => `photo-${String(i).padStart(2, '0')}.png`), 'corrupt.png'];
   const children: ChildProcess[] = [];

@@ -3,7 +3,7 @@
  * Scoring workers on a BullMQ queue against Debian's redis-server on 127.0.0.1 (issue 23): two
  * worker processes, one killed with SIGKILL mid-job; every image gets exactly one result, equal to
  * in-process scoring; a corrupt image fails its own job with its typed error. The worker processes
- * run the built packages (dist/, which `npm ci` builds). Skipped where redis-server is missing.
+ * run the built packages (dist/, which `npm ci` builds). Skipped, saying why, where redis-server is missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,9 +15,8 @@ import { collectScores, enqueueScores, openRedis, scoreOnQueue, scoreQueueName }
 import { type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
 import { solid } from '../../runtime-node/test/helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from '../../runtime-node/test/helpers/tiny-model.js';
-import { hasRedisServer, startRedis } from './helpers/redis-server.js';
+import { describeWithRedis, startRedis } from './helpers/redis-server.js';
 
-const describeRedis = hasRedisServer() ? describe : describe.skip;
 const WORKER = fileURLToPath(new URL('./helpers/queue-worker-process.mjs', import.meta.url));
 const LOCK_MS = 1500;
 
@@ -40,7 +39,7 @@ async function until(done: () => boolean, what: string): Promise<void> {
   if (!done()) throw new Error(`Expected ${what} but it did not happen`);
 }
 
-describeRedis('scoring on a BullMQ queue', () => {
+describeWithRedis('scoring on a BullMQ queue', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iqa-queue-'));
   const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel());
   let redis: Awaited<ReturnType<typeof startRedis>>;

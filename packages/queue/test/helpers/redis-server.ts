@@ -7,6 +7,17 @@ export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version']).status === 0;
 }
 
+/**
+ * `describe` where redis-server is on PATH; elsewhere a visible skip whose title says why.
+ *
+ * @example
+ * describeWithRedis('workers on a queue', () => { ... });
+ */
+export function describeWithRedis(title: string, body: () => void): void {
+  if (hasRedisServer()) describe(title, body);
+  else describe.skip(`${title} [skipped: redis-server is not on PATH; .ci/run installs it]`, body);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
