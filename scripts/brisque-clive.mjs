@@ -145,8 +145,8 @@ writeFileSync(path.join(args.cache, 'results.json'), JSON.stringify(results, nul
 console.log(`results: ${path.join(args.cache, 'results.json')}`);
 
 /**
- * A card in the ModelCard shape where it fits. It is a draft: the schema has no protocol kind for BRISQUE and
- * requires files.onnx, so `files.svr` and `input.protocol.kind: 'brisque'` are proposals (docs/classic-models.md).
+ * The training half of the card (training, metrics, licence, credits). scripts/brisque-model.mjs turns it, with
+ * brisque-svr.json, into model.onnx and the zoo card (card.json: protocol brisque, files.onnx and files.svr).
  */
 function cardDraft(file, bytes, { best, model, metrics }) {
   const measured = { command: results.command, runtime: 'Node, @iqa-zoo/core brisqueFeatures + predictSvr', date: results.date };

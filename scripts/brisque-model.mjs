@@ -58,8 +58,7 @@ const card = {
     protocol: { kind: 'brisque', scales: 2 },
   },
   output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
-  // Filled below: a file cannot hold its own hash, so the embedded card has none.
-  files: undefined,
+  files: undefined, // filled below
   architecture: {
     network: 'brisque-svr',
     backbone: '36 BRISQUE features',
@@ -72,11 +71,13 @@ const card = {
     commands: [...new Set([...source.training.commands, `node scripts/brisque-model.mjs --dir ${args.dir}`])],
   },
   metrics: source.metrics,
+  ...(source.speed ? { speed: source.speed } : {}),
   licence: source.licence,
   credits: source.credits,
 };
 
-const { files: _none, ...embedded } = card;
+// Neither files (a file cannot hold its own hash) nor measured speeds (they change with each benchmark) go into the ONNX file.
+const { files: _none, speed: _speed, ...embedded } = card;
 const onnx = svrToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(embedded) } });
 writeFileSync(path.join(args.dir, 'model.onnx'), onnx);
 card.files = { onnx: fileEntry('model.onnx', onnx), svr: fileEntry('brisque-svr.json', svrText) };

@@ -20,9 +20,14 @@ export function zooTable(dir = path.join(root, 'models')) {
     const metric = m ? `${m.dataset} ${m.split.split(' ')[0]} (n=${m.n}): SRCC ${m.srcc.toFixed(3)}, PLCC ${m.plcc.toFixed(3)}` : 'not measured';
     const mb = (card.files.onnx.bytes / 1e6).toFixed(1);
     const network = card.architecture.taps.length > 0 ? `${card.architecture.backbone} · taps ${card.architecture.taps.join(', ')}` : `${card.architecture.network} (${card.architecture.backbone})`;
-    return `| \`${id}\`${id === index.default ? ' (default)' : ''} | ${network} | ${mb} MB | ${protocol} | ${metric} |`;
+    const sp = card.speed?.find((x) => x.image === '500x500' && x.runtime.startsWith('onnxruntime-node'));
+    const cpu = (v) => (v === undefined ? '' : ` (${v} CPU)`);
+    const speed = sp
+      ? `${sp.msPerImage} ms${cpu(sp.cpuMsPerImage)}${sp.baseline ? `; \`${sp.baseline.model}\` ${sp.baseline.msPerImage} ms${cpu(sp.baseline.cpuMsPerImage)} in the same run` : ''}, ${sp.machine.match(/load average [\d.]+/)?.[0] ?? sp.machine} on ${sp.machine.match(/^\d+ CPU cores/)?.[0] ?? 'a shared machine'} (${sp.measured.date.slice(0, 10)})`
+      : 'not measured';
+    return `| \`${id}\`${id === index.default ? ' (default)' : ''} | ${network} | ${mb} MB | ${protocol} | ${metric} | ${speed} |`;
   });
-  return ['| model | network | ONNX size | test-time input | measured |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| model | network | ONNX size | test-time input | measured | ms per 500x500 image, Node CPU |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -21,6 +21,7 @@ export type {
   CardStage,
   CardMetric,
   TestProtocol,
+  CardSpeed,
   BrisqueProtocol,
   FeatureCardInput,
   ModelInput,

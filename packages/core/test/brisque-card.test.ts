@@ -80,6 +80,22 @@ describe('validateCard with the brisque protocol', () => {
     expect(problems((c) => (c.input.protocol = { kind: 'full' }))).toContain('card.input.protocol.kind: expected one of "brisque" but received "full"');
   });
 
+  it('checks measured speeds: size as WIDTHxHEIGHT, non-negative ms, the baseline and the provenance', () => {
+    const measured = { command: 'node scripts/bench-speed.mjs brisque-clive', runtime: 'onnxruntime-node cpu', date: '2026-12-05T07:00:00Z' };
+    const speed = { runtime: 'onnxruntime-node cpu', image: '500x500', msPerImage: 24.5, baseline: { model: 'mobilenetv2-ml-clive', msPerImage: 180 }, machine: '2 cores, busy', measured };
+    const card = { ...brisqueCard(), speed: [speed] };
+    expect(validateCard(JSON.parse(JSON.stringify(card)))).toEqual(card);
+    const message = problems((c) => {
+      c.speed = [{ ...speed, image: '500', msPerImage: -1, baseline: { model: '' }, measured: { ...measured, date: 3 } }, 'fast'];
+    });
+    expect(message).toContain('card.speed[0].image: expected a string matching /^\\d+x\\d+$/ but received "500"');
+    expect(message).toContain('card.speed[0].msPerImage: expected a finite number >= 0 but received -1');
+    expect(message).toContain('card.speed[0].baseline.model: expected a non-empty string');
+    expect(message).toContain('card.speed[0].baseline.msPerImage: expected a finite number >= 0 but received undefined');
+    expect(message).toContain('card.speed[0].measured.date: expected a non-empty string but received 3');
+    expect(message).toContain('card.speed[1]: expected an object but received "fast"');
+  });
+
   it('checks files.svr like the ONNX file', () => {
     expect(problems((c) => (c.files.svr.sha256 = 'xyz'))).toContain('card.files.svr.sha256: expected a string matching');
   });

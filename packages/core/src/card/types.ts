@@ -147,6 +147,26 @@ export interface CardMetric {
   rmse?: number;
 }
 
+/**
+ * A measured speed: the median ms to score one image of `image` size in `runtime` (features or
+ * preprocessing, inference and aggregation; decoding excluded), with another model timed in the same run,
+ * so a busy machine slows both alike.
+ */
+export interface CardSpeed {
+  /** What ran it, e.g. `onnxruntime-node cpu, 2 intra-op threads`. */
+  runtime: string;
+  /** Image size, `WIDTHxHEIGHT`. */
+  image: string;
+  msPerImage: number;
+  /** Process CPU ms per image (all threads): less sensitive than wall time to other jobs on the machine. */
+  cpuMsPerImage?: number;
+  /** A model timed in the same run (interleaved), for comparison. */
+  baseline?: { model: string; msPerImage: number; cpuMsPerImage?: number };
+  /** The machine and how busy it was. */
+  machine: string;
+  measured: CardMeasurement;
+}
+
 export interface ModelCard {
   schemaVersion: 1;
   id: string;
@@ -159,6 +179,8 @@ export interface ModelCard {
   architecture: CardArchitecture;
   training: CardTraining;
   metrics: CardMetric[];
+  /** Measured speeds (cards before brisque-clive 0.1.0 have none). */
+  speed?: CardSpeed[];
   licence: string;
   credits: string[];
 }

@@ -209,6 +209,26 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       const measured = o.measured === undefined ? undefined : c.obj(o.measured, `${path}.measured`);
       if (measured) for (const k of ['command', 'runtime', 'date']) c.str(measured, k, `${path}.measured`);
     });
+    if (root.speed !== undefined) {
+      c.arr(root, 'speed', 'card')?.forEach((v, i) => {
+        const path = `card.speed[${i}]`;
+        const o = c.obj(v, path);
+        if (!o) return;
+        c.str(o, 'runtime', path);
+        c.str(o, 'image', path, /^\d+x\d+$/);
+        c.num(o, 'msPerImage', path, { min: 0 });
+        c.num(o, 'cpuMsPerImage', path, { min: 0, optional: true });
+        c.str(o, 'machine', path);
+        const baseline = o.baseline === undefined ? undefined : c.obj(o.baseline, `${path}.baseline`);
+        if (baseline) {
+          c.str(baseline, 'model', `${path}.baseline`);
+          c.num(baseline, 'msPerImage', `${path}.baseline`, { min: 0 });
+          c.num(baseline, 'cpuMsPerImage', `${path}.baseline`, { min: 0, optional: true });
+        }
+        const measured = c.obj(o.measured, `${path}.measured`);
+        if (measured) for (const k of ['command', 'runtime', 'date']) c.str(measured, k, `${path}.measured`);
+      });
+    }
   }
   if (c.problems.length > 0) {
     throw new IqaError('INVALID_CARD', `Invalid ${source}:\n  - ${c.problems.join('\n  - ')}`);

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// ms per 500x500 image of a zoo model and of a baseline model, in one run on the same images, interleaved
+// (round by round, each model scores every image once), so a busy machine slows both alike. Images: the first
+// CLIVE photos that are 500x500, decoded once by @iqa-zoo/image-node (decoding is not timed); each model's
+// createScorer('<id>', { device: 'cpu' }) with its default threads. Prints the median and mean wall ms and the
+// process CPU ms (all threads) and the load average; with --write, records the median in the model's card.json as `speed` (the zoo table shows it).
+// Usage: node scripts/bench-speed.mjs MODEL [--baseline mobilenetv2-ml-clive] [--images 10] [--rounds 3] [--write]
+// Needs the CLIVE folder (IQA_ZOO_DATA or ./data, clive/mos.csv). Run `npm run build` first.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { validateCard } from '@iqa-zoo/core';
+import { decodeImage } from '@iqa-zoo/image-node';
+import { createScorer, defaultIntraOpThreads } from '@iqa-zoo/runtime-node';
+import { readMosCsv } from '@iqa-zoo/train';
+import { DATA } from './lib/data-folder.mjs';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    baseline: { type: 'string', default: 'mobilenetv2-ml-clive' },
+    images: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const model = positionals[0];
+if (!model) throw new Error('Expected a model id: node scripts/bench-speed.mjs MODEL [--baseline ID] [--write]');
+
+const entries = await readMosCsv(path.join(DATA, 'clive', 'mos.csv'));
+const images = [];
+for (const e of entries) {
+  if (images.length === Number(args.images)) break;
+  const img = await decodeImage(e.file);
+  if (img.width === 500 && img.height === 500) images.push(img);
+}
+const ids = [model, args.baseline];
+const scorers = await Promise.all(ids.map((id) => createScorer(id, { device: 'cpu' })));
+for (const s of scorers) for (const img of images.slice(0, 2)) await s.score(img); // warm-up
+const times = ids.map(() => []);
+const cpu = ids.map(() => 0);
+const load0 = os.loadavg()[0];
+for (let r = 0; r < Number(args.rounds); r++) {
+  for (const [k, s] of scorers.entries()) {
+    const c0 = process.cpuUsage();
+    for (const img of images) {
+      const t0 = performance.now();
+      await s.score(img);
+      times[k].push(performance.now() - t0);
+    }
+    const c = process.cpuUsage(c0);
+    cpu[k] += (c.user + c.system) / 1000;
+  }
+}
+const load = Math.max(load0, os.loadavg()[0]);
+await Promise.all(scorers.map((s) => s.dispose()));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ms = times.map(median);
+const cpuMs = cpu.map((total, k) => total / times[k].length);
+const machine = `${os.cpus().length} CPU cores (${os.cpus()[0]?.model}), shared with other jobs: load average ${load.toFixed(1)} during the run`;
+const command = `node scripts/bench-speed.mjs ${process.argv.slice(2).join(' ')}`;
+ids.forEach((id, k) =>
+  console.log(
+    `${id}: median ${ms[k].toFixed(1)} ms, mean ${mean(times[k]).toFixed(1)} ms wall, ${cpuMs[k].toFixed(1)} ms process CPU per 500x500 image ` +
+      `(${times[k].length} scores of ${images.length} CLIVE images)`,
+  ),
+);
+console.log(`${machine}; onnxruntime-node cpu, ${defaultIntraOpThreads()} intra-op threads; Node ${process.version}`);
+
+if (args.write) {
+  const file = path.join('models', model, 'card.json');
+  const card = validateCard(JSON.parse(readFileSync(file, 'utf8')), file);
+  const runtime = `onnxruntime-node cpu (${defaultIntraOpThreads()} intra-op threads), createScorer().score on decoded pixels`;
+  const entry = {
+    runtime,
+    image: '500x500',
+    msPerImage: Number(ms[0].toFixed(1)),
+    cpuMsPerImage: Number(cpuMs[0].toFixed(1)),
+    baseline: { model: args.baseline, msPerImage: Number(ms[1].toFixed(1)), cpuMsPerImage: Number(cpuMs[1].toFixed(1)) },
+    machine,
+    measured: { command, runtime, date: new Date().toISOString() },
+  };
+  const speed = [...(card.speed ?? []).filter((s) => !(s.image === entry.image && s.runtime.startsWith('onnxruntime-node'))), entry];
+  writeFileSync(file, `${JSON.stringify(validateCard({ ...card, speed }, file), null, 2)}\n`);
+  console.log(`wrote ${file} (speed)`);
+}
