@@ -20,7 +20,7 @@ export const modelPackageName = (id) => `@iqa-zoo/model-${id}`;
 
 /** The files of one model package, by name, from its card. */
 export function packageFiles(card, hasCalibration) {
-  const onnx = [card.files.onnx, card.files.onnxFp16, card.files.svr].filter((f) => f).map((f) => f.path);
+  const onnx = [card.files.onnx, card.files.onnxFp16, card.files.onnxQ8, card.files.svr].filter((f) => f).map((f) => f.path);
   const calibration = hasCalibration ? ['calibration', 'calibration.json'] : [];
   const pkg = {
     name: modelPackageName(card.id),
@@ -44,6 +44,7 @@ export function packageFiles(card, hasCalibration) {
     ['modelUrl', card.files.onnx.path, 'The fp32 ONNX file.'],
     ...(card.files.onnxFp16 ? [['modelFp16Url', card.files.onnxFp16.path, 'The fp16 ONNX file (half the download).']] : []),
     ...(card.files.svr ? [['svrUrl', card.files.svr.path, 'The SVR as data, the source of the ONNX file (not needed to score).']] : []),
+    ...(card.files.onnxQ8 ? [['modelQ8Url', card.files.onnxQ8.path, 'The int8 ONNX file (dtype q8: a quarter of the download).']] : []),
   ];
   const js = [
     `/**`,

@@ -6,7 +6,7 @@ import { type CliIo, EXIT, UsageError } from './io.js';
 import { rankingEval } from './ranking-eval.js';
 import { openScorer, scoreFiles } from './score-files.js';
 
-export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--threads N] [--crops N] [--ci [--resamples N]] [--json]
+export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--threads N] [--crops N] [--ci [--resamples N]] [--json]
        iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] [--threads N] [--json]
   --mos: scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
@@ -17,7 +17,7 @@ export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR
   ladder. --refs DIR adds DIR/<reference> as level 0 for references the manifest has no level-0 row for.
   Images that fail are reported on stderr and left out.
   --crops N averages N crops per image instead of the card's protocol count (the first N of its seeded draw).
-  --dtype fp16 evaluates the card's fp16 variant (files.onnxFp16); --threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
+  --dtype fp16|q8 evaluates the card's fp16 (files.onnxFp16) or int8 (files.onnxQ8) variant; --threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
   how far the numbers could move on other images like these.`;
 

@@ -6,13 +6,13 @@ import { expandInputs } from './expand-inputs.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 
-export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16] [--crops N] [--json | --csv] [--recursive]
+export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--crops N] [--json | --csv] [--recursive]
   Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
   Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
 Options:
   --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
   --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
-  --dtype DTYPE      fp32, or fp16: the card's half-size variant (default fp32)
+  --dtype DTYPE      fp32, fp16 (the card's half-size variant) or q8 (its int8 variant) (default fp32)
   --crops N          average N crops instead of the card's protocol count (the first N of its seeded draw; docs/speed.md)
   --threads N        onnxruntime intra-op threads (default: one per core; 0: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)

@@ -27,7 +27,7 @@ export type {
   ModelInput,
 } from './card/types.js';
 export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
-export { MODEL_DTYPES, cardFileFor } from './card/dtype-file.js';
+export { MODEL_DTYPES, DTYPE_FILE_KEYS, cardDtypes, cardFileFor } from './card/dtype-file.js';
 export type { ModelDtype } from './card/dtype-file.js';
 export { chooseProtocol } from './card/protocol-choice.js';
 export type { ProtocolChoice } from './card/protocol-choice.js';

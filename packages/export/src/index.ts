@@ -26,6 +26,14 @@ export { foldBatchNorm } from './graph/fold.js';
 export { foldPadIntoConv, protectPadBeforeMaxPool } from './graph/fold-pad.js';
 export { toFp16, toHalfBits } from './onnx/fp16.js';
 
+// Static int8 quantization (QDQ), calibrated in onnxruntime-node
+export { quantizeQdq, tensorsToCalibrate, quantizePerChannel, activationParams } from './quantize/qdq.js';
+export type { TensorRange, QuantizeOptions } from './quantize/qdq.js';
+export { calibrateRanges, RangeCollector, exposeTensors } from './quantize/calibrate.js';
+export type { CalibrateOptions } from './quantize/calibrate.js';
+export { quantizeModel, calibrationFiles, CALIBRATION_EXTENSIONS } from './quantize/quantize-model.js';
+export type { QuantizeModelOptions, QuantizedModel, CalibrationSetOptions } from './quantize/quantize-model.js';
+
 // Command line (`iqa export`)
-export { exportCommand, exportCheckpoint, EXPORT_USAGE, EXPORT_FILES } from './cli/export-command.js';
-export type { ExportResult } from './cli/export-command.js';
+export { exportCommand, exportCheckpoint, addQuantizedVariant, EXPORT_USAGE, EXPORT_FILES } from './cli/export-command.js';
+export type { ExportResult, QuantizeArgs } from './cli/export-command.js';

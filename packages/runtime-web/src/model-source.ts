@@ -70,8 +70,9 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
     const cardUrl = absoluteUrl(model.cardUrl);
     const card = validateCard(await loadJson(fetchFn, cardUrl, 'the model card', options.onProgress));
     const file = cardFileFor(card, dtype, cardUrl);
-    const fileUrl = dtype === 'fp16' ? model.modelFp16Url : model.modelUrl;
-    if (fileUrl === undefined) throw new TypeError(expected('modelFp16Url in the model package for dtype fp16', 'model.modelFp16Url', fileUrl));
+    const key = ({ fp32: 'modelUrl', fp16: 'modelFp16Url', q8: 'modelQ8Url' } as const)[dtype];
+    const fileUrl = model[key];
+    if (fileUrl === undefined) throw new TypeError(expected(`${key} in the model package for dtype ${dtype}`, `model.${key}`, fileUrl));
     const url = absoluteUrl(fileUrl);
     return { card, onnx: await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress }), source: url };
   }

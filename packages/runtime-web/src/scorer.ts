@@ -9,7 +9,7 @@ import { WEB_DTYPES, type WebImageInput, type WebModelSource, type WebScorer, ty
 function checkOptions(options: WebScorerOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(expected('an options object', 'options', options));
   if (options.dtype !== undefined && !WEB_DTYPES.includes(options.dtype)) {
-    throw new TypeError(expected('one of fp32, fp16', 'options.dtype', options.dtype));
+    throw new TypeError(expected(`one of ${WEB_DTYPES.join(', ')}`, 'options.dtype', options.dtype));
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new TypeError(expected('a function', 'options.onProgress', options.onProgress));

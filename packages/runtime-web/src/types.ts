@@ -9,11 +9,11 @@ export type WebDeviceRequest = 'auto' | WebDevice;
 /** The allowed `device` values, for error messages and validation. */
 export const WEB_DEVICES: readonly WebDeviceRequest[] = ['auto', 'webgpu', 'wasm'];
 
-/** Which ONNX file of the card to load: `fp32` (`files.onnx`) or `fp16` (`files.onnxFp16`). */
-export type WebDtype = 'fp32' | 'fp16';
+/** Which ONNX file of the card to load: `fp32` (`files.onnx`), `fp16` (`files.onnxFp16`) or `q8` (`files.onnxQ8`, int8). */
+export type WebDtype = 'fp32' | 'fp16' | 'q8';
 
 /** The allowed `dtype` values. */
-export const WEB_DTYPES: readonly WebDtype[] = ['fp32', 'fp16'];
+export const WEB_DTYPES: readonly WebDtype[] = ['fp32', 'fp16', 'q8'];
 
 /**
  * Pixels already in memory, shaped like `ImageData`: interleaved 8-bit samples, row-major.
@@ -56,6 +56,7 @@ export interface ModelPackageUrls {
   cardUrl: string | URL;
   modelUrl: string | URL;
   modelFp16Url?: string | URL;
+  modelQ8Url?: string | URL;
 }
 
 /** A model folder URL (holding `card.json` and the card's ONNX file), a model package's URLs, or a model in memory. */

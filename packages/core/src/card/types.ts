@@ -61,8 +61,29 @@ export interface FeatureCardInput {
   protocol: BrisqueProtocol;
 }
 
-/** A card's input: pixels (`CardInput`, NCHW) or features computed in core (`FeatureCardInput`). */
-export type ModelInput = CardInput | FeatureCardInput;
+/**
+ * The input of a classic model whose ONNX graph does everything from pixels (BRISQUE: grey, MSCN, fits at
+ * two scales, SVR): `[N, H, W, 3]` float32 RGB levels 0..255, alpha composited onto white, each image at
+ * its own size (N > 1 only for images of one size).
+ */
+export interface PixelGraphInput {
+  /** ONNX input name. */
+  name: string;
+  layout: 'NHWC';
+  channels: 3;
+  colorSpace: 'sRGB';
+  /** Levels as decoded, not normalised. */
+  pixelRange: [0, 255];
+  /** Grey conversion inside the graph: OpenCV's BT.601 `cvtColor(RGB2GRAY)` in 14-bit fixed point. */
+  grey: 'opencv-bt601';
+  /** Smallest side accepted (16 for BRISQUE). */
+  minSize: number;
+  smallImage: 'reject';
+  protocol: BrisqueProtocol;
+}
+
+/** A card's input: pixels (`CardInput`, NCHW), features computed in core (`FeatureCardInput`), or a classic model's pixels (`PixelGraphInput`). */
+export type ModelInput = CardInput | FeatureCardInput | PixelGraphInput;
 
 export interface CardOutput {
   /** ONNX output name. */
@@ -84,6 +105,8 @@ export interface CardFile {
 export interface CardFiles {
   onnx: CardFile;
   onnxFp16?: CardFile;
+  /** The int8 variant (`model_q8.onnx`, dtype `q8`): QDQ, per-channel int8 weights, activation ranges calibrated on the images in `training.data` with role `calibration`. */
+  onnxQ8?: CardFile;
   /** A classic model's regressor as data (BRISQUE: `brisque-svr.json`, the SVR that `onnx` was built from). */
   svr?: CardFile;
 }

@@ -97,6 +97,24 @@ function checkFeatureInput(c: Checker, input: Obj): void {
   }
 }
 
+/** A classic model's graph input: `[N, H, W, 3]` RGB levels, the whole image (protocol brisque). */
+function checkPixelGraphInput(c: Checker, input: Obj): void {
+  const path = 'card.input';
+  c.str(input, 'name', path);
+  c.oneOf(input, 'channels', path, [3]);
+  c.oneOf(input, 'colorSpace', path, ['sRGB']);
+  const range = input.pixelRange;
+  if (!Array.isArray(range) || range.length !== 2 || range[0] !== 0 || range[1] !== 255) c.fail(`${path}.pixelRange`, '[0, 255]', range);
+  c.oneOf(input, 'grey', path, ['opencv-bt601']);
+  c.num(input, 'minSize', path, { int: true, min: 16 });
+  c.oneOf(input, 'smallImage', path, ['reject']);
+  const p = c.obj(input.protocol, `${path}.protocol`);
+  if (p) {
+    c.oneOf(p, 'kind', `${path}.protocol`, ['brisque']);
+    c.oneOf(p, 'scales', `${path}.protocol`, [2]);
+  }
+}
+
 /**
  * Validates a parsed model card and returns it typed.
  * Throws `IqaError('INVALID_CARD')` listing every bad field by its path.
@@ -118,11 +136,13 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
     c.strArr(root, 'credits', 'card');
 
     const input = c.obj(root.input, 'card.input');
-    const features = input?.layout === 'features';
-    if (input && features) checkFeatureInput(c, input);
+    // A classic model: features computed in core, or a graph that takes the image's pixels as they are.
+    const features = input?.layout === 'features' || input?.layout === 'NHWC';
+    if (input && input.layout === 'features') checkFeatureInput(c, input);
+    else if (input && input.layout === 'NHWC') checkPixelGraphInput(c, input);
     else if (input) {
       c.str(input, 'name', 'card.input');
-      c.oneOf(input, 'layout', 'card.input', ['NCHW', 'features']);
+      c.oneOf(input, 'layout', 'card.input', ['NCHW', 'features', 'NHWC']);
       c.oneOf(input, 'channels', 'card.input', [3]);
       c.oneOf(input, 'colorSpace', 'card.input', ['sRGB']);
       c.tuple(input, 'pixelRange', 'card.input', 2);
@@ -132,7 +152,7 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.oneOf(input, 'smallImage', 'card.input', ['upscale', 'reject']);
       const p = c.obj(input.protocol, 'card.input.protocol');
       if (p) {
-        if (p.kind === 'brisque') c.fail('card.input.layout', '"features" (protocol "brisque" scores features, not pixels)', input.layout);
+        if (p.kind === 'brisque') c.fail('card.input.layout', '"NHWC" or "features" (protocol "brisque" takes the image as it is, or its features)', input.layout);
         else c.oneOf(p, 'kind', 'card.input.protocol', ['full', 'crops']);
         if (p.kind === 'crops') {
           c.num(p, 'count', 'card.input.protocol', { int: true, min: 1, max: 1024 });
@@ -157,6 +177,7 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
     if (files) {
       checkFile(c, files.onnx, 'card.files.onnx');
       if (files.onnxFp16 !== undefined) checkFile(c, files.onnxFp16, 'card.files.onnxFp16');
+      if (files.onnxQ8 !== undefined) checkFile(c, files.onnxQ8, 'card.files.onnxQ8');
       if (files.svr !== undefined) checkFile(c, files.svr, 'card.files.svr');
     }
 

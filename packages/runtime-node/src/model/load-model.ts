@@ -68,7 +68,7 @@ async function loadOnnxFile(path: string): Promise<LoadedModel> {
   const beside = join(dirname(path), 'card.json');
   if ((await kindOf(beside)) === 'file') {
     const card = await readCardFile(dirname(path));
-    const file = [card.files.onnx, card.files.onnxFp16].find((f) => f && f.path === basename(path));
+    const file = [card.files.onnx, card.files.onnxFp16, card.files.onnxQ8].find((f) => f && f.path === basename(path));
     if (file) return { card, onnx: await readVerified(path, file), path };
     // That card.json describes other files: fall back to the card embedded in the ONNX file.
   }
@@ -125,8 +125,8 @@ export async function loadModel(model?: string, dtype: ModelDtype = 'fp32', opti
   if (model !== undefined && (typeof model !== 'string' || model.length === 0)) {
     throw new TypeError(`Expected a zoo id, folder, .onnx path or URL for model but received ${JSON.stringify(model)}`);
   }
-  if (dtype !== 'fp32' && dtype !== 'fp16') {
-    throw new RangeError(`Expected one of "fp32", "fp16" for dtype but received ${JSON.stringify(dtype)}`);
+  if (!MODEL_DTYPES.includes(dtype)) {
+    throw new RangeError(`Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`);
   }
   if (model !== undefined && isUrl(model)) {
     const url = folderUrl(model);
