@@ -220,7 +220,7 @@ describe('iqa eval', () => {
     expect(missing.err).toContain('Expected an fp16 variant (card.files.onnxFp16) for model "tiny-test"');
     const bad = await cli('score', '--dtype', 'fp64', a);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('Expected one of fp32, fp16 for --dtype but received "fp64"');
+    expect(bad.err).toContain('Expected one of fp32, fp16, q8 for --dtype but received "fp64"');
   });
 
   test('--crops N scores N crops of the card draw (eval reports it); 0 or a word is a usage error', async () => {

@@ -22,6 +22,7 @@ export type {
   CardMetric,
   TestProtocol,
   CardSpeed,
+  CardPreset,
   BrisqueProtocol,
   FeatureCardInput,
   ModelInput,

@@ -7,6 +7,8 @@ export interface LoadedModel {
   card: ModelCard;
   onnx: Uint8Array;
   source: string;
+  /** The card file loaded (`fp32` for a model passed in memory: its bytes are whatever was given). */
+  dtype: WebDtype;
 }
 
 /** `url` made absolute against the page's location (when there is one). */
@@ -52,29 +54,33 @@ function isPackageUrls(model: unknown): model is ModelPackageUrls {
  * @example
  * const { card, onnx } = await loadModel('https://example.com/models/vgg-small-ml/', { onProgress: console.log });
  */
-export async function loadModel(model: WebModelSource | undefined, options: WebScorerOptions): Promise<LoadedModel> {
+export async function loadModel(
+  model: WebModelSource | undefined,
+  options: WebScorerOptions,
+  pickDtype: (card: ModelCard) => WebDtype = () => options.dtype ?? 'fp32',
+): Promise<LoadedModel> {
   if (isInMemory(model)) {
     const card = validateCard(model.card);
     const onnx = model.onnx instanceof Uint8Array ? model.onnx : model.onnx instanceof ArrayBuffer ? new Uint8Array(model.onnx) : undefined;
     if (!onnx) throw new TypeError(expected('Uint8Array or ArrayBuffer', 'model.onnx', model.onnx));
-    return { card, onnx, source: `in-memory ${card.id}` };
+    return { card, onnx, source: `in-memory ${card.id}`, dtype: 'fp32' };
   }
   if (model !== undefined && typeof model !== 'string' && !(model instanceof URL) && !isPackageUrls(model)) {
     throw new TypeError(expected('a model folder URL, a model package ({ cardUrl, modelUrl }) or { card, onnx }', 'model', model));
   }
   const fetchFn = options.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!fetchFn) throw new TypeError(expected('a fetch function', 'options.fetch', fetchFn));
-  const dtype = options.dtype ?? 'fp32';
   if (isPackageUrls(model)) {
     // A bundler renames the files (hashes), so each comes from its own URL rather than the card's path.
     const cardUrl = absoluteUrl(model.cardUrl);
     const card = validateCard(await loadJson(fetchFn, cardUrl, 'the model card', options.onProgress));
+    const dtype = pickDtype(card);
     const file = cardFileFor(card, dtype, cardUrl);
     const key = ({ fp32: 'modelUrl', fp16: 'modelFp16Url', q8: 'modelQ8Url' } as const)[dtype];
     const fileUrl = model[key];
     if (fileUrl === undefined) throw new TypeError(expected(`${key} in the model package for dtype ${dtype}`, `model.${key}`, fileUrl));
     const url = absoluteUrl(fileUrl);
-    return { card, onnx: await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress }), source: url };
+    return { card, onnx: await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress }), source: url, dtype };
   }
   let folder: string;
   if (model === undefined) {
@@ -85,8 +91,9 @@ export async function loadModel(model: WebModelSource | undefined, options: WebS
     folder = folderUrl(model);
   }
   const card = validateCard(await loadJson(fetchFn, `${folder}card.json`, 'the model card', options.onProgress));
+  const dtype = pickDtype(card);
   const file = cardFileFor(card, dtype, folder);
   const url = new URL(file.path, folder).href;
   const onnx = await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress });
-  return { card, onnx, source: url };
+  return { card, onnx, source: url, dtype };
 }

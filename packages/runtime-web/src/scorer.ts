@@ -1,4 +1,4 @@
-import { IqaError, type ScoreOutcome, chooseProtocol, expected, scorePixels, toIqaError } from '@iqa-zoo/core';
+import { type CardPreset, IqaError, type ModelCard, type ScoreOutcome, chooseProtocol, expected, scorePixels, toIqaError } from '@iqa-zoo/core';
 import { chooseDevice } from './device.js';
 import { loadModel } from './model-source.js';
 import { configureWasm, isNode } from './ort-env.js';
@@ -11,12 +11,26 @@ function checkOptions(options: WebScorerOptions): void {
   if (options.dtype !== undefined && !WEB_DTYPES.includes(options.dtype)) {
     throw new TypeError(expected(`one of ${WEB_DTYPES.join(', ')}`, 'options.dtype', options.dtype));
   }
+  if (options.preset !== undefined && options.preset !== 'default' && options.preset !== 'fast') {
+    throw new TypeError(expected('one of default, fast', 'options.preset', options.preset));
+  }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new TypeError(expected('a function', 'options.onProgress', options.onProgress));
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError(expected('a function', 'options.fetch', options.fetch));
   }
+}
+
+/** What the scorer runs (crops, dtype) and why: the card's fast preset, or its protocol. */
+function presetReason(preset: 'default' | 'fast', fast: CardPreset | undefined, card: ModelCard, dtype: string, options: WebScorerOptions): string {
+  const p = card.input.protocol;
+  const what = `${p.kind === 'crops' ? `${p.count} crop${p.count === 1 ? '' : 's'}` : 'the whole image'}, ${dtype}`;
+  const given = [options.crops !== undefined ? 'crops' : '', options.dtype !== undefined ? 'dtype' : ''].filter((s) => s).join(' and ');
+  const asked = given ? ` (${given} as given)` : '';
+  if (fast) return `; fast preset (${what}${asked}): ${fast.description}`;
+  if (preset === 'fast') return `; ${what}${asked}: the card has no fast preset, so its protocol`;
+  return `; ${what}${asked}: ${options.preset === 'default' ? 'preset "default" asked for' : 'the card protocol on WebGPU'}`;
 }
 
 /**
@@ -34,11 +48,16 @@ function checkOptions(options: WebScorerOptions): void {
 export async function createScorer(model?: WebModelSource, options: WebScorerOptions = {}): Promise<WebScorer> {
   checkOptions(options);
   const choice = await chooseDevice(options.device ?? 'auto', options.numThreads, options.wasmPaths);
-  const loaded = await loadModel(model, options);
+  // On WASM the card's fast preset (measured: fewer crops, q8) is the default; WebGPU keeps the protocol.
+  const preset = options.preset ?? (choice.device === 'wasm' ? 'fast' : 'default');
+  const fastOf = (c: ModelCard) => (preset === 'fast' ? c.presets?.fast : undefined);
+  const loaded = await loadModel(model, options, (c) => options.dtype ?? fastOf(c)?.dtype ?? 'fp32');
+  const fast = fastOf(loaded.card);
   // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
-  const scoringCard = { ...loaded.card, input: chooseProtocol(loaded.card, options) };
+  const scoringCard = { ...loaded.card, input: chooseProtocol(loaded.card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }) };
   const threads = configureWasm(choice.threads, isNode() ? undefined : options.wasmPaths);
   let reason = threads === choice.threads ? choice.reason : `${choice.reason}; but this page's runtime already started with ${threads} thread(s)`;
+  reason += presetReason(preset, fast, scoringCard, loaded.dtype, options);
   let device = choice.device;
   let session: WebSession;
   if (device === 'webgpu') {

@@ -78,8 +78,14 @@ export interface LoadProgress {
 export interface WebScorerOptions extends ProtocolChoice {
   /** `auto` (default): WebGPU when an adapter exists, else WASM. A failing `webgpu` falls back to WASM with a warning. */
   device?: WebDeviceRequest;
-  /** Which ONNX file of the card to load (default `fp32`). Ignored for a model passed in memory. */
+  /** Which ONNX file of the card to load (default `fp32`, or the fast preset's). Ignored for a model passed in memory. */
   dtype?: WebDtype;
+  /**
+   * `fast`: the card's measured cheaper setting (`card.presets.fast`: fewer crops and/or another
+   * dtype); `default`: the card's protocol in fp32. Default: `fast` when the model runs on WASM (no
+   * WebGPU), `default` on WebGPU; `crops` and `dtype` given here win over the preset. `deviceReason` says which.
+   */
+  preset?: 'default' | 'fast';
   /**
    * Where onnxruntime-web finds its `.wasm` (and `.mjs`) files: a URL prefix ending in `/`, or
    * `{ wasm, mjs }` URLs. Default: next to the bundle that imports onnxruntime-web (our

@@ -160,4 +160,40 @@ describe('runtime-web model loading', () => {
     expect(log).toContain(url);
     expect(cache.entries.get(url)).toEqual(onnx);
   });
+  test('on WASM the card fast preset is the default: its crops and its dtype file; preset "default" or explicit options win; the reason says which', async () => {
+    // A stand-in "q8" file: the fp32 graph with its output doubled, to see which file ran.
+    const proto = onnxProto.ModelProto.decode(onnx);
+    const out = proto.graph!.output![0]!.name!;
+    proto.graph!.node!.forEach((n) => (n.output = n.output!.map((o) => (o === out ? `${out}_half` : o))));
+    proto.graph!.node!.push(onnxProto.NodeProto.create({ opType: 'Add', input: [`${out}_half`, `${out}_half`], output: [out], name: 'double' }));
+    const q8 = onnxProto.ModelProto.encode(proto).finish();
+    const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const folder = `${BASE}fast/`;
+    const served: ModelCard = {
+      ...card,
+      files: { onnx: { path: 'model.onnx', sha256: hash(onnx), bytes: onnx.length }, onnxQ8: { path: 'model_q8.onnx', sha256: hash(q8), bytes: q8.length } },
+      presets: { fast: { crops: 2, dtype: 'q8', description: 'measured in a test' } },
+    };
+    const log: string[] = [];
+    const fetchFn = fakeFetch({ [`${folder}card.json`]: JSON.stringify(served), [`${folder}model.onnx`]: onnx, [`${folder}model_q8.onnx`]: q8 }, log);
+    const image = rgbaImage(80, 64, 9);
+    const open = (o: object) => createScorer(folder, { fetch: fetchFn, cache: false, ...o });
+    const fast = await open({});
+    const plain = await open({ preset: 'default' });
+    const twoCropsFp32 = await open({ preset: 'default', crops: 2 });
+    const mixed = await open({ crops: 4 });
+    try {
+      expect(fast.deviceReason).toContain('; fast preset (2 crops, q8): measured in a test');
+      expect(plain.deviceReason).toContain('; 4 crops, fp32: preset "default" asked for');
+      expect(mixed.deviceReason).toContain('; fast preset (4 crops, q8 (crops as given)): measured in a test');
+      expect(log.filter((u) => u.endsWith('model_q8.onnx'))).toHaveLength(2);
+      const [f, p, two, m] = [await fast.score(image), await plain.score(image), await twoCropsFp32.score(image), await mixed.score(image)];
+      expect(f).toBeCloseTo(2 * two, 4);
+      expect(m).toBeCloseTo(2 * p, 4);
+      expect(f).not.toBeCloseTo(2 * p, 4);
+    } finally {
+      await Promise.all([fast, plain, twoCropsFp32, mixed].map((s) => s.dispose()));
+    }
+    await expect(open({ preset: 'fastest' })).rejects.toThrow(TypeError);
+  });
 });

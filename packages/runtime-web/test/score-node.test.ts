@@ -110,7 +110,7 @@ describe('runtime-web createScorer under Node (WASM)', () => {
     const p3 = { ...rgbaImage(40, 40), colorSpace: 'display-p3' };
     await expect(scorer.score(p3)).rejects.toMatchObject({ code: 'UNSUPPORTED_IMAGE', message: expect.stringMatching(/Expected sRGB pixels .* colorSpace "display-p3"/) });
     await expect(createScorer({ card, onnx }, { device: 'cuda' as never })).rejects.toThrow(/Expected one of auto, webgpu, wasm for device but received "cuda"/);
-    await expect(createScorer({ card, onnx }, { dtype: 'int8' as never })).rejects.toThrow(/Expected one of fp32, fp16 for options.dtype/);
+    await expect(createScorer({ card, onnx }, { dtype: 'int8' as never })).rejects.toThrow(/Expected one of fp32, fp16, q8 for options.dtype/);
     await expect(createScorer({ card, onnx }, { numThreads: 0 })).rejects.toThrow(RangeError);
     await expect(createScorer({ card: { ...card, id: '' }, onnx })).rejects.toMatchObject({ code: 'INVALID_CARD' });
     await expect(createScorer(42 as never)).rejects.toThrow(/Expected a model folder URL, a model package \(\{ cardUrl, modelUrl \}\) or \{ card, onnx \} for model but received 42/);

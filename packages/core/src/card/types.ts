@@ -190,6 +190,17 @@ export interface CardSpeed {
   measured: CardMeasurement;
 }
 
+/**
+ * A cheaper way to score with a model, chosen from measurements: fewer crops (the first N of the
+ * protocol's draw) and/or another of the card's dtypes. `description` gives the SRCC it loses
+ * against the card's protocol, the speed-up and the command that measured them.
+ */
+export interface CardPreset {
+  crops?: number;
+  dtype?: 'fp32' | 'fp16' | 'q8';
+  description: string;
+}
+
 export interface ModelCard {
   schemaVersion: 1;
   id: string;
@@ -204,6 +215,8 @@ export interface ModelCard {
   metrics: CardMetric[];
   /** Measured speeds (cards before brisque-clive 0.1.0 have none). */
   speed?: CardSpeed[];
+  /** Named ways to score (`fast`: what runtime-web uses on a CPU-only browser); cards before 0.5.0's have none. */
+  presets?: { fast?: CardPreset };
   licence: string;
   credits: string[];
 }

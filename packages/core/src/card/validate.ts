@@ -230,6 +230,18 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       const measured = o.measured === undefined ? undefined : c.obj(o.measured, `${path}.measured`);
       if (measured) for (const k of ['command', 'runtime', 'date']) c.str(measured, k, `${path}.measured`);
     });
+    const presets = root.presets === undefined ? undefined : c.obj(root.presets, 'card.presets');
+    const fast = presets?.fast === undefined ? undefined : c.obj(presets.fast, 'card.presets.fast');
+    if (fast) {
+      const p = (root.input as Obj | undefined)?.protocol as Obj | undefined;
+      c.num(fast, 'crops', 'card.presets.fast', { int: true, min: 1, max: p?.kind === 'crops' ? Number(p.count) : 0, optional: true });
+      if (fast.dtype !== undefined) {
+        c.oneOf(fast, 'dtype', 'card.presets.fast', ['fp32', 'fp16', 'q8']);
+        const key = ({ fp32: 'onnx', fp16: 'onnxFp16', q8: 'onnxQ8' } as Record<string, string>)[String(fast.dtype)];
+        if (key && !(root.files as Obj | undefined)?.[key]) c.fail('card.presets.fast.dtype', `a dtype whose file the card lists (card.files.${key} is missing)`, fast.dtype);
+      }
+      c.str(fast, 'description', 'card.presets.fast');
+    }
     if (root.speed !== undefined) {
       c.arr(root, 'speed', 'card')?.forEach((v, i) => {
         const path = `card.speed[${i}]`;
