@@ -52,7 +52,7 @@ async function checkClive(dir: string): Promise<DataCheck[]> {
   } catch {
     return [{ item: 'clive/mos.csv', ok: false, detail: `missing: ${csv} (columns image,mos[,std])` }];
   }
-  let rows;
+  let rows: ReturnType<typeof parseMosCsv>;
   try {
     rows = parseMosCsv(text, csv);
   } catch (err) {

@@ -98,7 +98,7 @@ function parseList(value: string | undefined): string[] | undefined {
  * const code = await distortCommand(['--refs', 'pristine', '--out', '/tmp/rank', '--set', 'live']);
  */
 export async function distortCommand(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let opts;
+  let opts: Record<string, string | boolean | undefined> & { help?: boolean };
   try {
     opts = parseArgs({
       args: argv,
@@ -125,7 +125,7 @@ export async function distortCommand(argv: string[], io: CommandIo = { stdout: p
     io.stdout.write(DISTORT_USAGE);
     return 0;
   }
-  let plan;
+  let plan: Plan;
   try {
     plan = validate(opts);
   } catch (err) {

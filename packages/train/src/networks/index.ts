@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { registerNetwork, headOptions, type NetworkInputSpec, type NetworkSpec } from './registry.js';
 import { VGG16, VGG_SMALL, VGG_TINY, buildVgg, type VggConfig } from './vgg.js';
 import { MOBILENETV2_TAPS, buildMobileNetV2 } from './mobilenetv2.js';

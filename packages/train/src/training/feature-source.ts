@@ -6,7 +6,7 @@
  * its own trunk cut lower: the rows cached at that layer are the ones a later run training above
  * it reads, and the frozen layers between the cut and the pooled features run on them here.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { getNetwork } from '../networks/index.js';
 import type { HeadOptions } from '../networks/multi-level-head.js';
 import { type SplitModel, runOnRows, splitModel } from './split-model.js';
