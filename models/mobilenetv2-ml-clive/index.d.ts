@@ -2,3 +2,4 @@ export declare const id: "mobilenetv2-ml-clive";
 export declare const cardUrl: URL;
 export declare const modelUrl: URL;
 export declare const modelFp16Url: URL;
+export declare const modelQ8Url: URL;

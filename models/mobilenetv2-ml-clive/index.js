@@ -13,3 +13,5 @@ export const cardUrl = new URL("./card.json", import.meta.url);
 export const modelUrl = new URL("./model.onnx", import.meta.url);
 /** The fp16 ONNX file (half the download). */
 export const modelFp16Url = new URL("./model_fp16.onnx", import.meta.url);
+/** The int8 ONNX file (dtype q8: a quarter of the download). */
+export const modelQ8Url = new URL("./model_q8.onnx", import.meta.url);
