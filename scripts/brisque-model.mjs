@@ -1,24 +1,35 @@
 #!/usr/bin/env node
 // Turns the SVR that scripts/brisque-clive.mjs fitted (models/brisque-clive/brisque-svr.json, with its
-// card.draft.json) into the zoo model: model.onnx (svm-scale + the RBF SVR as one float64 ONNX graph, the
-// card embedded in its metadata) and card.json (protocol `brisque`, files with their hashes). Then it checks
-// the graph against core's predictSvr on every cached CLIVE feature row (runs/brisque/clive-features.json)
-// with onnxruntime-node and prints the largest difference.
-// Usage: node scripts/brisque-model.mjs [--dir models/brisque-clive] [--features runs/brisque/clive-features.json]
+// card.draft.json) into the zoo model: model.onnx (all of BRISQUE as one float64 ONNX graph: grey, MSCN, the
+// AGGD fits at two scales, svm-scale and the RBF SVR; the card embedded in its metadata) and card.json
+// (protocol `brisque`, layout NHWC, files with their hashes). Then it scores the first --check-images CLIVE
+// photos with the graph in onnxruntime-node and with core (brisqueFeatures + predictSvr) and prints the
+// largest difference.
+// Usage: node scripts/brisque-model.mjs [--dir models/brisque-clive] [--check-images 40] (CLIVE: IQA_ZOO_DATA or ./data)
 // Run `npx tsc -b packages/core packages/train` first. Rerunning it on a folder with card.json and no draft
 // rebuilds model.onnx and card.json from card.json (the training fields and metrics are kept).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CARD_METADATA_KEY, BRISQUE_FEATURE_COUNT, parseBrisqueModel, predictSvr, validateCard } from '@iqa-zoo/core';
-import { svrToOnnx } from '@iqa-zoo/train';
+import {
+  CARD_METADATA_KEY,
+  BRISQUE_FEATURE_COUNT,
+  brisqueFeatures,
+  parseBrisqueModel,
+  predictSvr,
+  toRgb,
+  validateCard,
+} from '@iqa-zoo/core';
+import { decodeImage } from '@iqa-zoo/image-node';
+import { brisqueToOnnx, readMosCsv } from '@iqa-zoo/train';
 import * as ort from 'onnxruntime-node';
 
 const { values: args } = parseArgs({
   options: {
     dir: { type: 'string', default: 'models/brisque-clive' },
-    features: { type: 'string', default: 'runs/brisque/clive-features.json' },
+    'check-images': { type: 'string', default: '40' },
+    version: { type: 'string' },
   },
 });
 
@@ -37,21 +48,23 @@ const svs = svr.supportVectors.length;
 const card = {
   schemaVersion: 1,
   id: source.id,
-  version: source.version,
+  version: args.version ?? source.version,
   task: 'nr',
   description:
     `BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012) fitted on CLIVE: 36 MSCN/AGGD features of the image and its half-scale copy, ` +
     `RBF epsilon-SVR (C ${C}, gamma ${gamma}, epsilon ${epsilon}, ${svs} support vectors) fitted by LIBSVM on the CLIVE training split. ` +
-    `The features are computed by @iqa-zoo/core in float64, identically in Node and the browser, and fed to model.onnx as float32; ` +
-    `model.onnx holds the svm-scale step and the SVR in float64. Where ours differs from OpenCV's quality module (BRISQUE trained on LIVE): ` +
+    `model.onnx is all of BRISQUE as one float64 graph (grey, MSCN, AGGD fits by ArgMin over core's shape table, the half-scale cubic copy, ` +
+    `svm-scale, the RBF SVR): the image's RGB levels in, the score out, in onnxruntime-node and onnxruntime-web alike; it equals core's TypeScript path to 1e-5. ` +
+    `Where ours differs from OpenCV's quality module (BRISQUE trained on LIVE): ` +
     `the SVR is fitted on CLIVE, not LIVE; features in float64 where OpenCV uses float32 (shapes within 0.002, median relative difference 4.8e-4 on 40 CLIVE photos), ` +
     `flat windows give MSCN 0 exactly. Where OpenCV and ours differ from the paper: the MSCN shape comes from the AGGD fit, products are 0 outside the image, ` +
     `the half-scale copy is INTER_CUBIC without antialiasing (docs/classic-models.md).`,
   input: {
-    name: 'features',
-    layout: 'features',
-    features: 'brisque-36',
+    name: 'image',
+    layout: 'NHWC',
+    channels: 3,
     colorSpace: 'sRGB',
+    pixelRange: [0, 255],
     grey: 'opencv-bt601',
     minSize: 16,
     smallImage: 'reject',
@@ -60,8 +73,8 @@ const card = {
   output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
   files: undefined, // filled below
   architecture: {
-    network: 'brisque-svr',
-    backbone: '36 BRISQUE features',
+    network: 'brisque',
+    backbone: '36 MSCN/AGGD features, RBF SVR',
     taps: [],
     pooling: [],
     params: svs * (BRISQUE_FEATURE_COUNT + 1) + 2 * BRISQUE_FEATURE_COUNT + 2,
@@ -78,32 +91,31 @@ const card = {
 
 // Neither files (a file cannot hold its own hash) nor measured speeds (they change with each benchmark) go into the ONNX file.
 const { files: _none, speed: _speed, ...embedded } = card;
-const onnx = svrToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(embedded) } });
+const onnx = brisqueToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(embedded) } });
 writeFileSync(path.join(args.dir, 'model.onnx'), onnx);
 card.files = { onnx: fileEntry('model.onnx', onnx), svr: fileEntry('brisque-svr.json', svrText) };
 validateCard(card, cardPath);
 writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
 if (fromDraft) rmSync(draftPath);
-console.log(`wrote ${path.join(args.dir, 'model.onnx')} (${onnx.length} bytes) and ${cardPath}${fromDraft ? `; removed ${draftPath}` : ''}`);
+console.log(
+  `wrote ${path.join(args.dir, 'model.onnx')} (${onnx.length} bytes) and ${cardPath}${fromDraft ? `; removed ${draftPath}` : ''}`,
+);
 
-// The graph against core's predictSvr on the same float32 features.
-if (existsSync(args.features)) {
-  const rows = Object.values(JSON.parse(readFileSync(args.features, 'utf8')).features);
-  const session = await ort.InferenceSession.create(onnx);
-  const f32 = Float32Array.from(rows.flat());
-  const out = (await session.run({ features: new ort.Tensor('float32', f32, [rows.length, BRISQUE_FEATURE_COUNT]) })).score.data;
-  let maxF32 = 0;
-  let maxF64 = 0;
-  rows.forEach((row, i) => {
-    const asFed = Array.from(f32.subarray(i * BRISQUE_FEATURE_COUNT, (i + 1) * BRISQUE_FEATURE_COUNT));
-    maxF32 = Math.max(maxF32, Math.abs(out[i] - predictSvr(asFed, svr)));
-    maxF64 = Math.max(maxF64, Math.abs(out[i] - predictSvr(row, svr)));
-  });
+// The graph against core's TypeScript path (brisqueFeatures + predictSvr) on CLIVE photos.
+const count = Number(args['check-images']);
+if (count > 0) {
+  const { DATA } = await import('./lib/data-folder.mjs');
+  const entries = (await readMosCsv(path.join(DATA, 'clive', 'mos.csv'))).slice(0, count);
+  const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
+  let max = 0;
+  for (const e of entries) {
+    const rgb = toRgb(await decodeImage(e.file));
+    const t = new ort.Tensor('float32', Float32Array.from(rgb.data), [1, rgb.height, rgb.width, 3]);
+    const graph = (await session.run({ image: t })).score.data[0];
+    max = Math.max(max, Math.abs(graph - predictSvr(brisqueFeatures(rgb), svr)));
+  }
   await session.release();
   console.log(
-    `onnxruntime-node vs core predictSvr on ${rows.length} CLIVE feature rows: max |diff| ${maxF32.toExponential(2)} (same float32 features), ` +
-      `${maxF64.toExponential(2)} (core on float64 features)`,
+    `model.onnx (onnxruntime-node) vs core brisqueFeatures + predictSvr on the first ${entries.length} CLIVE photos: max |diff| ${max.toExponential(2)}`,
   );
-} else {
-  console.log(`no ${args.features}: the graph was not checked against predictSvr (run scripts/brisque-clive.mjs first)`);
 }

@@ -15,7 +15,7 @@ export function zooTable(dir = path.join(root, 'models')) {
     const card = JSON.parse(readFileSync(path.join(dir, id, 'card.json'), 'utf8'));
     const p = card.input.protocol;
     const protocol =
-      p.kind === 'crops' ? `mean of ${p.count} crops ${p.size}px` : p.kind === 'brisque' ? 'full image + half scale (BRISQUE features in core)' : `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
+      p.kind === 'crops' ? `mean of ${p.count} crops ${p.size}px` : p.kind === 'brisque' ? `full image + half scale (${card.input.layout === 'NHWC' ? 'all in the ONNX graph' : 'features in core, SVR in ONNX'})` : `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
     const m = card.metrics[0];
     const metric = m ? `${m.dataset} ${m.split.split(' ')[0]} (n=${m.n}): SRCC ${m.srcc.toFixed(3)}, PLCC ${m.plcc.toFixed(3)}` : 'not measured';
     const mb = (card.files.onnx.bytes / 1e6).toFixed(1);

@@ -25,6 +25,7 @@ export type {
   CardPreset,
   BrisqueProtocol,
   FeatureCardInput,
+  PixelGraphInput,
   ModelInput,
 } from './card/types.js';
 export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
@@ -43,12 +44,20 @@ export { preprocess, cropBoxes, writeNormalisedChw } from './preprocess/to-tenso
 export type { TensorData, CropBox } from './preprocess/to-tensor.js';
 
 // Classic metrics
-export { brisqueFeatures, BRISQUE_FEATURE_COUNT, BRISQUE_FEATURE_NAMES, BRISQUE_MIN_SIDE } from './classic/brisque-features.js';
+export {
+  brisqueFeatures,
+  BRISQUE_FEATURE_COUNT,
+  BRISQUE_FEATURE_NAMES,
+  BRISQUE_MIN_SIDE,
+} from './classic/brisque-features.js';
 export { fitScaling, applyScaling, svrDecision, predictSvr, assertSvrModel } from './classic/svr-model.js';
 export type { FeatureScaling, SvrModel } from './classic/svr-model.js';
 export { brisqueScore, scoreBrisque, parseBrisqueModel } from './classic/brisque-score.js';
 export type { BrisqueModel } from './classic/brisque-score.js';
-export { featureTensor } from './classic/feature-input.js';
+export { featureTensor, pixelGraphTensor } from './classic/feature-input.js';
+export { aggdShapeGrid, gammaFn } from './classic/aggd-fit.js';
+export { MSCN_C, MSCN_FLAT, MSCN_GAUSSIAN } from './classic/mscn.js';
+export type { ShapeGrid } from './classic/aggd-fit.js';
 
 // Scoring
 export { scorePixels, aggregateScore, toIqaError } from './scoring.js';

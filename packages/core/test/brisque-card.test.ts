@@ -7,12 +7,13 @@ import {
   IqaError,
   brisqueFeatures,
   featureTensor,
+  pixelGraphTensor,
   preprocess,
   scorePixels,
   toRgb,
   validateCard,
 } from '../src/index.js';
-import type { FeatureCardInput, ModelCard, RawImage } from '../src/index.js';
+import type { FeatureCardInput, ModelCard, PixelGraphInput, RawImage } from '../src/index.js';
 import { texturedImage } from './fixtures/brisque-images.js';
 import { validCard } from './fixtures/card.js';
 
@@ -33,7 +34,13 @@ function brisqueCard(): ModelCard {
   card.input = { ...BRISQUE_INPUT, protocol: { ...BRISQUE_INPUT.protocol } };
   card.output = { ...card.output, name: 'score' };
   card.files = { onnx: card.files.onnx, svr: { path: 'brisque-svr.json', sha256: 'a'.repeat(64), bytes: 399015 } };
-  card.architecture = { network: 'brisque-svr', backbone: 'BRISQUE features (core)', taps: [], pooling: [], params: 20017 };
+  card.architecture = {
+    network: 'brisque-svr',
+    backbone: 'BRISQUE features (core)',
+    taps: [],
+    pooling: [],
+    params: 20017,
+  };
   return card;
 }
 
@@ -71,33 +78,103 @@ describe('validateCard with the brisque protocol', () => {
     expect(message).toContain('card.input.protocol.scales: expected one of 2 but received 3');
   });
 
-  it('says that protocol "brisque" needs layout "features", and that a pixel model needs taps', () => {
+  it('says that protocol "brisque" needs layout "NHWC" or "features", and that an NCHW model needs taps', () => {
     const message = problems((c) => {
       c.input = { ...validCard().input, protocol: { kind: 'brisque', scales: 2 } };
     });
-    expect(message).toContain('card.input.layout: expected "features" (protocol "brisque" scores features, not pixels) but received "NCHW"');
+    expect(message).toContain(
+      'card.input.layout: expected "NHWC" or "features" (protocol "brisque" takes the image as it is, or its features) but received "NCHW"',
+    );
     expect(message).toContain('card.architecture.taps: expected an array with at least 1 item(s)');
-    expect(problems((c) => (c.input.protocol = { kind: 'full' }))).toContain('card.input.protocol.kind: expected one of "brisque" but received "full"');
+    expect(problems((c) => (c.input.protocol = { kind: 'full' }))).toContain(
+      'card.input.protocol.kind: expected one of "brisque" but received "full"',
+    );
   });
 
   it('checks measured speeds: size as WIDTHxHEIGHT, non-negative ms, the baseline and the provenance', () => {
-    const measured = { command: 'node scripts/bench-speed.mjs brisque-clive', runtime: 'onnxruntime-node cpu', date: '2026-12-05T07:00:00Z' };
-    const speed = { runtime: 'onnxruntime-node cpu', image: '500x500', msPerImage: 24.5, baseline: { model: 'mobilenetv2-ml-clive', msPerImage: 180 }, machine: '2 cores, busy', measured };
+    const measured = {
+      command: 'node scripts/bench-speed.mjs brisque-clive',
+      runtime: 'onnxruntime-node cpu',
+      date: '2026-12-05T07:00:00Z',
+    };
+    const speed = {
+      runtime: 'onnxruntime-node cpu',
+      image: '500x500',
+      msPerImage: 24.5,
+      baseline: { model: 'mobilenetv2-ml-clive', msPerImage: 180 },
+      machine: '2 cores, busy',
+      measured,
+    };
     const card = { ...brisqueCard(), speed: [speed] };
     expect(validateCard(JSON.parse(JSON.stringify(card)))).toEqual(card);
     const message = problems((c) => {
-      c.speed = [{ ...speed, image: '500', msPerImage: -1, baseline: { model: '' }, measured: { ...measured, date: 3 } }, 'fast'];
+      c.speed = [
+        { ...speed, image: '500', msPerImage: -1, baseline: { model: '' }, measured: { ...measured, date: 3 } },
+        'fast',
+      ];
     });
     expect(message).toContain('card.speed[0].image: expected a string matching /^\\d+x\\d+$/ but received "500"');
     expect(message).toContain('card.speed[0].msPerImage: expected a finite number >= 0 but received -1');
     expect(message).toContain('card.speed[0].baseline.model: expected a non-empty string');
-    expect(message).toContain('card.speed[0].baseline.msPerImage: expected a finite number >= 0 but received undefined');
+    expect(message).toContain(
+      'card.speed[0].baseline.msPerImage: expected a finite number >= 0 but received undefined',
+    );
     expect(message).toContain('card.speed[0].measured.date: expected a non-empty string but received 3');
     expect(message).toContain('card.speed[1]: expected an object but received "fast"');
   });
 
   it('checks files.svr like the ONNX file', () => {
-    expect(problems((c) => (c.files.svr.sha256 = 'xyz'))).toContain('card.files.svr.sha256: expected a string matching');
+    expect(problems((c) => (c.files.svr.sha256 = 'xyz'))).toContain(
+      'card.files.svr.sha256: expected a string matching',
+    );
+  });
+});
+
+const PIXEL_INPUT: PixelGraphInput = {
+  name: 'image',
+  layout: 'NHWC',
+  channels: 3,
+  colorSpace: 'sRGB',
+  pixelRange: [0, 255],
+  grey: 'opencv-bt601',
+  minSize: 16,
+  smallImage: 'reject',
+  protocol: { kind: 'brisque', scales: 2 },
+};
+
+describe('the brisque protocol with a pixel graph (layout NHWC)', () => {
+  it('validates the input: RGB levels 0..255 as they are, OpenCV grey, at least 16 pixels', () => {
+    const card = { ...brisqueCard(), input: PIXEL_INPUT };
+    expect(validateCard(JSON.parse(JSON.stringify(card)))).toEqual(card);
+    const message = problems((c) => {
+      c.input = { ...PIXEL_INPUT, pixelRange: [0, 1], channels: 4, minSize: 4, protocol: { kind: 'full' } };
+    });
+    expect(message).toContain('card.input.pixelRange: expected [0, 255] but received an array of 2');
+    expect(message).toContain('card.input.channels: expected one of 3 but received 4');
+    expect(message).toContain('card.input.minSize: expected an integer >= 16 but received 4');
+    expect(message).toContain('card.input.protocol.kind: expected one of "brisque" but received "full"');
+  });
+
+  it('preprocess gives the whole image as [1, H, W, 3] levels, RGBA composited onto white', () => {
+    const image = texturedImage(40, 24, 5);
+    const t = preprocess(image, PIXEL_INPUT);
+    expect(t.dims).toEqual([1, 24, 40, 3]);
+    expect(Array.from(t.data)).toEqual(Array.from(image.data));
+    const rgba: RawImage = {
+      data: new Uint8Array(40 * 24 * 4).map((_, i) => (i % 4 === 3 ? 128 : image.data[i - (i >> 2)]!)),
+      width: 40,
+      height: 24,
+      channels: 4,
+    };
+    expect(Array.from(pixelGraphTensor(rgba, PIXEL_INPUT).data)).toEqual(Array.from(toRgb(rgba).data));
+  });
+
+  it('refuses a small and a single-colour image before the graph runs', () => {
+    const flat: RawImage = { data: new Uint8Array(20 * 20 * 3).fill(77), width: 20, height: 20, channels: 3 };
+    expect(() => preprocess(flat, PIXEL_INPUT)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_IMAGE' }));
+    expect(() => preprocess(texturedImage(15, 40, 1), PIXEL_INPUT)).toThrow(
+      expect.objectContaining({ code: 'IMAGE_TOO_SMALL' }),
+    );
   });
 });
 
@@ -127,7 +204,10 @@ describe('preprocess with the brisque protocol', () => {
 
   it("refuses an image below the card's minSize, and a flat image, with IqaErrors", () => {
     expect(() => preprocess(image, { ...BRISQUE_INPUT, minSize: 41 })).toThrow(
-      expect.objectContaining({ code: 'IMAGE_TOO_SMALL', message: expect.stringContaining('at least 41x41 pixels but received 48x40') }),
+      expect.objectContaining({
+        code: 'IMAGE_TOO_SMALL',
+        message: expect.stringContaining('at least 41x41 pixels but received 48x40'),
+      }),
     );
     const flat: RawImage = { data: new Uint8Array(32 * 32 * 3).fill(90), width: 32, height: 32, channels: 3 };
     expect(() => preprocess(flat, BRISQUE_INPUT)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_IMAGE' }));

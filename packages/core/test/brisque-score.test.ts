@@ -31,15 +31,21 @@ describe('brisqueScore', () => {
   });
 
   it('rejects a feature vector of the wrong length', () => {
-    expect(() => brisqueScore(new Float64Array(35), tinyModel())).toThrow('Expected 36 BRISQUE features for features but received a Float64Array of 35');
+    expect(() => brisqueScore(new Float64Array(35), tinyModel())).toThrow(
+      'Expected 36 BRISQUE features for features but received a Float64Array of 35',
+    );
   });
 
   it('checks a model file', () => {
     expect(parseBrisqueModel(JSON.parse(JSON.stringify(tinyModel())))).toEqual(tinyModel());
     expect(() => parseBrisqueModel({ ...tinyModel(), format: 'x' })).toThrow(IqaError);
-    expect(() => parseBrisqueModel({ ...tinyModel(), version: 2 })).toThrow('Expected 1 for the BRISQUE model.version but received 2');
+    expect(() => parseBrisqueModel({ ...tinyModel(), version: 2 })).toThrow(
+      'Expected 1 for the BRISQUE model.version but received 2',
+    );
     const short = { ...tinyModel(), supportVectors: [[0]], scaling: { lower: -1, upper: 1, min: [0], max: [1] } };
-    expect(() => parseBrisqueModel(short)).toThrow('Expected 36 scaled features for the BRISQUE model.scaling.min but received an array of 1');
+    expect(() => parseBrisqueModel(short)).toThrow(
+      'Expected 36 scaled features for the BRISQUE model.scaling.min but received an array of 1',
+    );
     expect(() => parseBrisqueModel(null)).toThrow(/format/);
   });
 });
@@ -49,7 +55,7 @@ describe('models/brisque-clive', () => {
     const bytes = readFileSync(join(modelDir, 'brisque-svr.json'));
     const model = parseBrisqueModel(JSON.parse(bytes.toString('utf8')));
     const card = validateCard(JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8')));
-    expect(card.input.layout).toBe('features');
+    expect(card.input.layout).toBe('NHWC');
     expect(card.input.protocol).toEqual({ kind: 'brisque', scales: 2 });
     expect(card.files.svr!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(card.files.svr!.bytes).toBe(bytes.length);

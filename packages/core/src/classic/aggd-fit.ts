@@ -20,15 +20,21 @@ export function gammaFn(x: number): number {
   return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * a;
 }
 
-interface ShapeGrid {
+export interface ShapeGrid {
   shapes: Float64Array;
   ratios: Float64Array;
 }
 
 let grid: ShapeGrid | undefined;
 
-/** The shape grid and its moment ratio Γ(2/γ)² / (Γ(1/γ) Γ(3/γ)), built once (the step accumulates like the reference loop). */
-function shapeGrid(): ShapeGrid {
+/**
+ * The shape grid and its moment ratio Γ(2/γ)² / (Γ(1/γ) Γ(3/γ)), built once (the step accumulates like the
+ * reference loop). Exported so an ONNX graph can search the same table.
+ *
+ * @example
+ * const { shapes, ratios } = aggdShapeGrid(); // 9800 shapes from 0.2
+ */
+export function aggdShapeGrid(): ShapeGrid {
   if (grid) return grid;
   const shapes: number[] = [];
   for (let g = 0.2; g < 10; g += 0.001) shapes.push(g);
@@ -91,7 +97,7 @@ export function fitAggd(values: ArrayLike<number> | AggdMoments): AggdFit | unde
   const rHat = (meanAbs * meanAbs) / ((negSq + posSq) / n);
   const rHatNorm = (rHat * (gammaHat ** 3 + 1) * (gammaHat + 1)) / (gammaHat * gammaHat + 1) ** 2;
   // The ratio rises with the shape, so the reference's "stop when the distance grows" scan finds the nearest grid point.
-  const { shapes, ratios } = shapeGrid();
+  const { shapes, ratios } = aggdShapeGrid();
   let shape = 0;
   let prevDiff = 1e10;
   for (let i = 0; i < shapes.length; i++) {

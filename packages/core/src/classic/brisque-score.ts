@@ -24,12 +24,17 @@ export interface BrisqueModel extends SvrModel {
  */
 export function parseBrisqueModel(json: unknown, name = 'the BRISQUE model'): BrisqueModel {
   const m = json as BrisqueModel;
-  if (m?.format !== 'iqa-zoo/brisque-svr') throw new IqaError('INVALID_ARGUMENT', expected('"iqa-zoo/brisque-svr"', `${name}.format`, m?.format));
+  if (m?.format !== 'iqa-zoo/brisque-svr')
+    throw new IqaError('INVALID_ARGUMENT', expected('"iqa-zoo/brisque-svr"', `${name}.format`, m?.format));
   if (m.version !== 1) throw new IqaError('INVALID_ARGUMENT', expected('1', `${name}.version`, m.version));
-  if (m.features !== 'brisque-36') throw new IqaError('INVALID_ARGUMENT', expected('"brisque-36"', `${name}.features`, m.features));
+  if (m.features !== 'brisque-36')
+    throw new IqaError('INVALID_ARGUMENT', expected('"brisque-36"', `${name}.features`, m.features));
   assertSvrModel(m, name);
   if (m.scaling.min.length !== BRISQUE_FEATURE_COUNT) {
-    throw new IqaError('INVALID_ARGUMENT', expected(`${BRISQUE_FEATURE_COUNT} scaled features`, `${name}.scaling.min`, m.scaling.min));
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      expected(`${BRISQUE_FEATURE_COUNT} scaled features`, `${name}.scaling.min`, m.scaling.min),
+    );
   }
   return m;
 }
@@ -41,7 +46,8 @@ export function parseBrisqueModel(json: unknown, name = 'the BRISQUE model'): Br
  * const score = brisqueScore(brisqueFeatures(image), model);
  */
 export function brisqueScore(features: ArrayLike<number>, model: SvrModel): number {
-  if (features.length !== BRISQUE_FEATURE_COUNT) throw new RangeError(expected(`${BRISQUE_FEATURE_COUNT} BRISQUE features`, 'features', features));
+  if (features.length !== BRISQUE_FEATURE_COUNT)
+    throw new RangeError(expected(`${BRISQUE_FEATURE_COUNT} BRISQUE features`, 'features', features));
   return predictSvr(features, model);
 }
 

@@ -95,8 +95,14 @@ export function resizeCubic(plane: Plane, width: number, height: number): Plane 
 
 const RADIUS = 3;
 
-/** The normalised 7-tap Gaussian with sigma 7/6 (OpenCV's `getGaussianKernel(7, 7/6)`). */
-const KERNEL = (() => {
+/** MSCN's stabilising constant C on the [0, 1] scale (C = 1 on 0..255). */
+export const MSCN_C = 1 / 255;
+
+/** |I - mu| below this is a flat window's rounding residue and counts as 0 (see `mscn`). */
+export const MSCN_FLAT = 1e-9;
+
+/** The normalised 7-tap Gaussian with sigma 7/6 (OpenCV's `getGaussianKernel(7, 7/6)`); exported for the ONNX graph. */
+export const MSCN_GAUSSIAN: Float64Array = (() => {
   const k = new Float64Array(2 * RADIUS + 1);
   const sigma = 7 / 6;
   let sum = 0;
@@ -108,8 +114,8 @@ const KERNEL = (() => {
   return k.map((v) => v / sum);
 })();
 
-/** The Gaussian's taps from the centre out: KERNEL[3], KERNEL[2] = KERNEL[4], KERNEL[1] = KERNEL[5], KERNEL[0] = KERNEL[6]. */
-const [K3, K2, K1, K0] = [KERNEL[3]!, KERNEL[2]!, KERNEL[1]!, KERNEL[0]!];
+/** The Gaussian's taps from the centre out: [3], [2] = [4], [1] = [5], [0] = [6]. */
+const [K3, K2, K1, K0] = [MSCN_GAUSSIAN[3]!, MSCN_GAUSSIAN[2]!, MSCN_GAUSSIAN[1]!, MSCN_GAUSSIAN[0]!];
 
 /** Index of `i` clamped to 0..n-1 (replicated border). */
 const clampIndex = (i: number, n: number): number => (i < 0 ? 0 : i >= n ? n - 1 : i);
@@ -156,10 +162,10 @@ export function mscn(plane: Plane): Plane {
     return s;
   };
   const out = new Float64Array(data.length);
-  const C = 1 / 255;
+  const C = MSCN_C;
   // In a flat window I - mu is 0 but float64 leaves about 1e-16; such residues are set to 0 (neither sign in the
   // fits). A real difference of 8-bit levels is far larger (the Gaussian's smallest weight / 255 is about 6e-7).
-  const FLAT = 1e-9;
+  const FLAT = MSCN_FLAT;
   for (let y = 0; y < height; y++) {
     const [m0, m1, m2, m3, m4, m5, m6] = [-3, -2, -1, 0, 1, 2, 3].map((k) => means[load(y + k)]!) as Float64Array[];
     const [q0, q1, q2, q3, q4, q5, q6] = [-3, -2, -1, 0, 1, 2, 3].map((k) => squares[slot(y + k)]!) as Float64Array[];

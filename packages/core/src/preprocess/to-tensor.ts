@@ -1,5 +1,5 @@
 import type { CardInput, ModelInput } from '../card/types.js';
-import { featureTensor } from '../classic/feature-input.js';
+import { featureTensor, pixelGraphTensor } from '../classic/feature-input.js';
 import { IqaError, expected } from '../errors.js';
 import { mulberry32 } from './random.js';
 import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
@@ -103,7 +103,8 @@ function fitImage(rgb: RawImage, minSide: number, maxSide: number | undefined, p
  * Turns decoded pixels into the network's NCHW float32 input, as the card's `input` says:
  * grey and RGBA become RGB, small images are upscaled (or refused), and the test-time protocol
  * gives either one full-image tensor `[1,3,H,W]` or `[K,3,S,S]` crops. A classic model's card
- * (`layout: 'features'`, protocol `brisque`) gives its `[1,36]` feature tensor (`featureTensor`).
+ * (protocol `brisque`) gives its `[1,36]` feature tensor (`layout: 'features'`, `featureTensor`) or its
+ * `[1,H,W,3]` RGB levels (`layout: 'NHWC'`, `pixelGraphTensor`).
  *
  * @example
  * const t = preprocess({ data, width: 500, height: 375, channels: 4 }, card.input);
@@ -111,6 +112,7 @@ function fitImage(rgb: RawImage, minSide: number, maxSide: number | undefined, p
  */
 export function preprocess(image: RawImage, input: ModelInput): TensorData {
   if (input.layout === 'features') return featureTensor(image, input);
+  if (input.layout === 'NHWC') return pixelGraphTensor(image, input);
   assertRawImage(image);
   const rgb = toRgb(image);
   const p = input.protocol;

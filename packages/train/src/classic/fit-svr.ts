@@ -43,7 +43,10 @@ function checkParams({ C, gamma, epsilon }: SvrParams): void {
 function coefficientsOf(text: string): number[] {
   const lines = text.split('\n');
   const start = lines.indexOf('SV') + 1;
-  return lines.slice(start).filter((l) => l.trim() !== '').map((l) => Number(l.trim().split(' ')[0]));
+  return lines
+    .slice(start)
+    .filter((l) => l.trim() !== '')
+    .map((l) => Number(l.trim().split(' ')[0]));
 }
 
 /**
@@ -56,7 +59,8 @@ function coefficientsOf(text: string): number[] {
  */
 export function fitSvr(rows: ArrayLike<number>[], targets: readonly number[], params: SvrParams): FittedSvr {
   checkParams(params);
-  if (rows.length !== targets.length) throw new RangeError(expected(`${rows.length} targets, one per row`, 'targets', targets));
+  if (rows.length !== targets.length)
+    throw new RangeError(expected(`${rows.length} targets, one per row`, 'targets', targets));
   if (rows.length < 2) throw new RangeError(expected('at least 2 rows', 'rows', rows));
   const scaling = fitScaling(rows);
   const scaled = rows.map((r) => applyScaling(r, scaling));

@@ -5,3 +5,5 @@ export { gridSearchSvr, crossValidatedPredictions, kFoldAssignment } from './svr
 export type { SvrGrid, SvrGridResult } from './svr-grid.js';
 export { svrToOnnx, scalingAffine } from './svr-onnx.js';
 export type { SvrOnnxOptions } from './svr-onnx.js';
+export { brisqueToOnnx } from './brisque-onnx.js';
+export type { BrisqueOnnxOptions } from './brisque-onnx.js';

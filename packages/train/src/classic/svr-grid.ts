@@ -22,7 +22,8 @@ export interface SvrGridResult {
 
 /** Assigns each of `n` rows a fold in 0..k-1: a seeded permutation cut into k near-equal parts. */
 export function kFoldAssignment(n: number, k: number, seed: number): Int32Array {
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new RangeError(expected(`an integer from 2 to ${n}`, 'the fold count', k));
+  if (!Number.isInteger(k) || k < 2 || k > n)
+    throw new RangeError(expected(`an integer from 2 to ${n}`, 'the fold count', k));
   const order = Array.from({ length: n }, (_, i) => i);
   const rand = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
@@ -35,12 +36,21 @@ export function kFoldAssignment(n: number, k: number, seed: number): Int32Array 
 }
 
 /** Out-of-fold predictions of one parameter set: each row predicted by the model fitted without its fold. */
-export function crossValidatedPredictions(rows: ArrayLike<number>[], targets: readonly number[], params: SvrParams, fold: Int32Array): number[] {
+export function crossValidatedPredictions(
+  rows: ArrayLike<number>[],
+  targets: readonly number[],
+  params: SvrParams,
+  fold: Int32Array,
+): number[] {
   const k = Math.max(...fold) + 1;
   const out = new Array<number>(rows.length).fill(NaN);
   for (let f = 0; f < k; f++) {
     const train = rows.flatMap((_, i) => (fold[i] === f ? [] : [i]));
-    const fitted = fitSvr(train.map((i) => rows[i]!), train.map((i) => targets[i]!), params);
+    const fitted = fitSvr(
+      train.map((i) => rows[i]!),
+      train.map((i) => targets[i]!),
+      params,
+    );
     fitted.dispose();
     rows.forEach((r, i) => {
       if (fold[i] === f) out[i] = predictSvr(r, fitted.model);
@@ -63,7 +73,9 @@ export function gridSearchSvr(
   options: { folds: number; seed: number; onResult?: (r: SvrGridResult, done: number, total: number) => void },
 ): { best: SvrParams; results: SvrGridResult[] } {
   const fold = kFoldAssignment(rows.length, options.folds, options.seed);
-  const points = grid.C.flatMap((C) => grid.gamma.flatMap((gamma) => grid.epsilon.map((epsilon) => ({ C, gamma, epsilon }))));
+  const points = grid.C.flatMap((C) =>
+    grid.gamma.flatMap((gamma) => grid.epsilon.map((epsilon) => ({ C, gamma, epsilon }))),
+  );
   if (points.length === 0) throw new RangeError(expected('at least one value per hyper-parameter', 'grid', grid));
   const results = points.map((params, i) => {
     const pred = crossValidatedPredictions(rows, targets, params, fold);

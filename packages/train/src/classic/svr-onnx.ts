@@ -42,13 +42,23 @@ function doubles(name: string, dims: number[], values: ArrayLike<number>): Tenso
 
 function int64s(name: string, values: number[]): TensorProto {
   const data = BigInt64Array.from(values, (v) => BigInt(v));
-  return onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(data.buffer) });
+  return onnx.TensorProto.create({
+    name,
+    dims: [values.length],
+    dataType: INT64,
+    rawData: new Uint8Array(data.buffer),
+  });
 }
 
 function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
   return {
     name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   };
 }
 
@@ -76,7 +86,8 @@ export function svrToOnnx(model: SvrModel, options: SvrOnnxOptions = {}): Uint8A
   assertSvrModel(model);
   const inputName = options.inputName ?? 'features';
   const outputName = options.outputName ?? 'score';
-  if (inputName === outputName) throw new RangeError(expected('different input and output names', 'outputName', outputName));
+  if (inputName === outputName)
+    throw new RangeError(expected('different input and output names', 'outputName', outputName));
   const d = model.scaling.min.length;
   const s = model.supportVectors.length;
   const { a, b } = scalingAffine(model);
@@ -90,7 +101,12 @@ export function svrToOnnx(model: SvrModel, options: SvrOnnxOptions = {}): Uint8A
     int64s('axis_1', [1]),
     int64s('axis_2', [2]),
   ];
-  const node = (opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto => ({
+  const node = (
+    opType: string,
+    input: string[],
+    output: string,
+    attribute: NodeProto['attribute'] = [],
+  ): NodeProto => ({
     opType,
     name: output,
     input,
@@ -104,7 +120,9 @@ export function svrToOnnx(model: SvrModel, options: SvrOnnxOptions = {}): Uint8A
     node('Unsqueeze', ['scaled', 'axis_1'], 'scaled_3d'),
     node('Sub', ['scaled_3d', 'support_vectors'], 'diff'),
     node('Mul', ['diff', 'diff'], 'diff_sq'),
-    node('ReduceSum', ['diff_sq', 'axis_2'], 'dist_sq', [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
+    node('ReduceSum', ['diff_sq', 'axis_2'], 'dist_sq', [
+      { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 },
+    ]),
     node('Mul', ['dist_sq', 'neg_gamma'], 'neg_gamma_dist'),
     node('Exp', ['neg_gamma_dist'], 'kernel'),
     node('MatMul', ['kernel', 'coefficients'], 'decision_sum'),
