@@ -7,8 +7,8 @@ export interface LoadedModel {
   card: ModelCard;
   onnx: Uint8Array;
   source: string;
-  /** The card file loaded (`fp32` for a model passed in memory: its bytes are whatever was given). */
-  dtype: WebDtype;
+  /** The card file loaded; undefined for a model passed in memory (its bytes are whatever was given). */
+  dtype?: WebDtype;
 }
 
 /** `url` made absolute against the page's location (when there is one). */
@@ -63,7 +63,7 @@ export async function loadModel(
     const card = validateCard(model.card);
     const onnx = model.onnx instanceof Uint8Array ? model.onnx : model.onnx instanceof ArrayBuffer ? new Uint8Array(model.onnx) : undefined;
     if (!onnx) throw new TypeError(expected('Uint8Array or ArrayBuffer', 'model.onnx', model.onnx));
-    return { card, onnx, source: `in-memory ${card.id}`, dtype: 'fp32' };
+    return { card, onnx, source: `in-memory ${card.id}` };
   }
   if (model !== undefined && typeof model !== 'string' && !(model instanceof URL) && !isPackageUrls(model)) {
     throw new TypeError(expected('a model folder URL, a model package ({ cardUrl, modelUrl }) or { card, onnx }', 'model', model));

@@ -23,9 +23,9 @@ function checkOptions(options: WebScorerOptions): void {
 }
 
 /** What the scorer runs (crops, dtype) and why: the card's fast preset, or its protocol. */
-function presetReason(preset: 'default' | 'fast', fast: CardPreset | undefined, card: ModelCard, dtype: string, options: WebScorerOptions): string {
+function presetReason(preset: 'default' | 'fast', fast: CardPreset | undefined, card: ModelCard, dtype: string | undefined, options: WebScorerOptions): string {
   const p = card.input.protocol;
-  const what = `${p.kind === 'crops' ? `${p.count} crop${p.count === 1 ? '' : 's'}` : 'the whole image'}, ${dtype}`;
+  const what = `${p.kind === 'crops' ? `${p.count} crop${p.count === 1 ? '' : 's'}` : 'the whole image'}, ${dtype ?? 'the ONNX bytes given'}`;
   const given = [options.crops !== undefined ? 'crops' : '', options.dtype !== undefined ? 'dtype' : ''].filter((s) => s).join(' and ');
   const asked = given ? ` (${given} as given)` : '';
   if (fast) return `; fast preset (${what}${asked}): ${fast.description}`;

@@ -40,6 +40,8 @@ describe('runtime-web createScorer under Node (WASM)', () => {
   test('reports the device it chose and why', () => {
     expect(scorer.device).toBe('wasm');
     expect(scorer.deviceReason).toMatch(/WebGPU is not available under Node/);
+    // On WASM the fast preset is the default; this card has none, and an in-memory model has no dtype file.
+    expect(scorer.deviceReason).toMatch(/; 4 crops, the ONNX bytes given: the card has no fast preset, so its protocol$/);
     expect(scorer.threads).toBe(1);
     expect(scorer.card.id).toBe(card.id);
   });
