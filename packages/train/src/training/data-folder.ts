@@ -30,7 +30,7 @@ export function dataFolder(flag?: string, env: NodeJS.ProcessEnv = process.env):
   if (flag) return { dir: path.resolve(flag), from: '--data' };
   const fromEnv = env[DATA_ENV];
   if (fromEnv) return { dir: path.resolve(fromEnv), from: `$${DATA_ENV}` };
-  return { dir: path.resolve('data'), from: `the default ./data (no --data, no $${DATA_ENV})` };
+  return { dir: path.resolve('data'), from: `default ./data: no --data, no $${DATA_ENV}` };
 }
 
 /**
