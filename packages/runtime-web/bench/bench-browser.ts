@@ -2,13 +2,15 @@
  * Images per second in Chromium (runtime-web) against runtime-node (onnxruntime-node CPU), same model,
  * same pixels, in one run (issue 7). Target: threaded WASM within 3x of runtime-node CPU.
  *
- *   npm run bench -w @iqa-zoo/runtime-web -- [--model DIR] [--images N] [--rounds R] [--size WxH] [--threads N] [--out FILE] [--no-webgpu]
+ *   npm run bench -w @iqa-zoo/runtime-web -- [--model DIR] [--images N] [--rounds R] [--size WxH] [--threads N] [--dtype fp32|fp16|q8] [--crops N] [--out FILE] [--no-webgpu]
  *
  * which is
  *   npx tsc -b packages/runtime-node packages/train packages/export && node packages/runtime-web/scripts/build-browser.mjs
  *   npx esbuild packages/runtime-web/bench/bench-browser.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/bench-browser.mjs && node node_modules/.cache/bench-browser.mjs
  *
+ * --dtype, --crops: the same settings in every run (default the card's fp32 file and its crops; the page
+ * gets preset 'default' so runtime-web's fast preset on WASM does not change what is compared).
  * --model: a model folder (card.json + ONNX). Default: the zoo's default model (models/index.json), else a
  * seeded vgg-small-ml (random weights: speed only) written to a temp folder.
  * Every run keeps its scorer (or page) open; after 2 warm-up images, the runs take turns, round after
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     size: { type: 'string', default: '512x384' },
     threads: { type: 'string' },
+    dtype: { type: 'string', default: 'fp32' },
+    crops: { type: 'string' },
     out: { type: 'string', default: 'test-output/bench-runtime-web.json' },
     'no-webgpu': { type: 'boolean', default: false },
   },
@@ -62,9 +66,14 @@ function makePixels(width: number, height: number, seed: number): Uint8ClampedAr
   return data;
 }
 
+const DTYPE = values.dtype as 'fp32' | 'fp16' | 'q8';
+const CROPS = values.crops === undefined ? undefined : Number(values.crops);
+
 function readModelBytes(dir: string): Uint8Array {
-  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as { files: { onnx: { path: string } } };
-  return new Uint8Array(readFileSync(join(dir, card.files.onnx.path)));
+  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as { files: Record<string, { path: string } | undefined> };
+  const file = card.files[{ fp32: 'onnx', fp16: 'onnxFp16', q8: 'onnxQ8' }[DTYPE]];
+  if (!file) throw new Error(`Expected the card in ${dir} to list a ${DTYPE} file but it does not`);
+  return new Uint8Array(readFileSync(join(dir, file.path)));
 }
 
 async function modelDir(): Promise<{ dir: string; what: string }> {
@@ -107,7 +116,8 @@ type DemoWindow = { iqaDemo: { error?: string; scorer?: { device: string; device
 async function browserRunner(run: string, flags: string[], base: string, params: Record<string, string>): Promise<Runner | string> {
   const browser = await launch(flags);
   const page = await browser.context.newPage();
-  await page.goto(`${base}?${new URLSearchParams({ model: '/bench-model/', ...params })}`);
+  const settings = { preset: 'default', dtype: DTYPE, ...(CROPS === undefined ? {} : { crops: String(CROPS) }) };
+  await page.goto(`${base}?${new URLSearchParams({ model: '/bench-model/', ...settings, ...params })}`);
   await page.waitForFunction(() => document.getElementById('device-info')?.dataset.state !== 'loading', null, { timeout: 180_000 });
   const info = await page.evaluate(
     async ({ w, h, make }) => {
@@ -150,8 +160,8 @@ type AnyScorer = { device: string; score(x: { data: Uint8Array; width: number; h
 
 async function nodeRunner(run: string, dir: string, threads: number, web = false): Promise<Runner> {
   const scorer: AnyScorer = web
-    ? await createWebScorer({ card: JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')), onnx: readModelBytes(dir) }, { device: 'wasm' })
-    : await createScorer(dir, { device: 'cpu', maxBatch: 1, threads });
+    ? await createWebScorer({ card: JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')), onnx: readModelBytes(dir) }, { device: 'wasm', preset: 'default', crops: CROPS })
+    : await createScorer(dir, { device: 'cpu', maxBatch: 1, threads, dtype: DTYPE, crops: CROPS });
   const img = (seed: number) => ({ data: new Uint8Array(makePixels(W, H, seed).buffer), width: W, height: H, channels: 4 as const });
   await scorer.score(img(999));
   await scorer.score(img(999));
@@ -203,7 +213,7 @@ const threaded = values.threads ? Number(values.threads) : Math.max(2, Math.min(
 const rounds = Number(values.rounds);
 const perRound = Math.max(1, Math.round(N / rounds));
 const notRun: string[] = [];
-console.log(`model: ${what}; ${rounds} rounds of ${perRound} images of ${W}x${H}; ${cores} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`model: ${what} (${DTYPE}${CROPS === undefined ? '' : `, ${CROPS} crops`}); ${rounds} rounds of ${perRound} images of ${W}x${H}; ${cores} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 const runners: Runner[] = [];
 const add = (r: Runner | string) => (typeof r === 'string' ? notRun.push(r) : runners.push(r));
@@ -246,6 +256,6 @@ for (const r of results) {
 }
 console.log(`\nlargest score difference against node-cpu (abs-or-rel): ${maxDiff.toExponential(2)}`);
 if (notRun.length) console.log(`not run: ${notRun.join('; ')}`);
-const report = { date: new Date().toISOString(), model: what, rounds, imagesPerRound: perRound, size: `${W}x${H}`, cores, loadavg: loadavg(), results: results.map(({ scores, ...r }) => r), maxDiff, notRun };
+const report = { date: new Date().toISOString(), model: what, dtype: DTYPE, crops: CROPS, rounds, imagesPerRound: perRound, size: `${W}x${H}`, cores, loadavg: loadavg(), results: results.map(({ scores, ...r }) => r), maxDiff, notRun };
 writeFileSync(resolve(values.out!), `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${values.out}`);

@@ -1,6 +1,7 @@
 // iqa-zoo demo: plain ESM, no framework. Served by demo/server.mjs (npm run demo -w @iqa-zoo/runtime-web).
 // Query parameters: ?model=<model folder URL> (default: the zoo's default model under /models/),
-// ?device=auto|webgpu|wasm, ?threads=N, ?isolated=0 (served without COOP/COEP: single-threaded WASM).
+// ?device=auto|webgpu|wasm, ?threads=N, ?isolated=0 (served without COOP/COEP: single-threaded WASM),
+// ?preset=default|fast, ?dtype=fp32|fp16|q8, ?crops=N (createScorer's options of the same names).
 import { createScorer } from '/dist/iqa-zoo-web.js';
 
 const params = new URLSearchParams(location.search);
@@ -18,11 +19,15 @@ async function load() {
   const progress = $('load');
   const model = params.get('model') ?? undefined;
   const threads = params.get('threads') ? Number(params.get('threads')) : undefined;
+  const crops = params.get('crops') ? Number(params.get('crops')) : undefined;
   try {
     await demo.scorer?.dispose();
     const scorer = await createScorer(model, {
       device: deviceSelect.value,
       numThreads: threads,
+      preset: params.get('preset') ?? undefined,
+      dtype: params.get('dtype') ?? undefined,
+      crops,
       onProgress: (p) => {
         if (p.phase !== 'model') return;
         progress.max = p.total ?? Math.max(p.loaded, 1);
