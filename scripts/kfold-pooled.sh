@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Scores every CLIVE image of the five folds of scripts/kfold.sh with the model that did not train
 # on it (each fold's last epoch, exported to ONNX, the card's 30 crops), pools the scores and
-# prints one set of metrics over all of them with 95% bootstrap intervals.
-# Usage: bash scripts/kfold-pooled.sh [WORK_DIR]   (default /tmp/iqa-kfold; run after kfold.sh)
+# prints one set of metrics over all of them with 95% bootstrap intervals; the pooled scores stay in
+# WORK_DIR/scores.csv (with WORK_DIR/mos.csv) for scripts/compare-scores.mjs.
+# Usage: bash scripts/kfold-pooled.sh [RECIPE] [WORK_DIR]
+#   RECIPE as in scripts/kfold.sh: rank-task (default) or mos-only; WORK_DIR default /tmp/iqa-kfold-RECIPE.
+#   FOLD0=DIR overrides fold 0's run folder (the default model's own stage-2 run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work="${1:-/tmp/iqa-kfold}"
+recipe="${1:-rank-task}"
+work="${2:-/tmp/iqa-kfold-$recipe}"
+case "$recipe" in
+  rank-task) fold0=runs/mobilenetv2-ml/finetune-upper-rank-task upper=upper-rank-task-fold ;;
+  mos-only) fold0=runs/mobilenetv2-ml/finetune-upper-12crops-10ep upper=upper-fold ;;
+  *) echo "kfold-pooled.sh: unknown recipe '$recipe' (expected rank-task or mos-only)" >&2; exit 64 ;;
+esac
 mkdir -p "$work"
-iqa() { node packages/runtime-node/dist/cli/main.js "$@"; }
-runs=(runs/mobilenetv2-ml/finetune-upper-12crops-10ep runs/kfold/upper-fold1 runs/kfold/upper-fold2 runs/kfold/upper-fold3 runs/kfold/upper-fold4)
+iqa() { node packages/cli/bin/iqa.js "$@"; }
+runs=("${FOLD0:-$fold0}" runs/kfold/${upper}1 runs/kfold/${upper}2 runs/kfold/${upper}3 runs/kfold/${upper}4)
 echo "image,mos" > "$work/mos.csv"
 echo "file,score,error_code,error_message" > "$work/scores.csv"
 for k in "${!runs[@]}"; do

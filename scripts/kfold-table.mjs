@@ -1,12 +1,29 @@
 // Prints the five-fold table of scripts/kfold.sh (markdown) from the runs' logs: per fold, the head
 // step's best SRCC, then the upper-block step's SRCC / PLCC at its best epoch (picked on that fold,
 // so optimistic) and at its last epoch (no choice made on the fold), and their means over folds.
-// Usage: node scripts/kfold-table.mjs
+// Usage: node scripts/kfold-table.mjs [RECIPE]   RECIPE as in scripts/kfold.sh: rank-task (default) or
+// mos-only. Fold 0 is the default model's own run: $FOLD0_HEAD and $FOLD0_UPPER override its folders.
 import { existsSync, readFileSync } from 'node:fs';
 
+const RECIPES = {
+  'rank-task': {
+    head: ['runs/mobilenetv2-ml/finetune-head-12crops-wide', 'head-wide-fold'],
+    upper: ['runs/mobilenetv2-ml/finetune-upper-rank-task', 'upper-rank-task-fold'],
+  },
+  'mos-only': {
+    head: ['runs/mobilenetv2-ml/finetune-head-12crops', 'head-fold'],
+    upper: ['runs/mobilenetv2-ml/finetune-upper-12crops-10ep', 'upper-fold'],
+  },
+};
+const recipeName = process.argv[2] ?? 'rank-task';
+const recipe = RECIPES[recipeName];
+if (!recipe) {
+  console.error(`kfold-table: unknown recipe '${recipeName}' (expected one of: ${Object.keys(RECIPES).join(', ')})`);
+  process.exit(2);
+}
 const FOLDS = [
-  { fold: 0, head: 'runs/mobilenetv2-ml/finetune-head-12crops', upper: 'runs/mobilenetv2-ml/finetune-upper-12crops-10ep' },
-  ...[1, 2, 3, 4].map((k) => ({ fold: k, head: `runs/kfold/head-fold${k}`, upper: `runs/kfold/upper-fold${k}` })),
+  { fold: 0, head: process.env.FOLD0_HEAD ?? recipe.head[0], upper: process.env.FOLD0_UPPER ?? recipe.upper[0] },
+  ...[1, 2, 3, 4].map((k) => ({ fold: k, head: `runs/kfold/${recipe.head[1]}${k}`, upper: `runs/kfold/${recipe.upper[1]}${k}` })),
 ];
 const EPOCHS = 10;
 
