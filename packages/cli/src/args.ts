@@ -37,6 +37,11 @@ export function cropsFlag(text: string | undefined): number | undefined {
   return text === undefined ? undefined : intFlag(text, '--crops', 0, 1);
 }
 
+/** `--preset default|fast`: undefined when absent (the card's protocol). */
+export function presetFlag(text: string | undefined): 'default' | 'fast' | undefined {
+  return text === undefined ? undefined : oneOf(text, ['default', 'fast'] as const, '--preset', 'default');
+}
+
 /** `--threads N`: undefined when absent (the scorer's default, one per core); 0 leaves the choice to onnxruntime. */
 export function threadsFlag(text: string | undefined): number | undefined {
   return text === undefined ? undefined : intFlag(text, '--threads', 0);

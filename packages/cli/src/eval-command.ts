@@ -6,7 +6,7 @@ import { type CliIo, EXIT, UsageError } from './io.js';
 import { rankingEval } from './ranking-eval.js';
 import { openScorer, scoreFiles } from './score-files.js';
 
-export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--threads N] [--crops N] [--ci [--resamples N]] [--json]
+export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--threads N] [--crops N] [--preset fast] [--ci [--resamples N]] [--json]
        iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] [--threads N] [--json]
   --mos: scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
@@ -16,7 +16,8 @@ export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR
   the model puts in order (a tie counts half), the share per level gap and the mean SRCC within each
   ladder. --refs DIR adds DIR/<reference> as level 0 for references the manifest has no level-0 row for.
   Images that fail are reported on stderr and left out.
-  --crops N averages N crops per image instead of the card's protocol count (the first N of its seeded draw).
+  --crops N averages N crops per image instead of the card's protocol count (the first N of its seeded draw);
+  --preset fast scores as the card's presets.fast says (--crops and --dtype given win).
   --dtype fp16|q8 evaluates the card's fp16 (files.onnxFp16) or int8 (files.onnxQ8) variant; --threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
   how far the numbers could move on other images like these.`;
@@ -41,6 +42,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     dtype: { type: 'string' },
     threads: { type: 'string' },
     crops: { type: 'string' },
+    preset: { type: 'string' },
     json: { type: 'boolean' },
     ci: { type: 'boolean' },
     resamples: { type: 'string' },
@@ -78,7 +80,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const m = evaluatePredictions(pred, mos);
   const ci = values.ci ? { level: 0.95, resamples, seed: 0, srcc: interval(pred, mos, srcc, resamples), plcc: interval(pred, mos, plcc, resamples) } : undefined;
-  const crops = scorer.card.input.protocol.kind === 'crops' ? (values.crops === undefined ? scorer.card.input.protocol.count : Number(values.crops)) : undefined;
+  const fast = values.preset === 'fast' ? scorer.card.presets?.fast : undefined;
+  const crops = scorer.card.input.protocol.kind === 'crops' ? (values.crops === undefined ? (fast?.crops ?? scorer.card.input.protocol.count) : Number(values.crops)) : undefined;
   const report = { model: scorer.card.id, dtype, ...(crops === undefined ? {} : { crops }), n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic, ...(ci ? { ci } : {}) };
   if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
   else {

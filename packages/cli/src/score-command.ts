@@ -1,18 +1,19 @@
 import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
 import { createScorer, DEVICES, MODEL_DTYPES, type ModelDtype, type NodeDevice } from '@iqa-zoo/runtime-node';
-import { cropsFlag, intFlag, oneOf, parseCommandArgs, threadsFlag } from './args.js';
+import { cropsFlag, intFlag, oneOf, parseCommandArgs, presetFlag, threadsFlag } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { expandInputs } from './expand-inputs.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 
-export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--crops N] [--json | --csv] [--recursive]
+export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--crops N] [--preset fast] [--json | --csv] [--recursive]
   Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
   Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
 Options:
   --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
   --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
   --dtype DTYPE      fp32, fp16 (the card's half-size variant) or q8 (its int8 variant) (default fp32)
+  --preset fast      score as the card's presets.fast says (e.g. 8 crops; docs/speed.md); --crops/--dtype win
   --crops N          average N crops instead of the card's protocol count (the first N of its seeded draw; docs/speed.md)
   --threads N        onnxruntime intra-op threads (default: one per core; 0: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
@@ -52,6 +53,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     device: { type: 'string' },
     dtype: { type: 'string' },
     crops: { type: 'string' },
+    preset: { type: 'string' },
     threads: { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
@@ -66,6 +68,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
   const threads = threadsFlag(values.threads);
   const crops = cropsFlag(values.crops);
+  const preset = presetFlag(values.preset);
   const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
 
   const files = await expandInputs(positionals, { recursive: Boolean(values.recursive) });
@@ -74,7 +77,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const verbose = Boolean(values.verbose);
-  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype, threads, crops, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype: values.dtype === undefined ? undefined : dtype, threads, crops, preset, onWarning: (m) => io.stderr.write(`${m}\n`) });
   if (verbose) io.stderr.write(`iqa score: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason})\n`);
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
   if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');

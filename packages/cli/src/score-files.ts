@@ -7,7 +7,7 @@ import {
   type NodeDevice,
   type NodeScorer,
 } from '@iqa-zoo/runtime-node';
-import { cropsFlag, oneOf, threadsFlag } from './args.js';
+import { cropsFlag, oneOf, presetFlag, threadsFlag } from './args.js';
 import { type CliIo } from './io.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
@@ -19,6 +19,7 @@ export interface ScorerFlags {
   dtype?: string;
   threads?: string;
   crops?: string;
+  preset?: string;
 }
 
 /**
@@ -32,8 +33,11 @@ export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ score
   const dtype = oneOf<ModelDtype>(flags.dtype, MODEL_DTYPES, '--dtype', 'fp32');
   const threads = threadsFlag(flags.threads);
   const crops = cropsFlag(flags.crops);
-  const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype, threads, crops, onWarning: (m) => io.stderr.write(`${m}\n`) });
-  return { scorer, dtype };
+  const preset = presetFlag(flags.preset);
+  const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype: flags.dtype === undefined ? undefined : dtype, threads, crops, preset, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  // The dtype that runs: the one given, else the fast preset's when asked for, else fp32.
+  const runs = flags.dtype === undefined && preset === 'fast' ? (scorer.card.presets?.fast?.dtype ?? dtype) : dtype;
+  return { scorer, dtype: runs };
 }
 
 /**

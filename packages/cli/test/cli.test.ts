@@ -235,6 +235,18 @@ describe('iqa eval', () => {
     expect(new Set(scores.map((v) => v.toFixed(4))).size).toBeGreaterThan(1);
     const ev = await cli('eval', '--json', '--device', 'cpu', '--crops', '2', '--mos', join(root, 'eval', 'mos.csv'));
     expect(JSON.parse(ev.out)).toMatchObject({ crops: 2, n: 5 });
+    // --preset fast takes the card's presets.fast (here 1 crop); --crops given wins.
+    const presetDir = join(root, 'preset');
+    const model = createTinyModel();
+    writeTinyModelDir(presetDir, model);
+    writeFileSync(join(presetDir, 'card.json'), JSON.stringify({ ...model.card, presets: { fast: { crops: 1, description: 'a test preset' } } }));
+    const viaPreset = async (...flags: string[]) => JSON.parse((await cli('score', '--json', '--device', 'cpu', '--model', presetDir, ...flags, halves)).out).score as number;
+    expect(await viaPreset('--preset', 'fast')).toBeCloseTo(scores[0]!, 6);
+    expect(await viaPreset('--preset', 'fast', '--crops', '4')).toBeCloseTo(card, 6);
+    expect(await viaPreset()).toBeCloseTo(card, 6);
+    const evPreset = await cli('eval', '--json', '--device', 'cpu', '--model', presetDir, '--preset', 'fast', '--mos', join(root, 'eval', 'mos.csv'));
+    expect(JSON.parse(evPreset.out)).toMatchObject({ crops: 1, dtype: 'fp32' });
+    expect((await cli('score', '--preset', 'fastest', halves)).err).toContain('Expected one of default, fast for --preset but received "fastest"');
     for (const n of ['0', 'many']) {
       const bad = await cli('score', '--crops', n, halves);
       expect(bad.code).toBe(2);

@@ -22,8 +22,13 @@ export interface NodeScorerOptions extends ModelSourceOptions, ProtocolChoice {
   device?: NodeDevice;
   /** onnxruntime intra-op threads; default one per available core (`defaultIntraOpThreads`); 0 lets onnxruntime choose. */
   threads?: number;
-  /** `fp16` loads the card's `onnxFp16` variant. */
+  /** `fp16` loads the card's `onnxFp16` variant, `q8` its int8 `onnxQ8`. */
   dtype?: ModelDtype;
+  /**
+   * `fast`: score as the card's `presets.fast` says (fewer crops and/or another dtype, measured:
+   * docs/speed.md); `crops`/`dtype` given here win. Default `default`: the card's protocol.
+   */
+  preset?: 'default' | 'fast';
   /** Most images merged into one `session.run` when `score` calls overlap (1: never merge). Default: see `DEFAULT_BATCHING`. */
   maxBatch?: number;
   /** Most batch rows (crops) in one merged `session.run`. Default: see `DEFAULT_BATCHING`. */
@@ -97,10 +102,15 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected an options object for options but received ${JSON.stringify(options)}`);
   }
-  const loaded = await loadModel(model, options.dtype ?? 'fp32', options);
+  if (options.preset !== undefined && options.preset !== 'default' && options.preset !== 'fast') {
+    throw new RangeError(`Expected one of "default", "fast" for preset but received ${JSON.stringify(options.preset)}`);
+  }
+  let loaded = await loadModel(model, options.dtype ?? 'fp32', options);
+  const fast = options.preset === 'fast' ? loaded.card.presets?.fast : undefined;
+  if (options.dtype === undefined && fast?.dtype !== undefined && fast.dtype !== 'fp32') loaded = await loadModel(model, fast.dtype, options);
   const { card } = loaded;
   // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
-  const scoringCard = { ...card, input: chooseProtocol(card, options) };
+  const scoringCard = { ...card, input: chooseProtocol(card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }) };
   const { session, device, reason } = await openSession(loaded.onnx, { device: options.device ?? 'auto', threads: options.threads ?? defaultIntraOpThreads() });
   if (options.verbose && reason.startsWith('CUDA is not available')) (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
   checkIo(session, card, loaded.path);
