@@ -29,7 +29,7 @@ import {
   gammaFn,
 } from '@iqa-zoo/core';
 import { ONNX_DOUBLE, ONNX_FLOAT, OnnxGraph } from './onnx-graph.js';
-import { scalingAffine } from './svr-onnx.js';
+import { addSvr } from './svr-onnx.js';
 
 /** Options of {@link brisqueToOnnx}. */
 export interface BrisqueOnnxOptions {
@@ -355,35 +355,7 @@ export function brisqueToOnnx(model: SvrModel, options: BrisqueOnnxOptions = {})
   const halfPlane = halfCubic(g, halfCubic(g, plane, 2, 'half_w'), 1, 'half_h');
   const half = scaleFeatures(g, halfPlane, t, 's2');
   const features = g.op('Concat', [full, half], 'features', { axis: { i: 1 } }); // [N, 36]
-  // The SVR, as svr-onnx.ts.
-  const { a, b } = scalingAffine(model);
-  const d = a.length;
-  const s = model.supportVectors.length;
-  const scaled = g.op(
-    'Add',
-    [g.op('Mul', [features, g.double('scale_a', a, [d])], 'x_a'), g.double('scale_b', b, [d])],
-    'scaled',
-  );
-  const diff = g.op(
-    'Sub',
-    [
-      g.op('Unsqueeze', [scaled, g.int64([1])], 'scaled_3d'),
-      g.double('support_vectors', model.supportVectors.flat(), [s, d]),
-    ],
-    'diff',
-  );
-  const dist = g.op('ReduceSum', [g.op('Mul', [diff, diff], 'diff_sq'), g.int64([2])], 'dist_sq', {
-    keepdims: { i: 0 },
-  });
-  const kernel = g.op('Exp', [g.op('Mul', [dist, g.double('neg_gamma', [-model.gamma])], 'neg_gamma_dist')], 'kernel');
-  const decision = g.op(
-    'Sub',
-    [
-      g.op('MatMul', [kernel, g.double('coefficients', model.coefficients, [s, 1])], 'decision_sum'),
-      g.double('rho', [model.rho]),
-    ],
-    'decision',
-  );
+  const decision = addSvr(g, features, model);
   g.op('Cast', [decision], outputName, { to: { i: ONNX_FLOAT } });
   return g.encode({
     name: 'brisque',

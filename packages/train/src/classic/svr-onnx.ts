@@ -13,15 +13,7 @@
  * same float32 features.
  */
 import { type SvrModel, assertSvrModel, expected } from '@iqa-zoo/core';
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
-type TensorProto = InstanceType<typeof onnx.TensorProto>;
-type NodeProto = import('onnx-proto').onnx.INodeProto;
-
-const FLOAT = 1;
-const INT64 = 7;
-const DOUBLE = 11;
+import { ONNX_DOUBLE, ONNX_FLOAT, OnnxGraph } from './onnx-graph.js';
 
 /** Options of {@link svrToOnnx}. */
 export interface SvrOnnxOptions {
@@ -33,33 +25,6 @@ export interface SvrOnnxOptions {
   metadata?: Record<string, string>;
   /** Producer version written into the model. */
   producerVersion?: string;
-}
-
-function doubles(name: string, dims: number[], values: ArrayLike<number>): TensorProto {
-  const data = Float64Array.from(values as ArrayLike<number>);
-  return onnx.TensorProto.create({ name, dims, dataType: DOUBLE, rawData: new Uint8Array(data.buffer) });
-}
-
-function int64s(name: string, values: number[]): TensorProto {
-  const data = BigInt64Array.from(values, (v) => BigInt(v));
-  return onnx.TensorProto.create({
-    name,
-    dims: [values.length],
-    dataType: INT64,
-    rawData: new Uint8Array(data.buffer),
-  });
-}
-
-function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
 }
 
 /** svm-scale as `x * a + b`: a = (upper - lower) / (max - min), b = lower - a min; a feature constant in training maps to 0. */
@@ -75,6 +40,38 @@ export function scalingAffine(model: Pick<SvrModel, 'scaling'>): { a: Float64Arr
   return { a, b };
 }
 
+/** Adds svm-scale and the RBF SVR on float64 features `[N, D]` to `g`; returns the float64 decision `[N, 1]`. */
+export function addSvr(g: OnnxGraph, features: string, model: SvrModel): string {
+  const { a, b } = scalingAffine(model);
+  const d = a.length;
+  const s = model.supportVectors.length;
+  const scaled = g.op(
+    'Add',
+    [g.op('Mul', [features, g.double('scale_a', a, [d])], 'x_a'), g.double('scale_b', b, [d])],
+    'scaled',
+  );
+  const diff = g.op(
+    'Sub',
+    [
+      g.op('Unsqueeze', [scaled, g.int64([1])], 'scaled_3d'),
+      g.double('support_vectors', model.supportVectors.flat(), [s, d]),
+    ],
+    'diff',
+  );
+  const dist = g.op('ReduceSum', [g.op('Mul', [diff, diff], 'diff_sq'), g.int64([2])], 'dist_sq', {
+    keepdims: { i: 0 },
+  });
+  const kernel = g.op('Exp', [g.op('Mul', [dist, g.double('neg_gamma', [-model.gamma])], 'neg_gamma_dist')], 'kernel');
+  return g.op(
+    'Sub',
+    [
+      g.op('MatMul', [kernel, g.double('coefficients', model.coefficients, [s, 1])], 'decision_sum'),
+      g.double('rho', [model.rho]),
+    ],
+    'decision',
+  );
+}
+
 /**
  * The SVR as an ONNX model (opset 17, IR 8): input `[N, D]` float32 features, output `[N, 1]` float32 scores.
  *
@@ -88,60 +85,16 @@ export function svrToOnnx(model: SvrModel, options: SvrOnnxOptions = {}): Uint8A
   const outputName = options.outputName ?? 'score';
   if (inputName === outputName)
     throw new RangeError(expected('different input and output names', 'outputName', outputName));
+  const g = new OnnxGraph();
+  const x = g.op('Cast', [inputName], 'x', { to: { i: ONNX_DOUBLE } });
+  g.op('Cast', [addSvr(g, x, model)], outputName, { to: { i: ONNX_FLOAT } });
   const d = model.scaling.min.length;
-  const s = model.supportVectors.length;
-  const { a, b } = scalingAffine(model);
-  const initializer = [
-    doubles('scale_a', [d], a),
-    doubles('scale_b', [d], b),
-    doubles('support_vectors', [s, d], model.supportVectors.flat()),
-    doubles('neg_gamma', [], [-model.gamma]),
-    doubles('coefficients', [s, 1], model.coefficients),
-    doubles('rho', [], [model.rho]),
-    int64s('axis_1', [1]),
-    int64s('axis_2', [2]),
-  ];
-  const node = (
-    opType: string,
-    input: string[],
-    output: string,
-    attribute: NodeProto['attribute'] = [],
-  ): NodeProto => ({
-    opType,
-    name: output,
-    input,
-    output: [output],
-    attribute,
-  });
-  const nodes: NodeProto[] = [
-    node('Cast', [inputName], 'x', [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DOUBLE }]),
-    node('Mul', ['x', 'scale_a'], 'x_a'),
-    node('Add', ['x_a', 'scale_b'], 'scaled'),
-    node('Unsqueeze', ['scaled', 'axis_1'], 'scaled_3d'),
-    node('Sub', ['scaled_3d', 'support_vectors'], 'diff'),
-    node('Mul', ['diff', 'diff'], 'diff_sq'),
-    node('ReduceSum', ['diff_sq', 'axis_2'], 'dist_sq', [
-      { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 },
-    ]),
-    node('Mul', ['dist_sq', 'neg_gamma'], 'neg_gamma_dist'),
-    node('Exp', ['neg_gamma_dist'], 'kernel'),
-    node('MatMul', ['kernel', 'coefficients'], 'decision_sum'),
-    node('Sub', ['decision_sum', 'rho'], 'decision'),
-    node('Cast', ['decision'], outputName, [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: FLOAT }]),
-  ];
-  const proto = onnx.ModelProto.create({
-    irVersion: 8,
+  return g.encode({
+    name: 'rbf_svr',
+    input: { name: inputName, elemType: ONNX_FLOAT, dims: ['batch', d] },
+    output: { name: outputName, elemType: ONNX_FLOAT, dims: ['batch', 1] },
+    metadata: options.metadata,
     producerName: 'iqa-zoo svr-onnx',
-    producerVersion: options.producerVersion ?? '0.1.0',
-    opsetImport: [{ domain: '', version: 17 }],
-    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: 'rbf_svr',
-      node: nodes,
-      initializer,
-      input: [valueInfo(inputName, FLOAT, ['batch', d])],
-      output: [valueInfo(outputName, FLOAT, ['batch', 1])],
-    },
+    producerVersion: options.producerVersion,
   });
-  return onnx.ModelProto.encode(proto).finish();
 }
