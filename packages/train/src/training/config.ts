@@ -130,7 +130,8 @@ export interface FinetuneConfig extends CommonConfig {
   modelVersion?: string;
   /**
    * What else was chosen by looking at the validation split (beyond the best epoch, which always
-   * is), in words for the card's metric, e.g. "the 6-epoch schedule, read off a 12-epoch run" (the card says "also used to pick the best epoch and ...").
+   * is), in words for the card's metric, e.g. "the 6-epoch schedule, read off a 12-epoch run" (the card
+   * says "also used to pick the best epoch and ...").
    */
   chosenOnValidation?: string;
 }
@@ -162,30 +163,43 @@ export type TrainConfig = RankConfig | FinetuneConfig;
 
 const DEFAULTS = { cache: '.cache/features', seed: 1, weightDecay: 5e-4, head: {} };
 
+/** An INVALID_ARGUMENT error naming the config file: `Invalid training config FILE: MESSAGE`. */
+function invalid(file: string, message: string): IqaError {
+  return new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: ${message}`);
+}
+
 function need(cfg: Record<string, unknown>, key: string, kind: 'string' | 'number', file: string): void {
   if (typeof cfg[key] !== kind) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected a ${kind} for "${key}" but received ${describeValue(cfg[key])}`);
+    throw invalid(file, `expected a ${kind} for "${key}" but received ${describeValue(cfg[key])}`);
   }
 }
 
 function checkTest(cfg: Record<string, unknown>, file: string): void {
   const test = cfg.test as Record<string, unknown> | undefined;
   if (typeof test !== 'object' || test === null) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected an object for "test" ({ "count", "seed" } or { "kind": "full", "maxSide" }) but received ${describeValue(test)}`);
+    throw invalid(
+      file,
+      'expected an object for "test" ({ "count", "seed" } or { "kind": "full", "maxSide" }) ' +
+        `but received ${describeValue(test)}`,
+    );
   }
   if (test.kind === 'full') {
     if (test.maxSide !== undefined && !(Number.isInteger(test.maxSide) && (test.maxSide as number) > 0)) {
-      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected a positive integer for "test.maxSide" but received ${describeValue(test.maxSide)}`);
+      throw invalid(file, `expected a positive integer for "test.maxSide" but received ${describeValue(test.maxSide)}`);
     }
     for (const k of ['cropSize', 'cropsPerImage']) {
       if (cfg[k] !== undefined) {
-        throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: "${k}" applies to crop training, but "test.kind" is "full" (training sees the whole image and its mirror); remove "${k}"`);
+        throw invalid(
+          file,
+          `"${k}" applies to crop training, but "test.kind" is "full" ` +
+            `(training sees the whole image and its mirror); remove "${k}"`,
+        );
       }
     }
     return;
   }
   if (test.kind !== undefined && test.kind !== 'crops') {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "test.kind" to be "crops" or "full" but received ${describeValue(test.kind)}`);
+    throw invalid(file, `expected "test.kind" to be "crops" or "full" but received ${describeValue(test.kind)}`);
   }
   need(test, 'count', 'number', `${file} (test)`);
   need(test, 'seed', 'number', `${file} (test)`);
@@ -196,11 +210,14 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
   const r = cfg.mosRanking as Record<string, unknown> | undefined;
   if (r === undefined) return;
   if (typeof r !== 'object' || r === null) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected an object { "weight", "margin", "minGap" } for "mosRanking" but received ${describeValue(r)}`);
+    throw invalid(
+      file,
+      `expected an object { "weight", "margin", "minGap" } for "mosRanking" but received ${describeValue(r)}`,
+    );
   }
   for (const k of ['weight', 'margin', 'minGap']) {
     if (typeof r[k] !== 'number' || !((r[k] as number) >= 0)) {
-      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected a number >= 0 for "mosRanking.${k}" but received ${describeValue(r[k])}`);
+      throw invalid(file, `expected a number >= 0 for "mosRanking.${k}" but received ${describeValue(r[k])}`);
     }
   }
 }
@@ -208,15 +225,21 @@ function checkMosRanking(cfg: Record<string, unknown>, file: string): void {
 function checkRankTask(cfg: Record<string, unknown>, file: string): void {
   const r = cfg.rankTask as Record<string, unknown> | undefined;
   if (r === undefined) return;
-  const bad = (what: string, value: unknown) =>
-    new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected ${what} but received ${describeValue(value)}`);
-  if (typeof r !== 'object' || r === null) throw bad('an object { "config", "weight", "margin", "laddersPerBatch" } for "rankTask"', r);
+  const bad = (what: string, value: unknown) => invalid(file, `expected ${what} but received ${describeValue(value)}`);
+  if (typeof r !== 'object' || r === null)
+    throw bad('an object { "config", "weight", "margin", "laddersPerBatch" } for "rankTask"', r);
   if (typeof r.config !== 'string') throw bad('a stage-1 config file for "rankTask.config"', r.config);
-  for (const k of ['weight', 'margin']) if (typeof r[k] !== 'number' || !((r[k] as number) >= 0)) throw bad(`a number >= 0 for "rankTask.${k}"`, r[k]);
-  if (!Number.isInteger(r.laddersPerBatch) || (r.laddersPerBatch as number) < 1) throw bad('a positive integer for "rankTask.laddersPerBatch"', r.laddersPerBatch);
+  for (const k of ['weight', 'margin'])
+    if (typeof r[k] !== 'number' || !((r[k] as number) >= 0)) throw bad(`a number >= 0 for "rankTask.${k}"`, r[k]);
+  if (!Number.isInteger(r.laddersPerBatch) || (r.laddersPerBatch as number) < 1)
+    throw bad('a positive integer for "rankTask.laddersPerBatch"', r.laddersPerBatch);
   for (const k of ['imageLoss', 'microBatch']) {
     if (cfg[k] !== undefined) {
-      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: "rankTask" cannot be combined with "${k}" (a batch's ladders are ranked whole, next to its crops); remove one of them`);
+      throw invalid(
+        file,
+        `"rankTask" cannot be combined with "${k}" ` +
+          "(a batch's ladders are ranked whole, next to its crops); remove one of them",
+      );
     }
   }
 }
@@ -224,14 +247,15 @@ function checkRankTask(cfg: Record<string, unknown>, file: string): void {
 function checkValFold(cfg: Record<string, unknown>, file: string): void {
   const fraction = cfg.valFraction as number;
   if (!(fraction > 0 && fraction < 1)) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "valFraction" between 0 and 1 (exclusive) but received ${describeValue(fraction)}`);
+    throw invalid(file, `expected "valFraction" between 0 and 1 (exclusive) but received ${describeValue(fraction)}`);
   }
   if (cfg.valFold === undefined) return;
   const folds = foldCount(fraction);
   if (!Number.isInteger(cfg.valFold) || (cfg.valFold as number) < 0 || (cfg.valFold as number) >= folds) {
-    throw new IqaError(
-      'INVALID_ARGUMENT',
-      `Invalid training config ${file}: expected "valFold" to be an integer from 0 to ${folds - 1} ("valFraction" ${fraction} cuts the images into ${folds} folds) but received ${describeValue(cfg.valFold)}`,
+    throw invalid(
+      file,
+      `expected "valFold" to be an integer from 0 to ${folds - 1} ` +
+        `("valFraction" ${fraction} cuts the images into ${folds} folds) but received ${describeValue(cfg.valFold)}`,
     );
   }
 }
@@ -240,21 +264,67 @@ function checkImageLoss(cfg: Record<string, unknown>, file: string): void {
   const r = cfg.imageLoss as Record<string, unknown> | undefined;
   if (r === undefined) return;
   const perImage = cfg.cropsPerImage as number | undefined;
-  if (typeof r !== 'object' || r === null || !Number.isInteger(r.crops) || (r.crops as number) < 1 || perImage === undefined || (r.crops as number) > perImage) {
-    throw new IqaError(
-      'INVALID_ARGUMENT',
-      `Invalid training config ${file}: expected "imageLoss" to be { "crops": N } with N an integer from 1 to "cropsPerImage" (${describeValue(perImage)}) but received ${typeof r === 'object' && r !== null ? JSON.stringify(r) : describeValue(r)}`,
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    !Number.isInteger(r.crops) ||
+    (r.crops as number) < 1 ||
+    perImage === undefined ||
+    (r.crops as number) > perImage
+  ) {
+    throw invalid(
+      file,
+      'expected "imageLoss" to be { "crops": N } with N an integer from 1 to ' +
+        `"cropsPerImage" (${describeValue(perImage)}) ` +
+        `but received ${typeof r === 'object' && r !== null ? JSON.stringify(r) : describeValue(r)}`,
     );
   }
   if (cfg.mosRanking !== undefined) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: "imageLoss" and "mosRanking" cannot be combined (the ranking hinge pairs crops); remove one of them`);
+    throw invalid(
+      file,
+      `"imageLoss" and "mosRanking" cannot be combined (the ranking hinge pairs crops); remove one of them`,
+    );
   }
 }
 
-const COMMON_KEYS = ['stage', 'network', 'head', 'out', 'cache', 'seed', 'epochs', 'batchSize', 'learningRate', 'lrDecay', 'averageFrom', 'weightDecay', 'microBatch', 'cut', 'featuresFrom', 'cacheAt'];
+const COMMON_KEYS = [
+  'stage',
+  'network',
+  'head',
+  'out',
+  'cache',
+  'seed',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'lrDecay',
+  'averageFrom',
+  'weightDecay',
+  'microBatch',
+  'cut',
+  'featuresFrom',
+  'cacheAt',
+];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
-  finetune: ['mos', 'root', 'valFraction', 'splitSeed', 'valFold', 'cropSize', 'cropsPerImage', 'test', 'loss', 'mosRanking', 'imageLoss', 'rankTask', 'refitScore', 'modelId', 'modelVersion', 'chosenOnValidation'],
+  finetune: [
+    'mos',
+    'root',
+    'valFraction',
+    'splitSeed',
+    'valFold',
+    'cropSize',
+    'cropsPerImage',
+    'test',
+    'loss',
+    'mosRanking',
+    'imageLoss',
+    'rankTask',
+    'refitScore',
+    'modelId',
+    'modelVersion',
+    'chosenOnValidation',
+  ],
 };
 
 /** A misspelt or unknown key would otherwise be ignored silently and the run trained without it. */
@@ -262,9 +332,10 @@ function checkKeys(raw: Record<string, unknown>, stage: TrainConfig['stage'], fi
   const known = new Set([...COMMON_KEYS, ...STAGE_KEYS[stage]]);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new IqaError(
-      'INVALID_ARGUMENT',
-      `Invalid training config ${file}: expected only the keys of a "${stage}" config (${[...known].join(', ')}) but received ${unknown.map((k) => `"${k}"`).join(', ')}`,
+    throw invalid(
+      file,
+      `expected only the keys of a "${stage}" config (${[...known].join(', ')}) ` +
+        `but received ${unknown.map((k) => `"${k}"`).join(', ')}`,
     );
   }
 }
@@ -289,21 +360,37 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(
   try {
     raw = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (err) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected a JSON training config at ${file} but could not read it: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a JSON training config at ${file} but could not read it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const cfg = { ...DEFAULTS, ...raw } as Record<string, unknown>;
   if (cfg.stage !== stage) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "stage": "${stage}" but received ${describeValue(cfg.stage)}`);
+    throw invalid(file, `expected "stage": "${stage}" but received ${describeValue(cfg.stage)}`);
   }
   checkKeys(raw, stage, file);
   for (const k of ['network', 'out', 'cache']) need(cfg, k, 'string', file);
   for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay']) need(cfg, k, 'number', file);
-  if (cfg.averageFrom !== undefined && !(Number.isInteger(cfg.averageFrom) && (cfg.averageFrom as number) >= 1 && (cfg.averageFrom as number) <= (cfg.epochs as number))) {
-    throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected "averageFrom" to be an epoch from 1 to "epochs" (${describeValue(cfg.epochs)}) but received ${describeValue(cfg.averageFrom)}`);
+  if (
+    cfg.averageFrom !== undefined &&
+    !(
+      Number.isInteger(cfg.averageFrom) &&
+      (cfg.averageFrom as number) >= 1 &&
+      (cfg.averageFrom as number) <= (cfg.epochs as number)
+    )
+  ) {
+    throw invalid(
+      file,
+      `expected "averageFrom" to be an epoch from 1 to "epochs" (${describeValue(cfg.epochs)}) ` +
+        `but received ${describeValue(cfg.averageFrom)}`,
+    );
   }
   if (stage === 'rank') {
     for (const k of ['refs', 'set']) need(cfg, k, 'string', file);
-    for (const k of ['maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin']) need(cfg, k, 'number', file);
+    for (const k of ['maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'])
+      need(cfg, k, 'number', file);
   } else {
     need(cfg, 'mos', 'string', file);
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
@@ -313,7 +400,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(
     checkImageLoss(cfg, file);
     checkRankTask(cfg, file);
     if (cfg.refitScore !== undefined && typeof cfg.refitScore !== 'boolean') {
-      throw new IqaError('INVALID_ARGUMENT', `Invalid training config ${file}: expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
+      throw invalid(file, `expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
     }
     for (const k of ['modelId', 'modelVersion', 'chosenOnValidation']) {
       if (cfg[k] !== undefined) need(cfg, k, 'string', file);
