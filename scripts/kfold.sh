@@ -9,6 +9,8 @@
 #              blocks on MOS plus the ranking hinge (configs/kfold/upper-rank-task-foldK.json).
 #   mos-only   0.4.0's recipe: stage 1 runs/mobilenetv2-ml/rank/best, configs/kfold/head-foldK.json,
 #              then configs/kfold/upper-foldK.json.
+# The configs' data paths resolve against the training data folder ($IQA_ZOO_DATA, else ./data;
+# docs/training.md, "Training data"); `iqa data check` says what it lacks.
 # Environment: RANK=DIR overrides the stage-1 checkpoint; LANES=1 runs the folds one after another
 # (default 2: two lanes share the cores; training on wasm uses one core a run).
 set -euo pipefail
