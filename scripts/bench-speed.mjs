@@ -4,6 +4,8 @@
 // CLIVE photos that are 500x500, decoded once by @iqa-zoo/image-node (decoding is not timed); each model's
 // createScorer('<id>', { device: 'cpu' }) with its default threads. Prints the median and mean wall ms and the
 // process CPU ms (all threads) and the load average; with --write, records the median in the model's card.json as `speed` (the zoo table shows it).
+// A card embedded in the model's ONNX file is then stale: re-embed it (brisque-clive: node scripts/brisque-model.mjs
+// --check-images 0, then node scripts/model-packages.mjs).
 // Usage: node scripts/bench-speed.mjs MODEL [--baseline mobilenetv2-ml-clive] [--images 10] [--rounds 3] [--write]
 // Needs the CLIVE folder (IQA_ZOO_DATA or ./data, clive/mos.csv). Run `npm run build` first.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -78,11 +80,18 @@ if (args.write) {
     image: '500x500',
     msPerImage: Number(ms[0].toFixed(1)),
     cpuMsPerImage: Number(cpuMs[0].toFixed(1)),
-    baseline: { model: args.baseline, msPerImage: Number(ms[1].toFixed(1)), cpuMsPerImage: Number(cpuMs[1].toFixed(1)) },
+    baseline: {
+      model: args.baseline,
+      msPerImage: Number(ms[1].toFixed(1)),
+      cpuMsPerImage: Number(cpuMs[1].toFixed(1)),
+    },
     machine,
     measured: { command, runtime, date: new Date().toISOString() },
   };
-  const speed = [...(card.speed ?? []).filter((s) => !(s.image === entry.image && s.runtime.startsWith('onnxruntime-node'))), entry];
+  const speed = [
+    ...(card.speed ?? []).filter((s) => !(s.image === entry.image && s.runtime.startsWith('onnxruntime-node'))),
+    entry,
+  ];
   writeFileSync(file, `${JSON.stringify(validateCard({ ...card, speed }, file), null, 2)}\n`);
   console.log(`wrote ${file} (speed)`);
 }

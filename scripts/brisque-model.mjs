@@ -89,8 +89,8 @@ const card = {
   credits: source.credits,
 };
 
-// Neither files (a file cannot hold its own hash) nor measured speeds (they change with each benchmark) go into the ONNX file.
-const { files: _none, speed: _speed, ...embedded } = card;
+// The card without files (a file cannot hold its own hash), as the exporter embeds it (packages/export/test/zoo-models.test.ts).
+const { files: _none, ...embedded } = card;
 const onnx = brisqueToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(embedded) } });
 writeFileSync(path.join(args.dir, 'model.onnx'), onnx);
 card.files = { onnx: fileEntry('model.onnx', onnx), svr: fileEntry('brisque-svr.json', svrText) };

@@ -8,7 +8,7 @@ export const onnx = onnxProto.onnx;
 export type { onnx as OnnxTypes } from 'onnx-proto';
 
 /** ONNX element types used by the exporter (TensorProto.DataType). */
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10, DOUBLE: 11 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 /** Bytes per element of each supported data type. */
@@ -19,6 +19,8 @@ export const BYTES_PER_ELEMENT: Record<number, number> = {
   [DataType.INT32]: 4,
   [DataType.INT64]: 8,
   [DataType.FLOAT16]: 2,
+  // The classic models' graphs (brisque-clive) compute in float64.
+  [DataType.DOUBLE]: 8,
 };
 
 /** One attribute value: number (int when integral and `int` is set), float, ints, floats, string. */
