@@ -8,7 +8,7 @@ export type { ExportOptions } from './export.js';
 export { PRODUCER_NAME, PRODUCER_VERSION } from './producer.js';
 
 // Model card in the file
-export { readOnnxMetadata, readOnnxCard, cardForMetadata } from './metadata.js';
+export { readOnnxMetadata, readOnnxCard, cardForMetadata, withOnnxCard } from './metadata.js';
 
 // Converters
 export { registerConverter, supportedLayers } from './converters/registry.js';

@@ -62,3 +62,45 @@ export function readOnnxCard(bytes: Uint8Array): Record<string, unknown> | undef
   const text = readOnnxMetadata(bytes)[CARD_METADATA_KEY];
   return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
 }
+
+/**
+ * The same ONNX file with its card replaced by `card` (stored without `files`): every other field,
+ * the graph and the other metadata entries included, is copied byte for byte, so a card edited
+ * after export (new metrics, presets) can be embedded again without re-exporting the network.
+ *
+ * @example
+ * const bytes = withOnnxCard(await fs.readFile('model.onnx'), card);
+ * @throws TypeError when `bytes` is not a Uint8Array; RangeError when it is not a protobuf message.
+ */
+export function withOnnxCard(bytes: Uint8Array, card: object): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`Expected a Uint8Array for bytes but received ${typeof bytes}`);
+  const reader = protobuf.Reader.create(bytes);
+  const kept: Uint8Array[] = [];
+  try {
+    while (reader.pos < reader.len) {
+      const start = reader.pos;
+      const tag = reader.uint32();
+      const isCard =
+        tag >>> 3 === METADATA_PROPS_FIELD && (tag & 7) === 2 && readEntry(reader.bytes())[0] === CARD_METADATA_KEY;
+      if (!isCard) {
+        if (tag >>> 3 !== METADATA_PROPS_FIELD || (tag & 7) !== 2) reader.skipType(tag & 7);
+        kept.push(bytes.subarray(start, reader.pos));
+      }
+    }
+  } catch (err) {
+    throw new RangeError(`Expected ONNX ModelProto bytes but could not decode them: ${(err as Error).message}`, { cause: err });
+  }
+  const entry = protobuf.Writer.create().uint32(10).string(CARD_METADATA_KEY).uint32(18).string(cardForMetadata(card)).finish();
+  const field = protobuf.Writer.create()
+    .uint32((METADATA_PROPS_FIELD << 3) | 2)
+    .bytes(entry)
+    .finish();
+  const out = new Uint8Array(kept.reduce((n, k) => n + k.length, 0) + field.length);
+  let at = 0;
+  for (const k of kept) {
+    out.set(k, at);
+    at += k.length;
+  }
+  out.set(field, at);
+  return out;
+}

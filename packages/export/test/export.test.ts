@@ -12,6 +12,7 @@ import {
   onnx,
   readOnnxCard,
   readOnnxMetadata,
+  withOnnxCard,
   registerConverter,
   supportedLayers,
   toHalfBits,
@@ -119,6 +120,21 @@ describe('model card metadata', () => {
     expect(dims(graph.input![0]!)).toEqual(['batch', 3, 'height', 'width']);
     expect(dims(graph.output![0]!)).toEqual(['batch', 1]);
     expect(readOnnxMetadata(await exportOnnx(model))).toEqual({});
+  });
+
+  test('withOnnxCard replaces the card and keeps the graph and other metadata byte for byte', async () => {
+    const model = await getNetwork('vgg-tiny-ml').build({ seed: 2 });
+    const bytes = await exportOnnx(model, { card: { id: 'm', version: '1.0.0' } });
+    const proto = onnx.ModelProto.decode(bytes);
+    proto.metadataProps!.push({ key: 'other', value: 'kept' });
+    const withOther = onnx.ModelProto.encode(proto).finish();
+    const edited = withOnnxCard(withOther, { id: 'm', version: '1.1.0', files: { onnx: { path: 'model.onnx' } } });
+    expect(readOnnxMetadata(edited)).toEqual({ other: 'kept', [CARD_METADATA_KEY]: JSON.stringify({ id: 'm', version: '1.1.0' }) });
+    const after = onnx.ModelProto.decode(edited);
+    expect(onnx.GraphProto.encode(after.graph!).finish()).toEqual(onnx.GraphProto.encode(proto.graph!).finish());
+    expect(after.opsetImport).toEqual(proto.opsetImport);
+    expect(readOnnxCard(withOnnxCard(edited, { id: 'm', version: '1.2.0' }))).toEqual({ id: 'm', version: '1.2.0' });
+    expect(() => withOnnxCard('abc' as never, {})).toThrow(TypeError);
   });
 
   test('bad bytes are rejected', () => {
