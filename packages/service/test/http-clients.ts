@@ -14,16 +14,24 @@ export interface ClientResult {
 /** The port `app` listens on (127.0.0.1). */
 export function portOf(app: FastifyInstance): number {
   const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('Expected a listening TCP server but it is not listening');
+  if (!address || typeof address === 'string')
+    throw new Error('Expected a listening TCP server but it is not listening');
   return address.port;
 }
 
 /**
  * Sends `POST /score` with `body` on a fresh connection. `abort-upload` sends the headers and half
  * the body, then destroys the socket; `abort-after-upload` sends all of it and destroys the socket
- * after `leaveAfterMs` (while the request is queued or scored); `complete` waits for the answer.
+ * when `leave` aborts, else after `leaveAfterMs` (while the request is queued or scored: tests that
+ * assert where it was when it left wait for that state on /healthz, then abort `leave`);
+ * `complete` waits for the answer.
  */
-export function postScore(port: number, body: Buffer, kind: ClientKind, opts: { type?: string; leaveAfterMs?: number } = {}): Promise<ClientResult> {
+export function postScore(
+  port: number,
+  body: Buffer,
+  kind: ClientKind,
+  opts: { type?: string; leaveAfterMs?: number; leave?: AbortSignal } = {},
+): Promise<ClientResult> {
   return new Promise((resolve) => {
     const req = httpRequest({
       host: '127.0.0.1',
@@ -53,7 +61,13 @@ export function postScore(port: number, body: Buffer, kind: ClientKind, opts: { 
       return;
     }
     req.end(body);
-    if (kind === 'abort-after-upload') setTimeout(() => req.destroy(), opts.leaveAfterMs ?? 20);
+    if (kind !== 'abort-after-upload') return;
+    if (!opts.leave) {
+      setTimeout(() => req.destroy(), opts.leaveAfterMs ?? 20);
+      return;
+    }
+    if (opts.leave.aborted) req.destroy();
+    else opts.leave.addEventListener('abort', () => req.destroy(), { once: true });
   });
 }
 
@@ -63,13 +77,33 @@ export async function health(port: number): Promise<{ status: string; inFlight: 
   return (await res.json()) as { status: string; inFlight: number };
 }
 
-/** Polls `/healthz` until `inFlight` is 0 or `withinMs` has passed; returns the last value seen. */
-export async function settledInFlight(port: number, withinMs: number): Promise<number> {
+type Health = Awaited<ReturnType<typeof health>>;
+
+/** Polls `/healthz` until `done(body)` holds or `withinMs` has passed; returns the last body seen. */
+export async function healthWhen(port: number, done: (h: Health) => boolean, withinMs = 10_000): Promise<Health> {
   const end = Date.now() + withinMs;
-  let seen = (await health(port)).inFlight;
-  while (seen !== 0 && Date.now() < end) {
+  let seen = await health(port);
+  while (!done(seen) && Date.now() < end) {
     await new Promise((r) => setTimeout(r, 25));
-    seen = (await health(port)).inFlight;
+    seen = await health(port);
+  }
+  return seen;
+}
+
+/**
+ * Polls `/healthz` until `inFlight` is 0; returns the last body seen. Scoring already running
+ * cannot be stopped and keeps its slot until it ends (up to `withinMs`, however slow the machine);
+ * a slot still held while nothing has been scoring or queued for `idleMs` is a leak, and ends the wait.
+ */
+export async function settledInFlight(port: number, opts: { withinMs: number; idleMs: number }): Promise<Health> {
+  const end = Date.now() + opts.withinMs;
+  let idleSince = Date.now();
+  let seen = await health(port);
+  while (seen.inFlight !== 0 && Date.now() < end) {
+    if (seen.scoring !== 0 || seen.queued !== 0) idleSince = Date.now();
+    else if (Date.now() - idleSince > opts.idleMs) break;
+    await new Promise((r) => setTimeout(r, 25));
+    seen = await health(port);
   }
   return seen;
 }
@@ -78,7 +112,9 @@ export async function settledInFlight(port: number, withinMs: number): Promise<n
 export function multipartBody(bytes: Buffer, filename = 'image.png'): { body: Buffer; type: string } {
   const boundary = '----iqa-load-boundary';
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`,
+    ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);

@@ -16,6 +16,14 @@ import { solid } from '../../runtime-node/test/helpers/images.js';
 const ZOO = process.env.IQA_ZOO_MODELS ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../models');
 const TIMEOUT_MS = 3000;
 const MAX_CONCURRENT = 2;
+/**
+ * How long scoring still running after a burst may keep its slots (it cannot be stopped): one
+ * score of this model (30 crops of 224) took 2.7-10 s on the 2-core machine at load 13, so a wait
+ * of the request timeout alone fails there on a correct service.
+ */
+const DRAIN_MS = 60_000;
+/** A slot held this long with nothing scoring or queued is a leak (the server had time to see its client leave). */
+const IDLE_MS = 2000;
 
 let scorer: NodeScorer;
 let image: Buffer;
@@ -38,19 +46,27 @@ beforeEach(async () => {
   port = portOf(app);
 });
 afterEach(async () => {
-  await app.close();
+  await app?.close();
 });
 
+/** Every slot is freed once the scoring left running has ended, and the next request is scored. */
 async function expectRecovered(): Promise<void> {
-  expect(await settledInFlight(port, TIMEOUT_MS + 1000)).toBe(0);
+  expect(await settledInFlight(port, { withinMs: DRAIN_MS, idleMs: IDLE_MS })).toMatchObject({
+    inFlight: 0,
+    scoring: 0,
+    queued: 0,
+  });
   const next = await postScore(port, image, 'complete');
   expect(next.status).toBe(200);
   expect(JSON.parse(next.body).results[0].score).toBeCloseTo(expected, 3);
 }
 
-test('a burst far above capacity with aborted uploads: back to 0 in flight within the timeout, then scoring', async () => {
+test('a burst far above capacity with aborted uploads: back to 0 in flight once running scoring ends, then scoring', async () => {
   // 32 clients on 2 slots; 7 of every 8 leave, mid-upload or 200 ms after it (queued or scoring).
-  const kinds = Array.from({ length: 32 }, (_, i): ClientKind => (i % 8 === 7 ? 'complete' : i % 2 === 0 ? 'abort-after-upload' : 'abort-upload'));
+  const kinds = Array.from(
+    { length: 32 },
+    (_, i): ClientKind => (i % 8 === 7 ? 'complete' : i % 2 === 0 ? 'abort-after-upload' : 'abort-upload'),
+  );
   const results = await Promise.all(kinds.map((k) => postScore(port, image, k, { leaveAfterMs: 200 })));
   const answered = results.filter((r, i) => kinds[i] === 'complete');
   for (const r of answered) {
@@ -72,7 +88,11 @@ test('clients that all leave mid-upload (raw and multipart bodies) free every sl
 
 test('clients that all leave mid-scoring free every slot, and queued work is dropped', async () => {
   const before = scorer.stats.images;
-  await Promise.all(Array.from({ length: 2 * MAX_CONCURRENT }, () => postScore(port, image, 'abort-after-upload', { leaveAfterMs: 50 })));
+  await Promise.all(
+    Array.from({ length: 2 * MAX_CONCURRENT }, () =>
+      postScore(port, image, 'abort-after-upload', { leaveAfterMs: 50 }),
+    ),
+  );
   expect((await health(port)).status).toBe('ok');
   await expectRecovered();
   // Each request is scored at most once (plus the recovery request); those refused or dropped while queued are not.

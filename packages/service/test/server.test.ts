@@ -7,7 +7,7 @@ import { type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
 import { createServer } from '@iqa-zoo/service';
 import { serveCommand } from '@iqa-zoo/cli';
 import { memoryIo } from '../../runtime-node/test/helpers/cli-io.js';
-import { health, portOf, postScore } from './http-clients.js';
+import { health, healthWhen, portOf, postScore } from './http-clients.js';
 import { hugeHeaderPng, solid, tinyScore } from '../../runtime-node/test/helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from '../../runtime-node/test/helpers/tiny-model.js';
 
@@ -16,10 +16,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel());
 const orange = { r: 255, g: 128, b: 0 };
 
-function multipart(parts: Array<{ name: string; bytes: Buffer; type?: string }>): { payload: Buffer; headers: Record<string, string> } {
+function multipart(parts: Array<{ name: string; bytes: Buffer; type?: string }>): {
+  payload: Buffer;
+  headers: Record<string, string>;
+} {
   const boundary = '----iqa-test-boundary';
   const chunks = parts.flatMap((p, i) => [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image${i}"; filename="${p.name}"\r\nContent-Type: ${p.type ?? 'image/png'}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="image${i}"; filename="${p.name}"\r\nContent-Type: ${p.type ?? 'image/png'}\r\n\r\n`,
+    ),
     p.bytes,
     Buffer.from('\r\n'),
   ]);
@@ -27,10 +32,38 @@ function multipart(parts: Array<{ name: string; bytes: Buffer; type?: string }>)
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
+/**
+ * What a test opened, closed after it even when an assertion failed: gates are opened first (so
+ * held requests end), then leaving clients leave, then servers close.
+ */
+const opened = {
+  gates: [] as Array<() => void>,
+  clients: [] as AbortController[],
+  servers: [] as FastifyInstance[],
+  stops: [] as AbortController[],
+};
+afterEach(async () => {
+  for (const release of opened.gates.splice(0)) release();
+  for (const client of opened.clients.splice(0)) client.abort();
+  for (const stop of opened.stops.splice(0)) stop.abort();
+  await Promise.all(opened.servers.splice(0).map((server) => closeWithin(server, 5000)));
+});
+
+/** Closes `server`; connections still open after `ms` (a request that never ends) are destroyed. */
+async function closeWithin(server: FastifyInstance, ms: number): Promise<void> {
+  const force = setTimeout(() => server.server.closeAllConnections(), ms);
+  try {
+    await server.close();
+  } finally {
+    clearTimeout(force);
+  }
+}
+
 /** A scorer whose scores wait until `release()` (for concurrency, timeout and shutdown tests); `calls` counts `score` calls. */
 function gatedScorer(real: NodeScorer): NodeScorer & { release: () => void; calls: number } {
   let open: () => void = () => {};
   let gate = new Promise<void>((r) => (open = r));
+  opened.gates.push(() => open());
   return {
     ...real,
     calls: 0,
@@ -54,17 +87,40 @@ interface Res {
 }
 
 /** Real HTTP over loopback (fastify's inject needs require(esm), which jest on Node 20 lacks). */
-async function request(app: FastifyInstance, opts: { method: string; url: string; payload?: Uint8Array; headers?: Record<string, string> }): Promise<Res> {
+async function request(
+  app: FastifyInstance,
+  opts: { method: string; url: string; payload?: Uint8Array; headers?: Record<string, string> },
+): Promise<Res> {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server is not listening');
-  const res = await fetch(`http://127.0.0.1:${address.port}${opts.url}`, { method: opts.method, body: opts.payload && new Uint8Array(opts.payload), headers: opts.headers });
+  const res = await fetch(`http://127.0.0.1:${address.port}${opts.url}`, {
+    method: opts.method,
+    body: opts.payload && new Uint8Array(opts.payload),
+    headers: opts.headers,
+  });
   const body = await res.text();
   return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, json: () => JSON.parse(body) };
+}
+
+/** `POST /score` with the small PNG as a raw body. */
+function postPng(server: FastifyInstance): Promise<Res> {
+  return request(server, {
+    method: 'POST',
+    url: '/score',
+    payload: pngCache!,
+    headers: { 'content-type': 'image/png' },
+  });
 }
 
 async function start(app: FastifyInstance): Promise<FastifyInstance> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app;
+}
+
+/** A server for one test, closed after it (see `opened`). */
+async function startForTest(app: FastifyInstance): Promise<FastifyInstance> {
+  opened.servers.push(app);
+  return start(app);
 }
 
 let scorer: NodeScorer;
@@ -74,12 +130,17 @@ beforeAll(async () => {
   app = await start(await createServer({ scorer, bodyLimit: 64 * 1024, maxFiles: 4 }));
 });
 afterAll(async () => {
-  await app.close();
-  await scorer.dispose();
+  await app?.close();
+  await scorer?.dispose();
 });
 
 test('POST /score with a raw image body', async () => {
-  const res = await request(app, { method: 'POST', url: '/score', payload: await solid(50, 40, orange), headers: { 'content-type': 'image/png' } });
+  const res = await request(app, {
+    method: 'POST',
+    url: '/score',
+    payload: await solid(50, 40, orange),
+    headers: { 'content-type': 'image/png' },
+  });
   expect(res.statusCode).toBe(200);
   const body = res.json();
   expect(body.model).toBe('tiny-test');
@@ -104,18 +165,34 @@ test('POST /score multipart with several images, one of them bad', async () => {
 
 test.each([
   ['a non-image body', () => Buffer.from('plain text, not an image'), 'text/plain', 415, 'UNSUPPORTED_IMAGE'],
-  ['a JSON body naming a server file (paths are never read)', () => Buffer.from(JSON.stringify({ path: '/etc/passwd' })), 'application/json', 415, 'UNSUPPORTED_IMAGE'],
+  [
+    'a JSON body naming a server file (paths are never read)',
+    () => Buffer.from(JSON.stringify({ path: '/etc/passwd' })),
+    'application/json',
+    415,
+    'UNSUPPORTED_IMAGE',
+  ],
   ['a truncated PNG', async () => (await solid(60, 60, orange)).subarray(0, 60), 'image/png', 422, 'INVALID_IMAGE'],
   ['a decompression bomb header', () => hugeHeaderPng(100_000, 100_000), 'image/png', 413, 'IMAGE_TOO_LARGE'],
   ['an empty body', () => Buffer.alloc(0), 'image/png', 400, 'INVALID_ARGUMENT'],
   ['a body over the limit', () => Buffer.alloc(100 * 1024, 1), 'image/png', 413, 'FST_ERR_CTP_BODY_TOO_LARGE'],
 ])('%s is a 4xx with a JSON error, and the service keeps serving', async (_name, make, type, status, code) => {
-  const res = await request(app, { method: 'POST', url: '/score', payload: await make(), headers: { 'content-type': type } });
+  const res = await request(app, {
+    method: 'POST',
+    url: '/score',
+    payload: await make(),
+    headers: { 'content-type': type },
+  });
   expect(res.statusCode).toBe(status);
   const body = res.json();
   expect(body.results?.[0]?.error?.code ?? body.error?.code).toBe(code);
   expect(res.body).not.toContain('/etc/passwd:');
-  const ok = await request(app, { method: 'POST', url: '/score', payload: await solid(20, 20, orange), headers: { 'content-type': 'image/png' } });
+  const ok = await request(app, {
+    method: 'POST',
+    url: '/score',
+    payload: await solid(20, 20, orange),
+    headers: { 'content-type': 'image/png' },
+  });
   expect(ok.statusCode).toBe(200);
 });
 
@@ -130,7 +207,14 @@ test('multipart: an oversized part and too many parts are 413', async () => {
 test('concurrent requests each get their own correct score', async () => {
   const colours = Array.from({ length: 12 }, (_, i) => ({ r: (i * 20) % 256, g: 255 - i * 10, b: (i * 37) % 256 }));
   const responses = await Promise.all(
-    colours.map(async (c) => request(app, { method: 'POST', url: '/score', payload: await solid(40, 40, c), headers: { 'content-type': 'image/png' } })),
+    colours.map(async (c) =>
+      request(app, {
+        method: 'POST',
+        url: '/score',
+        payload: await solid(40, 40, c),
+        headers: { 'content-type': 'image/png' },
+      }),
+    ),
   );
   responses.forEach((res, i) => {
     expect(res.statusCode).toBe(200);
@@ -140,10 +224,10 @@ test('concurrent requests each get their own correct score', async () => {
 
 test('a saturated concurrency limit answers 503 with Retry-After, then recovers', async () => {
   const gated = gatedScorer(scorer);
-  const small = await start(await createServer({ scorer: gated, maxConcurrent: 2 }));
-  const send = () => request(small, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  const small = await startForTest(await createServer({ scorer: gated, maxConcurrent: 2 }));
+  const send = () => postPng(small);
   const first = [send(), send()];
-  await new Promise((r) => setTimeout(r, 50));
+  expect(await healthWhen(portOf(small), (h) => h.inFlight === 2)).toMatchObject({ inFlight: 2 });
   const rejected = await send();
   expect(rejected.statusCode).toBe(503);
   expect(rejected.headers['retry-after']).toBe('1');
@@ -152,60 +236,60 @@ test('a saturated concurrency limit answers 503 with Retry-After, then recovers'
   gated.release();
   for (const res of await Promise.all(first)) expect(res.statusCode).toBe(200);
   expect((await send()).statusCode).toBe(200);
-  await small.close();
 });
 
 test('a request that takes longer than the timeout is 503', async () => {
   const gated = gatedScorer(scorer);
-  const slow = await start(await createServer({ scorer: gated, requestTimeoutMs: 100 }));
-  const res = await request(slow, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  const slow = await startForTest(await createServer({ scorer: gated, requestTimeoutMs: 100 }));
+  const res = await postPng(slow);
   expect(res.statusCode).toBe(503);
-  gated.release();
-  await slow.close();
+  expect(res.json().error.code).toBe('TIMEOUT');
 });
-
-/** Polls `/healthz` until `done(body)` holds (or 200 tries); returns the last body. */
-async function healthWhen(server: FastifyInstance, done: (h: Awaited<ReturnType<typeof health>>) => boolean) {
-  let h = await health(portOf(server));
-  for (let i = 0; i < 200 && !done(h); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    h = await health(portOf(server));
-  }
-  return h;
-}
 
 test('requests whose clients leave while queued are never scored, and free their slots', async () => {
   const gated = gatedScorer(scorer);
-  const server = await start(await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1 }));
-  const kept = request(server, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
-  expect(await healthWhen(server, (h) => h.scoring === 1)).toMatchObject({ inFlight: 1, scoring: 1 });
-  const leavers = Array.from({ length: 3 }, () => postScore(portOf(server), pngCache!, 'abort-after-upload', { leaveAfterMs: 100 }));
-  expect(await healthWhen(server, (h) => h.queued === 3)).toMatchObject({ inFlight: 4, queued: 3 });
-  await Promise.all(leavers);
-  expect(await healthWhen(server, (h) => h.inFlight === 1)).toMatchObject({ inFlight: 1, scoring: 1, queued: 0 });
+  const server = await startForTest(await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1 }));
+  const port = portOf(server);
+  const kept = postPng(server);
+  expect(await healthWhen(port, (h) => h.scoring === 1)).toMatchObject({ inFlight: 1, scoring: 1 });
+  // The clients leave once the server reports them queued (not after a fixed delay, which a slow machine outlasts).
+  const leave = new AbortController();
+  opened.clients.push(leave);
+  const leavers = Array.from({ length: 3 }, () =>
+    postScore(port, pngCache!, 'abort-after-upload', { leave: leave.signal }),
+  );
+  expect(await healthWhen(port, (h) => h.queued === 3)).toMatchObject({ inFlight: 4, scoring: 1, queued: 3 });
+  leave.abort();
+  expect((await Promise.all(leavers)).map((r) => r.status)).toEqual([0, 0, 0]);
+  expect(await healthWhen(port, (h) => h.inFlight === 1)).toMatchObject({ inFlight: 1, scoring: 1, queued: 0 });
   gated.release();
   expect((await kept).statusCode).toBe(200);
-  expect((await health(portOf(server))).inFlight).toBe(0);
+  expect(await healthWhen(port, (h) => h.inFlight === 0)).toMatchObject({ inFlight: 0, scoring: 0, queued: 0 });
   expect(gated.calls).toBe(1);
-  await server.close();
 });
 
 test('a timeout drops queued work, and running work keeps its slot until it ends', async () => {
   const gated = gatedScorer(scorer);
-  const server = await start(await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1, requestTimeoutMs: 150 }));
-  const send = () => request(server, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
+  const server = await startForTest(
+    await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1, requestTimeoutMs: 150 }),
+  );
+  const send = () => postPng(server);
   const answers = await Promise.all([send(), send(), send()]);
   for (const res of answers) {
     expect(res.statusCode).toBe(503);
     expect(res.json().error.code).toBe('TIMEOUT');
     expect(res.headers['retry-after']).toBe('1');
   }
-  expect(await health(portOf(server))).toMatchObject({ inFlight: 1, scoring: 1, queued: 0 });
+  // A 503 is sent before its response's 'close' frees the slot: wait for that, not a moment after.
+  expect(await healthWhen(portOf(server), (h) => h.inFlight === 1)).toMatchObject({
+    inFlight: 1,
+    scoring: 1,
+    queued: 0,
+  });
   gated.release();
-  expect(await healthWhen(server, (h) => h.inFlight === 0)).toMatchObject({ inFlight: 0, scoring: 0 });
+  expect(await healthWhen(portOf(server), (h) => h.inFlight === 0)).toMatchObject({ inFlight: 0, scoring: 0 });
   expect(gated.calls).toBe(1);
   expect((await send()).statusCode).toBe(200);
-  await server.close();
 });
 
 test('GET /healthz, /models, /openapi.json and 404', async () => {
@@ -231,14 +315,20 @@ test('GET /healthz, /models, /openapi.json and 404', async () => {
 
 test('graceful shutdown: in-flight requests finish, new ones are refused', async () => {
   const gated = gatedScorer(scorer);
-  const server = await start(await createServer({ scorer: gated }));
-  const inFlight = request(server, { method: 'POST', url: '/score', payload: pngCache!, headers: { 'content-type': 'image/png' } });
-  for (let i = 0; i < 100 && (await request(server, { method: 'GET', url: '/healthz' })).json().inFlight === 0; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const server = await startForTest(await createServer({ scorer: gated }));
+  const port = portOf(server);
+  const inFlight = postPng(server);
+  expect(await healthWhen(port, (h) => h.scoring === 1)).toMatchObject({ inFlight: 1, scoring: 1 });
   const closed = server.close();
-  await new Promise((r) => setTimeout(r, 20));
-  const late = await request(server, { method: 'GET', url: '/healthz' }).then((r) => r.statusCode, () => 'refused');
+  // Closing starts at once but not synchronously: poll until a new request is no longer served (bounded).
+  const lateStatus = () =>
+    fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status,
+      () => 'refused' as const,
+    );
+  let late = await lateStatus();
+  for (const end = Date.now() + 10_000; late === 200 && Date.now() < end; late = await lateStatus())
+    await new Promise((r) => setTimeout(r, 10));
   expect([503, 'refused']).toContain(late);
   gated.release();
   const res = await inFlight;
@@ -247,14 +337,27 @@ test('graceful shutdown: in-flight requests finish, new ones are refused', async
   await closed;
 });
 
+/** The URL `iqa serve` prints once it listens (it loads its model first: up to 30 s on a loaded machine). */
+async function listeningUrl(io: ReturnType<typeof memoryIo>): Promise<string> {
+  for (const end = Date.now() + 30_000; !io.err().includes('listening on') && Date.now() < end; )
+    await new Promise((r) => setTimeout(r, 20));
+  const url = /listening on (\S+)/.exec(io.err())?.[1];
+  if (!url) throw new Error(`Expected iqa serve to print "listening on URL" within 30 s but it printed: ${io.err()}`);
+  return url;
+}
+
 test('iqa serve listens, serves and exits 0 when stopped', async () => {
   const io = memoryIo();
   const stop = new AbortController();
+  opened.stops.push(stop);
   const done = serveCommand(['--port', '0', '--model', modelDir, '--device', 'cpu'], io, stop.signal);
-  for (let i = 0; i < 200 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 20));
-  const url = /listening on (\S+)/.exec(io.err())![1]!;
+  const url = await listeningUrl(io);
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  const res = await fetch(`${url}/score`, { method: 'POST', body: new Uint8Array(pngCache!), headers: { 'content-type': 'image/png' } });
+  const res = await fetch(`${url}/score`, {
+    method: 'POST',
+    body: new Uint8Array(pngCache!),
+    headers: { 'content-type': 'image/png' },
+  });
   expect(res.status).toBe(200);
   stop.abort();
   expect(await done).toBe(0);
@@ -265,16 +368,35 @@ test('iqa serve listens, serves and exits 0 when stopped', async () => {
 test("iqa serve's limit flags reach the service (its /healthz limits)", async () => {
   const io = memoryIo();
   const stop = new AbortController();
-  const argv = ['--max-concurrent', '3', '--max-scoring', '1', '--timeout-ms', '5000', '--body-limit-mb', '2', '--max-files', '4'];
+  const argv = [
+    '--max-concurrent',
+    '3',
+    '--max-scoring',
+    '1',
+    '--timeout-ms',
+    '5000',
+    '--body-limit-mb',
+    '2',
+    '--max-files',
+    '4',
+  ];
+  opened.stops.push(stop);
   const done = serveCommand(['--port', '0', '--model', modelDir, '--device', 'cpu', ...argv], io, stop.signal);
-  for (let i = 0; i < 200 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 20));
-  const url = /listening on (\S+)/.exec(io.err())![1]!;
+  const url = await listeningUrl(io);
   const body = (await (await fetch(`${url}/healthz`)).json()) as { limits: unknown };
-  expect(body.limits).toEqual({ maxConcurrent: 3, maxScoring: 1, requestTimeoutMs: 5000, bodyLimit: 2 * 1024 * 1024, maxFiles: 4 });
+  expect(body.limits).toEqual({
+    maxConcurrent: 3,
+    maxScoring: 1,
+    requestTimeoutMs: 5000,
+    bodyLimit: 2 * 1024 * 1024,
+    maxFiles: 4,
+  });
   stop.abort();
   expect(await done).toBe(0);
   const bad = memoryIo();
-  await expect(serveCommand(['--max-scoring', '0'], bad)).rejects.toThrow('Expected an integer >= 1 for --max-scoring but received "0"');
+  await expect(serveCommand(['--max-scoring', '0'], bad)).rejects.toThrow(
+    'Expected an integer >= 1 for --max-scoring but received "0"',
+  );
 });
 
 let pngCache: Buffer | undefined;
