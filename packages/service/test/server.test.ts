@@ -269,7 +269,9 @@ test('requests whose clients leave while queued are never scored, and free their
 });
 
 test('a timeout drops queued work, and running work keeps its slot until it ends', async () => {
-  const gated = gatedScorer(scorer);
+  // Scores at once when the gate opens (no decode, no model run), so the last request's 200 does not
+  // race the 150 ms timeout: a real score of even the tiny model took up to 2.5 s on the loaded 2-core machine.
+  const gated = gatedScorer({ ...scorer, score: async () => 0.5 });
   const server = await startForTest(
     await createServer({ scorer: gated, maxConcurrent: 4, maxScoring: 1, requestTimeoutMs: 150 }),
   );
@@ -289,7 +291,9 @@ test('a timeout drops queued work, and running work keeps its slot until it ends
   gated.release();
   expect(await healthWhen(portOf(server), (h) => h.inFlight === 0)).toMatchObject({ inFlight: 0, scoring: 0 });
   expect(gated.calls).toBe(1);
-  expect((await send()).statusCode).toBe(200);
+  const next = await send();
+  expect(next.statusCode).toBe(200);
+  expect(next.json().results[0].score).toBe(0.5);
 });
 
 test('GET /healthz, /models, /openapi.json and 404', async () => {
