@@ -6,6 +6,8 @@
 # Usage: bash scripts/kfold-pooled.sh [RECIPE] [WORK_DIR]
 #   RECIPE as in scripts/kfold.sh: rank-task (default) or mos-only; WORK_DIR default /tmp/iqa-kfold-RECIPE.
 #   FOLD0=DIR overrides fold 0's run folder (the default model's own stage-2 run).
+#   FOLDS="0 1 2" scores only those folds (e.g. while the others still train); the metrics are
+#   printed once all five are scored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 recipe="${1:-rank-task}"
@@ -20,13 +22,21 @@ iqa() { node packages/cli/bin/iqa.js "$@"; }
 runs=("${FOLD0:-$fold0}" runs/kfold/${upper}1 runs/kfold/${upper}2 runs/kfold/${upper}3 runs/kfold/${upper}4)
 echo "image,mos" > "$work/mos.csv"
 echo "file,score,error_code,error_message" > "$work/scores.csv"
-for k in "${!runs[@]}"; do
+for k in ${FOLDS:-0 1 2 3 4}; do
   run="${runs[$k]}"
-  iqa export --from "$run/last" --out "$work/fold$k" > /dev/null
   tail -n +2 "$run/val.csv" | sed "s#^#$run/#" >> "$work/mos.csv"
-  mapfile -t files < <(tail -n +2 "$run/val.csv" | cut -d, -f1 | sed "s#^#$run/#")
-  # A failed image leaves its row without a score; eval-scores.mjs then names what is missing.
-  { iqa score "${files[@]}" --model "$work/fold$k" --csv 2> /dev/null || true; } | tail -n +2 >> "$work/scores.csv"
-  echo "fold $k: ${#files[@]} images scored by $run/last"
+  # A fold scored before (fold$k.csv, written whole at the end) is reused: a killed run resumes.
+  if [ ! -f "$work/fold$k.csv" ]; then
+    iqa export --from "$run/last" --out "$work/fold$k" > /dev/null
+    mapfile -t files < <(tail -n +2 "$run/val.csv" | cut -d, -f1 | sed "s#^#$run/#")
+    # A failed image leaves its row without a score; eval-scores.mjs then names what is missing.
+    { iqa score "${files[@]}" --model "$work/fold$k" --csv 2> /dev/null || true; } | tail -n +2 > "$work/fold$k.tmp"
+    mv "$work/fold$k.tmp" "$work/fold$k.csv"
+  fi
+  cat "$work/fold$k.csv" >> "$work/scores.csv"
+  echo "fold $k: $(wc -l < "$work/fold$k.csv") images scored by $run/last"
+done
+for k in 0 1 2 3 4; do
+  [ -f "$work/fold$k.csv" ] || { echo "fold $k not scored yet: no pooled metrics" >&2; exit 0; }
 done
 node scripts/eval-scores.mjs "$work/mos.csv" "$work/scores.csv"
