@@ -8,7 +8,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@iqa-zoo/(core|image-node|train|export|runtime-node|runtime-web|service|queue|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@iqa-zoo/(core|image-node|train|export|runtime-node|runtime-web|service|queue|cli)$':
+      '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

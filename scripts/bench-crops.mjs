@@ -29,7 +29,10 @@ const { values: a } = parseArgs({
     json: { type: 'string' },
   },
 });
-if (!a.mos) throw new Error('Usage: node scripts/bench-crops.mjs --mos VAL_CSV [--model ID|DIR] [--dtype fp32|fp16|q8] [--seeds 5] [--counts 1,4,8,16,30] [--threads N] [--rounds 9] [--json OUT]');
+if (!a.mos)
+  throw new Error(
+    'Usage: node scripts/bench-crops.mjs --mos VAL_CSV [--model ID|DIR] [--dtype fp32|fp16|q8] [--seeds 5] [--counts 1,4,8,16,30] [--threads N] [--rounds 9] [--json OUT]',
+  );
 const counts = a.counts.split(',').map(Number);
 const seeds = Array.from({ length: Number(a.seeds) }, (_, i) => i);
 const threads = a.threads === undefined ? defaultIntraOpThreads() : Number(a.threads);
@@ -38,8 +41,14 @@ const mos = rows.map((r) => r.mos);
 const { card, onnx } = await loadModel(a.model, a.dtype);
 const full = card.input.protocol.count;
 const cardSeed = card.input.protocol.seed;
-if (Math.max(...counts) > full) throw new Error(`Expected counts of at most the card's ${full} crops but received ${a.counts}`);
-const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+if (Math.max(...counts) > full)
+  throw new Error(`Expected counts of at most the card's ${full} crops but received ${a.counts}`);
+const session = await ort.InferenceSession.create(onnx, {
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  logSeverityLevel: 4,
+});
 
 // raw[seed][image] = the network's outputs for the card's 30 crops under that seed.
 const raw = seeds.map(() => []);
@@ -50,14 +59,19 @@ for (let i = 0; i < rows.length; i++) {
     const t = preprocess(pixels, chooseProtocol(card, { cropSeed: seed }));
     const out = await session.run({ [card.input.name]: new ort.Tensor('float32', t.data, t.dims) });
     const data = out[card.output.name].data;
-    if (data.length !== full || !data.every(Number.isFinite)) throw new Error(`${rows[i].image}: expected ${full} finite outputs but received ${data.length}`);
+    if (data.length !== full || !data.every(Number.isFinite))
+      throw new Error(`${rows[i].image}: expected ${full} finite outputs but received ${data.length}`);
     raw[seeds.indexOf(seed)][i] = Float32Array.from(data);
   }
-  if ((i + 1) % 20 === 0) process.stderr.write(`scored ${i + 1}/${rows.length} images x ${seeds.length} seeds (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  if ((i + 1) % 20 === 0)
+    process.stderr.write(
+      `scored ${i + 1}/${rows.length} images x ${seeds.length} seeds (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+    );
 }
 await session.release();
 
-const scoresFor = (seedIdx, n) => raw[seedIdx].map((r) => (r.subarray(0, n).reduce((s, v) => s + v, 0) / n) * card.output.scale + card.output.offset);
+const scoresFor = (seedIdx, n) =>
+  raw[seedIdx].map((r) => (r.subarray(0, n).reduce((s, v) => s + v, 0) / n) * card.output.scale + card.output.offset);
 const c = seeds.indexOf(cardSeed);
 const reference = scoresFor(c, full);
 const curve = counts.map((n) => {
@@ -67,12 +81,21 @@ const curve = counts.map((n) => {
   const bySeed = seeds.map((s) => srcc(scoresFor(s, n), mos));
   const mean = bySeed.reduce((x, y) => x + y, 0) / bySeed.length;
   const sd = Math.sqrt(bySeed.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, bySeed.length - 1));
-  return { crops: n, srcc: ci.estimate, srccCi: [ci.low, ci.high], plcc: plcc(pred, mos), vsFull: { difference: diff.estimate, ci: [diff.low, diff.high] }, seeds: { srcc: bySeed, min: Math.min(...bySeed), max: Math.max(...bySeed), mean, sd } };
+  return {
+    crops: n,
+    srcc: ci.estimate,
+    srccCi: [ci.low, ci.high],
+    plcc: plcc(pred, mos),
+    vsFull: { difference: diff.estimate, ci: [diff.low, diff.high] },
+    seeds: { srcc: bySeed, min: Math.min(...bySeed), max: Math.max(...bySeed), mean, sd },
+  };
 });
 
 // ms per image with the real scorer: decode, crops, run, alternating the counts each round.
 const image = await sharp('examples/parrots.jpg').resize(500, 500).jpeg().toBuffer();
-const scorers = await Promise.all(counts.map((n) => createScorer(a.model, { device: 'cpu', dtype: a.dtype, threads, crops: n })));
+const scorers = await Promise.all(
+  counts.map((n) => createScorer(a.model, { device: 'cpu', dtype: a.dtype, threads, crops: n })),
+);
 for (const s of scorers) await s.score(image);
 const times = counts.map(() => []);
 for (let r = 0; r < Number(a.rounds); r++) {
@@ -88,11 +111,19 @@ curve.forEach((row, k) => (row.msPerImage500 = median(times[k])));
 
 const f = (v) => v.toFixed(4);
 const msFull = curve.find((r) => r.crops === full)?.msPerImage500;
-console.log(`${card.id} ${card.version} (${a.dtype}), ${rows.length} images of ${a.mos}, crop seeds ${seeds.join(',')} (card seed ${cardSeed}), ${threads} intra-op thread(s)`);
-console.log('crops\tSRCC (95% CI)\t\tPLCC\tSRCC - SRCC(30) (95% CI)\tSRCC over seeds: min / max / sd\tms/image 500x500\tspeed-up');
+console.log(
+  `${card.id} ${card.version} (${a.dtype}), ${rows.length} images of ${a.mos}, crop seeds ${seeds.join(',')} (card seed ${cardSeed}), ${threads} intra-op thread(s)`,
+);
+console.log(
+  'crops\tSRCC (95% CI)\t\tPLCC\tSRCC - SRCC(30) (95% CI)\tSRCC over seeds: min / max / sd\tms/image 500x500\tspeed-up',
+);
 for (const r of curve) {
   console.log(
     `${r.crops}\t${f(r.srcc)} (${f(r.srccCi[0])}-${f(r.srccCi[1])})\t${f(r.plcc)}\t${r.vsFull.difference >= 0 ? '+' : ''}${f(r.vsFull.difference)} (${f(r.vsFull.ci[0])} to ${f(r.vsFull.ci[1])})\t${f(r.seeds.min)} / ${f(r.seeds.max)} / ${f(r.seeds.sd)}\t${r.msPerImage500.toFixed(1)}\t${msFull ? (msFull / r.msPerImage500).toFixed(2) : '-'}x`,
   );
 }
-if (a.json) writeFileSync(a.json, `${JSON.stringify({ model: card.id, version: card.version, dtype: a.dtype, mos: a.mos, n: rows.length, threads, seeds, cardSeed, curve }, null, 2)}\n`);
+if (a.json)
+  writeFileSync(
+    a.json,
+    `${JSON.stringify({ model: card.id, version: card.version, dtype: a.dtype, mos: a.mos, n: rows.length, threads, seeds, cardSeed, curve }, null, 2)}\n`,
+  );

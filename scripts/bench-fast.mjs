@@ -26,20 +26,30 @@ const sizes = [
   [500, 500],
   [1080, 800],
 ];
-const images = await Promise.all(sizes.map(([w, h]) => sharp('examples/parrots.jpg').resize(w, h, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer()));
+const images = await Promise.all(
+  sizes.map(([w, h]) => sharp('examples/parrots.jpg').resize(w, h, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer()),
+);
 const probe = await createScorer(a.model, { device: 'cpu', threads: 1 });
 const card = probe.card;
 await probe.dispose();
 const full = card.input.protocol.count;
 const fewer = a.crops === undefined ? (card.presets?.fast?.crops ?? 8) : Number(a.crops);
-const variants = a.threads.split(',').map(Number).flatMap((threads) =>
-  [
-    ['fp32', full],
-    ['q8', full],
-    ['fp32', fewer],
-    ['q8', fewer],
-  ].map(([dtype, crops]) => ({ name: `${dtype}, ${crops} crops, ${threads} thread${threads === 1 ? '' : 's'}`, dtype, crops, threads })),
-);
+const variants = a.threads
+  .split(',')
+  .map(Number)
+  .flatMap((threads) =>
+    [
+      ['fp32', full],
+      ['q8', full],
+      ['fp32', fewer],
+      ['q8', fewer],
+    ].map(([dtype, crops]) => ({
+      name: `${dtype}, ${crops} crops, ${threads} thread${threads === 1 ? '' : 's'}`,
+      dtype,
+      crops,
+      threads,
+    })),
+  );
 
 let failed = 0;
 const scorers = [];
@@ -78,15 +88,26 @@ for (let r = 0; r < Number(a.rounds); r++) {
 for (const s of scorers) await s?.dispose();
 
 const median = (xs) => (xs.length === 0 ? Number.NaN : [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]);
-const rows = variants.map((v, i) => ({ ...v, sizes: sizes.map(([w, h], k) => ({ image: `${w}x${h}`, ms: median(wall[i][k]), cpuMs: median(cpu[i][k]) })) }));
+const rows = variants.map((v, i) => ({
+  ...v,
+  sizes: sizes.map(([w, h], k) => ({ image: `${w}x${h}`, ms: median(wall[i][k]), cpuMs: median(cpu[i][k]) })),
+}));
 const baseline = (v) => rows.find((b) => b.dtype === 'fp32' && b.crops === full && b.threads === v.threads);
-console.log(`${card.id} ${card.version}, ${a.rounds} rounds, variants interleaved; speed-up vs fp32 ${full} crops at the same threads`);
+console.log(
+  `${card.id} ${card.version}, ${a.rounds} rounds, variants interleaved; speed-up vs fp32 ${full} crops at the same threads`,
+);
 console.log(`variant\t${sizes.map(([w, h]) => `${w}x${h} ms (cpu ms)\tspeed-up`).join('\t')}`);
 for (const r of rows) {
   const b = baseline(r);
-  console.log(`${r.name}\t${r.sizes.map((s, k) => `${s.ms.toFixed(1)} (${s.cpuMs.toFixed(0)})\t${(b.sizes[k].ms / s.ms).toFixed(2)}x`).join('\t')}`);
+  console.log(
+    `${r.name}\t${r.sizes.map((s, k) => `${s.ms.toFixed(1)} (${s.cpuMs.toFixed(0)})\t${(b.sizes[k].ms / s.ms).toFixed(2)}x`).join('\t')}`,
+  );
 }
-if (a.json) writeFileSync(a.json, `${JSON.stringify({ model: card.id, version: card.version, rounds: Number(a.rounds), rows }, null, 2)}\n`);
+if (a.json)
+  writeFileSync(
+    a.json,
+    `${JSON.stringify({ model: card.id, version: card.version, rounds: Number(a.rounds), rows }, null, 2)}\n`,
+  );
 if (failed > 0) {
   console.error(`${failed} variant load(s) or score(s) failed`);
   process.exitCode = 1;

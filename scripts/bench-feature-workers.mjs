@@ -17,20 +17,52 @@ const clive = path.join(DATA, 'clive');
 const work = mkdtempSync(path.join(tmpdir(), 'iqa-bench-workers-'));
 const lines = readFileSync(path.join(clive, 'mos.csv'), 'utf8').trim().split('\n');
 writeFileSync(path.join(work, 'mos.csv'), `${[lines[0], ...lines.slice(1, images + 1)].join('\n')}\n`);
-const config = { ...JSON.parse(readFileSync('configs/mobilenetv2-ml/finetune.json', 'utf8')), mos: path.join(work, 'mos.csv'), root: clive, epochs: 1 };
+const config = {
+  ...JSON.parse(readFileSync('configs/mobilenetv2-ml/finetune.json', 'utf8')),
+  mos: path.join(work, 'mos.csv'),
+  root: clive,
+  epochs: 1,
+};
 writeFileSync(path.join(work, 'finetune.json'), JSON.stringify(config));
 
-console.log(`${images} images, ${availableParallelism()} cores; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `${images} images, ${availableParallelism()} cores; load average before ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const runs = {};
 for (const n of [1, workers]) {
   const t0 = performance.now();
-  const r = spawnSync('npx', ['iqa', 'train', 'finetune', '--config', path.join(work, 'finetune.json'), '--feature-workers', String(n),
-    '--out', path.join(work, `run-${n}`), '--cache', path.join(work, `cache-${n}`)], { encoding: 'utf8' });
+  const r = spawnSync(
+    'npx',
+    [
+      'iqa',
+      'train',
+      'finetune',
+      '--config',
+      path.join(work, 'finetune.json'),
+      '--feature-workers',
+      String(n),
+      '--out',
+      path.join(work, `run-${n}`),
+      '--cache',
+      path.join(work, `cache-${n}`),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`iqa train finetune --feature-workers ${n} failed: ${r.stderr.slice(-2000)}`);
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1));
   runs[n] = { ...result, totalSeconds: (performance.now() - t0) / 1000 };
-  console.log(`--feature-workers ${n}: feature pass ${result.featureSeconds.toFixed(1)} s (${result.cache.misses} images computed), whole command ${runs[n].totalSeconds.toFixed(1)} s, validation SRCC ${result.state.best.srcc.toFixed(4)}`);
+  console.log(
+    `--feature-workers ${n}: feature pass ${result.featureSeconds.toFixed(1)} s (${result.cache.misses} images computed), whole command ${runs[n].totalSeconds.toFixed(1)} s, validation SRCC ${result.state.best.srcc.toFixed(4)}`,
+  );
 }
 const [a, b] = [runs[1], runs[workers]];
-console.log(`feature pass speed-up with ${workers} workers: ${(a.featureSeconds / b.featureSeconds).toFixed(2)}x; whole command: ${(a.totalSeconds / b.totalSeconds).toFixed(2)}x`);
-console.log(`same model: ${a.state.best.srcc === b.state.best.srcc && a.state.best.plcc === b.state.best.plcc ? 'yes' : 'NO'}; load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `feature pass speed-up with ${workers} workers: ${(a.featureSeconds / b.featureSeconds).toFixed(2)}x; whole command: ${(a.totalSeconds / b.totalSeconds).toFixed(2)}x`,
+);
+console.log(
+  `same model: ${a.state.best.srcc === b.state.best.srcc && a.state.best.plcc === b.state.best.plcc ? 'yes' : 'NO'}; load average after ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -7,7 +7,11 @@ import { createScorer } from '@iqa-zoo/runtime-node';
 
 const [id, csv] = process.argv.slice(2);
 if (!id || !csv) throw new Error('Usage: node scripts/bench-fp16.mjs MODEL_ID VAL_CSV');
-const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const rows = readFileSync(csv, 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split(','));
 const files = rows.map((r) => path.resolve(path.dirname(csv), r[0]));
 const mos = rows.map((r) => Number(r[1]));
 const result = {};
@@ -20,11 +24,17 @@ for (const dtype of ['fp32', 'fp16']) {
   await scorer.dispose();
 }
 const diff = result.fp32.scores.map((s, i) => Math.abs(s - result.fp16.scores[i]));
-console.log(JSON.stringify({
-  model: id,
-  n: files.length,
-  maxAbsDiff: Math.max(...diff),
-  meanAbsDiff: diff.reduce((a, b) => a + b, 0) / diff.length,
-  fp32: { srcc: srcc(result.fp32.scores, mos), plcc: plcc(result.fp32.scores, mos), msPerImage: result.fp32.ms },
-  fp16: { srcc: srcc(result.fp16.scores, mos), plcc: plcc(result.fp16.scores, mos), msPerImage: result.fp16.ms },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      model: id,
+      n: files.length,
+      maxAbsDiff: Math.max(...diff),
+      meanAbsDiff: diff.reduce((a, b) => a + b, 0) / diff.length,
+      fp32: { srcc: srcc(result.fp32.scores, mos), plcc: plcc(result.fp32.scores, mos), msPerImage: result.fp32.ms },
+      fp16: { srcc: srcc(result.fp16.scores, mos), plcc: plcc(result.fp16.scores, mos), msPerImage: result.fp16.ms },
+    },
+    null,
+    2,
+  ),
+);

@@ -23,4 +23,5 @@ for (const [label, threads] of settings) {
   await scorer.dispose();
   ms[label] = times.sort((a, b) => a - b)[4];
 }
-for (const [label, t] of Object.entries(ms)) console.log(`threads ${label}\t${t.toFixed(1)} ms/image\t${(ms['1'] / t).toFixed(2)}x vs 1 thread`);
+for (const [label, t] of Object.entries(ms))
+  console.log(`threads ${label}\t${t.toFixed(1)} ms/image\t${(ms['1'] / t).toFixed(2)}x vs 1 thread`);

@@ -38,7 +38,9 @@ const f4 = (v) => v.toFixed(4);
 
 /** Features of every image, cached in CACHE/clive-features.json and saved every 50 images (an interrupted pass resumes). */
 async function extractAll(entries, cacheFile) {
-  const cache = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : { featureCount: BRISQUE_FEATURE_COUNT, features: {} };
+  const cache = existsSync(cacheFile)
+    ? JSON.parse(readFileSync(cacheFile, 'utf8'))
+    : { featureCount: BRISQUE_FEATURE_COUNT, features: {} };
   const todo = entries.filter((e) => !cache.features[e.image]);
   console.log(`features: ${entries.length - todo.length} cached, ${todo.length} to compute (${cacheFile})`);
   const t0 = performance.now();
@@ -79,7 +81,14 @@ async function benchmark(entries, count) {
   times.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   const cpuMs = (cpu.user + cpu.system) / 1000 / times.length;
-  return { images: images.length, runs: times.length, medianMs: times[Math.floor(times.length / 2)], meanMs: mean, cpuMs, load: os.loadavg()[0] };
+  return {
+    images: images.length,
+    runs: times.length,
+    medianMs: times[Math.floor(times.length / 2)],
+    meanMs: mean,
+    cpuMs,
+    load: os.loadavg()[0],
+  };
 }
 
 /** Chooses the grid point by CV inside `train`, fits it on all of `train`, and evaluates on `val`. */
@@ -88,20 +97,29 @@ function fitAndEvaluate(train, val, featuresOf, label) {
   const mos = train.map((e) => e.mos);
   const t0 = performance.now();
   const onResult = (r, done, total) => {
-    if (done % 10 === 0 || done === total) console.log(`${label}: grid ${done}/${total} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    if (done % 10 === 0 || done === total)
+      console.log(`${label}: grid ${done}/${total} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   };
   const { best, results } = gridSearchSvr(rows, mos, GRID, { folds: INNER_FOLDS, seed: INNER_SEED, onResult });
   const inner = results.find((r) => r.params === best);
   const fitted = fitSvr(rows, mos, best);
   fitted.dispose();
   const pred = val.map((e) => predictSvr(featuresOf[e.image], fitted.model));
-  const m = evaluatePredictions(pred, val.map((e) => e.mos));
+  const m = evaluatePredictions(
+    pred,
+    val.map((e) => e.mos),
+  );
   const s = ((performance.now() - t0) / 1000).toFixed(0);
   console.log(
     `${label}: C ${best.C} gamma ${best.gamma} epsilon ${best.epsilon} (inner CV SRCC ${f4(inner.srcc)}), ` +
       `${fitted.model.supportVectors.length} SVs; val n ${m.n} SRCC ${f4(m.srcc)} PLCC ${f4(m.plcc)} (logistic ${f4(m.plccLogistic)}) [${s} s]`,
   );
-  return { best, innerSrcc: inner.srcc, model: fitted.model, metrics: { n: m.n, srcc: m.srcc, plcc: m.plcc, plccLogistic: m.plccLogistic, krcc: m.krcc, rmse: m.rmse } };
+  return {
+    best,
+    innerSrcc: inner.srcc,
+    model: fitted.model,
+    metrics: { n: m.n, srcc: m.srcc, plcc: m.plcc, plccLogistic: m.plccLogistic, krcc: m.krcc, rmse: m.rmse },
+  };
 }
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -109,7 +127,12 @@ const sd = (xs) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (
 
 mkdirSync(args.cache, { recursive: true });
 const entries = await readMosCsv(args.csv);
-console.log(`CLIVE: ${entries.length} images from ${args.csv}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(
+  `CLIVE: ${entries.length} images from ${args.csv}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
 
 const bench = await benchmark(entries, Number(args['bench-images']));
 console.log(
@@ -128,7 +151,9 @@ for (let fold = 0; fold < OUTER_FOLDS; fold++) {
 const sr = folds.map((r) => r.metrics.srcc);
 const pl = folds.map((r) => r.metrics.plcc);
 console.log(`default split (fold 0): SRCC ${f4(sr[0])} PLCC ${f4(pl[0])}`);
-console.log(`5-fold CV: SRCC ${f4(mean(sr))} +- ${f4(sd(sr))}, PLCC ${f4(mean(pl))} +- ${f4(sd(pl))} (mean +- sd over folds 0..4)`);
+console.log(
+  `5-fold CV: SRCC ${f4(mean(sr))} +- ${f4(sd(sr))}, PLCC ${f4(mean(pl))} +- ${f4(sd(pl))} (mean +- sd over folds 0..4)`,
+);
 console.log('published CLIVE (HyperIQA table, CVPR 2020): BRISQUE SRCC 0.608, PLCC 0.629');
 
 const results = {
@@ -138,7 +163,13 @@ const results = {
   grid: GRID,
   innerFolds: INNER_FOLDS,
   benchmark: bench,
-  folds: folds.map((r, fold) => ({ fold, params: r.best, innerSrcc: r.innerSrcc, supportVectors: r.model.supportVectors.length, ...r.metrics })),
+  folds: folds.map((r, fold) => ({
+    fold,
+    params: r.best,
+    innerSrcc: r.innerSrcc,
+    supportVectors: r.model.supportVectors.length,
+    ...r.metrics,
+  })),
   cv: { srccMean: mean(sr), srccSd: sd(sr), plccMean: mean(pl), plccSd: sd(pl) },
 };
 writeFileSync(path.join(args.cache, 'results.json'), JSON.stringify(results, null, 2));
@@ -149,8 +180,13 @@ console.log(`results: ${path.join(args.cache, 'results.json')}`);
  * brisque-svr.json, into model.onnx and the zoo card (card.json: protocol brisque, files.onnx and files.svr).
  */
 function cardDraft(file, bytes, { best, model, metrics }) {
-  const measured = { command: results.command, runtime: 'Node, @iqa-zoo/core brisqueFeatures + predictSvr', date: results.date };
-  const clive = 'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
+  const measured = {
+    command: results.command,
+    runtime: 'Node, @iqa-zoo/core brisqueFeatures + predictSvr',
+    date: results.date,
+  };
+  const clive =
+    'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
   return {
     schemaVersion: 1,
     id: 'brisque-clive',
@@ -159,21 +195,61 @@ function cardDraft(file, bytes, { best, model, metrics }) {
     description: `BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012): 36 MSCN/AGGD features at two scales, RBF epsilon-SVR (C ${best.C}, gamma ${best.gamma}, epsilon ${best.epsilon}, ${model.supportVectors.length} support vectors) fitted by LIBSVM on the CLIVE training split. Features as OpenCV's quality module computes them (AGGD fit for the MSCN, zero-filled products, INTER_CUBIC half scale), in float64.`,
     input: { colorSpace: 'sRGB', protocol: { kind: 'brisque', scales: 2, minSize: 16 } },
     output: { range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
-    files: { svr: { path: path.basename(file), sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), bytes } },
-    architecture: { network: 'brisque-svr', backbone: 'none', taps: [], pooling: [], params: model.supportVectors.length * 37 + 36 * 2 + 2 },
+    files: {
+      svr: { path: path.basename(file), sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), bytes },
+    },
+    architecture: {
+      network: 'brisque-svr',
+      backbone: 'none',
+      taps: [],
+      pooling: [],
+      params: model.supportVectors.length * 37 + 36 * 2 + 2,
+    },
     training: {
       data: [
-        { name: 'CLIVE (LIVE In the Wild Challenge), training split', role: 'finetune', images: entries.length - metrics.n, licence: 'LIVE-README: use and redistribution with notice kept' },
-        { name: 'CLIVE, validation split', role: 'validation', images: metrics.n, licence: 'LIVE-README: use and redistribution with notice kept' },
+        {
+          name: 'CLIVE (LIVE In the Wild Challenge), training split',
+          role: 'finetune',
+          images: entries.length - metrics.n,
+          licence: 'LIVE-README: use and redistribution with notice kept',
+        },
+        {
+          name: 'CLIVE, validation split',
+          role: 'validation',
+          images: metrics.n,
+          licence: 'LIVE-README: use and redistribution with notice kept',
+        },
       ],
-      stages: [{ name: 'svr', description: `C, gamma and epsilon chosen from ${GRID.C.length * GRID.gamma.length * GRID.epsilon.length} grid points by ${INNER_FOLDS}-fold CV inside the training split (pooled SRCC), then fitted on the whole training split` }],
+      stages: [
+        {
+          name: 'svr',
+          description: `C, gamma and epsilon chosen from ${GRID.C.length * GRID.gamma.length * GRID.epsilon.length} grid points by ${INNER_FOLDS}-fold CV inside the training split (pooled SRCC), then fitted on the whole training split`,
+        },
+      ],
       commands: [results.command],
       seed: SPLIT_SEED,
       machine: `${os.cpus().length} CPU cores (shared with other jobs), no GPU`,
     },
     metrics: [
-      { dataset: 'CLIVE', split: `validation (20% by image, split seed ${SPLIT_SEED}, fold 0)`, n: metrics.n, measured, srcc: metrics.srcc, plcc: metrics.plcc, krcc: metrics.krcc, plccLogistic: metrics.plccLogistic, rmse: metrics.rmse },
-      { dataset: 'CLIVE', split: `5-fold CV (folds 0..4 of split seed ${SPLIT_SEED}, mean over folds)`, n: results.folds.reduce((a, f) => a + f.n, 0), measured, srcc: results.cv.srccMean, plcc: results.cv.plccMean },
+      {
+        dataset: 'CLIVE',
+        split: `validation (20% by image, split seed ${SPLIT_SEED}, fold 0)`,
+        n: metrics.n,
+        measured,
+        srcc: metrics.srcc,
+        plcc: metrics.plcc,
+        krcc: metrics.krcc,
+        plccLogistic: metrics.plccLogistic,
+        rmse: metrics.rmse,
+      },
+      {
+        dataset: 'CLIVE',
+        split: `5-fold CV (folds 0..4 of split seed ${SPLIT_SEED}, mean over folds)`,
+        n: results.folds.reduce((a, f) => a + f.n, 0),
+        measured,
+        srcc: results.cv.srccMean,
+        plcc: results.cv.plccMean,
+      },
     ],
     licence: 'MIT (code and model); LIBSVM (libsvm-js) is BSD-3-Clause',
     credits: [

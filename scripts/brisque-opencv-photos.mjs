@@ -14,7 +14,12 @@ import { decodeImage } from '@iqa-zoo/image-node';
 import { readMosCsv } from '@iqa-zoo/train';
 import { DATA } from './lib/data-folder.mjs';
 
-const { values: args } = parseArgs({ options: { csv: { type: 'string', default: path.join(DATA, 'clive/mos.csv') }, count: { type: 'string', default: '40' } } });
+const { values: args } = parseArgs({
+  options: {
+    csv: { type: 'string', default: path.join(DATA, 'clive/mos.csv') },
+    count: { type: 'string', default: '40' },
+  },
+});
 // Besides OpenCV's features, the scale-1 MSCN variance from OpenCV's own primitives (GaussianBlur, replicated
 // borders) computed in float32 and in float64, to tell precision apart from a difference in the method.
 const PYTHON = `
@@ -50,7 +55,10 @@ try {
     ours.push(brisqueFeatures(img));
   }
   writeFileSync(path.join(dir, 'items.json'), JSON.stringify(items));
-  const run = spawnSync('/usr/bin/python3', ['-c', PYTHON, path.join(dir, 'items.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync('/usr/bin/python3', ['-c', PYTHON, path.join(dir, 'items.json')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (run.status !== 0) throw new Error(`OpenCV failed: ${run.stderr}`);
   const python = JSON.parse(run.stdout);
   const theirs = python.map((p) => p.features);
@@ -61,13 +69,24 @@ try {
     const cv = theirs[i];
     // Relative to |OpenCV| floored at 1e-3, so a mean near 0 does not dominate.
     const rel = others.map((j) => Math.abs(o[j] - cv[j]) / Math.max(Math.abs(cv[j]), 1e-3));
-    return { shape: Math.max(...shapes.map((j) => Math.abs(o[j] - cv[j]))), medianRel: median(rel), maxRel: Math.max(...rel), worst: BRISQUE_FEATURE_NAMES[others[rel.indexOf(Math.max(...rel))]] };
+    return {
+      shape: Math.max(...shapes.map((j) => Math.abs(o[j] - cv[j]))),
+      medianRel: median(rel),
+      maxRel: Math.max(...rel),
+      worst: BRISQUE_FEATURE_NAMES[others[rel.indexOf(Math.max(...rel))]],
+    };
   });
   const worst = perImage.reduce((a, b) => (b.maxRel > a.maxRel ? b : a));
-  console.log(`${entries.length} CLIVE photos, brisqueFeatures vs OpenCV ${spawnSync('/usr/bin/python3', ['-c', 'import cv2; print(cv2.__version__)'], { encoding: 'utf8' }).stdout.trim()} on the same pixels:`);
+  console.log(
+    `${entries.length} CLIVE photos, brisqueFeatures vs OpenCV ${spawnSync('/usr/bin/python3', ['-c', 'import cv2; print(cv2.__version__)'], { encoding: 'utf8' }).stdout.trim()} on the same pixels:`,
+  );
   console.log(`  largest shape difference ${Math.max(...perImage.map((p) => p.shape)).toFixed(4)}`);
-  console.log(`  other features, relative difference: median over images of the per-image median ${median(perImage.map((p) => p.medianRel)).toExponential(2)}, largest ${worst.maxRel.toFixed(3)} (${worst.worst})`);
-  console.log(`  images whose other features all agree within 1e-3 relative: ${perImage.filter((p) => p.maxRel < 1e-3).length}`);
+  console.log(
+    `  other features, relative difference: median over images of the per-image median ${median(perImage.map((p) => p.medianRel)).toExponential(2)}, largest ${worst.maxRel.toFixed(3)} (${worst.worst})`,
+  );
+  console.log(
+    `  images whose other features all agree within 1e-3 relative: ${perImage.filter((p) => p.maxRel < 1e-3).length}`,
+  );
   const v = BRISQUE_FEATURE_NAMES.indexOf('s1.mscn.var');
   const relTo = (a, b) => Math.abs(a - b) / Math.abs(b);
   console.log(

@@ -21,12 +21,20 @@ if (!valCsv || !aCsv || !bCsv) {
   process.exit(2);
 }
 const options = { resamples: Number(resamplesText), seed: 0, level: 0.95 };
-const { mos, scores: [a, b] } = readScoredSet(valCsv, [aCsv, bCsv]);
+const {
+  mos,
+  scores: [a, b],
+} = readScoredSet(valCsv, [aCsv, bCsv]);
 const f = (v) => v.toFixed(4);
 const span = (c) => `${f(c.estimate)} (95% CI ${f(c.low)} to ${f(c.high)})`;
 console.log(`n ${mos.length}, ${options.resamples} paired bootstrap resamples, seed 0`);
-for (const [name, metric] of [['SRCC', srcc], ['PLCC', plcc]]) {
-  console.log(`${name}\tA ${span(bootstrapInterval(a, mos, metric, options))}\tB ${span(bootstrapInterval(b, mos, metric, options))}`);
+for (const [name, metric] of [
+  ['SRCC', srcc],
+  ['PLCC', plcc],
+]) {
+  console.log(
+    `${name}\tA ${span(bootstrapInterval(a, mos, metric, options))}\tB ${span(bootstrapInterval(b, mos, metric, options))}`,
+  );
   const { difference, shareAhead } = pairedBootstrap(a, b, mos, metric, options);
   console.log(`${name}\tA - B ${span(difference)}\tA ahead in ${(100 * shareAhead).toFixed(1)}% of resamples`);
 }

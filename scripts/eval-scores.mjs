@@ -11,12 +11,17 @@ if (!mosCsv || !scoresCsv) {
   process.exit(2);
 }
 const options = { resamples: Number(resamplesText), seed: 0, level: 0.95 };
-const { mos, scores: [pred] } = readScoredSet(mosCsv, [scoresCsv]);
+const {
+  mos,
+  scores: [pred],
+} = readScoredSet(mosCsv, [scoresCsv]);
 const m = evaluatePredictions(pred, mos);
 const f = (v) => v.toFixed(4);
 const ci = (metric) => {
   const c = bootstrapInterval(pred, mos, metric, options);
   return ` (95% CI ${f(c.low)} to ${f(c.high)})`;
 };
-console.log(`n ${m.n}\nSRCC ${f(m.srcc)}${ci(srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${ci(plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}`);
+console.log(
+  `n ${m.n}\nSRCC ${f(m.srcc)}${ci(srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${ci(plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}`,
+);
 console.log(`(intervals: ${options.resamples} bootstrap resamples of the ${m.n} images, seed 0)`);

@@ -23,14 +23,23 @@ if (!recipe) {
 }
 const FOLDS = [
   { fold: 0, head: process.env.FOLD0_HEAD ?? recipe.head[0], upper: process.env.FOLD0_UPPER ?? recipe.upper[0] },
-  ...[1, 2, 3, 4].map((k) => ({ fold: k, head: `runs/kfold/${recipe.head[1]}${k}`, upper: `runs/kfold/${recipe.upper[1]}${k}` })),
+  ...[1, 2, 3, 4].map((k) => ({
+    fold: k,
+    head: `runs/kfold/${recipe.head[1]}${k}`,
+    upper: `runs/kfold/${recipe.upper[1]}${k}`,
+  })),
 ];
 const EPOCHS = 10;
 
 const logOf = (dir) => {
   const file = `${dir}/log.jsonl`;
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.srcc !== undefined);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.srcc !== undefined);
 };
 // A resumed run logs an epoch again: keep the last line of each epoch.
 const byEpoch = (rows) => [...new Map(rows.map((r) => [r.epoch, r])).values()].sort((a, b) => a.epoch - b.epoch);
@@ -39,7 +48,9 @@ const f = (v) => v.toFixed(4);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 
-console.log('| fold | head step, best SRCC | upper blocks, best epoch: SRCC / PLCC | upper blocks, epoch 10: SRCC / PLCC |');
+console.log(
+  '| fold | head step, best SRCC | upper blocks, best epoch: SRCC / PLCC | upper blocks, epoch 10: SRCC / PLCC |',
+);
 console.log('|---|---|---|---|');
 const done = [];
 for (const { fold, head, upper } of FOLDS) {
@@ -48,7 +59,11 @@ for (const { fold, head, upper } of FOLDS) {
   const complete = u.length > 0 && u.at(-1).epoch === EPOCHS;
   const headText = h.length > 0 ? f(best(h).srcc) : 'not run';
   const bestText = u.length > 0 ? `${f(best(u).srcc)} / ${f(best(u).plcc)} (epoch ${best(u).epoch})` : 'not run';
-  const lastText = complete ? `${f(u.at(-1).srcc)} / ${f(u.at(-1).plcc)}` : u.length > 0 ? `running (epoch ${u.at(-1).epoch} of ${EPOCHS})` : 'not run';
+  const lastText = complete
+    ? `${f(u.at(-1).srcc)} / ${f(u.at(-1).plcc)}`
+    : u.length > 0
+      ? `running (epoch ${u.at(-1).epoch} of ${EPOCHS})`
+      : 'not run';
   console.log(`| ${fold} | ${headText} | ${bestText} | ${lastText} |`);
   if (complete) done.push({ head: best(h).srcc, best: best(u), last: u.at(-1) });
 }

@@ -35,7 +35,9 @@ for (const src of SOURCES) {
   for (const v of VARIANTS) {
     const img = v.type ? await distort(rgb, { type: v.type, level: v.level, seed: 1 }) : rgb;
     const file = `${src}-${v.name}.png`;
-    const png = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } })
+      .png()
+      .toBuffer();
     writeFileSync(path.join(dir, file), png);
     entries.push({ file, score: await scorer.score(png) });
   }
@@ -45,7 +47,11 @@ writeFileSync(
   `${JSON.stringify({ model: id, tolerance: 1e-3, note: 'scores from runtime-node (CPU) when the model was added', images: entries }, null, 2)}\n`,
 );
 // Three examples for the README's first command.
-for (const [from, to] of [['kodim23-pristine.png', 'parrots.jpg'], ['kodim23-gblur3.png', 'parrots-blurred.jpg'], ['kodim03-jpeg4.png', 'hats-jpeg.jpg']]) {
+for (const [from, to] of [
+  ['kodim23-pristine.png', 'parrots.jpg'],
+  ['kodim23-gblur3.png', 'parrots-blurred.jpg'],
+  ['kodim03-jpeg4.png', 'hats-jpeg.jpg'],
+]) {
   await sharp(path.join(dir, from)).jpeg({ quality: 95 }).toFile(path.join('examples', to));
 }
 await scorer.dispose();

@@ -20,7 +20,9 @@ export const modelPackageName = (id) => `@iqa-zoo/model-${id}`;
 
 /** The files of one model package, by name, from its card. */
 export function packageFiles(card, hasCalibration) {
-  const onnx = [card.files.onnx, card.files.onnxFp16, card.files.onnxQ8, card.files.svr].filter((f) => f).map((f) => f.path);
+  const onnx = [card.files.onnx, card.files.onnxFp16, card.files.onnxQ8, card.files.svr]
+    .filter((f) => f)
+    .map((f) => f.path);
   const calibration = hasCalibration ? ['calibration', 'calibration.json'] : [];
   const pkg = {
     name: modelPackageName(card.id),
@@ -42,9 +44,15 @@ export function packageFiles(card, hasCalibration) {
   const urls = [
     ['cardUrl', 'card.json', 'The model card (input size, crops, normalisation, file hashes).'],
     ['modelUrl', card.files.onnx.path, 'The fp32 ONNX file.'],
-    ...(card.files.onnxFp16 ? [['modelFp16Url', card.files.onnxFp16.path, 'The fp16 ONNX file (half the download).']] : []),
-    ...(card.files.svr ? [['svrUrl', card.files.svr.path, 'The SVR as data, the source of the ONNX file (not needed to score).']] : []),
-    ...(card.files.onnxQ8 ? [['modelQ8Url', card.files.onnxQ8.path, 'The int8 ONNX file (dtype q8: a quarter of the download).']] : []),
+    ...(card.files.onnxFp16
+      ? [['modelFp16Url', card.files.onnxFp16.path, 'The fp16 ONNX file (half the download).']]
+      : []),
+    ...(card.files.svr
+      ? [['svrUrl', card.files.svr.path, 'The SVR as data, the source of the ONNX file (not needed to score).']]
+      : []),
+    ...(card.files.onnxQ8
+      ? [['modelQ8Url', card.files.onnxQ8.path, 'The int8 ONNX file (dtype q8: a quarter of the download).']]
+      : []),
   ];
   const js = [
     `/**`,
@@ -56,10 +64,17 @@ export function packageFiles(card, hasCalibration) {
     ` * const scorer = await createScorer(model); // @iqa-zoo/runtime-web`,
     ` */`,
     `export const id = ${JSON.stringify(card.id)};`,
-    ...urls.flatMap(([name, file, doc]) => [`/** ${doc} */`, `export const ${name} = new URL(${JSON.stringify(`./${file}`)}, import.meta.url);`]),
+    ...urls.flatMap(([name, file, doc]) => [
+      `/** ${doc} */`,
+      `export const ${name} = new URL(${JSON.stringify(`./${file}`)}, import.meta.url);`,
+    ]),
     '',
   ].join('\n');
-  const dts = [`export declare const id: ${JSON.stringify(card.id)};`, ...urls.map(([name]) => `export declare const ${name}: URL;`), ''].join('\n');
+  const dts = [
+    `export declare const id: ${JSON.stringify(card.id)};`,
+    ...urls.map(([name]) => `export declare const ${name}: URL;`),
+    '',
+  ].join('\n');
   const notice = [
     `# ${pkg.name}`,
     '',
@@ -74,7 +89,12 @@ export function packageFiles(card, hasCalibration) {
     ...card.training.data.map((d) => `- ${d.name}: ${d.licence}`),
     '',
   ].join('\n');
-  return { 'package.json': `${JSON.stringify(pkg, null, 2)}\n`, 'index.js': js, 'index.d.ts': dts, 'NOTICE.md': notice };
+  return {
+    'package.json': `${JSON.stringify(pkg, null, 2)}\n`,
+    'index.js': js,
+    'index.d.ts': dts,
+    'NOTICE.md': notice,
+  };
 }
 
 function main() {

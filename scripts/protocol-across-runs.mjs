@@ -10,14 +10,19 @@ import { parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
 import { parseProtocol, scoreWithProtocol } from './lib/score-protocol.mjs';
 
 const [csv, spec, ...runs] = process.argv.slice(2);
-if (!csv || !spec || runs.length === 0) throw new Error('Usage: node scripts/protocol-across-runs.mjs VAL_CSV SPEC RUN_DIR...');
+if (!csv || !spec || runs.length === 0)
+  throw new Error('Usage: node scripts/protocol-across-runs.mjs VAL_CSV SPEC RUN_DIR...');
 const rows = parseMosCsv(readFileSync(csv, 'utf8'), csv);
 const files = rows.map((r) => path.resolve(path.dirname(csv), r.image));
 const mos = rows.map((r) => r.mos);
 const cli = path.resolve('packages/cli/bin/iqa.js');
 const diffs = [];
 for (const run of runs) {
-  const logged = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.srcc !== undefined);
+  const logged = readFileSync(path.join(run, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.srcc !== undefined);
   const best = logged.reduce((a, b) => (b.srcc > a.srcc ? b : a));
   const out = mkdtempSync(path.join(tmpdir(), 'iqa-run-'));
   try {
@@ -26,9 +31,13 @@ for (const run of runs) {
     const { scores } = await scoreWithProtocol(out, parseProtocol(spec, card), files);
     const s = srcc(scores, mos);
     diffs.push(s - best.srcc);
-    console.log(`${run}: logged (epoch ${best.epoch}) SRCC ${best.srcc.toFixed(4)} PLCC ${best.plcc.toFixed(4)} | ${spec}: SRCC ${s.toFixed(4)} PLCC ${plcc(scores, mos).toFixed(4)}`);
+    console.log(
+      `${run}: logged (epoch ${best.epoch}) SRCC ${best.srcc.toFixed(4)} PLCC ${best.plcc.toFixed(4)} | ${spec}: SRCC ${s.toFixed(4)} PLCC ${plcc(scores, mos).toFixed(4)}`,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
-console.log(`${spec} minus logged SRCC over ${diffs.length} runs: mean ${(diffs.reduce((a, b) => a + b, 0) / diffs.length).toFixed(4)}, min ${Math.min(...diffs).toFixed(4)}, max ${Math.max(...diffs).toFixed(4)}`);
+console.log(
+  `${spec} minus logged SRCC over ${diffs.length} runs: mean ${(diffs.reduce((a, b) => a + b, 0) / diffs.length).toFixed(4)}, min ${Math.min(...diffs).toFixed(4)}, max ${Math.max(...diffs).toFixed(4)}`,
+);

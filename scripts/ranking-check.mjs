@@ -23,7 +23,8 @@ import { readScoredSet } from './lib/score-csv.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const IQA = join(ROOT, 'packages/cli/bin/iqa.js');
-const USAGE = 'Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV] [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]';
+const USAGE =
+  'Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV] [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]';
 
 let args;
 try {
@@ -48,7 +49,12 @@ try {
 function run(command, argv) {
   const shown = argv.length > 12 ? [...argv.slice(0, 10), `... (${argv.length} arguments)`] : argv;
   const line = [command, ...shown].join(' ');
-  const r = spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(command, argv, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (r.status !== 0) {
     console.error(`ranking-check: expected exit code 0 from \`${line}\` but received ${r.status ?? r.signal}`);
     process.exit(1);
@@ -80,7 +86,9 @@ const sha = file?.sha256 ?? 'unhashed';
 const ranking = JSON.parse(run('node', [IQA, 'eval', '--ranking', manifest, ...scorerFlags, '--json']));
 
 const extremesDir = join(setDir, 'extremes');
-const extremeFiles = readdirSync(extremesDir).sort().map((f) => join(extremesDir, f));
+const extremeFiles = readdirSync(extremesDir)
+  .sort()
+  .map((f) => join(extremesDir, f));
 const extremes = run('node', [IQA, 'score', '--json', ...scorerFlags, ...extremeFiles])
   .trim()
   .split('\n')
@@ -98,7 +106,9 @@ if (!cliveScores) {
     // command line is about 30,000 characters or longer (all 931 CLIVE paths here are about 36,800).
     const rows = [];
     for (let i = 0; i < images.length; i += 100) {
-      const lines = run('node', [IQA, 'score', '--csv', ...scorerFlags, ...images.slice(i, i + 100)]).trim().split('\n');
+      const lines = run('node', [IQA, 'score', '--csv', ...scorerFlags, ...images.slice(i, i + 100)])
+        .trim()
+        .split('\n');
       if (i === 0) rows.push(lines[0]);
       rows.push(...lines.slice(1));
       console.error(`ranking-check: ${Math.min(i + 100, images.length)}/${images.length} CLIVE images scored`);
@@ -107,7 +117,9 @@ if (!cliveScores) {
     renameSync(`${cliveScores}.tmp`, cliveScores);
   }
 }
-const { scores: [clive] } = readScoredSet(args.clive, [cliveScores]);
+const {
+  scores: [clive],
+} = readScoredSet(args.clive, [cliveScores]);
 const p10 = quantile(clive, 0.1);
 
 const report = {
@@ -120,16 +132,29 @@ const report = {
     images: ranking.images,
     skipped: ranking.skipped,
     references: ranking.counts.references,
-    byType: Object.fromEntries(Object.entries(ranking.byType).map(([t, r]) => [t, { pairs: r.pairs, share: r.share, ties: r.ties, srcc: r.srcc }])),
+    byType: Object.fromEntries(
+      Object.entries(ranking.byType).map(([t, r]) => [
+        t,
+        { pairs: r.pairs, share: r.share, ties: r.ties, srcc: r.srcc },
+      ]),
+    ),
     overall: { pairs: ranking.overall.pairs, share: ranking.overall.share, srcc: ranking.overall.srcc },
     byGap: Object.fromEntries(Object.entries(ranking.byGap).map(([g, r]) => [g, { pairs: r.pairs, share: r.share }])),
-    byReference: Object.fromEntries(Object.entries(ranking.byReference).map(([ref, r]) => [ref, { pairs: r.pairs, share: r.share }])),
+    byReference: Object.fromEntries(
+      Object.entries(ranking.byReference).map(([ref, r]) => [ref, { pairs: r.pairs, share: r.share }]),
+    ),
   },
   clive: { n: clive.length, p10, median: quantile(clive, 0.5), scores: cliveScores },
   // clean-photo.png is the undistorted photo the extremes were made from: a comparison, not a target.
   extremes: extremes.map((e) => {
     const name = e.file.slice(extremesDir.length + 1);
-    return { name, role: name.startsWith('clean-') ? 'clean' : 'extreme', score: e.score ?? null, error: e.error?.code, belowP10: e.score === undefined ? null : e.score < p10 };
+    return {
+      name,
+      role: name.startsWith('clean-') ? 'clean' : 'extreme',
+      score: e.score ?? null,
+      error: e.error?.code,
+      belowP10: e.score === undefined ? null : e.score < p10,
+    };
   }),
 };
 
@@ -141,13 +166,21 @@ else {
     `model ${report.model} (${report.dtype}, onnx sha256 ${sha.slice(0, 12)}) on ${setDir}`,
     `held-out ranking: ${r.images} images of ${r.references} photos (skipped ${r.skipped}); target >= 0.95 per type`,
     `${'type'.padEnd(8)}${'pairs'.padStart(7)}${'in order'.padStart(10)}${'SRCC'.padStart(9)}`,
-    ...Object.entries(r.byType).map(([t, x]) => `${t.padEnd(8)}${String(x.pairs).padStart(7)}${f(x.share).padStart(10)}${f(x.srcc).padStart(9)}`),
+    ...Object.entries(r.byType).map(
+      ([t, x]) => `${t.padEnd(8)}${String(x.pairs).padStart(7)}${f(x.share).padStart(10)}${f(x.srcc).padStart(9)}`,
+    ),
     `${'all'.padEnd(8)}${String(r.overall.pairs).padStart(7)}${f(r.overall.share).padStart(10)}${f(r.overall.srcc).padStart(9)}`,
-    `by level gap: ${Object.entries(r.byGap).map(([g, x]) => `${g}: ${f(x.share)} (${x.pairs})`).join(', ')}`,
-    `by photo, worst first: ${Object.entries(r.byReference).sort((a, b) => a[1].share - b[1].share).map(([ref, x]) => `${ref} ${f(x.share)}`).join(', ')}`,
+    `by level gap: ${Object.entries(r.byGap)
+      .map(([g, x]) => `${g}: ${f(x.share)} (${x.pairs})`)
+      .join(', ')}`,
+    `by photo, worst first: ${Object.entries(r.byReference)
+      .sort((a, b) => a[1].share - b[1].share)
+      .map(([ref, x]) => `${ref} ${f(x.share)}`)
+      .join(', ')}`,
     `CLIVE: ${report.clive.n} images, 10th percentile ${report.clive.p10.toFixed(2)}, median ${report.clive.median.toFixed(2)}; target: each extreme below the 10th percentile`,
     ...report.extremes.map((e) => {
-      const verdict = e.role === 'clean' ? '(the undistorted photo, for comparison)' : e.belowP10 ? 'below' : 'NOT below';
+      const verdict =
+        e.role === 'clean' ? '(the undistorted photo, for comparison)' : e.belowP10 ? 'below' : 'NOT below';
       return `  ${e.name.padEnd(20)}${e.score === null ? `failed: ${e.error}` : `${e.score.toFixed(2).padStart(7)}  ${verdict}`}`;
     }),
   ];

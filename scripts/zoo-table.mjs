@@ -15,11 +15,20 @@ export function zooTable(dir = path.join(root, 'models')) {
     const card = JSON.parse(readFileSync(path.join(dir, id, 'card.json'), 'utf8'));
     const p = card.input.protocol;
     const protocol =
-      p.kind === 'crops' ? `mean of ${p.count} crops ${p.size}px` : p.kind === 'brisque' ? `full image + half scale (${card.input.layout === 'NHWC' ? 'all in the ONNX graph' : 'features in core, SVR in ONNX'})` : `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
+      p.kind === 'crops'
+        ? `mean of ${p.count} crops ${p.size}px`
+        : p.kind === 'brisque'
+          ? `full image + half scale (${card.input.layout === 'NHWC' ? 'all in the ONNX graph' : 'features in core, SVR in ONNX'})`
+          : `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
     const m = card.metrics[0];
-    const metric = m ? `${m.dataset} ${m.split.split(' ')[0]} (n=${m.n}): SRCC ${m.srcc.toFixed(3)}, PLCC ${m.plcc.toFixed(3)}` : 'not measured';
+    const metric = m
+      ? `${m.dataset} ${m.split.split(' ')[0]} (n=${m.n}): SRCC ${m.srcc.toFixed(3)}, PLCC ${m.plcc.toFixed(3)}`
+      : 'not measured';
     const mb = (card.files.onnx.bytes / 1e6).toFixed(1);
-    const network = card.architecture.taps.length > 0 ? `${card.architecture.backbone} · taps ${card.architecture.taps.join(', ')}` : `${card.architecture.network} (${card.architecture.backbone})`;
+    const network =
+      card.architecture.taps.length > 0
+        ? `${card.architecture.backbone} · taps ${card.architecture.taps.join(', ')}`
+        : `${card.architecture.network} (${card.architecture.backbone})`;
     const sp = card.speed?.find((x) => x.image === '500x500' && x.runtime.startsWith('onnxruntime-node'));
     const cpu = (v) => (v === undefined ? '' : ` (${v} CPU)`);
     const speed = sp
@@ -27,7 +36,11 @@ export function zooTable(dir = path.join(root, 'models')) {
       : 'not measured';
     return `| \`${id}\`${id === index.default ? ' (default)' : ''} | ${network} | ${mb} MB | ${protocol} | ${metric} | ${speed} |`;
   });
-  return ['| model | network | ONNX size | test-time input | measured | ms per 500x500 image, Node CPU |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| model | network | ONNX size | test-time input | measured | ms per 500x500 image, Node CPU |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

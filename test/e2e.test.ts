@@ -16,8 +16,6 @@ import { createScorer as createWebScorer } from '@iqa-zoo/runtime-web';
 import { loadModel, runFinetune } from '@iqa-zoo/train';
 import { makeMosDataset } from '../packages/train/test/training/helpers.js';
 
-
-
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
 }
@@ -53,7 +51,10 @@ it('trains, exports and scores the same in tfjs, runtime-node and runtime-web', 
   const draft = JSON.parse(await fs.readFile(path.join(best, 'card.json'), 'utf8'));
   const onnx = await exportOnnx(model, { card: draft });
   const sha256 = createHash('sha256').update(onnx).digest('hex');
-  const card: ModelCard = validateCard({ ...draft, files: { onnx: { path: 'model.onnx', sha256, bytes: onnx.length } } });
+  const card: ModelCard = validateCard({
+    ...draft,
+    files: { onnx: { path: 'model.onnx', sha256, bytes: onnx.length } },
+  });
   const dir = path.join(work, 'exported');
   await fs.mkdir(dir);
   await fs.writeFile(path.join(dir, 'model.onnx'), onnx);
@@ -64,7 +65,13 @@ it('trains, exports and scores the same in tfjs, runtime-node and runtime-web', 
   const { data: rgba, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const pixels = { data: new Uint8Array(rgba), width: info.width, height: info.height, channels: 4 as const };
   const t = preprocess(pixels, card.input);
-  const raw = tf.tidy(() => (model.predict(tf.transpose(tf.tensor4d(t.data, t.dims as [number, number, number, number]), [0, 2, 3, 1])) as tf.Tensor).dataSync());
+  const raw = tf.tidy(() =>
+    (
+      model.predict(
+        tf.transpose(tf.tensor4d(t.data, t.dims as [number, number, number, number]), [0, 2, 3, 1]),
+      ) as tf.Tensor
+    ).dataSync(),
+  );
   const expected = (Array.from(raw).reduce((a, b) => a + b, 0) / raw.length) * card.output.scale + card.output.offset;
 
   const nodeScorer = await createNodeScorer(dir, { device: 'cpu' });

@@ -12,17 +12,22 @@ const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'ut
 const index = parseZooIndex(readJson('models/index.json'));
 
 test('the model packages are what their cards give (node scripts/model-packages.mjs --check)', () => {
-  expect(() => execFileSync(process.execPath, [join(root, 'scripts/model-packages.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  expect(() =>
+    execFileSync(process.execPath, [join(root, 'scripts/model-packages.mjs'), '--check'], { stdio: 'pipe' }),
+  ).not.toThrow();
 });
 
-test.each(index.models)('models/%s is a workspace package named and versioned from its card, shipping its files', (id) => {
-  const pkg = readJson(`models/${id}/package.json`);
-  const card = readJson(`models/${id}/card.json`);
-  expect(readJson('package.json').workspaces).toContain(`models/${id}`);
-  expect({ name: pkg.name, version: pkg.version }).toEqual({ name: modelPackageName(id), version: card.version });
-  const listed = Object.values(card.files as Record<string, { path: string }>).map((f) => f.path); // onnx, its dtype variants, a classic model's svr
-  expect(pkg.files).toEqual(expect.arrayContaining(['card.json', 'NOTICE.md', ...listed, 'calibration']));
-});
+test.each(index.models)(
+  'models/%s is a workspace package named and versioned from its card, shipping its files',
+  (id) => {
+    const pkg = readJson(`models/${id}/package.json`);
+    const card = readJson(`models/${id}/card.json`);
+    expect(readJson('package.json').workspaces).toContain(`models/${id}`);
+    expect({ name: pkg.name, version: pkg.version }).toEqual({ name: modelPackageName(id), version: card.version });
+    const listed = Object.values(card.files as Record<string, { path: string }>).map((f) => f.path); // onnx, its dtype variants, a classic model's svr
+    expect(pkg.files).toEqual(expect.arrayContaining(['card.json', 'NOTICE.md', ...listed, 'calibration']));
+  },
+);
 
 test("core's DEFAULT_MODEL_ID is the zoo's default, and @iqa-zoo/cli depends on its package at its card's version", () => {
   expect(DEFAULT_MODEL_ID).toBe(index.default);

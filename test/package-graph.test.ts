@@ -16,8 +16,12 @@ interface Manifest {
   optionalDependencies?: Record<string, string>;
 }
 
-const workspaces = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
-const packages = workspaces.map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest }));
+const workspaces = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] })
+  .workspaces;
+const packages = workspaces.map((dir) => ({
+  dir,
+  manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest,
+}));
 const withSource = packages.filter((p) => statSync(join(root, p.dir, 'src'), { throwIfNoEntry: false })?.isDirectory());
 
 function sourceFiles(dir: string): string[] {
@@ -36,7 +40,11 @@ export function importedSpecifiers(source: string): string[] {
     .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
     .join('\n');
   const found = new Set<string>();
-  const patterns = [/\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[1]!);
   return [...found].filter((s) => !s.startsWith('.') && !s.startsWith('/'));
 }
@@ -48,7 +56,12 @@ export function packageOf(specifier: string): string | null {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-const declared = (m: Manifest) => new Set([...Object.keys(m.dependencies ?? {}), ...Object.keys(m.peerDependencies ?? {}), ...Object.keys(m.optionalDependencies ?? {})]);
+const declared = (m: Manifest) =>
+  new Set([
+    ...Object.keys(m.dependencies ?? {}),
+    ...Object.keys(m.peerDependencies ?? {}),
+    ...Object.keys(m.optionalDependencies ?? {}),
+  ]);
 
 /** A cycle in `edges` as a path `a -> b -> a`, or null. */
 export function findCycle(edges: Map<string, string[]>): string[] | null {
@@ -75,32 +88,69 @@ describe('the package graph', () => {
   test('the helpers find imports, package names and cycles (so the checks below can fail)', () => {
     const text = `import a from 'a';\nimport { b } from '@s/b/sub';\nexport * from "c";\nimport 'd';\nconst e = await import('e');\nrequire('f');\nimport x from './x.js';\n * import * as m from 'doc-only';\n// import('commented');`;
     expect(importedSpecifiers(text).sort()).toEqual(['@s/b/sub', 'a', 'c', 'd', 'e', 'f']);
-    expect(['node:fs', 'path', 'fs/promises', '@s/b/sub', 'glob'].map(packageOf)).toEqual([null, null, null, '@s/b', 'glob']);
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toBeNull();
+    expect(['node:fs', 'path', 'fs/promises', '@s/b/sub', 'glob'].map(packageOf)).toEqual([
+      null,
+      null,
+      null,
+      '@s/b',
+      'glob',
+    ]);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   test('every workspace package has src files to check', () => {
     expect(withSource.map((p) => p.manifest.name)).toEqual(
-      expect.arrayContaining(['@iqa-zoo/core', '@iqa-zoo/image-node', '@iqa-zoo/train', '@iqa-zoo/export', '@iqa-zoo/runtime-node', '@iqa-zoo/runtime-web', '@iqa-zoo/service', '@iqa-zoo/queue', '@iqa-zoo/cli']),
+      expect.arrayContaining([
+        '@iqa-zoo/core',
+        '@iqa-zoo/image-node',
+        '@iqa-zoo/train',
+        '@iqa-zoo/export',
+        '@iqa-zoo/runtime-node',
+        '@iqa-zoo/runtime-web',
+        '@iqa-zoo/service',
+        '@iqa-zoo/queue',
+        '@iqa-zoo/cli',
+      ]),
     );
   });
 
-  test.each(withSource.map((p) => [p.manifest.name, p] as const))('%s imports only packages its package.json declares', (name, { dir, manifest }) => {
-    const allowed = declared(manifest);
-    const undeclared: string[] = [];
-    for (const file of sourceFiles(join(root, dir, 'src'))) {
-      for (const spec of importedSpecifiers(readFileSync(file, 'utf8'))) {
-        const pkg = packageOf(spec);
-        if (pkg !== null && pkg !== name && !allowed.has(pkg)) undeclared.push(`${relative(root, file)}: ${spec}`);
+  test.each(withSource.map((p) => [p.manifest.name, p] as const))(
+    '%s imports only packages its package.json declares',
+    (name, { dir, manifest }) => {
+      const allowed = declared(manifest);
+      const undeclared: string[] = [];
+      for (const file of sourceFiles(join(root, dir, 'src'))) {
+        for (const spec of importedSpecifiers(readFileSync(file, 'utf8'))) {
+          const pkg = packageOf(spec);
+          if (pkg !== null && pkg !== name && !allowed.has(pkg)) undeclared.push(`${relative(root, file)}: ${spec}`);
+        }
       }
-    }
-    expect(undeclared).toEqual([]);
-  });
+      expect(undeclared).toEqual([]);
+    },
+  );
 
   test('no two packages depend on each other, directly or through others', () => {
     const names = new Set(packages.map((p) => p.manifest.name));
-    const edges = new Map(packages.map((p) => [p.manifest.name, [...declared(p.manifest)].filter((d) => names.has(d))]));
+    const edges = new Map(
+      packages.map((p) => [p.manifest.name, [...declared(p.manifest)].filter((d) => names.has(d))]),
+    );
     expect(findCycle(edges)).toBeNull();
   });
 

@@ -63,7 +63,9 @@ maybe('runtime-web bundled by Vite', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'iqa-vite-'));
     // The app resolves the package through its exports (dist/): build it (incremental, under a second when current).
-    execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-b', 'packages/runtime-web'], { stdio: 'pipe' });
+    execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-b', 'packages/runtime-web'], {
+      stdio: 'pipe',
+    });
     // The documented recipe: onnxruntime-web's .wasm copied into Vite's public folder, under ort/.
     const ortDist = dirname(createRequire(join(APP, 'main.ts')).resolve(`onnxruntime-web/${WASM}`));
     mkdirSync(join(tmp, 'public/ort'), { recursive: true });
@@ -81,9 +83,14 @@ maybe('runtime-web bundled by Vite', () => {
     await writeFixtureModelDir(join(tmp, 'model'), fixture);
     mkdirSync(join(tmp, 'images'));
     const scorer = await createScorer(join(tmp, 'model'), { device: 'cpu' });
-    for (const [name, w, h, channels] of [['opaque-96x64.png', 96, 64, 3], ['alpha-70x90.png', 70, 90, 4]] as const) {
+    for (const [name, w, h, channels] of [
+      ['opaque-96x64.png', 96, 64, 3],
+      ['alpha-70x90.png', 70, 90, 4],
+    ] as const) {
       const file = join(tmp, 'images', name);
-      await sharp(pixels(w, h, w * h, channels), { raw: { width: w, height: h, channels } }).png().toFile(file);
+      await sharp(pixels(w, h, w * h, channels), { raw: { width: w, height: h, channels } })
+        .png()
+        .toFile(file);
       references[name] = await scorer.score(file);
     }
     await scorer.dispose();
@@ -117,13 +124,30 @@ maybe('runtime-web bundled by Vite', () => {
     page.on('response', (r) => {
       if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
     });
-    const images = Object.keys(references).map((n) => `/images/${n}`).join(',');
+    const images = Object.keys(references)
+      .map((n) => `/images/${n}`)
+      .join(',');
     await page.goto(`${server.url}?${new URLSearchParams({ model: '/fixture/', images, ...params })}`);
-    await page.waitForFunction(() => document.getElementById('status')?.dataset.state !== 'loading', null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state !== 'loading', null, {
+      timeout: 60_000,
+    });
     const run = await page.evaluate(() => {
       const s = document.getElementById('status')!;
-      const scores = Object.fromEntries([...document.querySelectorAll('#scores li')].map((li) => [(li as HTMLElement).dataset.src!.replace('/images/', ''), Number((li as HTMLElement).dataset.score)]));
-      return { state: s.dataset.state!, text: s.textContent ?? '', device: s.dataset.device, threads: s.dataset.threads, reason: s.dataset.reason, scores, coi: self.crossOriginIsolated };
+      const scores = Object.fromEntries(
+        [...document.querySelectorAll('#scores li')].map((li) => [
+          (li as HTMLElement).dataset.src!.replace('/images/', ''),
+          Number((li as HTMLElement).dataset.score),
+        ]),
+      );
+      return {
+        state: s.dataset.state!,
+        text: s.textContent ?? '',
+        device: s.dataset.device,
+        threads: s.dataset.threads,
+        reason: s.dataset.reason,
+        scores,
+        coi: self.crossOriginIsolated,
+      };
     });
     await page.close();
     expect(run.coi).toBe(params.isolated !== '0');
@@ -131,7 +155,11 @@ maybe('runtime-web bundled by Vite', () => {
   }
 
   function expectReferenceScores(run: PageRun): void {
-    expect({ state: run.state, text: run.text, errors: run.errors }).toEqual({ state: 'done', text: expect.any(String), errors: [] });
+    expect({ state: run.state, text: run.text, errors: run.errors }).toEqual({
+      state: 'done',
+      text: expect.any(String),
+      errors: [],
+    });
     expect(run.device).toBe('wasm');
     for (const [name, reference] of Object.entries(references)) {
       const got = run.scores[name]!;
@@ -147,7 +175,9 @@ maybe('runtime-web bundled by Vite', () => {
     expect(modules.some((m) => m.endsWith('node_modules/onnxruntime-web/dist/ort.bundle.min.mjs'))).toBe(true);
     expect(modules.filter((m) => /node_modules\/(sharp|onnxruntime-node|@img)\/|^node:|^\0?node:/.test(m))).toEqual([]);
     const imports = chunks.flatMap((c) => [...c.imports, ...c.dynamicImports]);
-    expect(imports.filter((i) => i.startsWith('node:') || /^(fs|path|os|crypto|url|sharp|onnxruntime-node)$/.test(i))).toEqual([]);
+    expect(
+      imports.filter((i) => i.startsWith('node:') || /^(fs|path|os|crypto|url|sharp|onnxruntime-node)$/.test(i)),
+    ).toEqual([]);
     for (const c of chunks) {
       expect(c.code).not.toMatch(/\bfrom\s*["'](node:|sharp["'])|\bimport\s*\(\s*["'](node:|sharp["'])/);
     }
@@ -169,7 +199,8 @@ maybe('runtime-web bundled by Vite', () => {
     expectReferenceScores(run);
     expect(run.threads).toBe('2');
     expect(run.wasmRequests.length).toBeGreaterThanOrEqual(2);
-    for (const path of run.wasmRequests) expect(path).toMatch(/^\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.(wasm|mjs)$/);
+    for (const path of run.wasmRequests)
+      expect(path).toMatch(/^\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.(wasm|mjs)$/);
     expect(run.wasmRequests.some((p) => p.endsWith('.mjs'))).toBe(true);
   }, 90_000);
 
@@ -178,7 +209,9 @@ maybe('runtime-web bundled by Vite', () => {
     const run = await open({ threads: '2' });
     expectReferenceScores(run);
     expect(run.threads).toBe('1');
-    expect(run.reason).toMatch(/numThreads as requested would be 2, but without wasmPaths for the \.mjs .*pass wasmPaths/);
+    expect(run.reason).toMatch(
+      /numThreads as requested would be 2, but without wasmPaths for the \.mjs .*pass wasmPaths/,
+    );
     expect(run.wasmRequests).toHaveLength(1);
     expect(run.wasmRequests[0]).toMatch(/^\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/);
   }, 90_000);

@@ -10,7 +10,8 @@ export function parseProtocol(spec, card) {
   const [kind, arg] = spec.split(':');
   if (kind === 'full') return arg ? { kind: 'full', maxSide: Number(arg) } : { kind: 'full' };
   const [count, seed] = [Number(kind), Number(arg)];
-  if (!Number.isInteger(count) || !Number.isInteger(seed)) throw new Error(`Expected a protocol like 30:0 (count:seed) or full[:maxSide] but received ${spec}`);
+  if (!Number.isInteger(count) || !Number.isInteger(seed))
+    throw new Error(`Expected a protocol like 30:0 (count:seed) or full[:maxSide] but received ${spec}`);
   const size = card.input.protocol.kind === 'crops' ? card.input.protocol.size : 224;
   return { kind: 'crops', count, size, seed };
 }
@@ -21,7 +22,10 @@ export async function scoreWithProtocol(dir, protocol, files) {
   const copy = mkdtempSync(path.join(tmpdir(), 'iqa-protocol-'));
   try {
     copyFileSync(path.join(dir, card.files.onnx.path), path.join(copy, card.files.onnx.path));
-    writeFileSync(path.join(copy, 'card.json'), JSON.stringify({ ...card, files: { onnx: card.files.onnx }, input: { ...card.input, protocol } }));
+    writeFileSync(
+      path.join(copy, 'card.json'),
+      JSON.stringify({ ...card, files: { onnx: card.files.onnx }, input: { ...card.input, protocol } }),
+    );
     const scorer = await createScorer(copy, { device: 'cpu' });
     const t0 = performance.now();
     const scores = [];

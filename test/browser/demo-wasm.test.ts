@@ -30,7 +30,11 @@ maybe('runtime-web in Chromium (WASM)', () => {
 
   test('cross-origin isolated demo page: threaded WASM, scores equal onnxruntime-node within 1e-4', async () => {
     // 2 threads even on a 2-core machine (the default there is min(4, cores / 2) = 1), so the threaded path runs.
-    const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'auto', threads: '2' }), site.images.map((i) => i.path));
+    const run = await scoreInDemo(
+      browser.context,
+      site.demoUrl({ device: 'auto', threads: '2' }),
+      site.images.map((i) => i.path),
+    );
     report.isolated = { device: run.device, reason: run.reason, threads: run.threads, scores: run.scores };
     expect(run.errors).toEqual([]);
     expect(run.crossOriginIsolated).toBe(true);
@@ -39,7 +43,11 @@ maybe('runtime-web in Chromium (WASM)', () => {
     expect(run.threads).toBe(2);
     for (const img of site.images) {
       const got = run.scores[img.name]!;
-      expect({ name: img.name, got, within: within(got, img.reference) }).toEqual({ name: img.name, got, within: true });
+      expect({ name: img.name, got, within: within(got, img.reference) }).toEqual({
+        name: img.name,
+        got,
+        within: true,
+      });
     }
     await run.page.screenshot({ path: join(OUTPUT_DIR, 'demo-wasm.png'), fullPage: true });
     const bars = await run.page.$$eval('.result .bar span', (els) => els.map((e) => (e as HTMLElement).style.width));
@@ -49,13 +57,19 @@ maybe('runtime-web in Chromium (WASM)', () => {
   }, 240_000);
 
   test('without COOP/COEP and without a GPU adapter, webgpu falls back to single-threaded WASM, with the same scores', async () => {
-    const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'webgpu', isolated: '0' }), site.images.slice(0, 2).map((i) => i.path));
+    const run = await scoreInDemo(
+      browser.context,
+      site.demoUrl({ device: 'webgpu', isolated: '0' }),
+      site.images.slice(0, 2).map((i) => i.path),
+    );
     report.notIsolated = { device: run.device, reason: run.reason, threads: run.threads, scores: run.scores };
     expect(run.errors).toEqual([]);
     expect(run.crossOriginIsolated).toBe(false);
     expect(run.device).toBe('wasm');
     expect(run.threads).toBe(1);
-    expect(run.reason).toMatch(/^webgpu requested, fell back: no WebGPU .*WASM with 1 thread \(page is not cross-origin isolated/);
+    expect(run.reason).toMatch(
+      /^webgpu requested, fell back: no WebGPU .*WASM with 1 thread \(page is not cross-origin isolated/,
+    );
     for (const img of site.images.slice(0, 2)) expect(within(run.scores[img.name]!, img.reference)).toBe(true);
     await run.page.close();
   }, 240_000);
@@ -67,7 +81,10 @@ maybe('runtime-web in Chromium (WASM)', () => {
       const cache = await caches.open('iqa-zoo-models');
       const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
       const progress: Array<{ phase: string; fromCache: boolean; loaded: number; total?: number }> = [];
-      const scorer = await web.createScorer('/fixture/', { device: 'wasm', onProgress: (p: (typeof progress)[number]) => progress.push(p) });
+      const scorer = await web.createScorer('/fixture/', {
+        device: 'wasm',
+        onProgress: (p: (typeof progress)[number]) => progress.push(p),
+      });
       await scorer.dispose();
       return { keys, last: progress.filter((p) => p.phase === 'model').pop() };
     });
@@ -81,7 +98,10 @@ maybe('runtime-web in Chromium (WASM)', () => {
     const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'wasm' }), []);
     const img = site.images[0]!;
     const scores = await run.page.evaluate(async (src) => {
-      type S = { score(x: unknown): Promise<number>; scoreBatch(x: unknown[]): Promise<Array<{ score?: number; error?: { code: string } }>> };
+      type S = {
+        score(x: unknown): Promise<number>;
+        scoreBatch(x: unknown[]): Promise<Array<{ score?: number; error?: { code: string } }>>;
+      };
       const scorer = (window as unknown as { iqaDemo: { scorer: S } }).iqaDemo.scorer;
       const blob = await (await fetch(src)).blob();
       const bitmap = await createImageBitmap(blob);

@@ -16,7 +16,12 @@ export function parseCommandArgs<T extends Options>(
 }
 
 /** Checks that `value` is one of `allowed`, naming the flag otherwise. */
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`Expected one of ${allowed.join(', ')} for ${flag} but received "${value}"`);
@@ -28,7 +33,8 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
 export function intFlag(value: string | undefined, flag: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`Expected an integer >= ${min} for ${flag} but received "${value}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`Expected an integer >= ${min} for ${flag} but received "${value}"`);
   return n;
 }
 

@@ -37,7 +37,8 @@ async function isDir(path: string): Promise<boolean> {
 
 async function checkPristine(dir: string): Promise<DataCheck> {
   const folder = join(dir, 'pristine');
-  if (!(await isDir(folder))) return { item: 'pristine/', ok: false, detail: `missing: a folder of reference photos at ${folder}` };
+  if (!(await isDir(folder)))
+    return { item: 'pristine/', ok: false, detail: `missing: a folder of reference photos at ${folder}` };
   const photos = (await readdir(folder)).filter((n) => IMAGE_EXTENSIONS.has(n.slice(n.lastIndexOf('.')).toLowerCase()));
   return photos.length > 0
     ? { item: 'pristine/', ok: true, detail: `${photos.length} photos` }
@@ -60,12 +61,17 @@ async function checkClive(dir: string): Promise<DataCheck[]> {
     return [{ item: 'clive/mos.csv', ok: false, detail: `unreadable: ${err.message}` }];
   }
   const missing: string[] = [];
-  for (const row of rows) if (!(await stat(join(dir, 'clive', row.image)).catch(() => undefined))) missing.push(row.image);
+  for (const row of rows)
+    if (!(await stat(join(dir, 'clive', row.image)).catch(() => undefined))) missing.push(row.image);
   return [
     { item: 'clive/mos.csv', ok: rows.length > 0, detail: `${rows.length} labelled images` },
     missing.length === 0
       ? { item: 'clive images', ok: true, detail: `all ${rows.length} present` }
-      : { item: 'clive images', ok: false, detail: `${missing.length} of ${rows.length} missing under ${join(dir, 'clive')}, e.g. ${missing.slice(0, 3).join(', ')}` },
+      : {
+          item: 'clive images',
+          ok: false,
+          detail: `${missing.length} of ${rows.length} missing under ${join(dir, 'clive')}, e.g. ${missing.slice(0, 3).join(', ')}`,
+        },
   ];
 }
 
@@ -100,6 +106,7 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
   io.stdout.write(`data folder ${dir}\n`);
   for (const c of checks) io.stdout.write(`  ${c.ok ? 'ok     ' : 'MISSING'}  ${c.item.padEnd(14)} ${c.detail}\n`);
   const missing = checks.filter((c) => !c.ok).length;
-  if (missing > 0) io.stdout.write(`\n${missing} item(s) missing; see iqa data --help for the layout and where to get the data\n`);
+  if (missing > 0)
+    io.stdout.write(`\n${missing} item(s) missing; see iqa data --help for the layout and where to get the data\n`);
   return missing > 0 ? EXIT.FAILED : EXIT.OK;
 }

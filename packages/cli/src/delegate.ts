@@ -45,13 +45,20 @@ export async function loadOptional<T = Record<string, unknown>>(
  * @example
  * const code = await runDelegated('train', ['rank', '--config', 'configs/mobilenetv2-ml/rank.json'], processIo());
  */
-export async function runDelegated(command: DelegatedCommand, argv: string[], io: CliIo, load?: DelegateLoader): Promise<number> {
+export async function runDelegated(
+  command: DelegatedCommand,
+  argv: string[],
+  io: CliIo,
+  load?: DelegateLoader,
+): Promise<number> {
   const { module, fn } = DELEGATES[command];
   const mod = await loadOptional(command, module, io, load);
   if (!mod) return EXIT.USAGE;
   const run = mod[fn];
   if (typeof run !== 'function') {
-    io.stderr.write(`iqa ${command}: expected ${module} to export a function ${fn}(argv) but it does not (this build may predate it)\n`);
+    io.stderr.write(
+      `iqa ${command}: expected ${module} to export a function ${fn}(argv) but it does not (this build may predate it)\n`,
+    );
     return EXIT.USAGE;
   }
   const code = await (run as CommandFn)(argv);

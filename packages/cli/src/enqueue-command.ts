@@ -60,7 +60,8 @@ export async function enqueueCommand(argv: string[], io: CliIo): Promise<number>
   });
   const redis = redisFlag(values.redis);
   if (values.json && values.csv) throw new UsageError('Expected at most one of --json, --csv but received both');
-  if (values['timeout-ms'] !== undefined && !values.wait) throw new UsageError('Expected --timeout-ms only with --wait but received it without');
+  if (values['timeout-ms'] !== undefined && !values.wait)
+    throw new UsageError('Expected --timeout-ms only with --wait but received it without');
   if (positionals.length === 0) throw new UsageError('Expected at least one FILE, DIR or GLOB but received none');
   const waitMs = values['timeout-ms'] === undefined ? undefined : intFlag(values['timeout-ms'], '--timeout-ms', 0, 1);
   const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
@@ -94,7 +95,13 @@ export async function enqueueCommand(argv: string[], io: CliIo): Promise<number>
     for (const [k, { index }] of submitted.entries()) {
       const file = files[index]!;
       const id = ids[k]!;
-      io.stdout.write(format === 'json' ? `${JSON.stringify({ file, id })}\n` : format === 'csv' ? `${csvCell(file)},${id}\n` : `${file}\t${id}\n`);
+      io.stdout.write(
+        format === 'json'
+          ? `${JSON.stringify({ file, id })}\n`
+          : format === 'csv'
+            ? `${csvCell(file)},${id}\n`
+            : `${file}\t${id}\n`,
+      );
     }
     return reportUnread(rows, files.length, io);
   }
@@ -122,7 +129,9 @@ export async function enqueueCommand(argv: string[], io: CliIo): Promise<number>
     onLine: (line, k) => {
       const file = files[submitted[k]!.index]!;
       rows[submitted[k]!.index] =
-        'score' in line ? { file, score: line.score } : { file, error: new IqaError(line.error.code as IqaErrorCode, line.error.message) };
+        'score' in line
+          ? { file, score: line.score }
+          : { file, error: new IqaError(line.error.code as IqaErrorCode, line.error.message) };
       flush();
     },
   });
@@ -134,7 +143,8 @@ export async function enqueueCommand(argv: string[], io: CliIo): Promise<number>
 /** Without --wait: names the files that were not submitted; exit 1 when any. */
 function reportUnread(rows: Array<Row | undefined>, total: number, io: CliIo): number {
   const unread = rows.filter((r): r is { file: string; error: IqaError } => r !== undefined && 'error' in r);
-  for (const r of unread) io.stderr.write(`iqa enqueue: ${r.file}: ${r.error.code}: ${r.error.message} (not submitted)\n`);
+  for (const r of unread)
+    io.stderr.write(`iqa enqueue: ${r.file}: ${r.error.code}: ${r.error.message} (not submitted)\n`);
   if (unread.length > 0) io.stderr.write(`iqa enqueue: ${unread.length} of ${total} file(s) not submitted\n`);
   return unread.length > 0 ? EXIT.FAILED : EXIT.OK;
 }

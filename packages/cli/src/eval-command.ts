@@ -47,14 +47,17 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     ci: { type: 'boolean' },
     resamples: { type: 'string' },
   });
-  if (values.mos && values.ranking) throw new UsageError('Expected one of --mos CSV or --ranking MANIFEST but received both');
+  if (values.mos && values.ranking)
+    throw new UsageError('Expected one of --mos CSV or --ranking MANIFEST but received both');
   if (values.ranking) {
-    if (values.ci || values.resamples) throw new UsageError('Expected --ci and --resamples only with --mos but received them with --ranking');
+    if (values.ci || values.resamples)
+      throw new UsageError('Expected --ci and --resamples only with --mos but received them with --ranking');
     return rankingEval({ ...values, ranking: values.ranking }, io);
   }
   if (!values.mos) throw new UsageError('Expected --mos CSV or --ranking MANIFEST but received neither');
   if (values.refs) throw new UsageError('Expected --refs only with --ranking but received it with --mos');
-  if (values.resamples !== undefined && !values.ci) throw new UsageError('Expected --resamples only with --ci but received it without');
+  if (values.resamples !== undefined && !values.ci)
+    throw new UsageError('Expected --resamples only with --ci but received it without');
   const resamples = intFlag(values.resamples, '--resamples', 2000, 10);
   const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
   const root = values.root ?? dirname(values.mos);
@@ -63,7 +66,12 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const mos: number[] = [];
   let skipped: number;
   try {
-    const scored = await scoreFiles(scorer, rows.map((r) => resolve(root, r.image)), rows.map((r) => r.image), io);
+    const scored = await scoreFiles(
+      scorer,
+      rows.map((r) => resolve(root, r.image)),
+      rows.map((r) => r.image),
+      io,
+    );
     skipped = scored.skipped;
     scored.scores.forEach((s, i) => {
       if (s !== undefined) {
@@ -79,10 +87,36 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const m = evaluatePredictions(pred, mos);
-  const ci = values.ci ? { level: 0.95, resamples, seed: 0, srcc: interval(pred, mos, srcc, resamples), plcc: interval(pred, mos, plcc, resamples) } : undefined;
+  const ci = values.ci
+    ? {
+        level: 0.95,
+        resamples,
+        seed: 0,
+        srcc: interval(pred, mos, srcc, resamples),
+        plcc: interval(pred, mos, plcc, resamples),
+      }
+    : undefined;
   const fast = values.preset === 'fast' ? scorer.card.presets?.fast : undefined;
-  const crops = scorer.card.input.protocol.kind === 'crops' ? (values.crops === undefined ? (fast?.crops ?? scorer.card.input.protocol.count) : Number(values.crops)) : undefined;
-  const report = { model: scorer.card.id, dtype, ...(crops === undefined ? {} : { crops }), n: m.n, skipped, srcc: m.srcc, krcc: m.krcc, plcc: m.plcc, plccLogistic: m.plccLogistic, rmse: m.rmse, rmseLogistic: m.rmseLogistic, ...(ci ? { ci } : {}) };
+  const crops =
+    scorer.card.input.protocol.kind === 'crops'
+      ? values.crops === undefined
+        ? (fast?.crops ?? scorer.card.input.protocol.count)
+        : Number(values.crops)
+      : undefined;
+  const report = {
+    model: scorer.card.id,
+    dtype,
+    ...(crops === undefined ? {} : { crops }),
+    n: m.n,
+    skipped,
+    srcc: m.srcc,
+    krcc: m.krcc,
+    plcc: m.plcc,
+    plccLogistic: m.plccLogistic,
+    rmse: m.rmse,
+    rmseLogistic: m.rmseLogistic,
+    ...(ci ? { ci } : {}),
+  };
   if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     const f = (v: number) => v.toFixed(4);

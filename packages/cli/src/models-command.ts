@@ -26,7 +26,11 @@ function sizeText(bytes: number): string {
 /** Renders rows as a left-aligned text table. */
 export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((v, c) => v.padEnd(widths[c]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((v, c) => v.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -53,6 +57,8 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
     `${card.output.range[0]}-${card.output.range[1]}${card.output.higherIsBetter ? ' (higher better)' : ' (lower better)'}`,
     metricText(card),
   ]);
-  io.stdout.write(`${renderTable(['id', 'version', 'backbone', 'params', 'size', 'input', 'scores', 'metrics'], rows)}\n`);
+  io.stdout.write(
+    `${renderTable(['id', 'version', 'backbone', 'params', 'size', 'input', 'scores', 'metrics'], rows)}\n`,
+  );
   return EXIT.OK;
 }

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type PairCount, parseRankingManifest, type RankingEntry, rankingReport, type RankingManifestRow, type RankingReport } from '@iqa-zoo/core';
+import {
+  type PairCount,
+  parseRankingManifest,
+  type RankingEntry,
+  rankingReport,
+  type RankingManifestRow,
+  type RankingReport,
+} from '@iqa-zoo/core';
 import { type CliIo, EXIT } from './io.js';
 import { openScorer, type ScorerFlags, scoreFiles } from './score-files.js';
 
@@ -13,7 +20,13 @@ export interface RankingFlags extends ScorerFlags {
 }
 
 /** What `iqa eval --ranking --json` prints: the report plus what was scored. */
-export type RankingEvalResult = RankingReport & { model: string; dtype: string; manifest: string; images: number; skipped: number };
+export type RankingEvalResult = RankingReport & {
+  model: string;
+  dtype: string;
+  manifest: string;
+  images: number;
+  skipped: number;
+};
 
 /**
  * The manifest's rows, with `refs/<reference>` as level 0 for each reference that has no level-0 row
@@ -36,27 +49,46 @@ export function rankingFiles(rows: RankingManifestRow[], root: string, refs?: st
  * await rankingEval({ ranking: 'heldout/manifest.csv', model: 'mobilenetv2-ml-clive', json: true }, processIo());
  */
 export async function rankingEval(flags: RankingFlags, io: CliIo): Promise<number> {
-  const rows = rankingFiles(parseRankingManifest(await readFile(flags.ranking, 'utf8'), flags.ranking), flags.root ?? dirname(flags.ranking), flags.refs);
+  const rows = rankingFiles(
+    parseRankingManifest(await readFile(flags.ranking, 'utf8'), flags.ranking),
+    flags.root ?? dirname(flags.ranking),
+    flags.refs,
+  );
   const { scorer, dtype } = await openScorer(flags, io);
   const entries: RankingEntry[] = [];
   let skipped: number;
   let higherIsBetter: boolean;
   try {
     higherIsBetter = scorer.card.output.higherIsBetter;
-    const scored = await scoreFiles(scorer, rows.map((r) => r.file), rows.map((r) => r.file), io);
+    const scored = await scoreFiles(
+      scorer,
+      rows.map((r) => r.file),
+      rows.map((r) => r.file),
+      io,
+    );
     skipped = scored.skipped;
     scored.scores.forEach((score, i) => {
-      if (score !== undefined) entries.push({ reference: rows[i]!.reference, type: rows[i]!.type, level: rows[i]!.level, score });
+      if (score !== undefined)
+        entries.push({ reference: rows[i]!.reference, type: rows[i]!.type, level: rows[i]!.level, score });
     });
   } finally {
     await scorer.dispose();
   }
   const report = rankingReport(entries, { higherIsBetter });
   if (report.overall.pairs === 0) {
-    io.stderr.write(`iqa eval: expected at least one pair of levels of one reference and type but received none (${entries.length} scored, ${skipped} skipped)\n`);
+    io.stderr.write(
+      `iqa eval: expected at least one pair of levels of one reference and type but received none (${entries.length} scored, ${skipped} skipped)\n`,
+    );
     return EXIT.FAILED;
   }
-  const result: RankingEvalResult = { model: scorer.card.id, dtype, manifest: flags.ranking, images: entries.length, skipped, ...report };
+  const result: RankingEvalResult = {
+    model: scorer.card.id,
+    dtype,
+    manifest: flags.ranking,
+    images: entries.length,
+    skipped,
+    ...report,
+  };
   io.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatRanking(result));
   return EXIT.OK;
 }
@@ -80,7 +112,10 @@ export function formatRanking(r: RankingEvalResult): string {
     ...Object.entries(r.byType).map(([type, t]) => row(type, t.ladders, t, t.srcc)),
     row('all', c.ladders, r.overall, r.overall.srcc),
     `${'level gap'.padEnd(14)}${''.padStart(8)}${'pairs'.padStart(8)}${'in order'.padStart(10)}${'ties'.padStart(6)}\n`,
-    ...Object.entries(r.byGap).map(([gap, p]) => `${gap.padEnd(14)}${''.padStart(8)}${String(p.pairs).padStart(8)}${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}\n`),
+    ...Object.entries(r.byGap).map(
+      ([gap, p]) =>
+        `${gap.padEnd(14)}${''.padStart(8)}${String(p.pairs).padStart(8)}${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}\n`,
+    ),
     '(in order: share of pairs within one reference and type whose less distorted image scores better, a tie counting half; SRCC: mean over ladders of SRCC(-level, score))\n',
   ];
   return lines.join('');

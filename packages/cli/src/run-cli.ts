@@ -15,11 +15,23 @@ import type { CliIo } from './io.js';
 const OWN_COMMANDS = {
   score: { summary: 'score images with a zoo model', usage: SCORE_USAGE, run: scoreCommand },
   models: { summary: 'list the zoo', usage: MODELS_USAGE, run: modelsCommand },
-  serve: { summary: 'run the HTTP scoring service', usage: SERVE_USAGE, run: (argv: string[], io: CliIo) => serveCommand(argv, io) },
+  serve: {
+    summary: 'run the HTTP scoring service',
+    usage: SERVE_USAGE,
+    run: (argv: string[], io: CliIo) => serveCommand(argv, io),
+  },
   eval: { summary: 'correlation of a model with MOS labels', usage: EVAL_USAGE, run: evalCommand },
   data: { summary: 'check a training data folder', usage: DATA_USAGE, run: dataCommand },
-  worker: { summary: 'score jobs from a Redis queue (BullMQ)', usage: WORKER_USAGE, run: (argv: string[], io: CliIo) => workerCommand(argv, io) },
-  enqueue: { summary: 'submit images to a Redis queue, optionally wait for scores', usage: ENQUEUE_USAGE, run: enqueueCommand },
+  worker: {
+    summary: 'score jobs from a Redis queue (BullMQ)',
+    usage: WORKER_USAGE,
+    run: (argv: string[], io: CliIo) => workerCommand(argv, io),
+  },
+  enqueue: {
+    summary: 'submit images to a Redis queue, optionally wait for scores',
+    usage: ENQUEUE_USAGE,
+    run: enqueueCommand,
+  },
 } as const;
 
 /** Commands of @iqa-zoo/train and @iqa-zoo/export, which print their own --help. */
@@ -80,20 +92,31 @@ function buildProgram(io: CliIo, load: DelegateLoader | undefined, setCode: (cod
         setCode(await runOwn(name, () => run(cmd.args, io), io, usage));
       });
   }
-  const delegated = (command: DelegatedCommand, argv: (cmd: Command) => string[]) => async (_a: string[], _o: unknown, cmd: Command) => {
-    setCode(await runOwn(command, () => runDelegated(command, argv(cmd), io, load), io));
-  };
+  const delegated =
+    (command: DelegatedCommand, argv: (cmd: Command) => string[]) =>
+    async (_a: string[], _o: unknown, cmd: Command) => {
+      setCode(await runOwn(command, () => runDelegated(command, argv(cmd), io, load), io));
+    };
   for (const name of ['distort', 'export'] as const) {
-    leaf(program, name, DELEGATED_SUMMARIES[name]).helpOption(false).action(delegated(name, (cmd) => cmd.args));
+    leaf(program, name, DELEGATED_SUMMARIES[name])
+      .helpOption(false)
+      .action(delegated(name, (cmd) => cmd.args));
   }
   const train = program.command('train').summary(DELEGATED_SUMMARIES.train).description(DELEGATED_SUMMARIES.train);
   for (const [stage, summary] of Object.entries(TRAIN_STAGES)) {
-    leaf(train, stage, summary).helpOption(false).action(delegated('train', (cmd) => [stage, ...cmd.args]));
+    leaf(train, stage, summary)
+      .helpOption(false)
+      .action(delegated('train', (cmd) => [stage, ...cmd.args]));
   }
   return program;
 }
 
-async function runOwn(command: string, run: () => Promise<number> | number, io: CliIo, usage?: string): Promise<number> {
+async function runOwn(
+  command: string,
+  run: () => Promise<number> | number,
+  io: CliIo,
+  usage?: string,
+): Promise<number> {
   try {
     return await run();
   } catch (err) {

@@ -77,8 +77,19 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const verbose = Boolean(values.verbose);
-  const scorer = await createScorer(values.model, { ...modelOptions(io), device, dtype: values.dtype === undefined ? undefined : dtype, threads, crops, preset, onWarning: (m) => io.stderr.write(`${m}\n`) });
-  if (verbose) io.stderr.write(`iqa score: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason})\n`);
+  const scorer = await createScorer(values.model, {
+    ...modelOptions(io),
+    device,
+    dtype: values.dtype === undefined ? undefined : dtype,
+    threads,
+    crops,
+    preset,
+    onWarning: (m) => io.stderr.write(`${m}\n`),
+  });
+  if (verbose)
+    io.stderr.write(
+      `iqa score: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason})\n`,
+    );
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY && files.length > 1);
   if (format === 'csv') io.stdout.write('file,score,error_code,error_message\n');
 

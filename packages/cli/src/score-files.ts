@@ -34,7 +34,15 @@ export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ score
   const threads = threadsFlag(flags.threads);
   const crops = cropsFlag(flags.crops);
   const preset = presetFlag(flags.preset);
-  const scorer = await createScorer(flags.model, { ...modelOptions(io), device, dtype: flags.dtype === undefined ? undefined : dtype, threads, crops, preset, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(flags.model, {
+    ...modelOptions(io),
+    device,
+    dtype: flags.dtype === undefined ? undefined : dtype,
+    threads,
+    crops,
+    preset,
+    onWarning: (m) => io.stderr.write(`${m}\n`),
+  });
   // The dtype that runs: the one given, else the fast preset's when asked for, else fp32.
   const runs = flags.dtype === undefined && preset === 'fast' ? (scorer.card.presets?.fast?.dtype ?? dtype) : dtype;
   return { scorer, dtype: runs };
@@ -47,7 +55,12 @@ export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ score
  * @example
  * const { scores, skipped } = await scoreFiles(scorer, ['/a.png', '/b.png'], ['a.png', 'b.png'], io);
  */
-export async function scoreFiles(scorer: NodeScorer, files: string[], labels: string[], io: CliIo): Promise<{ scores: (number | undefined)[]; skipped: number }> {
+export async function scoreFiles(
+  scorer: NodeScorer,
+  files: string[],
+  labels: string[],
+  io: CliIo,
+): Promise<{ scores: (number | undefined)[]; skipped: number }> {
   const bar = new ProgressBar(files.length, (t) => io.stderr.write(t), io.stderrIsTTY);
   let skipped = 0;
   try {

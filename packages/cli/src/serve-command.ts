@@ -64,7 +64,9 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
     logger: Boolean(values.log),
   });
   const address = await app.listen({ port, host });
-  io.stderr.write(`iqa serve: model ${scorer.card.id} on ${scorer.device} (${scorer.deviceReason}), listening on ${address}\n`);
+  io.stderr.write(
+    `iqa serve: model ${scorer.card.id} on ${scorer.device} (${scorer.deviceReason}), listening on ${address}\n`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -51,7 +51,12 @@ export async function workerCommand(argv: string[], io: CliIo, signal?: AbortSig
   const stalledIntervalMs = intFlag(values['stalled-ms'], '--stalled-ms', queue.WORKER_DEFAULTS.stalledIntervalMs, 1);
   await queue.checkRedis(redis);
 
-  const scorer = await createScorer(values.model, { ...modelOptions(io), device, threads, onWarning: (m) => io.stderr.write(`${m}\n`) });
+  const scorer = await createScorer(values.model, {
+    ...modelOptions(io),
+    device,
+    threads,
+    onWarning: (m) => io.stderr.write(`${m}\n`),
+  });
   const log = (line: string) => io.stderr.write(`iqa worker: ${line}\n`);
   const worker = await queue
     .startScoreWorker({

@@ -50,12 +50,26 @@ describe('iqa score', () => {
   });
 
   test('--json: one object per line in input order; a non-image is an error row, the others still scored, exit 1', async () => {
-    const r = await cli('score', '--json', '--device', 'cpu', join(imgs, 'a.png'), join(root, 'bad.jpg'), join(imgs, 'b.jpg'));
+    const r = await cli(
+      'score',
+      '--json',
+      '--device',
+      'cpu',
+      join(imgs, 'a.png'),
+      join(root, 'bad.jpg'),
+      join(imgs, 'b.jpg'),
+    );
     expect(r.code).toBe(1);
-    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((x) => x.file)).toEqual([join(imgs, 'a.png'), join(root, 'bad.jpg'), join(imgs, 'b.jpg')]);
     expect(rows[0].score).toBeCloseTo(tinyScore(red), 3);
-    expect(rows[1]).toEqual({ file: join(root, 'bad.jpg'), error: { code: 'UNSUPPORTED_IMAGE', message: expect.stringContaining('bad.jpg') } });
+    expect(rows[1]).toEqual({
+      file: join(root, 'bad.jpg'),
+      error: { code: 'UNSUPPORTED_IMAGE', message: expect.stringContaining('bad.jpg') },
+    });
     expect(rows[2].score).toBeCloseTo(tinyScore(blue), 0); // JPEG
     expect(r.err).toContain(`${join(root, 'bad.jpg')}: UNSUPPORTED_IMAGE`);
     expect(r.err).toContain('1 of 3 file(s) failed');
@@ -79,13 +93,26 @@ describe('iqa score', () => {
     const deep = await cli('score', '--csv', '-r', '--device', 'cpu', imgs);
     expect(deep.out).toContain(join('sub', 'c.png'));
     const globbed = await cli('score', '--json', '--device', 'cpu', join(imgs, '**', '*.png'));
-    expect(globbed.out.trim().split('\n').map((l) => JSON.parse(l).file)).toEqual([join(imgs, 'a.png'), join(imgs, 'sub', 'c.png')]);
+    expect(
+      globbed.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).file),
+    ).toEqual([join(imgs, 'a.png'), join(imgs, 'sub', 'c.png')]);
   });
 
   test('--model picks a zoo id, a folder or an .onnx file', async () => {
     const byId = await cli('score', '--json', '--device', 'cpu', '--model', 'tiny-b', join(imgs, 'a.png'));
     expect(JSON.parse(byId.out).score).toBeCloseTo(tinyScore(red) + 25, 3);
-    const byPath = await cli('score', '--json', '--device', 'cpu', '--model', join(zoo, 'tiny-b', 'model.onnx'), join(imgs, 'a.png'));
+    const byPath = await cli(
+      'score',
+      '--json',
+      '--device',
+      'cpu',
+      '--model',
+      join(zoo, 'tiny-b', 'model.onnx'),
+      join(imgs, 'a.png'),
+    );
     expect(JSON.parse(byPath.out).score).toBeCloseTo(tinyScore(red) + 25, 3);
     const unknown = await cli('score', '--model', 'nope', join(imgs, 'a.png'));
     expect(unknown.code).toBe(2);
@@ -110,7 +137,12 @@ describe('iqa score', () => {
   });
 
   test('usage errors exit 2 with the usage', async () => {
-    for (const argv of [['score'], ['score', '--json', '--csv', 'x'], ['score', '--device', 'gpu', 'x'], ['score', '--bogus', 'x']]) {
+    for (const argv of [
+      ['score'],
+      ['score', '--json', '--csv', 'x'],
+      ['score', '--device', 'gpu', 'x'],
+      ['score', '--bogus', 'x'],
+    ]) {
       const r = await cli(...argv);
       expect(r.code).toBe(2);
       expect(r.err).toContain('Usage: iqa score');
@@ -122,21 +154,30 @@ describe('iqa score', () => {
 
 describe('--help', () => {
   // distort, train and export load @iqa-zoo/train and @iqa-zoo/export (the workspace's own), which print their usage.
-  test.each(['', 'score', 'models', 'serve', 'eval', 'data', 'distort', 'export', 'train', 'train rank', 'train finetune'])(
-    'iqa %s --help prints its usage on stdout and exits 0',
-    async (line: string) => {
-      const command = line.split(' ').filter(Boolean);
-      // train's and export's commands write to the process's stdout themselves.
-      let printed = '';
-      const write = process.stdout.write;
-      process.stdout.write = ((chunk: unknown) => ((printed += String(chunk)), true)) as typeof write;
-      const r = await cli(...command, '--help').finally(() => {
-        process.stdout.write = write;
-      });
-      expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
-      expect(r.out + printed).toMatch(new RegExp(`Usage:[\\s\\S]*iqa ${line}`));
-    },
-  );
+  test.each([
+    '',
+    'score',
+    'models',
+    'serve',
+    'eval',
+    'data',
+    'distort',
+    'export',
+    'train',
+    'train rank',
+    'train finetune',
+  ])('iqa %s --help prints its usage on stdout and exits 0', async (line: string) => {
+    const command = line.split(' ').filter(Boolean);
+    // train's and export's commands write to the process's stdout themselves.
+    let printed = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: unknown) => ((printed += String(chunk)), true)) as typeof write;
+    const r = await cli(...command, '--help').finally(() => {
+      process.stdout.write = write;
+    });
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out + printed).toMatch(new RegExp(`Usage:[\\s\\S]*iqa ${line}`));
+  });
 
   test('a command without its stage or an unknown option of a delegated command exits 2, never 70', async () => {
     const noStage = await cli('train');
@@ -165,7 +206,9 @@ describe('iqa eval', () => {
     const greys = [20, 60, 100, 140, 200];
     for (const g of greys) writeFileSync(join(dir, `g${g}.png`), await solid(24, 24, { r: g, g, b: g }));
     writeFileSync(join(dir, 'broken.png'), 'nope');
-    const csv = ['image,mos,std', ...greys.map((g, i) => `g${g}.png,${[1, 2, 4, 3, 5][i]},0.5`), 'broken.png,3,1'].join('\n');
+    const csv = ['image,mos,std', ...greys.map((g, i) => `g${g}.png,${[1, 2, 4, 3, 5][i]},0.5`), 'broken.png,3,1'].join(
+      '\n',
+    );
     writeFileSync(join(dir, 'mos.csv'), csv);
     const r = await cli('eval', '--device', 'cpu', '--mos', join(dir, 'mos.csv'), '--json');
     expect(r.code).toBe(0);
@@ -175,7 +218,9 @@ describe('iqa eval', () => {
     expect(m.krcc).toBeCloseTo(0.8, 6);
     expect(r.err).toContain('skipped broken.png');
     const text = await cli('eval', '--device', 'cpu', '--mos', join(dir, 'mos.csv'));
-    expect(text.out).toMatch(/n 5 \(skipped 1\)\nSRCC 0\.9000\nKRCC 0\.8000\nPLCC [\d.]+\nPLCC \(logistic\) [\d.]+\nRMSE [\d.]+/);
+    expect(text.out).toMatch(
+      /n 5 \(skipped 1\)\nSRCC 0\.9000\nKRCC 0\.8000\nPLCC [\d.]+\nPLCC \(logistic\) [\d.]+\nRMSE [\d.]+/,
+    );
     expect((await cli('eval')).code).toBe(2);
   });
 
@@ -199,7 +244,7 @@ describe('iqa eval', () => {
     expect(alone.err).toContain('Expected --resamples only with --ci but received it without');
   });
 
-  test('--dtype fp16 runs the card\'s fp16 file; a card without one, or another dtype, is a clear error', async () => {
+  test("--dtype fp16 runs the card's fp16 file; a card without one, or another dtype, is a clear error", async () => {
     // A stand-in "fp16" file that scores differently (bias 0.25), to see which file ran.
     const dir = join(root, 'half');
     const fp32 = createTinyModel();
@@ -207,13 +252,34 @@ describe('iqa eval', () => {
     writeTinyModelDir(dir, fp32);
     writeFileSync(join(dir, 'model_fp16.onnx'), other);
     const { createHash } = await import('node:crypto');
-    const card = { ...fp32.card, files: { ...fp32.card.files, onnxFp16: { path: 'model_fp16.onnx', sha256: createHash('sha256').update(other).digest('hex'), bytes: other.length } } };
+    const card = {
+      ...fp32.card,
+      files: {
+        ...fp32.card.files,
+        onnxFp16: {
+          path: 'model_fp16.onnx',
+          sha256: createHash('sha256').update(other).digest('hex'),
+          bytes: other.length,
+        },
+      },
+    };
     writeFileSync(join(dir, 'card.json'), JSON.stringify(card));
     const a = join(imgs, 'a.png');
     const full = await cli('score', '--json', '--device', 'cpu', '--model', dir, a);
     const half = await cli('score', '--json', '--device', 'cpu', '--model', dir, '--dtype', 'fp16', a);
     expect(JSON.parse(half.out).score - JSON.parse(full.out).score).toBeCloseTo(25, 3);
-    const ev = await cli('eval', '--json', '--device', 'cpu', '--model', dir, '--dtype', 'fp16', '--mos', join(root, 'eval', 'mos.csv'));
+    const ev = await cli(
+      'eval',
+      '--json',
+      '--device',
+      'cpu',
+      '--model',
+      dir,
+      '--dtype',
+      'fp16',
+      '--mos',
+      join(root, 'eval', 'mos.csv'),
+    );
     expect(JSON.parse(ev.out)).toMatchObject({ dtype: 'fp16', n: 5, skipped: 1 });
     const missing = await cli('eval', '--device', 'cpu', '--dtype', 'fp16', '--mos', join(root, 'eval', 'mos.csv'));
     expect(missing.code).not.toBe(0);
@@ -226,10 +292,22 @@ describe('iqa eval', () => {
   test('--crops N scores N crops of the card draw (eval reports it); 0 or a word is a usage error', async () => {
     const sharp = (await import('sharp')).default;
     // Left half red, right half blue: the crop count changes where the 16px crops fall.
-    const raw = Buffer.alloc(64 * 24 * 3).map((_, i) => (Math.floor(i / 3) % 64 < 32 ? [255, 0, 0] : [0, 0, 255])[i % 3]!);
+    const raw = Buffer.alloc(64 * 24 * 3).map(
+      (_, i) => (Math.floor(i / 3) % 64 < 32 ? [255, 0, 0] : [0, 0, 255])[i % 3]!,
+    );
     const halves = join(root, 'halves.png');
-    writeFileSync(halves, await sharp(raw, { raw: { width: 64, height: 24, channels: 3 } }).png().toBuffer());
-    const scores = await Promise.all(['1', '2', '4'].map(async (n) => JSON.parse((await cli('score', '--json', '--device', 'cpu', '--crops', n, halves)).out).score as number));
+    writeFileSync(
+      halves,
+      await sharp(raw, { raw: { width: 64, height: 24, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    const scores = await Promise.all(
+      ['1', '2', '4'].map(
+        async (n) =>
+          JSON.parse((await cli('score', '--json', '--device', 'cpu', '--crops', n, halves)).out).score as number,
+      ),
+    );
     const card = JSON.parse((await cli('score', '--json', '--device', 'cpu', halves)).out).score as number;
     expect(scores[2]).toBeCloseTo(card, 6);
     expect(new Set(scores.map((v) => v.toFixed(4))).size).toBeGreaterThan(1);
@@ -239,14 +317,32 @@ describe('iqa eval', () => {
     const presetDir = join(root, 'preset');
     const model = createTinyModel();
     writeTinyModelDir(presetDir, model);
-    writeFileSync(join(presetDir, 'card.json'), JSON.stringify({ ...model.card, presets: { fast: { crops: 1, description: 'a test preset' } } }));
-    const viaPreset = async (...flags: string[]) => JSON.parse((await cli('score', '--json', '--device', 'cpu', '--model', presetDir, ...flags, halves)).out).score as number;
+    writeFileSync(
+      join(presetDir, 'card.json'),
+      JSON.stringify({ ...model.card, presets: { fast: { crops: 1, description: 'a test preset' } } }),
+    );
+    const viaPreset = async (...flags: string[]) =>
+      JSON.parse((await cli('score', '--json', '--device', 'cpu', '--model', presetDir, ...flags, halves)).out)
+        .score as number;
     expect(await viaPreset('--preset', 'fast')).toBeCloseTo(scores[0]!, 6);
     expect(await viaPreset('--preset', 'fast', '--crops', '4')).toBeCloseTo(card, 6);
     expect(await viaPreset()).toBeCloseTo(card, 6);
-    const evPreset = await cli('eval', '--json', '--device', 'cpu', '--model', presetDir, '--preset', 'fast', '--mos', join(root, 'eval', 'mos.csv'));
+    const evPreset = await cli(
+      'eval',
+      '--json',
+      '--device',
+      'cpu',
+      '--model',
+      presetDir,
+      '--preset',
+      'fast',
+      '--mos',
+      join(root, 'eval', 'mos.csv'),
+    );
     expect(JSON.parse(evPreset.out)).toMatchObject({ crops: 1, dtype: 'fp32' });
-    expect((await cli('score', '--preset', 'fastest', halves)).err).toContain('Expected one of default, fast for --preset but received "fastest"');
+    expect((await cli('score', '--preset', 'fastest', halves)).err).toContain(
+      'Expected one of default, fast for --preset but received "fastest"',
+    );
     for (const n of ['0', 'many']) {
       const bad = await cli('score', '--crops', n, halves);
       expect(bad.code).toBe(2);
@@ -271,16 +367,27 @@ describe('delegated commands', () => {
         throw err;
       },
     });
-    const typed = new IqaError('INVALID_ARGUMENT', 'Expected a weight named head_hidden/kernel in the checkpoint but it has none');
+    const typed = new IqaError(
+      'INVALID_ARGUMENT',
+      'Expected a weight named head_hidden/kernel in the checkpoint but it has none',
+    );
     expect(await runCli(['train', 'finetune'], io, failing(typed))).toBe(2);
-    expect(io.err()).toBe('iqa train: INVALID_ARGUMENT: Expected a weight named head_hidden/kernel in the checkpoint but it has none\n');
+    expect(io.err()).toBe(
+      'iqa train: INVALID_ARGUMENT: Expected a weight named head_hidden/kernel in the checkpoint but it has none\n',
+    );
     await expect(runCli(['train', 'finetune'], memoryIo(), failing(new TypeError('a bug')))).rejects.toThrow('a bug');
   });
 
   test('a missing package or function is a clear error with exit code 2', async () => {
     const io = memoryIo();
-    expect(await runDelegated('export', [], io, async () => Promise.reject(new Error("Cannot find package '@iqa-zoo/export'")))).toBe(2);
-    expect(io.err()).toMatch(/iqa export: expected the package @iqa-zoo\/export to provide this command but it could not be loaded: Cannot find package/);
+    expect(
+      await runDelegated('export', [], io, async () =>
+        Promise.reject(new Error("Cannot find package '@iqa-zoo/export'")),
+      ),
+    ).toBe(2);
+    expect(io.err()).toMatch(
+      /iqa export: expected the package @iqa-zoo\/export to provide this command but it could not be loaded: Cannot find package/,
+    );
     expect(await runDelegated('distort', [], io, async () => ({}))).toBe(2);
     expect(io.err()).toContain('iqa distort: expected @iqa-zoo/train to export a function distortCommand(argv)');
   });

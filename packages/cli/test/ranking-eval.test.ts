@@ -41,7 +41,10 @@ beforeAll(async () => {
   mkdirSync(join(set, 'blur', '4'));
   writeFileSync(join(set, 'blur', '4', 'p.png'), 'not an image');
   const header = 'file,reference,type,level';
-  writeFileSync(join(set, 'manifest.csv'), [header, ...Object.keys(greys).map(row), 'blur/4/p.png,p.png,blur,4'].join('\n'));
+  writeFileSync(
+    join(set, 'manifest.csv'),
+    [header, ...Object.keys(greys).map(row), 'blur/4/p.png,p.png,blur,4'].join('\n'),
+  );
   writeFileSync(join(set, 'distorted-only.csv'), [header, ...distorted.map(row)].join('\n'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -83,20 +86,36 @@ describe('iqa eval --ranking', () => {
   test('a manifest without level-0 rows ranks the distorted levels alone, or takes the references from --refs', async () => {
     const alone = JSON.parse((await evalRun('--ranking', join(set, 'distorted-only.csv'), '--json')).out);
     // blur p [150,100,50], q [80,60,40]: 6 in order; noise [180,190,60]: 2 of 3.
-    expect(alone).toMatchObject({ images: 9, skipped: 0, overall: { pairs: 9, correct: 8 }, counts: { referencesWithLevel0: 0 } });
-    const withRefs = JSON.parse((await evalRun('--ranking', join(set, 'distorted-only.csv'), '--refs', join(set, 'ref'), '--json')).out);
-    expect(withRefs).toMatchObject({ images: 11, overall: { pairs: 18, correct: 17 }, counts: { referencesWithLevel0: 2 } });
+    expect(alone).toMatchObject({
+      images: 9,
+      skipped: 0,
+      overall: { pairs: 9, correct: 8 },
+      counts: { referencesWithLevel0: 0 },
+    });
+    const withRefs = JSON.parse(
+      (await evalRun('--ranking', join(set, 'distorted-only.csv'), '--refs', join(set, 'ref'), '--json')).out,
+    );
+    expect(withRefs).toMatchObject({
+      images: 11,
+      overall: { pairs: 18, correct: 17 },
+      counts: { referencesWithLevel0: 2 },
+    });
   });
 
   test('usage errors exit 2; a set with no pair left exits 1', async () => {
     const both = await evalRun('--mos', 'x.csv', '--ranking', 'y.csv');
-    expect(both).toMatchObject({ code: 2, err: expect.stringContaining('Expected one of --mos CSV or --ranking MANIFEST but received both') });
+    expect(both).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Expected one of --mos CSV or --ranking MANIFEST but received both'),
+    });
     expect((await evalRun('--ranking', 'y.csv', '--ci')).code).toBe(2);
     expect((await evalRun('--mos', 'x.csv', '--refs', 'r')).err).toContain('Expected --refs only with --ranking');
     const one = join(set, 'one.csv');
     writeFileSync(one, 'file,reference,type,level\nblur/1/p.png,p.png,blur,1\nblur/4/p.png,p.png,blur,4\n');
     const none = await evalRun('--ranking', one);
     expect(none.code).toBe(1);
-    expect(none.err).toContain('expected at least one pair of levels of one reference and type but received none (1 scored, 1 skipped)');
+    expect(none.err).toContain(
+      'expected at least one pair of levels of one reference and type but received none (1 scored, 1 skipped)',
+    );
   });
 });

@@ -32,7 +32,8 @@ export function aggregateScore(raw: ArrayLike<number>, output: Pick<CardOutput, 
   let sum = 0;
   for (let i = 0; i < raw.length; i++) sum += raw[i]!;
   const score = (sum / raw.length) * output.scale + output.offset;
-  if (!Number.isFinite(score)) throw new IqaError('INTERNAL', `Expected a finite score but the network produced ${score}`);
+  if (!Number.isFinite(score))
+    throw new IqaError('INTERNAL', `Expected a finite score but the network produced ${score}`);
   return score;
 }
 
@@ -48,7 +49,10 @@ export async function scorePixels(card: ModelCard, image: RawImage, run: RunMode
   const tensor = preprocess(image, card.input);
   const raw = await run(tensor);
   if (raw.length !== tensor.dims[0]) {
-    throw new IqaError('INTERNAL', `Expected ${tensor.dims[0]} network outputs (one per batch item) but received ${raw.length}`);
+    throw new IqaError(
+      'INTERNAL',
+      `Expected ${tensor.dims[0]} network outputs (one per batch item) but received ${raw.length}`,
+    );
   }
   return aggregateScore(raw, card.output);
 }

@@ -17,7 +17,12 @@ function correlated(n: number, rho: number, seed: number): { x: number[]; y: num
 describe('bootstrapInterval', () => {
   it('is a point for a perfect monotone relation', () => {
     const x = [1, 2, 3, 4, 5, 6, 7, 8];
-    const ci = bootstrapInterval(x, x.map((v) => v ** 3), srcc, { resamples: 200 });
+    const ci = bootstrapInterval(
+      x,
+      x.map((v) => v ** 3),
+      srcc,
+      { resamples: 200 },
+    );
     expect(ci.estimate).toBeCloseTo(1, 12);
     expect(ci.low).toBeCloseTo(1, 12);
     expect(ci.high).toBeCloseTo(1, 12);
@@ -49,7 +54,9 @@ describe('bootstrapInterval', () => {
     const small = correlated(50, 0.7, 5);
     const large = correlated(800, 0.7, 5);
     const w = (c: { low: number; high: number }) => c.high - c.low;
-    expect(w(bootstrapInterval(large.x, large.y, srcc, { resamples: 300 }))).toBeLessThan(w(bootstrapInterval(small.x, small.y, srcc, { resamples: 300 })) / 2.5);
+    expect(w(bootstrapInterval(large.x, large.y, srcc, { resamples: 300 }))).toBeLessThan(
+      w(bootstrapInterval(small.x, small.y, srcc, { resamples: 300 })) / 2.5,
+    );
     const c95 = bootstrapInterval(small.x, small.y, srcc, { resamples: 300 });
     const c80 = bootstrapInterval(small.x, small.y, srcc, { resamples: 300, level: 0.8 });
     expect(c80.low).toBeGreaterThan(c95.low);
@@ -58,14 +65,24 @@ describe('bootstrapInterval', () => {
 
   it('repeats with a seed and moves with another', () => {
     const { x, y } = correlated(60, 0.5, 9);
-    expect(bootstrapInterval(x, y, srcc, { resamples: 100, seed: 4 })).toEqual(bootstrapInterval(x, y, srcc, { resamples: 100, seed: 4 }));
-    expect(bootstrapInterval(x, y, srcc, { resamples: 100, seed: 5 }).low).not.toBe(bootstrapInterval(x, y, srcc, { resamples: 100, seed: 4 }).low);
+    expect(bootstrapInterval(x, y, srcc, { resamples: 100, seed: 4 })).toEqual(
+      bootstrapInterval(x, y, srcc, { resamples: 100, seed: 4 }),
+    );
+    expect(bootstrapInterval(x, y, srcc, { resamples: 100, seed: 5 }).low).not.toBe(
+      bootstrapInterval(x, y, srcc, { resamples: 100, seed: 4 }).low,
+    );
   });
 
   it('names what was wrong with its arguments', () => {
-    expect(() => bootstrapInterval([1, 2, 3], [1, 2, 3], srcc, { resamples: 5 })).toThrow('Expected an integer of at least 10 resamples but received 5');
-    expect(() => bootstrapInterval([1, 2, 3], [1, 2, 3], srcc, { level: 95 })).toThrow('Expected a confidence level between 0 and 1 (exclusive) but received 95');
-    expect(() => bootstrapInterval([1, 2, 3], [1, 2, 3], srcc, { seed: 0.5 })).toThrow('Expected an integer bootstrap seed but received 0.5');
+    expect(() => bootstrapInterval([1, 2, 3], [1, 2, 3], srcc, { resamples: 5 })).toThrow(
+      'Expected an integer of at least 10 resamples but received 5',
+    );
+    expect(() => bootstrapInterval([1, 2, 3], [1, 2, 3], srcc, { level: 95 })).toThrow(
+      'Expected a confidence level between 0 and 1 (exclusive) but received 95',
+    );
+    expect(() => bootstrapInterval([1, 2, 3], [1, 2, 3], srcc, { seed: 0.5 })).toThrow(
+      'Expected an integer bootstrap seed but received 0.5',
+    );
     expect(() => bootstrapInterval([1, 2], [1, 2], srcc)).toThrow('Expected at least 3 pairs but received 2');
   });
 });
@@ -100,6 +117,8 @@ describe('pairedBootstrap', () => {
   });
 
   it('checks that both predictors match the MOS list', () => {
-    expect(() => pairedBootstrap([1, 2, 3], [1, 2], [1, 2, 3], srcc)).toThrow('Expected two arrays of the same length but received 2 and 3');
+    expect(() => pairedBootstrap([1, 2, 3], [1, 2], [1, 2, 3], srcc)).toThrow(
+      'Expected two arrays of the same length but received 2 and 3',
+    );
   });
 });

@@ -29,10 +29,14 @@ print(json.dumps(out))
 const probe = spawnSync(PYTHON, ['-c', 'import cv2; cv2.quality.QualityBRISQUE_computeFeatures'], { encoding: 'utf8' });
 const haveOpenCv = probe.status === 0;
 if (!haveOpenCv) {
-  console.warn(`brisque-opencv.test: SKIPPED, python3-opencv not installed (${PYTHON} cannot import cv2.quality); run .ci/install-opencv.sh`);
+  console.warn(
+    `brisque-opencv.test: SKIPPED, python3-opencv not installed (${PYTHON} cannot import cv2.quality); run .ci/install-opencv.sh`,
+  );
 }
 const describeOpenCv = haveOpenCv ? describe : describe.skip;
-const title = haveOpenCv ? 'BRISQUE features against OpenCV' : 'BRISQUE features against OpenCV (SKIPPED: python3-opencv not installed)';
+const title = haveOpenCv
+  ? 'BRISQUE features against OpenCV'
+  : 'BRISQUE features against OpenCV (SKIPPED: python3-opencv not installed)';
 
 const SHAPE_TOLERANCE = 0.0015;
 const ABS_TOLERANCE = 1e-4;
@@ -53,7 +57,12 @@ function images(): Record<string, RawImage> {
     blurred: boxBlur(textured, 2),
     noisy: addNoise(textured, 40),
     'odd-size': odd,
-    grey: { data: Uint8Array.from({ length: 161 * 117 }, (_, i) => odd.data[3 * i + 1]!), width: 161, height: 117, channels: 1 },
+    grey: {
+      data: Uint8Array.from({ length: 161 * 117 }, (_, i) => odd.data[3 * i + 1]!),
+      width: 161,
+      height: 117,
+      channels: 1,
+    },
     'flat-patch': withFlatPatch(textured),
   };
 }
@@ -95,10 +104,13 @@ describeOpenCv(title, () => {
       } else {
         const rel = diff / Math.max(Math.abs(cv[i]!), 1e-12);
         if (rel > worstRel) [worstRel, worstRelName] = [rel, feature];
-        if (diff > ABS_TOLERANCE + REL_TOLERANCE * Math.abs(cv[i]!)) report.push(`${feature}: ours ${ours[i]} OpenCV ${cv[i]}`);
+        if (diff > ABS_TOLERANCE + REL_TOLERANCE * Math.abs(cv[i]!))
+          report.push(`${feature}: ours ${ours[i]} OpenCV ${cv[i]}`);
       }
     });
-    console.log(`brisque vs OpenCV, ${name}: largest shape difference ${worstShape.toFixed(4)}, largest relative difference of the others ${worstRel.toExponential(2)} (${worstRelName})`);
+    console.log(
+      `brisque vs OpenCV, ${name}: largest shape difference ${worstShape.toFixed(4)}, largest relative difference of the others ${worstRel.toExponential(2)} (${worstRelName})`,
+    );
     expect(report).toEqual([]);
   });
 });

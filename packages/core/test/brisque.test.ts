@@ -58,7 +58,12 @@ describe('BRISQUE image steps', () => {
   });
 
   it('converts RGB to BT.601 grey rounded to 8 bits like OpenCV', () => {
-    const grey = greyPlane({ data: Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 200, 30]), width: 4, height: 1, channels: 3 });
+    const grey = greyPlane({
+      data: Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 200, 30]),
+      width: 4,
+      height: 1,
+      channels: 3,
+    });
     expect(Array.from(grey.data, (v) => Math.round(v * 255))).toEqual([76, 150, 29, 124]);
   });
 
@@ -95,8 +100,18 @@ describe('brisqueFeatures', () => {
 
   it('reads grey and RGB with equal channels the same', () => {
     const grey = greyPlane(textured);
-    const g: RawImage = { data: Uint8Array.from(grey.data, (v) => Math.round(v * 255)), width: 96, height: 80, channels: 1 };
-    const rgb: RawImage = { data: Uint8Array.from({ length: g.data.length * 3 }, (_, i) => g.data[Math.floor(i / 3)]!), width: 96, height: 80, channels: 3 };
+    const g: RawImage = {
+      data: Uint8Array.from(grey.data, (v) => Math.round(v * 255)),
+      width: 96,
+      height: 80,
+      channels: 1,
+    };
+    const rgb: RawImage = {
+      data: Uint8Array.from({ length: g.data.length * 3 }, (_, i) => g.data[Math.floor(i / 3)]!),
+      width: 96,
+      height: 80,
+      channels: 3,
+    };
     expect(Array.from(brisqueFeatures(rgb))).toEqual(Array.from(brisqueFeatures(g)));
   });
 
@@ -111,7 +126,9 @@ describe('brisqueFeatures', () => {
 
   it('rejects images below 16 pixels a side, flat images and malformed input with typed errors', () => {
     const small = { data: new Uint8Array(15 * 40 * 3), width: 15, height: 40, channels: 3 as const };
-    expect(() => brisqueFeatures(small)).toThrow('Expected at least 16x16 pixels for the BRISQUE image but received "15x40"');
+    expect(() => brisqueFeatures(small)).toThrow(
+      'Expected at least 16x16 pixels for the BRISQUE image but received "15x40"',
+    );
     try {
       brisqueFeatures(small);
     } catch (err) {

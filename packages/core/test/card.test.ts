@@ -41,7 +41,11 @@ describe('validateCard', () => {
   });
 
   it("checks a metric's provenance (command, runtime, date) when it has one", () => {
-    const measured = { command: 'iqa eval --model m --mos val.csv', runtime: 'onnxruntime-node cpu, model.onnx (fp32)', date: '2026-12-05T04:00:00.000Z' };
+    const measured = {
+      command: 'iqa eval --model m --mos val.csv',
+      runtime: 'onnxruntime-node cpu, model.onnx (fp32)',
+      date: '2026-12-05T04:00:00.000Z',
+    };
     expect(() => validateCard(cardWith((c) => (c.metrics[0].measured = measured)))).not.toThrow();
     const err = thrown(() => validateCard(cardWith((c) => (c.metrics[0].measured = { ...measured, date: 5 }))));
     expect(err.message).toMatch(/card\.metrics\[0\]\.measured\.date: expected a non-empty string but received 5/);
@@ -50,7 +54,9 @@ describe('validateCard', () => {
   it('names the field path of a bad value, with what was expected and received', () => {
     const err = thrown(() => validateCard(cardWith((c) => (c.input.std = [0.229, 0, 0.225]))));
     expect(err.code).toBe('INVALID_CARD');
-    expect(err.message).toBe('Invalid model card:\n  - card.input.std: expected an array of 3 finite positive numbers but received an array of 3');
+    expect(err.message).toBe(
+      'Invalid model card:\n  - card.input.std: expected an array of 3 finite positive numbers but received an array of 3',
+    );
   });
 
   it('reports several problems at once, each by its path', () => {

@@ -5,7 +5,12 @@ describe('errors', () => {
     const cause = new Error('inner');
     const err = new IqaError('MODEL_NOT_FOUND', 'no such model', { cause });
     expect(err).toBeInstanceOf(Error);
-    expect([err.name, err.code, err.message, err.cause]).toEqual(['IqaError', 'MODEL_NOT_FOUND', 'no such model', cause]);
+    expect([err.name, err.code, err.message, err.cause]).toEqual([
+      'IqaError',
+      'MODEL_NOT_FOUND',
+      'no such model',
+      cause,
+    ]);
     expect(isIqaError(err)).toBe(true);
     expect(isIqaError(err, 'MODEL_NOT_FOUND')).toBe(true);
     expect(isIqaError(err, 'INTERNAL')).toBe(false);

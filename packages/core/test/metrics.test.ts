@@ -80,9 +80,13 @@ describe('argument checks', () => {
     ['plcc', plcc],
     ['krcc', krcc],
   ] as const)('%s rejects mismatched lengths, too few pairs and non-finite values', (_name, fn) => {
-    expect(() => fn([1, 2, 3], [1, 2])).toThrow(new RangeError('Expected two arrays of the same length but received 3 and 2'));
+    expect(() => fn([1, 2, 3], [1, 2])).toThrow(
+      new RangeError('Expected two arrays of the same length but received 3 and 2'),
+    );
     expect(() => fn([1], [1])).toThrow(new RangeError('Expected at least 2 pairs but received 1'));
-    expect(() => fn([1, 2, 3], [1, Number.NaN, 3])).toThrow(new RangeError('Expected finite numbers but received 2 and NaN at index 1'));
+    expect(() => fn([1, 2, 3], [1, Number.NaN, 3])).toThrow(
+      new RangeError('Expected finite numbers but received 2 and NaN at index 1'),
+    );
   });
 
   it('rmse rejects empty input', () => {
@@ -112,13 +116,17 @@ describe('logistic4 and fitLogistic4', () => {
     const truth: Logistic4 = [80, 10, 0.5, 0.8];
     const { x, y } = sample(truth, 0.2);
     const fit = fitLogistic4(x, y);
-    for (const v of [-3, -1, 0, 0.5, 1, 2, 3]) expect(Math.abs(logistic4(fit, v) - logistic4(truth, v))).toBeLessThan(0.3);
+    for (const v of [-3, -1, 0, 0.5, 1, 2, 3])
+      expect(Math.abs(logistic4(fit, v) - logistic4(truth, v))).toBeLessThan(0.3);
     expect(fit[0]).toBeCloseTo(80, 0);
     expect(fit[1]).toBeCloseTo(10, 0);
     expect(fit[2]).toBeCloseTo(0.5, 1);
     expect(Math.abs(fit[3])).toBeCloseTo(0.8, 1);
     const raw = plcc(x, y);
-    const mapped = plcc(x.map((v) => logistic4(fit, v)), y);
+    const mapped = plcc(
+      x.map((v) => logistic4(fit, v)),
+      y,
+    );
     expect(mapped).toBeGreaterThan(raw);
     expect(mapped).toBeGreaterThan(0.999);
   });
@@ -128,7 +136,14 @@ describe('logistic4 and fitLogistic4', () => {
     const { x, y } = sample(truth, 0.2, 11);
     const fit = fitLogistic4(x, y);
     for (const v of [-3, -0.4, 0, 3]) expect(Math.abs(logistic4(fit, v) - logistic4(truth, v))).toBeLessThan(0.3);
-    expect(Math.abs(plcc(x.map((v) => logistic4(fit, v)), y))).toBeGreaterThan(Math.abs(plcc(x, y)));
+    expect(
+      Math.abs(
+        plcc(
+          x.map((v) => logistic4(fit, v)),
+          y,
+        ),
+      ),
+    ).toBeGreaterThan(Math.abs(plcc(x, y)));
   });
 
   it('works on predictions with a small spread (scores in [0, 1], MOS in [0, 100])', () => {
@@ -137,10 +152,12 @@ describe('logistic4 and fitLogistic4', () => {
     const rand = mulberry32(3);
     const y = x.map((v) => logistic4(truth, v) + (rand() * 2 - 1) * 0.2);
     const fit = fitLogistic4(x, y);
-    for (const v of [0.3, 0.45, 0.5, 0.6, 0.7]) expect(Math.abs(logistic4(fit, v) - logistic4(truth, v))).toBeLessThan(0.5);
+    for (const v of [0.3, 0.45, 0.5, 0.6, 0.7])
+      expect(Math.abs(logistic4(fit, v) - logistic4(truth, v))).toBeLessThan(0.5);
   });
   it('reaches at least the squared error of the true curve on noisy, near-linear and step-like data', () => {
-    const sse = (p: Logistic4, x: number[], y: number[]) => x.reduce((s, v, i) => s + (logistic4(p, v) - y[i]!) ** 2, 0);
+    const sse = (p: Logistic4, x: number[], y: number[]) =>
+      x.reduce((s, v, i) => s + (logistic4(p, v) - y[i]!) ** 2, 0);
     const cases: Array<[Logistic4, number, number]> = [
       [[80, 10, 0.5, 0.8], 15, 7], // MOS noise of +-15 on a 0-100 scale
       [[80, 10, 0.5, 3], 10, 8], // nearly linear over the sampled range
@@ -171,7 +188,16 @@ describe('evaluatePredictions', () => {
     const pred = [1, 2, 3, 4];
     const mos = [10, 25, 20, 40];
     const m = evaluatePredictions(pred, mos);
-    expect(Object.keys(m).sort()).toEqual(['krcc', 'logistic', 'n', 'plcc', 'plccLogistic', 'rmse', 'rmseLogistic', 'srcc']);
+    expect(Object.keys(m).sort()).toEqual([
+      'krcc',
+      'logistic',
+      'n',
+      'plcc',
+      'plccLogistic',
+      'rmse',
+      'rmseLogistic',
+      'srcc',
+    ]);
     expect(m.n).toBe(4);
     // mos ranks 1,3,2,4; sum d^2 = 2; 1 - 6*2/(4*15) = 0.8
     expect(m.srcc).toBeCloseTo(0.8, 12);
@@ -180,8 +206,20 @@ describe('evaluatePredictions', () => {
     expect(m.rmse).toBeCloseTo(rmse(pred, mos), 12);
     expect(m.logistic).toHaveLength(4);
     expect(m.logistic.every(Number.isFinite)).toBe(true);
-    expect(m.rmseLogistic).toBeCloseTo(rmse(pred.map((v) => logistic4(m.logistic, v)), mos), 12);
-    expect(m.plccLogistic).toBeCloseTo(plcc(pred.map((v) => logistic4(m.logistic, v)), mos), 12);
+    expect(m.rmseLogistic).toBeCloseTo(
+      rmse(
+        pred.map((v) => logistic4(m.logistic, v)),
+        mos,
+      ),
+      12,
+    );
+    expect(m.plccLogistic).toBeCloseTo(
+      plcc(
+        pred.map((v) => logistic4(m.logistic, v)),
+        mos,
+      ),
+      12,
+    );
   });
 
   it('maps raw predictions onto the MOS scale: RMSE drops after the logistic fit', () => {

@@ -8,10 +8,40 @@ import { fileURLToPath } from 'node:url';
 
 const coreDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(coreDir, 'src');
-const deps = Object.keys((JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {});
+const deps = Object.keys(
+  (JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {},
+);
 
-const NODE_BUILTINS = ['fs', 'path', 'url', 'os', 'crypto', 'buffer', 'stream', 'util', 'worker_threads', 'child_process', 'zlib', 'http', 'https', 'events', 'module', 'process'];
-const FORBIDDEN_GLOBALS = ['document', 'window', 'HTMLImageElement', 'HTMLCanvasElement', 'OffscreenCanvas', 'navigator', 'Buffer', 'process', 'require', '__dirname'];
+const NODE_BUILTINS = [
+  'fs',
+  'path',
+  'url',
+  'os',
+  'crypto',
+  'buffer',
+  'stream',
+  'util',
+  'worker_threads',
+  'child_process',
+  'zlib',
+  'http',
+  'https',
+  'events',
+  'module',
+  'process',
+];
+const FORBIDDEN_GLOBALS = [
+  'document',
+  'window',
+  'HTMLImageElement',
+  'HTMLCanvasElement',
+  'OffscreenCanvas',
+  'navigator',
+  'Buffer',
+  'process',
+  'require',
+  '__dirname',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -25,7 +55,11 @@ function stripComments(code: string): string {
 }
 
 function importSpecifiers(code: string): string[] {
-  const patterns = [/\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]/g, /^\s*import\s*['"]([^'"]+)['"]/gm];
+  const patterns = [
+    /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]/g,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+  ];
   return patterns.flatMap((re) => Array.from(code.matchAll(re), (m) => m[1]!));
 }
 
@@ -38,7 +72,8 @@ function problems(code: string): string[] {
     else if (spec.includes('onnxruntime')) out.push(`imports ${spec}`);
     else if (!spec.startsWith('.') && !deps.includes(spec)) out.push(`imports ${spec}, not a dependency of core`);
   }
-  for (const name of FORBIDDEN_GLOBALS) if (new RegExp(`(?<![\\w.'"])${name}\\b(?!['"])`).test(clean)) out.push(`uses ${name}`);
+  for (const name of FORBIDDEN_GLOBALS)
+    if (new RegExp(`(?<![\\w.'"])${name}\\b(?!['"])`).test(clean)) out.push(`uses ${name}`);
   if (/onnxruntime/.test(clean)) out.push('mentions onnxruntime in code');
   return out;
 }
@@ -47,7 +82,9 @@ describe('core is platform-free', () => {
   const files = sourceFiles(srcDir);
 
   it('finds the sources', () => {
-    expect(files.map((f) => relative(srcDir, f))).toEqual(expect.arrayContaining(['index.ts', 'errors.ts', 'preprocess/to-tensor.ts', 'metrics/logistic.ts']));
+    expect(files.map((f) => relative(srcDir, f))).toEqual(
+      expect.arrayContaining(['index.ts', 'errors.ts', 'preprocess/to-tensor.ts', 'metrics/logistic.ts']),
+    );
   });
 
   it.each(files.map((f) => [relative(srcDir, f), f]))('%s has no node:, onnxruntime or DOM', (_name, file) => {
@@ -63,6 +100,8 @@ describe('core is platform-free', () => {
     expect(problems(`const w = window.innerWidth;`)).toEqual(['uses window']);
     expect(problems(`import sharp from 'sharp';`)).toEqual(['imports sharp, not a dependency of core']);
     // documentation may name them
-    expect(problems(`/** no DOM: no document, no window, no onnxruntime */\n// node:fs is not used\nexport const x = 1;`)).toEqual([]);
+    expect(
+      problems(`/** no DOM: no document, no window, no onnxruntime */\n// node:fs is not used\nexport const x = 1;`),
+    ).toEqual([]);
   });
 });

@@ -2,7 +2,11 @@ import { IqaError, assertRawImage, cropBoxes, isIqaError, preprocess, toRgb } fr
 import type { CardInput, RawImage } from '../src/index.js';
 import { validCard } from './fixtures/card.js';
 
-const IMAGENET = { pixelRange: [0, 1] as [number, number], mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
+const IMAGENET = {
+  pixelRange: [0, 1] as [number, number],
+  mean: [0.485, 0.456, 0.406] as [number, number, number],
+  std: [0.229, 0.224, 0.225] as [number, number, number],
+};
 
 /** A `full`-protocol input that keeps tiny images as they are. */
 function fullInput(over: Partial<CardInput> = {}): CardInput {
@@ -59,7 +63,11 @@ describe('preprocess: normalisation values', () => {
   });
 
   it('honours a Caffe-style pixelRange [0, 255] with per-channel mean and std', () => {
-    const input = { pixelRange: [0, 255] as [number, number], mean: [123.675, 116.28, 103.53] as [number, number, number], std: [58.395, 57.12, 57.375] as [number, number, number] };
+    const input = {
+      pixelRange: [0, 255] as [number, number],
+      mean: [123.675, 116.28, 103.53] as [number, number, number],
+      std: [58.395, 57.12, 57.375] as [number, number, number],
+    };
     const image: RawImage = { data: new Uint8Array([200, 100, 50]), width: 1, height: 1, channels: 3 };
     const t = preprocess(image, fullInput(input));
     // (200 - 123.675)/58.395 = 1.307047, (100 - 116.28)/57.12 = -0.285014, (50 - 103.53)/57.375 = -0.932985
@@ -82,7 +90,12 @@ describe('preprocess: normalisation values', () => {
     // Pixels: opaque (10, 20, 30, 255); transparent (1, 2, 3, 0); half (200, 100, 0, 128).
     // Half by hand: R (200*128 + 255*127)/255 = 57985/255 = 227.39 -> 227
     //               G (100*128 + 32385)/255 = 177.20 -> 177;  B 32385/255 = 127
-    const image: RawImage = { data: new Uint8Array([10, 20, 30, 255, 1, 2, 3, 0, 200, 100, 0, 128]), width: 3, height: 1, channels: 4 };
+    const image: RawImage = {
+      data: new Uint8Array([10, 20, 30, 255, 1, 2, 3, 0, 200, 100, 0, 128]),
+      width: 3,
+      height: 1,
+      channels: 4,
+    };
     const rgb = toRgb(image);
     expect(rgb.channels).toBe(3);
     expect(Array.from(rgb.data)).toEqual([10, 20, 30, 255, 255, 255, 227, 177, 127]);
@@ -109,7 +122,13 @@ describe('preprocess: protocols and shapes', () => {
     const boxes = cropBoxes(40, 30, 16, 5, 7);
     const plane = 16 * 16;
     boxes.forEach((b, k) => {
-      for (const [dx, dy] of [[0, 0], [15, 0], [0, 15], [7, 11], [15, 15]] as const) {
+      for (const [dx, dy] of [
+        [0, 0],
+        [15, 0],
+        [0, 15],
+        [7, 11],
+        [15, 15],
+      ] as const) {
         const x = b.x + dx;
         const y = b.y + dy;
         const base = k * 3 * plane + dy * 16 + dx;
@@ -141,7 +160,11 @@ describe('preprocess: protocols and shapes', () => {
   });
 
   it('upscales a small image so its shorter side reaches the crop size (smallImage: upscale)', () => {
-    const input = fullInput({ minSize: 4, smallImage: 'upscale', protocol: { kind: 'crops', count: 3, size: 16, seed: 1 } });
+    const input = fullInput({
+      minSize: 4,
+      smallImage: 'upscale',
+      protocol: { kind: 'crops', count: 3, size: 16, seed: 1 },
+    });
     const t = preprocess(gradientImage(8, 4), input);
     expect(t.dims).toEqual([3, 3, 16, 16]);
     // full protocol: 6x3 with minSize 12 -> 24x12
@@ -150,13 +173,22 @@ describe('preprocess: protocols and shapes', () => {
   });
 
   it('rejects a small image with IMAGE_TOO_SMALL (smallImage: reject)', () => {
-    const crops = fullInput({ minSize: 4, smallImage: 'reject', protocol: { kind: 'crops', count: 3, size: 16, seed: 1 } });
+    const crops = fullInput({
+      minSize: 4,
+      smallImage: 'reject',
+      protocol: { kind: 'crops', count: 3, size: 16, seed: 1 },
+    });
     const err = catchError(() => preprocess(gradientImage(20, 15), crops));
     expect(isIqaError(err, 'IMAGE_TOO_SMALL')).toBe(true);
     expect((err as Error).message).toContain('16x16');
     expect((err as Error).message).toContain('20x15');
     const full = fullInput({ minSize: 12, smallImage: 'reject' });
-    expect(isIqaError(catchError(() => preprocess(gradientImage(30, 11), full)), 'IMAGE_TOO_SMALL')).toBe(true);
+    expect(
+      isIqaError(
+        catchError(() => preprocess(gradientImage(30, 11), full)),
+        'IMAGE_TOO_SMALL',
+      ),
+    ).toBe(true);
     expect(preprocess(gradientImage(30, 12), full).dims).toEqual([1, 3, 12, 30]);
   });
 });
@@ -189,7 +221,9 @@ describe('cropBoxes', () => {
 
 describe('cropBoxes arguments', () => {
   it('rejects a crop larger than the image and non-integer arguments, naming them', () => {
-    expect(() => cropBoxes(100, 50, 64, 3, 0)).toThrow(new RangeError('Expected integer at most 50 (the shorter side) for size but received 64'));
+    expect(() => cropBoxes(100, 50, 64, 3, 0)).toThrow(
+      new RangeError('Expected integer at most 50 (the shorter side) for size but received 64'),
+    );
     expect(() => cropBoxes(0, 50, 16, 3, 0)).toThrow(/for width but received 0/);
     expect(() => cropBoxes(100, 50, 16, -1, 0)).toThrow(/non-negative integer for count/);
     expect(() => cropBoxes(100, 50, 16, 3, 0.5)).toThrow(/integer for seed/);
@@ -208,7 +242,9 @@ describe('malformed images', () => {
   });
 
   it('bad width/height are RangeErrors naming the field', () => {
-    expect(() => assertRawImage({ ...good(), width: 0 })).toThrow(new RangeError('Expected positive integer for image.width but received 0'));
+    expect(() => assertRawImage({ ...good(), width: 0 })).toThrow(
+      new RangeError('Expected positive integer for image.width but received 0'),
+    );
     expect(() => assertRawImage({ ...good(), width: 2.5 })).toThrow(RangeError);
     expect(() => assertRawImage({ ...good(), height: Number.NaN })).toThrow(/image\.height but received NaN/);
   });
@@ -223,7 +259,9 @@ describe('malformed images', () => {
     expect(() => assertRawImage({ ...good(), data: [1, 2, 3] as unknown as Uint8Array })).toThrow(
       new TypeError('Expected Uint8Array or Uint8ClampedArray for image.data but received an array of 3'),
     );
-    expect(() => assertRawImage({ ...good(), data: new Float32Array(36) as unknown as Uint8Array })).toThrow(/image\.data.*Float32Array/);
+    expect(() => assertRawImage({ ...good(), data: new Float32Array(36) as unknown as Uint8Array })).toThrow(
+      /image\.data.*Float32Array/,
+    );
     expect(() => assertRawImage(null as unknown as RawImage, 'photo')).toThrow(TypeError);
     expect(() => assertRawImage(null as unknown as RawImage, 'photo')).toThrow(/for photo but received null/);
   });

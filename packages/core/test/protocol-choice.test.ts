@@ -2,8 +2,16 @@
 import { type CardInput, type ModelCard, chooseProtocol, cropBoxes, preprocess } from '@iqa-zoo/core';
 
 const input: CardInput = {
-  name: 'image', layout: 'NCHW', channels: 3, colorSpace: 'sRGB', pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1],
-  minSize: 8, smallImage: 'upscale', protocol: { kind: 'crops', count: 30, size: 8, seed: 5 },
+  name: 'image',
+  layout: 'NCHW',
+  channels: 3,
+  colorSpace: 'sRGB',
+  pixelRange: [0, 1],
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  minSize: 8,
+  smallImage: 'upscale',
+  protocol: { kind: 'crops', count: 30, size: 8, seed: 5 },
 };
 const card = { id: 'm', input } as unknown as ModelCard;
 
@@ -11,12 +19,22 @@ test('no choice is the card input itself; crops and cropSeed replace only count 
   expect(chooseProtocol(card)).toBe(input);
   expect(chooseProtocol(card, { crops: 4 }).protocol).toEqual({ kind: 'crops', count: 4, size: 8, seed: 5 });
   expect(chooseProtocol(card, { cropSeed: 2 }).protocol).toEqual({ kind: 'crops', count: 30, size: 8, seed: 2 });
-  expect(chooseProtocol(card, { crops: 1, cropSeed: 0 }).protocol).toEqual({ kind: 'crops', count: 1, size: 8, seed: 0 });
+  expect(chooseProtocol(card, { crops: 1, cropSeed: 0 }).protocol).toEqual({
+    kind: 'crops',
+    count: 1,
+    size: 8,
+    seed: 0,
+  });
   expect(input.protocol).toEqual({ kind: 'crops', count: 30, size: 8, seed: 5 });
 });
 
 test('N crops are the first N of the card draw, so the tensor is a prefix of the full one', () => {
-  const image = { data: Uint8Array.from({ length: 20 * 13 * 3 }, (_, i) => (i * 37) % 256), width: 20, height: 13, channels: 3 as const };
+  const image = {
+    data: Uint8Array.from({ length: 20 * 13 * 3 }, (_, i) => (i * 37) % 256),
+    width: 20,
+    height: 13,
+    channels: 3 as const,
+  };
   const all = preprocess(image, input);
   const four = preprocess(image, chooseProtocol(card, { crops: 4 }));
   expect(four.dims).toEqual([4, 3, 8, 8]);

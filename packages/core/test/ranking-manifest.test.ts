@@ -2,7 +2,9 @@ import { isIqaError, parseRankingManifest } from '../src/index.js';
 
 describe('parseRankingManifest', () => {
   test("reads iqa distort's manifest, level-0 rows with or without a type, columns in any order, quotes and a BOM", () => {
-    const rows = parseRankingManifest('\uFEFFlevel,file,type,reference\r\n1,gblur/1/a.png,gblur,a.png\n0,refs/a.png,,a.png\n0,"refs/b, c.png",reference,"b, c.png"\n');
+    const rows = parseRankingManifest(
+      '\uFEFFlevel,file,type,reference\r\n1,gblur/1/a.png,gblur,a.png\n0,refs/a.png,,a.png\n0,"refs/b, c.png",reference,"b, c.png"\n',
+    );
     expect(rows).toEqual([
       { file: 'gblur/1/a.png', reference: 'a.png', type: 'gblur', level: 1 },
       { file: 'refs/a.png', reference: 'a.png', type: '', level: 0 },
@@ -24,6 +26,8 @@ describe('parseRankingManifest', () => {
       );
     }
     expect(() => parseRankingManifest('file,reference,level\n')).toThrow('lacks type');
-    expect(() => parseRankingManifest('')).toThrow('Expected a header "file,reference,type,level" in ranking manifest but it is empty');
+    expect(() => parseRankingManifest('')).toThrow(
+      'Expected a header "file,reference,type,level" in ranking manifest but it is empty',
+    );
   });
 });

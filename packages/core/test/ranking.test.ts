@@ -1,6 +1,11 @@
 import { IqaError, rankingReport, type RankingEntry } from '../src/index.js';
 
-const e = (reference: string, type: string, level: number, score: number): RankingEntry => ({ reference, type, level, score });
+const e = (reference: string, type: string, level: number, score: number): RankingEntry => ({
+  reference,
+  type,
+  level,
+  score,
+});
 
 describe('rankingReport', () => {
   // Two references; A has blur and jpeg ladders, B only blur. Level 0 (type 'ref') joins every ladder.
@@ -54,12 +59,24 @@ describe('rankingReport', () => {
 
   test('pairs never cross references: each ladder in order is 1 even though A scores above B everywhere', () => {
     // Mixed across references, B's reference (40) would lose to A's level 2 (70): 1 would drop to 5/9 for gap 1 etc.
-    const r = rankingReport([e('A', 'ref', 0, 90), e('A', 'blur', 1, 80), e('A', 'blur', 2, 70), e('B', 'ref', 0, 40), e('B', 'blur', 1, 30), e('B', 'blur', 2, 20)]);
+    const r = rankingReport([
+      e('A', 'ref', 0, 90),
+      e('A', 'blur', 1, 80),
+      e('A', 'blur', 2, 70),
+      e('B', 'ref', 0, 40),
+      e('B', 'blur', 1, 30),
+      e('B', 'blur', 2, 20),
+    ]);
     expect(r.byType.blur).toMatchObject({ pairs: 6, correct: 6, share: 1, srcc: 1 });
   });
 
   test('pairs never cross types: a type is judged on its own ladder', () => {
-    const r = rankingReport([e('A', 'ref', 0, 90), e('A', 'blur', 1, 80), e('A', 'noise', 2, 85), e('A', 'noise', 1, 95)]);
+    const r = rankingReport([
+      e('A', 'ref', 0, 90),
+      e('A', 'blur', 1, 80),
+      e('A', 'noise', 2, 85),
+      e('A', 'noise', 1, 95),
+    ]);
     // Across types, blur 1 (80) vs noise 2 (85) would be a wrong pair; noise [90, 95, 85] is wrong only at 0-1.
     expect(r.byType.blur).toMatchObject({ pairs: 1, correct: 1 });
     expect(r.byType.noise).toMatchObject({ pairs: 3, correct: 2 });
@@ -73,7 +90,13 @@ describe('rankingReport', () => {
   });
 
   test('without a level-0 entry the ladder is the distorted levels alone; a constant ladder has SRCC 0', () => {
-    const r = rankingReport([e('C', 'wn', 1, 60), e('C', 'wn', 2, 50), e('D', 'wn', 1, 40), e('D', 'wn', 2, 40), e('E', 'wn', 3, 10)]);
+    const r = rankingReport([
+      e('C', 'wn', 1, 60),
+      e('C', 'wn', 2, 50),
+      e('D', 'wn', 1, 40),
+      e('D', 'wn', 2, 40),
+      e('E', 'wn', 3, 10),
+    ]);
     expect(r.byType.wn).toMatchObject({ pairs: 2, correct: 1, ties: 1, share: 0.75, ladders: 3, srccLadders: 2 });
     expect(r.byType.wn!.srcc).toBeCloseTo(0.5, 12); // C: 1, D: 0 (no order); E has one image
     expect(r.counts.referencesWithLevel0).toBe(0);
@@ -94,11 +117,15 @@ describe('rankingReport', () => {
       }
       throw new Error('expected rankingReport to throw');
     };
-    expect(fail([e('A', 'blur', 1, 1), e('A', 'blur', 1, 2)])).toBe('Expected one entry per reference, type and level but received blur level 1 of A twice (entry 1)');
+    expect(fail([e('A', 'blur', 1, 1), e('A', 'blur', 1, 2)])).toBe(
+      'Expected one entry per reference, type and level but received blur level 1 of A twice (entry 1)',
+    );
     expect(fail([e('A', 'x', 0, 1), e('A', 'y', 0, 2)])).toContain('level 0 of A twice');
     expect(fail([e('A', 'blur', -1, 1)])).toBe('Expected an integer level >= 0 for entry 0 (A) but received -1');
     expect(fail([e('A', 'blur', 1.5, 1)])).toContain('but received 1.5');
-    expect(fail([e('A', 'blur', 1, Number.NaN)])).toBe('Expected a finite score for entry 0 (A, blur 1) but received NaN');
+    expect(fail([e('A', 'blur', 1, Number.NaN)])).toBe(
+      'Expected a finite score for entry 0 (A, blur 1) but received NaN',
+    );
     expect(fail([e('', 'blur', 1, 1)])).toContain('Expected a non-empty reference name for entry 0');
     expect(fail([e('A', '', 2, 1)])).toContain('Expected a distortion type for entry 0 (A, level 2)');
   });

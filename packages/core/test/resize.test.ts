@@ -7,8 +7,18 @@ function image(width: number, height: number, channels: 1 | 3 | 4, values: numbe
 
 describe('resizeImage (triangle filter, antialiased when shrinking, as Pillow BILINEAR)', () => {
   it('keeps a constant image constant when shrinking and enlarging', () => {
-    const src = image(7, 5, 3, Array.from({ length: 7 * 5 * 3 }, (_, i) => [93, 0, 255][i % 3]!));
-    for (const [w, h] of [[3, 4], [12, 9], [1, 1], [7, 2]] as const) {
+    const src = image(
+      7,
+      5,
+      3,
+      Array.from({ length: 7 * 5 * 3 }, (_, i) => [93, 0, 255][i % 3]!),
+    );
+    for (const [w, h] of [
+      [3, 4],
+      [12, 9],
+      [1, 1],
+      [7, 2],
+    ] as const) {
       const out = resizeImage(src, w, h);
       expect([out.width, out.height, out.channels]).toEqual([w, h, 3]);
       expect(out.data.length).toBe(w * h * 3);
@@ -57,7 +67,9 @@ describe('resizeImage (triangle filter, antialiased when shrinking, as Pillow BI
 
   it('keeps channels apart in interleaved RGBA', () => {
     const src = image(2, 1, 4, [0, 255, 40, 255, 100, 255, 80, 255]);
-    expect(Array.from(resizeImage(src, 4, 1).data)).toEqual([0, 255, 40, 255, 25, 255, 50, 255, 75, 255, 70, 255, 100, 255, 80, 255]);
+    expect(Array.from(resizeImage(src, 4, 1).data)).toEqual([
+      0, 255, 40, 255, 25, 255, 50, 255, 75, 255, 70, 255, 100, 255, 80, 255,
+    ]);
   });
 
   it('shrinks by a non-integer factor without leaving the value range', () => {
@@ -71,7 +83,9 @@ describe('resizeImage (triangle filter, antialiased when shrinking, as Pillow BI
   it('rejects bad sizes and malformed images with errors naming the field', () => {
     const src = image(2, 2, 1, [1, 2, 3, 4]);
     expect(() => resizeImage(src, 0, 2)).toThrow(new RangeError('Expected positive integer for width but received 0'));
-    expect(() => resizeImage(src, 2, 1.5)).toThrow(new RangeError('Expected positive integer for height but received 1.5'));
+    expect(() => resizeImage(src, 2, 1.5)).toThrow(
+      new RangeError('Expected positive integer for height but received 1.5'),
+    );
     expect(() => resizeImage(image(2, 2, 1, [1, 2, 3]), 1, 1)).toThrow(/Expected 4 bytes/);
   });
 });

@@ -14,7 +14,9 @@ describe('svm-scale scaling', () => {
   });
 
   it('rejects rows of the wrong length', () => {
-    expect(() => fitScaling([[1, 2], [3]])).toThrow('Expected 2 features in every row for a row to scale but received an array of 1');
+    expect(() => fitScaling([[1, 2], [3]])).toThrow(
+      'Expected 2 features in every row for a row to scale but received an array of 1',
+    );
     expect(() => applyScaling([1], fitScaling([[1, 2]]))).toThrow(RangeError);
   });
 });
@@ -44,6 +46,8 @@ describe('RBF SVR decision', () => {
     expect(() => assertSvrModel(model)).not.toThrow();
     expect(() => assertSvrModel({ ...model, kernel: 'linear' as never })).toThrow(IqaError);
     expect(() => assertSvrModel({ ...model, coefficients: [1] })).toThrow(/one coefficient per support vector/);
-    expect(() => assertSvrModel({ ...model, supportVectors: [[0], [1, 1]] })).toThrow('Expected 2 values for the SVR model.supportVectors[0] but received an array of 1');
+    expect(() => assertSvrModel({ ...model, supportVectors: [[0], [1, 1]] })).toThrow(
+      'Expected 2 values for the SVR model.supportVectors[0] but received an array of 1',
+    );
   });
 });

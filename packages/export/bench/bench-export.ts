@@ -72,7 +72,8 @@ async function exportRow(name: string): Promise<{ row: ExportRow; fp32: Uint8Arr
     times.push(ms);
   }
   const [fp16, fp16Ms] = await timed(() => exportOnnx(model, { fp16: true }));
-  const count = (fold: boolean, op?: string): number => toModelProto(model, { fold }).graph!.node!.filter((n) => !op || n.opType === op).length;
+  const count = (fold: boolean, op?: string): number =>
+    toModelProto(model, { fold }).graph!.node!.filter((n) => !op || n.opType === op).length;
   const row: ExportRow = {
     network: name,
     layers: model.layers.length,
@@ -109,14 +110,23 @@ async function speed(ort: AnyOrt, bytes: Uint8Array, size: number, runs: number)
 
 /** The first `n` validation images, resized to size x size and normalised as the network expects (NCHW). */
 async function validationBatch(spec: NetworkSpec, dir: string, n: number, size: number): Promise<Float32Array[]> {
-  const rows = (await fs.readFile(path.join(dir, 'mos.csv'), 'utf8')).trim().split('\n').slice(1, n + 1);
+  const rows = (await fs.readFile(path.join(dir, 'mos.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1, n + 1);
   const [lo, hi] = spec.input.pixelRange;
   return Promise.all(
     rows.map(async (line) => {
-      const { data } = await sharp(path.join(dir, line.split(',')[0]!)).removeAlpha().resize(size, size, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+      const { data } = await sharp(path.join(dir, line.split(',')[0]!))
+        .removeAlpha()
+        .resize(size, size, { fit: 'cover' })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const out = new Float32Array(3 * size * size);
       for (let i = 0; i < size * size; i++) {
-        for (let c = 0; c < 3; c++) out[c * size * size + i] = (lo + (data[i * 3 + c]! / 255) * (hi - lo) - spec.input.mean[c]!) / spec.input.std[c]!;
+        for (let c = 0; c < 3; c++)
+          out[c * size * size + i] =
+            (lo + (data[i * 3 + c]! / 255) * (hi - lo) - spec.input.mean[c]!) / spec.input.std[c]!;
       }
       return out;
     }),
@@ -126,7 +136,10 @@ async function validationBatch(spec: NetworkSpec, dir: string, n: number, size: 
 async function scores(bytes: Uint8Array, inputs: Float32Array[], size: number): Promise<number[]> {
   const session = await ortNode.InferenceSession.create(bytes);
   const out: number[] = [];
-  for (const data of inputs) out.push((await session.run({ image: new ortNode.Tensor('float32', data, [1, 3, size, size]) })).score!.data[0] as number);
+  for (const data of inputs)
+    out.push(
+      (await session.run({ image: new ortNode.Tensor('float32', data, [1, 3, size, size]) })).score!.data[0] as number,
+    );
   await session.release();
   return out;
 }
@@ -161,7 +174,14 @@ async function main(): Promise<void> {
     const [a, b] = [await scores(fp32, inputs, size), await scores(fp16, inputs, size)];
     const diffs = a.map((x, i) => Math.abs(x - b[i]!));
     const spread = Math.max(...a) - Math.min(...a);
-    const d = { network: name, images: inputs.length, maxAbsDiff: Math.max(...diffs), meanAbsDiff: diffs.reduce((x, y) => x + y, 0) / diffs.length, fp32ScoreRange: spread, srccFp32VsFp16: srcc(a, b) };
+    const d = {
+      network: name,
+      images: inputs.length,
+      maxAbsDiff: Math.max(...diffs),
+      meanAbsDiff: diffs.reduce((x, y) => x + y, 0) / diffs.length,
+      fp32ScoreRange: spread,
+      srccFp32VsFp16: srcc(a, b),
+    };
     diffRows.push(d);
     console.log(JSON.stringify(d));
   }
@@ -170,15 +190,24 @@ async function main(): Promise<void> {
     '',
     '| network | layers | params | export fp32 (ms) | export fp16 (ms) | model.onnx (MiB) | model_fp16.onnx (MiB) | nodes unfolded | nodes folded | BN unfolded -> folded | Transpose |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.network} | ${r.layers} | ${r.params} | ${r.exportMs.toFixed(0)} | ${r.exportFp16Ms.toFixed(0)} | ${mb(r.bytes)} | ${mb(r.bytesFp16)} | ${r.nodesUnfolded} | ${r.nodes} | ${r.batchNormUnfolded} -> ${r.batchNorm} | ${r.transposes} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.network} | ${r.layers} | ${r.params} | ${r.exportMs.toFixed(0)} | ${r.exportFp16Ms.toFixed(0)} | ${mb(r.bytes)} | ${mb(r.bytesFp16)} | ${r.nodesUnfolded} | ${r.nodes} | ${r.batchNormUnfolded} -> ${r.batchNorm} | ${r.transposes} |`,
+    ),
     '',
     '| network | input | ORT-node fp32 (ms) | ORT-node fp16 (ms) | ORT-web WASM 1t fp32 (ms) | ORT-web WASM 1t fp16 (ms) |',
     '|---|---|---|---|---|---|',
-    ...speedRows.map((s) => `| ${s.network} | 1x3x${s.size}x${s.size} | ${(s.nodeFp32Ms as number).toFixed(1)} | ${(s.nodeFp16Ms as number).toFixed(1)} | ${(s.webFp32Ms as number).toFixed(1)} | ${(s.webFp16Ms as number).toFixed(1)} |`),
+    ...speedRows.map(
+      (s) =>
+        `| ${s.network} | 1x3x${s.size}x${s.size} | ${(s.nodeFp32Ms as number).toFixed(1)} | ${(s.nodeFp16Ms as number).toFixed(1)} | ${(s.webFp32Ms as number).toFixed(1)} | ${(s.webFp16Ms as number).toFixed(1)} |`,
+    ),
     '',
     '| network | images | max abs diff fp16 vs fp32 | mean abs diff | fp32 score range | SRCC fp32 vs fp16 |',
     '|---|---|---|---|---|---|',
-    ...diffRows.map((d) => `| ${d.network} | ${d.images} | ${(d.maxAbsDiff as number).toExponential(2)} | ${(d.meanAbsDiff as number).toExponential(2)} | ${(d.fp32ScoreRange as number).toExponential(2)} | ${(d.srccFp32VsFp16 as number).toFixed(4)} |`),
+    ...diffRows.map(
+      (d) =>
+        `| ${d.network} | ${d.images} | ${(d.maxAbsDiff as number).toExponential(2)} | ${(d.meanAbsDiff as number).toExponential(2)} | ${(d.fp32ScoreRange as number).toExponential(2)} | ${(d.srccFp32VsFp16 as number).toFixed(4)} |`,
+    ),
   ];
   console.log(`\n${lines.join('\n')}`);
   if (values.out) await fs.writeFile(values.out, `${JSON.stringify({ header, rows, speedRows, diffRows }, null, 2)}\n`);

@@ -34,7 +34,9 @@ export interface ExportOptions {
 export const SUPPORTED_OPSETS = [13, 14, 15, 16, 17] as const;
 
 function inputDims(shape: tf.Shape, name: string): { dims: Dim[]; ref: TensorRef } {
-  const dims = shape.map((d, i) => (d === null || d === undefined ? ['batch', 'height', 'width', 'channels'][i] ?? `dim${i}` : d));
+  const dims = shape.map((d, i) =>
+    d === null || d === undefined ? (['batch', 'height', 'width', 'channels'][i] ?? `dim${i}`) : d,
+  );
   if (shape.length === 4) {
     const [n, h, w, c] = dims as [Dim, Dim, Dim, Dim];
     return { dims: [n, c, h, w], ref: { name, rank: 4, layout: 'nchw' } };
@@ -58,14 +60,21 @@ function rename(nodes: O.INodeProto[], from: string, to: string): void {
 function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'card'>> {
   const opset = options.opset ?? 17;
   if (!(SUPPORTED_OPSETS as readonly number[]).includes(opset)) {
-    throw new RangeError(`Expected one of ${SUPPORTED_OPSETS.join(', ')} for opset but received ${JSON.stringify(options.opset)}`);
+    throw new RangeError(
+      `Expected one of ${SUPPORTED_OPSETS.join(', ')} for opset but received ${JSON.stringify(options.opset)}`,
+    );
   }
   const inputName = options.inputName ?? 'image';
   const outputName = options.outputName ?? 'score';
-  for (const [key, value] of [['inputName', inputName], ['outputName', outputName]] as const) {
-    if (typeof value !== 'string' || value.length === 0) throw new TypeError(`Expected a non-empty string for ${key} but received ${JSON.stringify(value)}`);
+  for (const [key, value] of [
+    ['inputName', inputName],
+    ['outputName', outputName],
+  ] as const) {
+    if (typeof value !== 'string' || value.length === 0)
+      throw new TypeError(`Expected a non-empty string for ${key} but received ${JSON.stringify(value)}`);
   }
-  if (inputName === outputName) throw new RangeError(`Expected outputName to differ from inputName but both are ${JSON.stringify(inputName)}`);
+  if (inputName === outputName)
+    throw new RangeError(`Expected outputName to differ from inputName but both are ${JSON.stringify(inputName)}`);
   return { opset, inputName, outputName, fp16: options.fp16 ?? false, fold: options.fold ?? true };
 }
 
@@ -80,7 +89,10 @@ function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'car
 export function toModelProto(model: tf.LayersModel, options: ExportOptions = {}): O.ModelProto {
   const opts = checkOptions(options);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new IqaError('EXPORT_INVALID', `Expected a model with 1 input and 1 output but ${JSON.stringify(model.name)} has ${model.inputs.length} and ${model.outputs.length}`);
+    throw new IqaError(
+      'EXPORT_INVALID',
+      `Expected a model with 1 input and 1 output but ${JSON.stringify(model.name)} has ${model.inputs.length} and ${model.outputs.length}`,
+    );
   }
   const g = new GraphBuilder();
   g.reserve(opts.inputName);
@@ -90,7 +102,9 @@ export function toModelProto(model: tf.LayersModel, options: ExportOptions = {})
   let outName = result.name;
   if (outName === opts.inputName) outName = g.add('Identity', [outName], opts.outputName);
   if (g.nodes.some((n) => n.output?.includes(opts.outputName)) && outName !== opts.outputName) {
-    throw new RangeError(`Expected outputName to differ from the model's layer names but received ${JSON.stringify(opts.outputName)}`);
+    throw new RangeError(
+      `Expected outputName to differ from the model's layer names but received ${JSON.stringify(opts.outputName)}`,
+    );
   }
   rename(g.nodes, outName, opts.outputName);
   if (opts.fold) {
@@ -107,7 +121,8 @@ export function toModelProto(model: tf.LayersModel, options: ExportOptions = {})
     output: [valueInfo(opts.outputName, DataType.FLOAT, outputDims(model.outputs[0]!.shape, result))],
   };
   if (opts.fp16) graph = toFp16(graph);
-  const metadataProps = options.card === undefined ? [] : [{ key: CARD_METADATA_KEY, value: cardForMetadata(options.card) }];
+  const metadataProps =
+    options.card === undefined ? [] : [{ key: CARD_METADATA_KEY, value: cardForMetadata(options.card) }];
   const proto = onnx.ModelProto.fromObject({
     irVersion: 8,
     opsetImport: [{ domain: '', version: opts.opset }],

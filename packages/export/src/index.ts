@@ -35,5 +35,11 @@ export { quantizeModel, calibrationFiles, CALIBRATION_EXTENSIONS } from './quant
 export type { QuantizeModelOptions, QuantizedModel, CalibrationSetOptions } from './quantize/quantize-model.js';
 
 // Command line (`iqa export`)
-export { exportCommand, exportCheckpoint, addQuantizedVariant, EXPORT_USAGE, EXPORT_FILES } from './cli/export-command.js';
+export {
+  exportCommand,
+  exportCheckpoint,
+  addQuantizedVariant,
+  EXPORT_USAGE,
+  EXPORT_FILES,
+} from './cli/export-command.js';
 export type { ExportResult, QuantizeArgs } from './cli/export-command.js';

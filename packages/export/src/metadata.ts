@@ -35,7 +35,8 @@ function readEntry(bytes: Uint8Array): [string, string] {
  * @throws TypeError when `bytes` is not a Uint8Array; RangeError when it is not a protobuf message.
  */
 export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`Expected a Uint8Array for bytes but received ${typeof bytes}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`Expected a Uint8Array for bytes but received ${typeof bytes}`);
   const reader = protobuf.Reader.create(bytes);
   const out: Record<string, string> = {};
   try {
@@ -47,7 +48,9 @@ export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
       } else reader.skipType(tag & 7);
     }
   } catch (err) {
-    throw new RangeError(`Expected ONNX ModelProto bytes but could not decode them: ${(err as Error).message}`, { cause: err });
+    throw new RangeError(`Expected ONNX ModelProto bytes but could not decode them: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return out;
 }
@@ -73,7 +76,8 @@ export function readOnnxCard(bytes: Uint8Array): Record<string, unknown> | undef
  * @throws TypeError when `bytes` is not a Uint8Array; RangeError when it is not a protobuf message.
  */
 export function withOnnxCard(bytes: Uint8Array, card: object): Uint8Array {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`Expected a Uint8Array for bytes but received ${typeof bytes}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`Expected a Uint8Array for bytes but received ${typeof bytes}`);
   const reader = protobuf.Reader.create(bytes);
   const kept: Uint8Array[] = [];
   try {
@@ -88,9 +92,16 @@ export function withOnnxCard(bytes: Uint8Array, card: object): Uint8Array {
       }
     }
   } catch (err) {
-    throw new RangeError(`Expected ONNX ModelProto bytes but could not decode them: ${(err as Error).message}`, { cause: err });
+    throw new RangeError(`Expected ONNX ModelProto bytes but could not decode them: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  const entry = protobuf.Writer.create().uint32(10).string(CARD_METADATA_KEY).uint32(18).string(cardForMetadata(card)).finish();
+  const entry = protobuf.Writer.create()
+    .uint32(10)
+    .string(CARD_METADATA_KEY)
+    .uint32(18)
+    .string(cardForMetadata(card))
+    .finish();
   const field = protobuf.Writer.create()
     .uint32((METADATA_PROPS_FIELD << 3) | 2)
     .bytes(entry)

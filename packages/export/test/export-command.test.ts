@@ -59,7 +59,9 @@ test('writes model.onnx, model_fp16.onnx and card.json with matching sha256', as
     expect(readOnnxCard(bytes)).toEqual(withoutFiles);
     const session = await ort.InferenceSession.create(bytes);
     const result = await session.run({ image: new ort.Tensor('float32', DATA, SHAPE) });
-    expect(mismatches(result.score!.data as Float32Array, expected, file === card.files.onnx ? 1e-4 : 1e-2)).toEqual([]);
+    expect(mismatches(result.score!.data as Float32Array, expected, file === card.files.onnx ? 1e-4 : 1e-2)).toEqual(
+      [],
+    );
     await session.release();
   }
   expect(card.files.onnxFp16!.path).toBe('model_fp16.onnx');

@@ -40,7 +40,9 @@ async function runOnnx(bytes: Uint8Array, data: Float32Array, shape: number[]): 
 
 describe('unsupported layers', () => {
   test('fail with the layer name, its class and the supported classes', () => {
-    const model = tinyNet((x) => tf.layers.upSampling2d({ size: [2, 2], name: 'my_upsample' }).apply(x) as tf.SymbolicTensor);
+    const model = tinyNet(
+      (x) => tf.layers.upSampling2d({ size: [2, 2], name: 'my_upsample' }).apply(x) as tf.SymbolicTensor,
+    );
     let error: unknown;
     try {
       toModelProto(model);
@@ -53,7 +55,16 @@ describe('unsupported layers', () => {
     expect(message).toContain('"my_upsample"');
     expect(message).toContain('UpSampling2D');
     expect(message).toContain(supportedLayers().join(', '));
-    expect(supportedLayers()).toEqual(expect.arrayContaining(['Conv2D', 'DepthwiseConv2D', 'BatchNormalization', 'GlobalStdPooling2D', 'Dense', 'Dropout']));
+    expect(supportedLayers()).toEqual(
+      expect.arrayContaining([
+        'Conv2D',
+        'DepthwiseConv2D',
+        'BatchNormalization',
+        'GlobalStdPooling2D',
+        'Dense',
+        'Dropout',
+      ]),
+    );
   });
 
   test('a converter registered for a custom class is used', async () => {
@@ -64,8 +75,13 @@ describe('unsupported layers', () => {
       }
     }
     tf.serialization.registerClass(TimesThree);
-    registerConverter('TimesThree', (ctx) => ({ ...ctx.inputs[0]!, name: ctx.graph.add('Mul', [ctx.inputs[0]!.name, ctx.graph.scalar('three', 3)], ctx.layer.name) }));
-    const model = tinyNet((x) => tf.layers.globalAveragePooling2d({}).apply(new TimesThree({}).apply(x)) as tf.SymbolicTensor);
+    registerConverter('TimesThree', (ctx) => ({
+      ...ctx.inputs[0]!,
+      name: ctx.graph.add('Mul', [ctx.inputs[0]!.name, ctx.graph.scalar('three', 3)], ctx.layer.name),
+    }));
+    const model = tinyNet(
+      (x) => tf.layers.globalAveragePooling2d({}).apply(new TimesThree({}).apply(x)) as tf.SymbolicTensor,
+    );
     const data = randomNchw(SHAPE, 4);
     expect(mismatches(await runOnnx(await exportOnnx(model), data, SHAPE), runTfjs(model, data, SHAPE))).toEqual([]);
   });
@@ -78,7 +94,9 @@ describe('options', () => {
   });
 
   test('bad options are rejected with the allowed values', () => {
-    expect(() => toModelProto(model, { opset: 18 })).toThrow(/Expected one of 13, 14, 15, 16, 17 for opset but received 18/);
+    expect(() => toModelProto(model, { opset: 18 })).toThrow(
+      /Expected one of 13, 14, 15, 16, 17 for opset but received 18/,
+    );
     expect(() => toModelProto(model, { inputName: '' })).toThrow(TypeError);
     expect(() => toModelProto(model, { inputName: 'x', outputName: 'x' })).toThrow(RangeError);
   });
@@ -100,7 +118,13 @@ describe('options', () => {
 
   test('models with several outputs are refused', () => {
     const input = tf.input({ shape: [null, null, 3] });
-    const two = tf.model({ inputs: input, outputs: [tf.layers.globalAveragePooling2d({}).apply(input), tf.layers.globalMaxPooling2d({}).apply(input)] as tf.SymbolicTensor[] });
+    const two = tf.model({
+      inputs: input,
+      outputs: [
+        tf.layers.globalAveragePooling2d({}).apply(input),
+        tf.layers.globalMaxPooling2d({}).apply(input),
+      ] as tf.SymbolicTensor[],
+    });
     expect(() => toModelProto(two)).toThrow(expect.objectContaining({ code: 'EXPORT_INVALID' }));
   });
 });
@@ -115,8 +139,11 @@ describe('model card metadata', () => {
     expect(JSON.parse(meta[CARD_METADATA_KEY]!)).toEqual({ id: 'm', output: { name: 'score' } });
     expect(readOnnxCard(bytes)).toEqual({ id: 'm', output: { name: 'score' } });
     const graph = onnx.ModelProto.decode(bytes).graph!;
-    const dims = (v: { type?: { tensorType?: { shape?: { dim?: Array<{ dimParam?: string | null; dimValue?: unknown }> | null } | null } | null } | null }) =>
-      v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    const dims = (v: {
+      type?: {
+        tensorType?: { shape?: { dim?: Array<{ dimParam?: string | null; dimValue?: unknown }> | null } | null } | null;
+      } | null;
+    }) => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
     expect(dims(graph.input![0]!)).toEqual(['batch', 3, 'height', 'width']);
     expect(dims(graph.output![0]!)).toEqual(['batch', 1]);
     expect(readOnnxMetadata(await exportOnnx(model))).toEqual({});
@@ -129,7 +156,10 @@ describe('model card metadata', () => {
     proto.metadataProps!.push({ key: 'other', value: 'kept' });
     const withOther = onnx.ModelProto.encode(proto).finish();
     const edited = withOnnxCard(withOther, { id: 'm', version: '1.1.0', files: { onnx: { path: 'model.onnx' } } });
-    expect(readOnnxMetadata(edited)).toEqual({ other: 'kept', [CARD_METADATA_KEY]: JSON.stringify({ id: 'm', version: '1.1.0' }) });
+    expect(readOnnxMetadata(edited)).toEqual({
+      other: 'kept',
+      [CARD_METADATA_KEY]: JSON.stringify({ id: 'm', version: '1.1.0' }),
+    });
     const after = onnx.ModelProto.decode(edited);
     expect(onnx.GraphProto.encode(after.graph!).finish()).toEqual(onnx.GraphProto.encode(proto.graph!).finish());
     expect(after.opsetImport).toEqual(proto.opsetImport);
@@ -144,12 +174,26 @@ describe('model card metadata', () => {
 });
 
 describe('BatchNormalization folding', () => {
-  const build = (): tf.LayersModel => tinyNet((x) => {
-    let y = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.randomUniform({ seed: 1 }) }).apply(x);
-    y = tf.layers.batchNormalization({ movingMeanInitializer: tf.initializers.randomUniform({ seed: 2 }), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 3 }) }).apply(y);
-    y = tf.layers.reLU({ maxValue: 6 }).apply(y);
-    return tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
-  });
+  const build = (): tf.LayersModel =>
+    tinyNet((x) => {
+      let y = tf.layers
+        .conv2d({
+          filters: 4,
+          kernelSize: 3,
+          padding: 'same',
+          useBias: false,
+          kernelInitializer: tf.initializers.randomUniform({ seed: 1 }),
+        })
+        .apply(x);
+      y = tf.layers
+        .batchNormalization({
+          movingMeanInitializer: tf.initializers.randomUniform({ seed: 2 }),
+          movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 3 }),
+        })
+        .apply(y);
+      y = tf.layers.reLU({ maxValue: 6 }).apply(y);
+      return tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
+    });
 
   test('removes the BatchNormalization node and keeps the outputs', async () => {
     const model = build();
@@ -168,18 +212,43 @@ describe('BatchNormalization folding', () => {
 describe('zero padding folding', () => {
   test('folds into the next Conv but not into a max pool, keeping the outputs', async () => {
     const model = tinyNet((x) => {
-      let y = tf.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }).apply(x);
-      y = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 4 }) }).apply(y);
+      let y = tf.layers
+        .zeroPadding2d({
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+        })
+        .apply(x);
+      y = tf.layers
+        .conv2d({
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 4 }),
+        })
+        .apply(y);
       y = tf.layers.zeroPadding2d({ padding: 1 }).apply(y);
       y = tf.layers.maxPooling2d({ poolSize: 2 }).apply(y);
       return tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
     });
     const folded = toModelProto(model);
     expect(folded.graph!.node!.map((n) => n.opType)).toEqual(['Conv', 'Pad', 'MaxPool', 'ReduceMean']);
-    expect(toModelProto(model, { fold: false }).graph!.node!.map((n) => n.opType)).toEqual(['Pad', 'Conv', 'Pad', 'MaxPool', 'ReduceMean']);
+    expect(toModelProto(model, { fold: false }).graph!.node!.map((n) => n.opType)).toEqual([
+      'Pad',
+      'Conv',
+      'Pad',
+      'MaxPool',
+      'ReduceMean',
+    ]);
     const data = randomNchw(SHAPE, 12);
     const expected = runTfjs(model, data, SHAPE);
-    expect(mismatches(await runOnnx(onnx.ModelProto.encode(toModelProto(model, { fold: false })).finish(), data, SHAPE), expected)).toEqual([]);
+    expect(
+      mismatches(
+        await runOnnx(onnx.ModelProto.encode(toModelProto(model, { fold: false })).finish(), data, SHAPE),
+        expected,
+      ),
+    ).toEqual([]);
     expect(mismatches(await runOnnx(onnx.ModelProto.encode(folded).finish(), data, SHAPE), expected)).toEqual([]);
   });
 });
@@ -196,7 +265,9 @@ describe('fp16 variant', () => {
     expect(graph.input![0]!.type!.tensorType!.elemType).toBe(1);
     expect(graph.output![0]!.type!.tensorType!.elemType).toBe(1);
     const weightBytes = (bytes: Uint8Array): number =>
-      onnx.ModelProto.decode(bytes).graph!.initializer!.filter((t) => t.dataType === 1 || t.dataType === 10).reduce((sum, t) => sum + t.rawData!.length, 0);
+      onnx.ModelProto.decode(bytes)
+        .graph!.initializer!.filter((t) => t.dataType === 1 || t.dataType === 10)
+        .reduce((sum, t) => sum + t.rawData!.length, 0);
     expect(weightBytes(fp16) * 2).toBe(weightBytes(fp32));
     expect(fp16.byteLength).toBeLessThan(fp32.byteLength);
     const data = randomNchw(SHAPE, 5);

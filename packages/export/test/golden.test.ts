@@ -97,15 +97,23 @@ describe.each(GOLDEN_CASES.map((c) => c.name))('golden %s', (name) => {
     const file = JSON.parse(await fs.readFile(path.join(DIR, `${name}.json`), 'utf8')) as GoldenFile;
     const model = await loadGolden(file);
     // The stored output is tfjs's: the file still describes the model it claims to.
-    const again = tf.tidy(() => Float32Array.from((model.predict(tf.tensor(file.input, file.inputShape)) as tf.Tensor).dataSync()));
+    const again = tf.tidy(() =>
+      Float32Array.from((model.predict(tf.tensor(file.input, file.inputShape)) as tf.Tensor).dataSync()),
+    );
     expect(mismatches(again, file.output, 1e-5)).toEqual([]);
 
     const [n, h, w, c] = file.inputShape as [number, number, number, number];
     const session = await ort.InferenceSession.create(await exportOnnx(model));
     const nchw = nhwcToNchw(Float32Array.from(file.input), file.inputShape);
     const result = await session.run({ image: new ort.Tensor('float32', nchw, [n, c, h, w]) });
-    const expected = file.outputShape.length === 4 ? nhwcToNchw(Float32Array.from(file.output), file.outputShape) : Float32Array.from(file.output);
-    const dims = file.outputShape.length === 4 ? [file.outputShape[0], file.outputShape[3], file.outputShape[1], file.outputShape[2]] : file.outputShape;
+    const expected =
+      file.outputShape.length === 4
+        ? nhwcToNchw(Float32Array.from(file.output), file.outputShape)
+        : Float32Array.from(file.output);
+    const dims =
+      file.outputShape.length === 4
+        ? [file.outputShape[0], file.outputShape[3], file.outputShape[1], file.outputShape[2]]
+        : file.outputShape;
     expect(result.score!.dims).toEqual(dims);
     expect(mismatches(result.score!.data as Float32Array, expected)).toEqual([]);
     // No per-layer Transpose: only Flatten/Reshape may need one.

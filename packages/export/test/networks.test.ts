@@ -47,11 +47,14 @@ for (const name of listNetworks()) {
     let proto: ReturnType<typeof toModelProto>;
     let session: ort.InferenceSession;
 
-    beforeAll(async () => {
-      model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
-      proto = toModelProto(model);
-      session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
-    }, OPT_IN.has(name) ? 900_000 : undefined);
+    beforeAll(
+      async () => {
+        model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
+        proto = toModelProto(model);
+        session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
+      },
+      OPT_IN.has(name) ? 900_000 : undefined,
+    );
 
     afterAll(async () => {
       await session?.release();

@@ -32,11 +32,31 @@ function weights(n: number, seed: number, a: number): Float32Array {
   return randomNchw([1, 1, 1, n], seed).map((v) => (2 * v - 1) * a);
 }
 
-const f = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: 1, rawData: new Uint8Array(data.buffer) });
-const vi = (name: string, dims: (number | string)[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
+const f = (name: string, dims: number[], data: Float32Array) => ({
+  name,
+  dims,
+  dataType: 1,
+  rawData: new Uint8Array(data.buffer),
+});
+const vi = (name: string, dims: (number | string)[]) => ({
+  name,
+  type: {
+    tensorType: {
+      elemType: 1,
+      shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+    },
+  },
+});
 const conv = (name: string, x: string, group = 1, k = 1, pads = 0) => ({
-  opType: 'Conv', name, input: [x, `${name}/W`, `${name}/B`], output: [name],
-  attribute: [{ name: 'group', type: 2, i: group }, { name: 'kernel_shape', type: 7, ints: [k, k] }, { name: 'pads', type: 7, ints: [pads, pads, pads, pads] }],
+  opType: 'Conv',
+  name,
+  input: [x, `${name}/W`, `${name}/B`],
+  output: [name],
+  attribute: [
+    { name: 'group', type: 2, i: group },
+    { name: 'kernel_shape', type: 7, ints: [k, k] },
+    { name: 'pads', type: 7, ints: [pads, pads, pads, pads] },
+  ],
 });
 const clip = (name: string, x: string) => ({ opType: 'Clip', name, input: [x, 'zero', 'six'], output: [name] });
 
@@ -49,25 +69,65 @@ function mobileLike(): OnnxTypes.IModelProto {
     graph: {
       name: 'mobile-like',
       node: [
-        conv('stem', 'image', 1, 3, 1), clip('stem_relu', 'stem'),
-        conv('dw', 'stem_relu', c, 3, 1), clip('dw_relu', 'dw'),
+        conv('stem', 'image', 1, 3, 1),
+        clip('stem_relu', 'stem'),
+        conv('dw', 'stem_relu', c, 3, 1),
+        clip('dw_relu', 'dw'),
         conv('project', 'dw_relu'),
         { opType: 'Add', name: 'tap', input: ['stem_relu', 'project'], output: ['tap'] },
-        { opType: 'ReduceMean', name: 'avg', input: ['tap'], output: ['avg'], attribute: [{ name: 'axes', type: 7, ints: [2, 3] }, { name: 'keepdims', type: 2, i: 0 }] },
-        { opType: 'ReduceMean', name: 'mean', input: ['tap'], output: ['mean'], attribute: [{ name: 'axes', type: 7, ints: [2, 3] }, { name: 'keepdims', type: 2, i: 1 }] },
+        {
+          opType: 'ReduceMean',
+          name: 'avg',
+          input: ['tap'],
+          output: ['avg'],
+          attribute: [
+            { name: 'axes', type: 7, ints: [2, 3] },
+            { name: 'keepdims', type: 2, i: 0 },
+          ],
+        },
+        {
+          opType: 'ReduceMean',
+          name: 'mean',
+          input: ['tap'],
+          output: ['mean'],
+          attribute: [
+            { name: 'axes', type: 7, ints: [2, 3] },
+            { name: 'keepdims', type: 2, i: 1 },
+          ],
+        },
         { opType: 'Sub', name: 'centred', input: ['tap', 'mean'], output: ['centred'] },
         { opType: 'Mul', name: 'sq', input: ['centred', 'centred'], output: ['sq'] },
-        { opType: 'ReduceMean', name: 'var', input: ['sq'], output: ['var'], attribute: [{ name: 'axes', type: 7, ints: [2, 3] }, { name: 'keepdims', type: 2, i: 0 }] },
+        {
+          opType: 'ReduceMean',
+          name: 'var',
+          input: ['sq'],
+          output: ['var'],
+          attribute: [
+            { name: 'axes', type: 7, ints: [2, 3] },
+            { name: 'keepdims', type: 2, i: 0 },
+          ],
+        },
         { opType: 'Sqrt', name: 'std', input: ['var'], output: ['std'] },
-        { opType: 'Concat', name: 'features', input: ['avg', 'std'], output: ['features'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+        {
+          opType: 'Concat',
+          name: 'features',
+          input: ['avg', 'std'],
+          output: ['features'],
+          attribute: [{ name: 'axis', type: 2, i: 1 }],
+        },
         { opType: 'Gemm', name: 'score', input: ['features', 'head/W', 'head/B'], output: ['score'] },
       ],
       initializer: [
-        f('stem/W', [c, 3, 3, 3], weights(c * 27, 1, 0.5)), f('stem/B', [c], weights(c, 2, 0.1)),
-        f('dw/W', [c, 1, 3, 3], weights(c * 9, 3, 0.6)), f('dw/B', [c], weights(c, 4, 0.1)),
-        f('project/W', [c, c, 1, 1], weights(c * c, 5, 0.5)), f('project/B', [c], weights(c, 6, 0.1)),
-        f('head/W', [2 * c, 1], weights(2 * c, 7, 1)), f('head/B', [1], Float32Array.of(0.5)),
-        f('zero', [], Float32Array.of(0)), f('six', [], Float32Array.of(6)),
+        f('stem/W', [c, 3, 3, 3], weights(c * 27, 1, 0.5)),
+        f('stem/B', [c], weights(c, 2, 0.1)),
+        f('dw/W', [c, 1, 3, 3], weights(c * 9, 3, 0.6)),
+        f('dw/B', [c], weights(c, 4, 0.1)),
+        f('project/W', [c, c, 1, 1], weights(c * c, 5, 0.5)),
+        f('project/B', [c], weights(c, 6, 0.1)),
+        f('head/W', [2 * c, 1], weights(2 * c, 7, 1)),
+        f('head/B', [1], Float32Array.of(0.5)),
+        f('zero', [], Float32Array.of(0)),
+        f('six', [], Float32Array.of(6)),
       ],
       input: [vi('image', ['N', 3, 'H', 'W'])],
       output: [vi('score', ['N', 1])],
@@ -78,9 +138,19 @@ function mobileLike(): OnnxTypes.IModelProto {
 const encode = (m: OnnxTypes.IModelProto) => onnx.ModelProto.encode(onnx.ModelProto.fromObject(m)).finish();
 
 /** Outputs of `model` on `data`, and the op types onnxruntime runs after its graph optimisations. */
-async function run(model: Uint8Array, data: Float32Array, shape: Shape, dir: string): Promise<{ out: Float32Array; ops: Set<string> }> {
+async function run(
+  model: Uint8Array,
+  data: Float32Array,
+  shape: Shape,
+  dir: string,
+): Promise<{ out: Float32Array; ops: Set<string> }> {
   const optimized = path.join(dir, `optimized-${Math.random().toString(36).slice(2)}.onnx`);
-  const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', optimizedModelFilePath: optimized, intraOpNumThreads: 1, logSeverityLevel: 3 });
+  const session = await ort.InferenceSession.create(model, {
+    graphOptimizationLevel: 'all',
+    optimizedModelFilePath: optimized,
+    intraOpNumThreads: 1,
+    logSeverityLevel: 3,
+  });
   const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', data, shape) });
   await session.release();
   const ops = new Set(onnx.ModelProto.decode(await fs.readFile(optimized)).graph!.node!.map((n) => n.opType!));
@@ -169,7 +239,10 @@ test('the vgg-tiny fixture (Conv + Relu, MaxPool): every Conv fused to QLinearCo
   const { model: tfModel } = await createFixtureModel({ seed: 5 });
   const model = toModelProto(tfModel);
   const shape: Shape = [8, 3, 32, 32];
-  const ranges = await calibrateRanges(model, [{ data: randomNchw([24, 3, 32, 32], 3), dims: [24, 3, 32, 32] }], { threads: 1, maxRows: 5 });
+  const ranges = await calibrateRanges(model, [{ data: randomNchw([24, 3, 32, 32], 3), dims: [24, 3, 32, 32] }], {
+    threads: 1,
+    maxRows: 5,
+  });
   const q8 = encode(quantizeQdq(model, ranges));
   const data = randomNchw(shape, 4);
   const fp32 = await run(encode(model), data, shape, tmp);
@@ -188,7 +261,9 @@ test('a tensor without a calibrated range is EXPORT_INVALID naming it; opset 12 
     err = e;
   }
   expect(isIqaError(err, 'EXPORT_INVALID')).toBe(true);
-  expect((err as Error).message).toMatch(/^Expected a calibrated range for tensor "(stem_relu|dw_relu|stem|project|tap)"/);
+  expect((err as Error).message).toMatch(
+    /^Expected a calibrated range for tensor "(stem_relu|dw_relu|stem|project|tap)"/,
+  );
   expect(() => quantizeQdq({ ...model, opsetImport: [{ domain: '', version: 12 }] }, new Map())).toThrow(RangeError);
 });
 
@@ -202,18 +277,25 @@ test('iqa export --out DIR --quantize q8 --calibration IMAGES adds model_q8.onnx
   await fs.writeFile(path.join(out, 'card.json'), JSON.stringify(card));
   for (let i = 0; i < 3; i++) {
     const raw = Buffer.from(randomNchw([1, 3, 40, 48], 30 + i).map((v) => Math.floor(v * 255)));
-    await sharp(raw, { raw: { width: 48, height: 40, channels: 3 } }).png().toFile(path.join(images, `p${i}.png`));
+    await sharp(raw, { raw: { width: 48, height: 40, channels: 3 } })
+      .png()
+      .toFile(path.join(images, `p${i}.png`));
   }
   await fs.writeFile(path.join(images, 'notes.txt'), 'not an image');
   const err: string[] = [];
-  const code = await exportCommand(['--out', out, '--quantize', 'q8', '--calibration', images, '--calibration-crops', '2'], { out: () => {}, err: (s) => err.push(s) });
+  const code = await exportCommand(
+    ['--out', out, '--quantize', 'q8', '--calibration', images, '--calibration-crops', '2'],
+    { out: () => {}, err: (s) => err.push(s) },
+  );
   expect({ code, err: err.filter((l) => !l.includes('calibrated on')) }).toEqual({ code: 0, err: [] });
   const written = JSON.parse(await fs.readFile(path.join(out, 'card.json'), 'utf8'));
   const q8 = await fs.readFile(path.join(out, 'model_q8.onnx'));
   expect(written.files.onnxQ8).toEqual({ path: 'model_q8.onnx', sha256: sha256Hex(q8), bytes: q8.length });
   expect(written.files.onnx).toEqual(card.files.onnx);
   expect(written.training.data.at(-1)).toMatchObject({ role: 'calibration', images: 3 });
-  expect(written.training.commands.at(-1)).toBe(`iqa export --out ${out} --quantize q8 --calibration ${images} --calibration-crops 2`);
+  expect(written.training.commands.at(-1)).toBe(
+    `iqa export --out ${out} --quantize q8 --calibration ${images} --calibration-crops 2`,
+  );
   const session = await ort.InferenceSession.create(q8);
   expect(session.inputNames).toEqual([card.input.name]);
   await session.release();
@@ -222,9 +304,24 @@ test('iqa export --out DIR --quantize q8 --calibration IMAGES adds model_q8.onnx
     const e: string[] = [];
     return { code: await exportCommand(argv, { out: () => {}, err: (s) => e.push(s) }), err: e.join('') };
   };
-  expect(await usage('--out', out, '--quantize', 'q4', '--calibration', images)).toMatchObject({ code: 2, err: expect.stringContaining('Expected q8 for --quantize but received "q4"') });
-  expect(await usage('--out', out, '--quantize', 'q8')).toMatchObject({ code: 2, err: expect.stringContaining('missing --calibration IMAGES') });
-  expect(await usage('--out', out, '--calibration', images, '--from', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('only with --quantize q8') });
-  expect(await usage('--out', path.join(tmp, 'empty'), '--quantize', 'q8', '--calibration', images)).toMatchObject({ code: 1, err: expect.stringContaining('[MODEL_NOT_FOUND]') });
-  expect(await usage('--out', out, '--quantize', 'q8', '--calibration', path.join(tmp, 'nothing'))).toMatchObject({ code: 1, err: expect.stringContaining('[DATA_NOT_FOUND]') });
+  expect(await usage('--out', out, '--quantize', 'q4', '--calibration', images)).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('Expected q8 for --quantize but received "q4"'),
+  });
+  expect(await usage('--out', out, '--quantize', 'q8')).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('missing --calibration IMAGES'),
+  });
+  expect(await usage('--out', out, '--calibration', images, '--from', 'x')).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('only with --quantize q8'),
+  });
+  expect(await usage('--out', path.join(tmp, 'empty'), '--quantize', 'q8', '--calibration', images)).toMatchObject({
+    code: 1,
+    err: expect.stringContaining('[MODEL_NOT_FOUND]'),
+  });
+  expect(await usage('--out', out, '--quantize', 'q8', '--calibration', path.join(tmp, 'nothing'))).toMatchObject({
+    code: 1,
+    err: expect.stringContaining('[DATA_NOT_FOUND]'),
+  });
 });

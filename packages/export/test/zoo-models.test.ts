@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseZooIndex, validateCard } from '@iqa-zoo/core';
 import { findModelProblems, onnx, readOnnxCard } from '@iqa-zoo/export';
 
-const MODELS = process.env.IQA_ZOO_MODELS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+const MODELS =
+  process.env.IQA_ZOO_MODELS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
 const INDEX = path.join(MODELS, 'index.json');
 const ids = existsSync(INDEX) ? parseZooIndex(JSON.parse(readFileSync(INDEX, 'utf8'))).models : [];
 const describeZoo = ids.length > 0 ? describe.each(ids) : describe.skip.each(['(no models/index.json)']);
@@ -27,7 +28,9 @@ describeZoo('zoo model %s', (id) => {
       expect(bytes.byteLength).toBe(file.bytes);
       const proto = onnx.ModelProto.decode(bytes);
       expect(findModelProblems(proto)).toEqual([]);
-      expect(proto.graph!.node!.map((n) => n.opType).filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
+      expect(
+        proto.graph!.node!.map((n) => n.opType).filter((op) => op === 'Transpose' || op === 'BatchNormalization'),
+      ).toEqual([]);
       expect(readOnnxCard(bytes)).toEqual(JSON.parse(JSON.stringify(withoutFiles)));
     }
   });

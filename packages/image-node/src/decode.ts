@@ -14,7 +14,11 @@ function toDecodeError(err: unknown, name: string): IqaError {
   const message = (err as Error).message ?? String(err);
   const first = message.split('\n')[0];
   if (/pixel limit/i.test(message)) {
-    return new IqaError('IMAGE_TOO_LARGE', `Expected an image within the pixel limit for ${name} but it is larger: ${first}`, { cause: err });
+    return new IqaError(
+      'IMAGE_TOO_LARGE',
+      `Expected an image within the pixel limit for ${name} but it is larger: ${first}`,
+      { cause: err },
+    );
   }
   if (/unsupported image format/i.test(message)) {
     return new IqaError(
@@ -29,7 +33,11 @@ function toDecodeError(err: unknown, name: string): IqaError {
   if (/is empty/i.test(message)) {
     return new IqaError('INVALID_IMAGE', `Expected image bytes for ${name} but it is empty`, { cause: err });
   }
-  return new IqaError('INVALID_IMAGE', `Expected a decodable image for ${name} but it is corrupt or truncated: ${first}`, { cause: err });
+  return new IqaError(
+    'INVALID_IMAGE',
+    `Expected a decodable image for ${name} but it is corrupt or truncated: ${first}`,
+    { cause: err },
+  );
 }
 
 /**
@@ -65,9 +73,17 @@ export async function decodeImage(input: string | Uint8Array, opts: DecodeOption
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 4) {
-      throw new IqaError('UNSUPPORTED_IMAGE', `Expected 4 channels after conversion of ${name} but sharp produced ${info.channels}`);
+      throw new IqaError(
+        'UNSUPPORTED_IMAGE',
+        `Expected 4 channels after conversion of ${name} but sharp produced ${info.channels}`,
+      );
     }
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 4 };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width: info.width,
+      height: info.height,
+      channels: 4,
+    };
   } catch (err) {
     throw err instanceof IqaError ? err : toDecodeError(err, name);
   }

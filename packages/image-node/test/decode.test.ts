@@ -18,20 +18,27 @@ for (let i = 0; i < w * h; i++) srgb.set([120 + (i % w), 100 + (i % w), 90], i *
 
 function maxDiff(a: ArrayLike<number>, aChannels: number, b: ArrayLike<number>, bChannels: number): number {
   let max = 0;
-  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) max = Math.max(max, Math.abs(a[i * aChannels + c]! - b[i * bChannels + c]!));
+  for (let i = 0; i < w * h; i++)
+    for (let c = 0; c < 3; c++) max = Math.max(max, Math.abs(a[i * aChannels + c]! - b[i * bChannels + c]!));
   return max;
 }
 
 describe('decodeImage', () => {
-  test.each(['jpeg', 'png'] as const)('a %s with an embedded Display P3 profile decodes to its sRGB pixels, not its stored values', async (format) => {
-    const source = sharp(srgb, { raw: { width: w, height: h, channels: 3 } }).withIccProfile('p3');
-    const bytes = await (format === 'jpeg' ? source.jpeg({ quality: 100, chromaSubsampling: '4:4:4' }) : source.png()).toBuffer();
-    expect((await sharp(bytes).metadata()).icc).toBeDefined();
-    const stored = await sharp(bytes, { ignoreIcc: true }).raw().toBuffer();
-    expect(maxDiff(stored, 3, srgb, 3)).toBeGreaterThan(8); // the profile matters for these pixels
-    const decoded = await decodeImage(bytes);
-    expect(maxDiff(decoded.data, 4, srgb, 3)).toBeLessThanOrEqual(3);
-  });
+  test.each(['jpeg', 'png'] as const)(
+    'a %s with an embedded Display P3 profile decodes to its sRGB pixels, not its stored values',
+    async (format) => {
+      const source = sharp(srgb, { raw: { width: w, height: h, channels: 3 } }).withIccProfile('p3');
+      const bytes = await (format === 'jpeg'
+        ? source.jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+        : source.png()
+      ).toBuffer();
+      expect((await sharp(bytes).metadata()).icc).toBeDefined();
+      const stored = await sharp(bytes, { ignoreIcc: true }).raw().toBuffer();
+      expect(maxDiff(stored, 3, srgb, 3)).toBeGreaterThan(8); // the profile matters for these pixels
+      const decoded = await decodeImage(bytes);
+      expect(maxDiff(decoded.data, 4, srgb, 3)).toBeLessThanOrEqual(3);
+    },
+  );
 
   // A CMYK file, plain (as `.toColourspace('cmyk').jpeg()` writes it) or carrying the profile it was made
   // with, decodes back to the sRGB it came from within 6 of 255 (max; the CMYK profile's lookup tables
@@ -51,10 +58,20 @@ describe('decodeImage', () => {
   test('an empty file and an empty Buffer give the same code and message shape', async () => {
     const file = join(dir, 'empty.jpg');
     writeFileSync(file, '');
-    const failure = (p: Promise<unknown>) => p.then(() => ({ code: 'none', message: 'decoded' }), (e: { code: string; message: string }) => e);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => ({ code: 'none', message: 'decoded' }),
+        (e: { code: string; message: string }) => e,
+      );
     const fromFile = await failure(decodeImage(file));
     const fromBytes = await failure(decodeImage(Buffer.alloc(0), { name: file }));
-    expect(fromFile).toMatchObject({ code: 'INVALID_IMAGE', message: `Expected image bytes for ${file} but it is empty` });
-    expect({ code: fromBytes.code, message: fromBytes.message }).toEqual({ code: fromFile.code, message: fromFile.message });
+    expect(fromFile).toMatchObject({
+      code: 'INVALID_IMAGE',
+      message: `Expected image bytes for ${file} but it is empty`,
+    });
+    expect({ code: fromBytes.code, message: fromBytes.message }).toEqual({
+      code: fromFile.code,
+      message: fromFile.message,
+    });
   });
 });

@@ -39,9 +39,12 @@ async function jobData(image: QueueImage, byPath: boolean): Promise<ScoreJobData
  * const lines = await collectScores(ids, { redis: 'redis://127.0.0.1:6379' });
  */
 export async function enqueueScores(images: readonly QueueImage[], options: EnqueueOptions): Promise<string[]> {
-  if (!Array.isArray(images)) throw new TypeError(`Expected an array of file paths or { name, bytes } for images but received ${typeof images}`);
+  if (!Array.isArray(images))
+    throw new TypeError(`Expected an array of file paths or { name, bytes } for images but received ${typeof images}`);
   const connection = openRedis(options.redis);
-  const queue = new Queue<ScoreJobData, ScoreJobResult>(options.queueName ?? scoreQueueName(options.model), { connection });
+  const queue = new Queue<ScoreJobData, ScoreJobResult>(options.queueName ?? scoreQueueName(options.model), {
+    connection,
+  });
   try {
     const attempts = options.attempts ?? 3;
     const jobs = await queue.addBulk(
@@ -49,7 +52,12 @@ export async function enqueueScores(images: readonly QueueImage[], options: Enqu
         images.map(async (image) => ({
           name: 'score',
           data: await jobData(image, options.byPath ?? false),
-          opts: { attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false },
+          opts: {
+            attempts,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: false,
+            removeOnFail: false,
+          },
         })),
       ),
     );
@@ -74,14 +82,29 @@ export interface CollectOptions {
   onLine?: (line: ScoreLine, index: number) => void;
 }
 
-async function collectOne(queue: Queue<ScoreJobData, ScoreJobResult>, events: QueueEvents, id: string, waitMs: number | undefined): Promise<ScoreLine> {
+async function collectOne(
+  queue: Queue<ScoreJobData, ScoreJobResult>,
+  events: QueueEvents,
+  id: string,
+  waitMs: number | undefined,
+): Promise<ScoreLine> {
   const job = await queue.getJob(id);
-  if (!job) return { file: id, error: { code: 'INVALID_ARGUMENT', message: `Expected a job ${id} in queue ${queue.name} but there is none (already collected?)` } };
+  if (!job)
+    return {
+      file: id,
+      error: {
+        code: 'INVALID_ARGUMENT',
+        message: `Expected a job ${id} in queue ${queue.name} but there is none (already collected?)`,
+      },
+    };
   await job.waitUntilFinished(events, waitMs).catch(() => {});
   const state = await queue.getJobState(id);
   if (state !== 'completed' && state !== 'failed') {
     // Not finished in time: the job and its later result stay for another collect.
-    return { file: job.data.name, error: { code: 'INTERNAL', message: `Expected job ${id} to finish within ${waitMs} ms but it is ${state}` } };
+    return {
+      file: job.data.name,
+      error: { code: 'INTERNAL', message: `Expected job ${id} to finish within ${waitMs} ms but it is ${state}` },
+    };
   }
   const done = (await queue.getJob(id)) ?? job;
   const line = toLine(done, state === 'failed');

@@ -20,7 +20,9 @@ function redisUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError(`Expected a Redis URL like redis://127.0.0.1:6379 for redis but received ${JSON.stringify(url)}`);
+    throw new TypeError(
+      `Expected a Redis URL like redis://127.0.0.1:6379 for redis but received ${JSON.stringify(url)}`,
+    );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new TypeError(`Expected a redis: or rediss: URL for redis but received ${JSON.stringify(url)}`);
@@ -45,7 +47,12 @@ export function redisAddress(url: string): string {
  */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   const address = redisAddress(url);
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   let lastError: NodeJS.ErrnoException | undefined;
   probe.on('error', (err: NodeJS.ErrnoException) => {
     lastError = err; // reported by the rejection below, with its code (ECONNREFUSED, ENOTFOUND, ...)
@@ -58,7 +65,9 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   } catch (err) {
     const cause = lastError ?? (err as NodeJS.ErrnoException);
     const reason = cause.code ?? cause.message;
-    throw new IqaError('INVALID_ARGUMENT', `Expected a Redis server at ${address} but connecting failed (${reason})`, { cause });
+    throw new IqaError('INVALID_ARGUMENT', `Expected a Redis server at ${address} but connecting failed (${reason})`, {
+      cause,
+    });
   } finally {
     probe.disconnect();
   }

@@ -31,7 +31,9 @@ export type ScoreLine = { file: string; score: number } | { file: string; error:
  */
 export function scoreQueueName(model: string = DEFAULT_MODEL_ID): string {
   if (!/^[A-Za-z0-9._-]+$/.test(model)) {
-    throw new TypeError(`Expected a model id of letters, digits, '.', '_' or '-' for the queue but received ${JSON.stringify(model)}`);
+    throw new TypeError(
+      `Expected a model id of letters, digits, '.', '_' or '-' for the queue but received ${JSON.stringify(model)}`,
+    );
   }
   return `iqa-score-${model}`;
 }

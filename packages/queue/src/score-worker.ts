@@ -54,7 +54,8 @@ export interface ScoreWorker {
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`Expected a positive integer for ${name} but received ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`Expected a positive integer for ${name} but received ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -62,10 +63,16 @@ async function jobBytes(data: ScoreJobData): Promise<Buffer> {
   if (typeof data.bytes === 'string') return Buffer.from(data.bytes, 'base64');
   if (typeof data.path === 'string') {
     return readFile(data.path).catch((err: NodeJS.ErrnoException) => {
-      throw new IqaError('DATA_NOT_FOUND', `Expected a readable image file at ${data.path} on the worker but reading it failed (${err.code ?? err.message})`);
+      throw new IqaError(
+        'DATA_NOT_FOUND',
+        `Expected a readable image file at ${data.path} on the worker but reading it failed (${err.code ?? err.message})`,
+      );
     });
   }
-  throw new IqaError('INVALID_ARGUMENT', `Expected a job with bytes or path but received one with keys ${JSON.stringify(Object.keys(data ?? {}))}`);
+  throw new IqaError(
+    'INVALID_ARGUMENT',
+    `Expected a job with bytes or path but received one with keys ${JSON.stringify(Object.keys(data ?? {}))}`,
+  );
 }
 
 /**
@@ -80,7 +87,11 @@ async function jobBytes(data: ScoreJobData): Promise<Buffer> {
 export async function startScoreWorker(options: ScoreWorkerOptions): Promise<ScoreWorker> {
   const concurrency = positiveInt(options.concurrency, 'concurrency', WORKER_DEFAULTS.concurrency);
   const lockDuration = positiveInt(options.lockDurationMs, 'lockDurationMs', WORKER_DEFAULTS.lockDurationMs);
-  const stalledInterval = positiveInt(options.stalledIntervalMs, 'stalledIntervalMs', WORKER_DEFAULTS.stalledIntervalMs);
+  const stalledInterval = positiveInt(
+    options.stalledIntervalMs,
+    'stalledIntervalMs',
+    WORKER_DEFAULTS.stalledIntervalMs,
+  );
   const scorer = options.scorer ?? (await createScorer(options.model, options.scorerOptions));
   const owned = !options.scorer;
   const queueName = options.queueName ?? scoreQueueName(scorer.card.id);
@@ -108,7 +119,9 @@ export async function startScoreWorker(options: ScoreWorkerOptions): Promise<Sco
   const onJob = options.onJob;
   if (onJob) {
     worker.on('active', (job) => onJob({ state: 'active', id: job.id!, name: job.data.name }));
-    worker.on('completed', (job, result) => onJob({ state: 'completed', id: job.id!, name: job.data.name, score: result.score }));
+    worker.on('completed', (job, result) =>
+      onJob({ state: 'completed', id: job.id!, name: job.data.name, score: result.score }),
+    );
     worker.on('failed', (job, err) => {
       if (!job) return;
       const error = failureError(err.message);

@@ -21,8 +21,14 @@ const WORKER = fileURLToPath(new URL('./helpers/queue-worker-process.mjs', impor
 const LOCK_MS = 1500;
 
 /** A worker process; `lines` collects its stdout lines; resolves once it printed "ready". */
-async function spawnWorker(redis: string, modelDir: string, mode?: 'hang'): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, [WORKER, redis, modelDir, String(LOCK_MS), ...(mode ? [mode] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function spawnWorker(
+  redis: string,
+  modelDir: string,
+  mode?: 'hang',
+): Promise<{ child: ChildProcess; lines: string[] }> {
+  const child = spawn(process.execPath, [WORKER, redis, modelDir, String(LOCK_MS), ...(mode ? [mode] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -58,33 +64,51 @@ describeWithRedis('scoring on a BullMQ queue', () => {
 
   test('a worker killed mid-job loses nothing: every image has exactly one result, equal to in-process scoring', async () => {
     const images = await Promise.all(
-      Array.from({ length: 10 }, async (_, i) => ({ name: `img-${i}.png`, bytes: await solid(24 + i, 20, { r: 25 * i, g: 200 - 15 * i, b: 90 }) })),
+      Array.from({ length: 10 }, async (_, i) => ({
+        name: `img-${i}.png`,
+        bytes: await solid(24 + i, 20, { r: 25 * i, g: 200 - 15 * i, b: 90 }),
+      })),
     );
     const corrupt = { name: 'corrupt.png', bytes: images[0]!.bytes.subarray(0, 40) };
     const victim = await spawnWorker(redis.url, modelDir, 'hang');
     children.push(victim.child);
-    const ids = await enqueueScores([...images.slice(0, 5), corrupt, ...images.slice(5)], { redis: redis.url, model: 'tiny-test' });
+    const ids = await enqueueScores([...images.slice(0, 5), corrupt, ...images.slice(5)], {
+      redis: redis.url,
+      model: 'tiny-test',
+    });
     await until(() => victim.lines.some((l) => l.startsWith('scoring')), 'the victim to start a job');
     victim.child.kill('SIGKILL');
     const healthy = await spawnWorker(redis.url, modelDir);
     children.push(healthy.child);
 
     const lines = await collectScores(ids, { redis: redis.url, model: 'tiny-test', waitMs: 60_000 });
-    expect(lines.map((l) => l.file)).toEqual([...images.slice(0, 5).map((i) => i.name), 'corrupt.png', ...images.slice(5).map((i) => i.name)]);
+    expect(lines.map((l) => l.file)).toEqual([
+      ...images.slice(0, 5).map((i) => i.name),
+      'corrupt.png',
+      ...images.slice(5).map((i) => i.name),
+    ]);
     const byName = new Map(lines.map((l) => [l.file, l]));
     for (const image of images) {
       const line = byName.get(image.name) as { score?: number };
       expect(line).toHaveProperty('score');
       expect(Math.abs(line.score! - (await scorer.score(image.bytes)))).toBeLessThan(1e-3);
     }
-    expect(['INVALID_IMAGE', 'UNSUPPORTED_IMAGE']).toContain((byName.get('corrupt.png') as { error?: { code: string } }).error?.code);
+    expect(['INVALID_IMAGE', 'UNSUPPORTED_IMAGE']).toContain(
+      (byName.get('corrupt.png') as { error?: { code: string } }).error?.code,
+    );
     // The healthy worker took all 11 jobs, the killed worker's one included.
     expect(healthy.lines.filter((l) => l.startsWith('scoring')).length).toBeGreaterThanOrEqual(11);
 
     // Collected results are removed; nothing is left waiting, active or failed.
     const connection = openRedis(redis.url);
     const queue = new Queue(scoreQueueName('tiny-test'), { connection });
-    expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 });
+    expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toEqual({
+      waiting: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+    });
     await queue.close();
     await connection.quit();
 

@@ -29,30 +29,46 @@ export interface BenchModel {
 }
 
 /** Builds (or names) the model: `--model` wins; else `network` with `protocol`, written to a temp folder. */
-export async function benchModel(opts: { model?: string; network: string; protocol: TestProtocol }): Promise<BenchModel> {
+export async function benchModel(opts: {
+  model?: string;
+  network: string;
+  protocol: TestProtocol;
+}): Promise<BenchModel> {
   if (opts.model) return { model: opts.model, label: opts.model };
   const fixture = await createFixtureModel({ network: opts.network, protocol: opts.protocol, seed: 1 });
   const dir = await tempDir('iqa-bench-model-');
   await writeFixtureModelDir(dir, fixture);
   const p = opts.protocol;
   const proto = p.kind === 'crops' ? `${p.count} crops of ${p.size}` : 'full image';
-  return { model: dir, label: `${opts.network} (seeded weights, ${proto}, ${(fixture.onnx.length / 1e6).toFixed(1)} MB ONNX)`, fixture };
+  return {
+    model: dir,
+    label: `${opts.network} (seeded weights, ${proto}, ${(fixture.onnx.length / 1e6).toFixed(1)} MB ONNX)`,
+    fixture,
+  };
 }
 
 /** Writes `count` 500x500 JPEGs (quality 90) cut from the shared pristine photos into a temp folder. */
 export async function jpegFolder(count: number, source = '/work/shared/data/pristine'): Promise<string> {
-  const names = (await fs.readdir(source)).filter((n) => /\.(jpe?g|png)$/i.test(n)).sort().slice(0, count);
+  const names = (await fs.readdir(source))
+    .filter((n) => /\.(jpe?g|png)$/i.test(n))
+    .sort()
+    .slice(0, count);
   if (names.length < count) throw new Error(`Expected ${count} photos in ${source} but found ${names.length}`);
   const dir = await tempDir('iqa-bench-jpegs-');
   for (const [i, name] of names.entries()) {
-    await sharp(path.join(source, name)).resize(500, 500, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(path.join(dir, `${String(i).padStart(4, '0')}.jpg`));
+    await sharp(path.join(source, name))
+      .resize(500, 500, { fit: 'cover' })
+      .jpeg({ quality: 90 })
+      .toFile(path.join(dir, `${String(i).padStart(4, '0')}.jpg`));
   }
   return dir;
 }
 
 /** One line describing the machine and its load, printed with every result. */
 export function machineLine(): string {
-  return `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`;
+  return `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, Node ${process.version}`;
 }
 
 /** Median of `values`. */

@@ -32,31 +32,48 @@ const { values } = parseArgs({
 });
 
 await tf.setBackend('cpu');
-const bm = await benchModel({ model: values.model, network: values.network!, protocol: { kind: 'crops', count: Number(values.crops), size: Number(values.size), seed: 0 } });
+const bm = await benchModel({
+  model: values.model,
+  network: values.network!,
+  protocol: { kind: 'crops', count: Number(values.crops), size: Number(values.size), seed: 0 },
+});
 const dir = await jpegFolder(Number(values.images));
 const files = (await readdir(dir)).map((f) => path.join(dir, f));
-console.log(`# iqa score benchmark\nmachine: ${machineLine()}\nmodel: ${bm.label}\nimages: ${files.length} JPEGs 500x500 (q90)\n`);
+console.log(
+  `# iqa score benchmark\nmachine: ${machineLine()}\nmodel: ${bm.label}\nimages: ${files.length} JPEGs 500x500 (q90)\n`,
+);
 
 // 1. End to end through the CLI.
 if (!values['skip-cli']) {
   let lines = 0;
-  const io = { stdout: { write: () => lines++ }, stderr: { write: (t: string) => process.stderr.write(t) }, stderrIsTTY: false };
+  const io = {
+    stdout: { write: () => lines++ },
+    stderr: { write: (t: string) => process.stderr.write(t) },
+    stderrIsTTY: false,
+  };
   const warm = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, files[0]!], io); // warm-up (model load, first run)
   const t0 = performance.now();
   const code = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, dir], io);
   const secs = (performance.now() - t0) / 1000;
   if (warm !== 0 || code !== 0 || lines - 1 !== files.length) {
     // A run that failed measured nothing: no throughput, and a non-zero exit for scripts that chain benchmarks.
-    console.error(`bench-score: iqa score failed (exit ${warm} warm-up, ${code} timed run; ${lines - 1} of ${files.length} lines); no throughput reported`);
+    console.error(
+      `bench-score: iqa score failed (exit ${warm} warm-up, ${code} timed run; ${lines - 1} of ${files.length} lines); no throughput reported`,
+    );
     process.exit(1);
   }
-  console.log(`iqa score (CLI, includes model load): ${files.length} images in ${secs.toFixed(2)} s = ${(files.length / secs).toFixed(2)} images/s (exit ${code}, ${lines - 1} lines)`);
+  console.log(
+    `iqa score (CLI, includes model load): ${files.length} images in ${secs.toFixed(2)} s = ${(files.length / secs).toFixed(2)} images/s (exit ${code}, ${lines - 1} lines)`,
+  );
 }
 
 // 2. Where the time goes, one image at a time.
 {
   const { card, onnx } = await loadModel(bm.model);
-  const session = await ort.InferenceSession.create(onnx, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(onnx, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+  });
   const dec: number[] = [];
   const pre: number[] = [];
   const run: number[] = [];

@@ -49,7 +49,15 @@ const mib = (bytes: number) => bytes / 2 ** 20;
 
 const images = await Promise.all(
   Array.from({ length: 16 }, (_, i) =>
-    sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 16 * i, g: 255 - 16 * i, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    sharp({
+      create: {
+        width: 64,
+        height: 64,
+        channels: 3,
+        background: { r: 16 * i, g: 255 - 16 * i, b: 128 },
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
+    })
       .png()
       .toBuffer(),
   ),
@@ -71,7 +79,11 @@ async function client(): Promise<void> {
     const t = performance.now();
     let outcome = '200';
     try {
-      const res = await fetch(`${url}/score`, { method: 'POST', body: images[i % images.length], headers: { 'content-type': 'image/png' } });
+      const res = await fetch(`${url}/score`, {
+        method: 'POST',
+        body: images[i % images.length],
+        headers: { 'content-type': 'image/png' },
+      });
       const body = (await res.json()) as { error?: { code: string } };
       if (res.status !== 200) outcome = `${res.status} ${body.error?.code ?? ''}`.trim();
     } catch (err) {
@@ -100,7 +112,9 @@ const base = afterWarmup[0]!.mib;
 const peak = Math.max(...afterWarmup.map((p) => p.mib));
 const last = afterWarmup.at(-1)!.mib;
 const growth = (peak - base) / base;
-const fiveHundreds = [...failures].filter(([k]) => k.startsWith('5') && k !== '503 BUSY').reduce((n, [, c]) => n + c, 0);
+const fiveHundreds = [...failures]
+  .filter(([k]) => k.startsWith('5') && k !== '503 BUSY')
+  .reduce((n, [, c]) => n + c, 0);
 const failed = [...failures.values()].reduce((a, b) => a + b, 0);
 console.log(
   `\n# iqa serve soak\nmachine: ${machineLine()}\nmodel: ${scorer.card.id} (${model}), CPU; body: 64x64 PNG noise (16 images); ` +

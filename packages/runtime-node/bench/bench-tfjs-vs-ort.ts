@@ -41,7 +41,10 @@ for (let i = 0; i <= runs; i++) {
   if (i > 0) tfTimes.push(performance.now() - t0);
 }
 
-const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+const session = await ort.InferenceSession.create(onnxBytes, {
+  executionProviders: ['cpu'],
+  graphOptimizationLevel: 'all',
+});
 const inputName = session.inputNames[0]!;
 const ortTimes: number[] = [];
 let ortOut: Float32Array = new Float32Array();

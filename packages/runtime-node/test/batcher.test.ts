@@ -23,7 +23,10 @@ test('overlapping calls of one shape merge within maxImages and maxItems; each g
   const b = new RunBatcher(run, 8, 8);
   const out = await Promise.all([1, 2, 3, 4].map((id) => b.run(tensor(id, 3))));
   out.forEach((o, k) => expect(Array.from(o)).toEqual([0, 1, 2].map((r) => (k + 1) * 100 + r)));
-  expect(runs).toEqual([[6, 3, 2, 2], [6, 3, 2, 2]]); // 3 + 3 rows fit in 8, a third image would not
+  expect(runs).toEqual([
+    [6, 3, 2, 2],
+    [6, 3, 2, 2],
+  ]); // 3 + 3 rows fit in 8, a third image would not
   expect(b.stats).toEqual({ runs: 2, images: 4 });
 });
 
@@ -31,15 +34,23 @@ test('an image at the item cap runs alone; other shapes wait for their own run',
   const { runs, run } = recorder();
   const b = new RunBatcher(run, 8, 4);
   await Promise.all([b.run(tensor(1, 4)), b.run(tensor(2, 4)), b.run(tensor(3, 1, 5)), b.run(tensor(4, 1, 5))]);
-  expect(runs).toEqual([[4, 3, 2, 2], [4, 3, 2, 2], [2, 3, 5, 5]]);
+  expect(runs).toEqual([
+    [4, 3, 2, 2],
+    [4, 3, 2, 2],
+    [2, 3, 5, 5],
+  ]);
 });
 
 test('a failing run rejects only the callers in that run', async () => {
   let calls = 0;
-  const b = new RunBatcher(async (t) => {
-    if (calls++ === 0) throw new Error('boom');
-    return new Float32Array(t.dims[0]!);
-  }, 1, 32);
+  const b = new RunBatcher(
+    async (t) => {
+      if (calls++ === 0) throw new Error('boom');
+      return new Float32Array(t.dims[0]!);
+    },
+    1,
+    32,
+  );
   const [a, c] = await Promise.allSettled([b.run(tensor(1, 2)), b.run(tensor(2, 2))]);
   expect(a.status).toBe('rejected');
   expect(c.status).toBe('fulfilled');

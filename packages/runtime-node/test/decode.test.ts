@@ -31,12 +31,19 @@ describe('decodeImage', () => {
   });
 
   test('alpha is kept for core to flatten onto white', async () => {
-    const png = await sharp({ create: { width: 2, height: 2, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const png = await sharp({
+      create: { width: 2, height: 2, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
     expect(pixel(await decodeImage(png), 0, 0)[3]).toBe(0);
   });
 
   test('CMYK JPEG becomes sRGB', async () => {
-    const cmyk = await sharp({ create: { width: 8, height: 8, channels: 3, background: orange } }).toColourspace('cmyk').jpeg().toBuffer();
+    const cmyk = await sharp({ create: { width: 8, height: 8, channels: 3, background: orange } })
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
     const [r, g, b] = pixel(await decodeImage(cmyk), 4, 4);
     expect(r).toBeGreaterThan(200);
@@ -46,10 +53,16 @@ describe('decodeImage', () => {
   });
 
   test('16-bit PNG and greyscale become 8-bit RGBA', async () => {
-    const png16 = await sharp({ create: { width: 4, height: 4, channels: 3, background: orange } }).toColourspace('rgb16').png().toBuffer();
+    const png16 = await sharp({ create: { width: 4, height: 4, channels: 3, background: orange } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect((await sharp(png16).metadata()).depth).toBe('ushort');
     expect(pixel(await decodeImage(png16), 1, 1)).toEqual([255, 128, 0, 255]);
-    const grey = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 90, g: 90, b: 90 } } }).greyscale().png().toBuffer();
+    const grey = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+      .greyscale()
+      .png()
+      .toBuffer();
     expect(pixel(await decodeImage(grey), 0, 0)).toEqual([90, 90, 90, 255]);
   });
 
@@ -69,7 +82,10 @@ describe('decodeImage', () => {
     // 4x2 image, left half red, right half blue; orientation 6 means "rotate 90 degrees clockwise to view".
     const raw = Buffer.alloc(4 * 2 * 3);
     for (let y = 0; y < 2; y++) for (let x = 0; x < 4; x++) raw.set(x < 2 ? [255, 0, 0] : [0, 0, 255], (y * 4 + x) * 3);
-    const jpg = await sharp(raw, { raw: { width: 4, height: 2, channels: 3 } }).withMetadata({ orientation: 6 }).png().toBuffer();
+    const jpg = await sharp(raw, { raw: { width: 4, height: 2, channels: 3 } })
+      .withMetadata({ orientation: 6 })
+      .png()
+      .toBuffer();
     expect((await sharp(jpg).metadata()).orientation).toBe(6);
     const img = await decodeImage(jpg);
     expect([img.width, img.height]).toEqual([2, 4]);
@@ -80,7 +96,12 @@ describe('decodeImage', () => {
   test.each([
     ['empty', async () => Buffer.alloc(0), 'INVALID_IMAGE', /empty/],
     ['non-image', async () => Buffer.from('hello, I am text'), 'UNSUPPORTED_IMAGE', /not an image format/],
-    ['truncated JPEG', async () => (await solid(64, 48, orange, 'jpeg')).subarray(0, 300), 'INVALID_IMAGE', /corrupt or truncated/],
+    [
+      'truncated JPEG',
+      async () => (await solid(64, 48, orange, 'jpeg')).subarray(0, 300),
+      'INVALID_IMAGE',
+      /corrupt or truncated/,
+    ],
     [
       'corrupt JPEG',
       async () => {
@@ -100,11 +121,16 @@ describe('decodeImage', () => {
 
   test('a decompression bomb is refused from its header', async () => {
     await expect(decodeImage(await hugeHeaderPng(100_000, 100_000))).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
-    await expect(decodeImage(await solid(100, 100, orange), { maxPixels: 9999 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    await expect(decodeImage(await solid(100, 100, orange), { maxPixels: 9999 })).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+    });
   });
 
   test('a missing file names the path', async () => {
-    await expect(decodeImage(join(dir, 'nope.jpg'))).rejects.toMatchObject({ code: 'DATA_NOT_FOUND', message: expect.stringContaining('nope.jpg') });
+    await expect(decodeImage(join(dir, 'nope.jpg'))).rejects.toMatchObject({
+      code: 'DATA_NOT_FOUND',
+      message: expect.stringContaining('nope.jpg'),
+    });
   });
 });
 
@@ -127,11 +153,15 @@ describe('readImageInput', () => {
   });
 
   test('a stream longer than maxBytes is refused', async () => {
-    await expect(readImageInput(Readable.from([Buffer.alloc(2000)]), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    await expect(readImageInput(Readable.from([Buffer.alloc(2000)]), { maxBytes: 1000 })).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+    });
   });
 
   test('other values are a TypeError listing what is accepted', async () => {
-    await expect(readImageInput(42 as never)).rejects.toThrow(/Expected a file path, Buffer\/Uint8Array, readable stream or \{ data, width, height, channels \} for input but received 42/);
+    await expect(readImageInput(42 as never)).rejects.toThrow(
+      /Expected a file path, Buffer\/Uint8Array, readable stream or \{ data, width, height, channels \} for input but received 42/,
+    );
     await expect(readImageInput('')).rejects.toThrow(TypeError);
   });
 });

@@ -26,7 +26,9 @@ beforeAll(async () => {
   // A 90x70 gradient with noise, so crops differ.
   const raw = Buffer.alloc(90 * 70 * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 7 + ((i * 2654435761) >>> 27)) & 255;
-  photo = await sharp(raw, { raw: { width: 90, height: 70, channels: 3 } }).png().toBuffer();
+  photo = await sharp(raw, { raw: { width: 90, height: 70, channels: 3 } })
+    .png()
+    .toBuffer();
 });
 afterAll(() => fixture?.model.dispose());
 
@@ -34,7 +36,10 @@ test('createScorer matches tfjs on the same decoded pixels (1e-4)', async () => 
   const scorer = await createScorer(join(dir, 'model'), { device: 'cpu' });
   const tensor = preprocess(await decodeImage(photo), fixture.card.input);
   expect(tensor.dims).toEqual([4, 3, 32, 32]);
-  const expected = aggregateScore(runTfjs(fixture.model, tensor.data, tensor.dims as [number, number, number, number]), fixture.card.output);
+  const expected = aggregateScore(
+    runTfjs(fixture.model, tensor.data, tensor.dims as [number, number, number, number]),
+    fixture.card.output,
+  );
   const score = await scorer.score(photo);
   expect(Math.abs(score - expected)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(expected)));
   await scorer.dispose();

@@ -32,7 +32,10 @@ describe('loadModel', () => {
   });
 
   test('an unknown id lists the known ones', async () => {
-    await expect(loadModel('nope')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('"tiny-test", "other"') });
+    await expect(loadModel('nope')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('"tiny-test", "other"'),
+    });
   });
 
   test('a folder with card.json + model.onnx', async () => {
@@ -49,7 +52,11 @@ describe('loadModel', () => {
     const path = join(root, 'loose.onnx');
     writeFileSync(path, tiny.onnx);
     const { card } = await loadModel(path);
-    expect(card.files.onnx).toEqual({ path: 'loose.onnx', sha256: tiny.card.files.onnx.sha256, bytes: tiny.onnx.length });
+    expect(card.files.onnx).toEqual({
+      path: 'loose.onnx',
+      sha256: tiny.card.files.onnx.sha256,
+      bytes: tiny.onnx.length,
+    });
     expect(card.input).toEqual(tiny.card.input);
     expect(readEmbeddedCard(tiny.onnx, 'x.onnx')?.id).toBe('tiny-test');
   });
@@ -57,7 +64,10 @@ describe('loadModel', () => {
   test('an .onnx without any card is refused', async () => {
     const path = join(root, 'bare.onnx');
     writeFileSync(path, createTinyModel(undefined, { embedCard: false }).onnx);
-    await expect(loadModel(path)).rejects.toMatchObject({ code: 'INVALID_CARD', message: expect.stringContaining('iqa_zoo.card') });
+    await expect(loadModel(path)).rejects.toMatchObject({
+      code: 'INVALID_CARD',
+      message: expect.stringContaining('iqa_zoo.card'),
+    });
   });
 
   test('a modified ONNX file fails the sha256 check', async () => {
@@ -72,7 +82,10 @@ describe('loadModel', () => {
   });
 
   test('fp16 without a variant in the card is a clear error; bad arguments are typed', async () => {
-    await expect(loadModel('tiny-test', 'fp16')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('fp16') });
+    await expect(loadModel('tiny-test', 'fp16')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('fp16'),
+    });
     await expect(loadModel('tiny-test', 'int8' as never)).rejects.toThrow(RangeError);
     await expect(loadModel('' as never)).rejects.toThrow(TypeError);
   });
@@ -80,7 +93,13 @@ describe('loadModel', () => {
   test('a bad card names the field', async () => {
     const dir = join(root, 'badcard');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'card.json'), JSON.stringify({ ...tiny.card, output: { ...tiny.card.output, scale: 'x' } }));
-    await expect(loadModel(dir)).rejects.toMatchObject({ code: 'INVALID_CARD', message: expect.stringContaining('card.output.scale') });
+    writeFileSync(
+      join(dir, 'card.json'),
+      JSON.stringify({ ...tiny.card, output: { ...tiny.card.output, scale: 'x' } }),
+    );
+    await expect(loadModel(dir)).rejects.toMatchObject({
+      code: 'INVALID_CARD',
+      message: expect.stringContaining('card.output.scale'),
+    });
   });
 });

@@ -17,10 +17,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A user's project with the model package @iqa-zoo/model-tiny-pkg installed (bias 0.5 tells it apart). */
 const project = join(root, 'project');
-const pkgDir = writeTinyModelDir(join(project, 'node_modules', '@iqa-zoo', 'model-tiny-pkg'), createTinyModel(undefined, { id: 'tiny-pkg', bias: 0.5 }));
+const pkgDir = writeTinyModelDir(
+  join(project, 'node_modules', '@iqa-zoo', 'model-tiny-pkg'),
+  createTinyModel(undefined, { id: 'tiny-pkg', bias: 0.5 }),
+);
 writeFileSync(
   join(pkgDir, 'package.json'),
-  JSON.stringify({ name: '@iqa-zoo/model-tiny-pkg', version: '0.0.1', type: 'module', exports: { './card.json': './card.json', './package.json': './package.json' } }),
+  JSON.stringify({
+    name: '@iqa-zoo/model-tiny-pkg',
+    version: '0.0.1',
+    type: 'module',
+    exports: { './card.json': './card.json', './package.json': './package.json' },
+  }),
 );
 mkdirSync(join(project, 'src'), { recursive: true });
 
@@ -36,7 +44,10 @@ beforeEach(() => {
   delete process.env.IQA_ZOO_REMOTE;
 });
 afterAll(() => {
-  for (const [key, value] of [['IQA_ZOO_MODELS', saved.models], ['IQA_ZOO_REMOTE', saved.remote]] as const) {
+  for (const [key, value] of [
+    ['IQA_ZOO_MODELS', saved.models],
+    ['IQA_ZOO_REMOTE', saved.remote],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -46,7 +57,10 @@ describe('installed model packages', () => {
   test('a zoo id resolves to the package installed in the project named by paths, not where runtime-node sits', async () => {
     const loaded = await loadModel('tiny-pkg', 'fp32', { paths: [join(project, 'src')] });
     expect(loaded.path).toBe(join(pkgDir, 'model.onnx'));
-    await expect(loadModel('tiny-pkg')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('npm install @iqa-zoo/model-tiny-pkg') });
+    await expect(loadModel('tiny-pkg')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('npm install @iqa-zoo/model-tiny-pkg'),
+    });
   });
 
   test('the order: explicit path, then the installed package, then IQA_ZOO_MODELS', async () => {
@@ -98,19 +112,32 @@ describe('a remote zoo on 127.0.0.1', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const cacheFiles = (cacheDir: string) => (existsSync(cacheDir) ? readdirSync(cacheDir, { recursive: true }).map(String).sort() : []);
+  const cacheFiles = (cacheDir: string) =>
+    existsSync(cacheDir) ? readdirSync(cacheDir, { recursive: true }).map(String).sort() : [];
 
   test('a good download is verified, reported and cached: the second load makes no request', async () => {
     mode = 'good';
     const cacheDir = join(root, 'cache-good');
     const progress: DownloadProgress[] = [];
     requests.length = 0;
-    const first = await loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir, onProgress: (p) => progress.push(p) });
+    const first = await loadModel('tiny-remote', 'fp32', {
+      remoteUrl: base,
+      cacheDir,
+      onProgress: (p) => progress.push(p),
+    });
     expect(first.card.id).toBe('tiny-remote');
     expect(Buffer.from(first.onnx).equals(served.onnx)).toBe(true);
-    expect(progress.at(-1)).toEqual({ url: `${base}tiny-remote/model.onnx`, loaded: served.onnx.length, total: served.onnx.length });
+    expect(progress.at(-1)).toEqual({
+      url: `${base}tiny-remote/model.onnx`,
+      loaded: served.onnx.length,
+      total: served.onnx.length,
+    });
     expect(requests).toEqual(['/zoo/tiny-remote/card.json', '/zoo/tiny-remote/model.onnx']);
-    expect(cacheFiles(cacheDir)).toEqual(['tiny-remote', join('tiny-remote', 'card.json'), join('tiny-remote', 'model.onnx')]);
+    expect(cacheFiles(cacheDir)).toEqual([
+      'tiny-remote',
+      join('tiny-remote', 'card.json'),
+      join('tiny-remote', 'model.onnx'),
+    ]);
     const second = await loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir });
     expect(second.path).toBe(join(cacheDir, 'tiny-remote', 'model.onnx'));
     expect(requests).toHaveLength(2);
@@ -121,20 +148,26 @@ describe('a remote zoo on 127.0.0.1', () => {
     process.env.IQA_ZOO_REMOTE = base;
     expect((await loadModel('tiny-remote', 'fp32', { cacheDir: join(root, 'cache-env') })).card.id).toBe('tiny-remote');
     delete process.env.IQA_ZOO_REMOTE;
-    expect((await loadModel(`${base}tiny-remote`, 'fp32', { cacheDir: join(root, 'cache-url') })).card.id).toBe('tiny-remote');
+    expect((await loadModel(`${base}tiny-remote`, 'fp32', { cacheDir: join(root, 'cache-url') })).card.id).toBe(
+      'tiny-remote',
+    );
   });
 
   test('a corrupted download is refused with MODEL_INTEGRITY and leaves nothing in the cache', async () => {
     mode = 'corrupt';
     const cacheDir = join(root, 'cache-corrupt');
-    await expect(loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir })).rejects.toMatchObject({ code: 'MODEL_INTEGRITY' });
+    await expect(loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir })).rejects.toMatchObject({
+      code: 'MODEL_INTEGRITY',
+    });
     expect(cacheFiles(cacheDir)).toEqual(['tiny-remote']);
   });
 
   test('a dropped connection is MODEL_DOWNLOAD, leaves nothing, and the next try downloads it whole', async () => {
     mode = 'drop';
     const cacheDir = join(root, 'cache-drop');
-    await expect(loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir })).rejects.toMatchObject({ code: 'MODEL_DOWNLOAD' });
+    await expect(loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir })).rejects.toMatchObject({
+      code: 'MODEL_DOWNLOAD',
+    });
     expect(cacheFiles(cacheDir)).toEqual(['tiny-remote']);
     mode = 'good';
     expect((await loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir })).card.id).toBe('tiny-remote');

@@ -14,7 +14,10 @@ const threadsNow = () => `${availableParallelism()} intra-op thread${availablePa
 const dir = mkdtempSync(join(tmpdir(), 'iqa-scorer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modelDir = writeTinyModelDir(join(dir, 'tiny'), createTinyModel({ kind: 'crops', count: 4, size: 16, seed: 3 }));
-const fullDir = writeTinyModelDir(join(dir, 'full'), createTinyModel({ kind: 'full', maxSide: 64 }, { id: 'tiny-full' }));
+const fullDir = writeTinyModelDir(
+  join(dir, 'full'),
+  createTinyModel({ kind: 'full', maxSide: 64 }, { id: 'tiny-full' }),
+);
 const colours = [
   { r: 255, g: 128, b: 0 },
   { r: 10, g: 200, b: 90 },
@@ -41,7 +44,12 @@ test('every input kind gives the score the model defines', async () => {
   const png = await solid(40, 30, c);
   const path = join(dir, 'a.png');
   writeFileSync(path, png);
-  const rgba = { data: new Uint8Array(20 * 20 * 4).map((_, i) => [c.r, c.g, c.b, 255][i % 4]!), width: 20, height: 20, channels: 4 as const };
+  const rgba = {
+    data: new Uint8Array(20 * 20 * 4).map((_, i) => [c.r, c.g, c.b, 255][i % 4]!),
+    width: 20,
+    height: 20,
+    channels: 4 as const,
+  };
   const inputs: NodeImageInput[] = [path, png, new Uint8Array(png), Readable.from([png]), rgba];
   for (const input of inputs) expect(await scorer.score(input)).toBeCloseTo(tinyScore(c), 4);
 });
@@ -54,8 +62,22 @@ test('small images are upscaled as the card says (1x1), alpha is flattened onto 
 
 test('scoreBatch returns one outcome per input and a bad image never fails the batch', async () => {
   const good = await solid(32, 32, colours[2]!);
-  const out = await scorer.scoreBatch([good, Buffer.from('not an image'), await hugeHeaderPng(100_000, 100_000), Buffer.alloc(0), join(dir, 'missing.jpg'), good]);
-  expect(out.map((o) => o.error?.code ?? 'ok')).toEqual(['ok', 'UNSUPPORTED_IMAGE', 'IMAGE_TOO_LARGE', 'INVALID_IMAGE', 'DATA_NOT_FOUND', 'ok']);
+  const out = await scorer.scoreBatch([
+    good,
+    Buffer.from('not an image'),
+    await hugeHeaderPng(100_000, 100_000),
+    Buffer.alloc(0),
+    join(dir, 'missing.jpg'),
+    good,
+  ]);
+  expect(out.map((o) => o.error?.code ?? 'ok')).toEqual([
+    'ok',
+    'UNSUPPORTED_IMAGE',
+    'IMAGE_TOO_LARGE',
+    'INVALID_IMAGE',
+    'DATA_NOT_FOUND',
+    'ok',
+  ]);
   expect(out[0]!.score).toBeCloseTo(tinyScore(colours[2]!), 4);
   expect(out[4]!.error!.message).toContain('missing.jpg');
   expect(out.every((o) => (o.score === undefined) !== (o.error === undefined))).toBe(true);
@@ -90,7 +112,11 @@ test('concurrent score calls are merged into fewer session.run calls with the sa
 
 test('full-image protocol: different sizes run separately and still score right', async () => {
   const full = await createScorer(fullDir, { device: 'cpu', maxBatch: 8 });
-  const scores = await Promise.all([solid(30, 20, colours[0]!), solid(200, 100, colours[1]!), solid(30, 20, colours[4]!)].map(async (p) => full.score(await p)));
+  const scores = await Promise.all(
+    [solid(30, 20, colours[0]!), solid(200, 100, colours[1]!), solid(30, 20, colours[4]!)].map(async (p) =>
+      full.score(await p),
+    ),
+  );
   expect(scores[0]).toBeCloseTo(tinyScore(colours[0]!), 3);
   expect(scores[1]).toBeCloseTo(tinyScore(colours[1]!), 3);
   expect(scores[2]).toBeCloseTo(tinyScore(colours[4]!), 3);
@@ -101,11 +127,19 @@ test('crops and cropSeed score as a card with that count and seed; a full-image 
   // Left half red, right half blue: where the 16px crops fall changes the score.
   const w = 64;
   const h = 24;
-  const data = new Uint8Array(w * h * 3).map((_, i) => (Math.floor(i / 3) % w < w / 2 ? [255, 0, 0] : [0, 0, 255])[i % 3]!);
+  const data = new Uint8Array(w * h * 3).map(
+    (_, i) => (Math.floor(i / 3) % w < w / 2 ? [255, 0, 0] : [0, 0, 255])[i % 3]!,
+  );
   const image = { data, width: w, height: h, channels: 3 as const };
   const same = async (options: { crops?: number; cropSeed?: number }, protocol: { count: number; seed: number }) => {
-    const ref = writeTinyModelDir(join(dir, `ref-${protocol.count}-${protocol.seed}`), createTinyModel({ kind: 'crops', size: 16, ...protocol }));
-    const [a, b] = [await createScorer(modelDir, { device: 'cpu', threads: 1, ...options }), await createScorer(ref, { device: 'cpu', threads: 1 })];
+    const ref = writeTinyModelDir(
+      join(dir, `ref-${protocol.count}-${protocol.seed}`),
+      createTinyModel({ kind: 'crops', size: 16, ...protocol }),
+    );
+    const [a, b] = [
+      await createScorer(modelDir, { device: 'cpu', threads: 1, ...options }),
+      await createScorer(ref, { device: 'cpu', threads: 1 }),
+    ];
     const [sa, sb] = [await a.score(image), await b.score(image)];
     expect(a.card.input.protocol).toEqual({ kind: 'crops', count: 4, size: 16, seed: 3 });
     await Promise.all([a.dispose(), b.dispose()]);
@@ -141,7 +175,10 @@ const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
   });
 
   test("'cuda' without CUDA is DEVICE_UNAVAILABLE", async () => {
-    await expect(createScorer(modelDir, { device: 'cuda', ...quiet })).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE', message: expect.stringContaining('docs/cuda.md') });
+    await expect(createScorer(modelDir, { device: 'cuda', ...quiet })).rejects.toMatchObject({
+      code: 'DEVICE_UNAVAILABLE',
+      message: expect.stringContaining('docs/cuda.md'),
+    });
   });
 });
 
@@ -150,7 +187,10 @@ const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
     const warnings: string[] = [];
     for (const device of ['auto', 'cuda'] as const) {
       const s = await createScorer(modelDir, { device, verbose: true, onWarning: (m) => warnings.push(m) });
-      expect({ device: s.device, reason: s.deviceReason }).toEqual({ device: 'cuda', reason: `device "${device}": CUDA started; ${threadsNow()}` });
+      expect({ device: s.device, reason: s.deviceReason }).toEqual({
+        device: 'cuda',
+        reason: `device "${device}": CUDA started; ${threadsNow()}`,
+      });
       expect(await s.score(await solid(20, 20, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 3);
       await s.dispose();
     }
@@ -161,20 +201,31 @@ const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
 test("'cpu' does not warn; bad names and numbers are RangeErrors", async () => {
   const warnings: string[] = [];
   const s = await createScorer(modelDir, { device: 'cpu', verbose: true, onWarning: (m) => warnings.push(m) });
-  expect({ warnings, reason: s.deviceReason }).toEqual({ warnings: [], reason: `device "cpu" asked for; ${threadsNow()}` });
+  expect({ warnings, reason: s.deviceReason }).toEqual({
+    warnings: [],
+    reason: `device "cpu" asked for; ${threadsNow()}`,
+  });
   await s.dispose();
   // Threads: one per core unless asked; 0 leaves the choice to onnxruntime.
   const one = await createScorer(modelDir, { device: 'cpu', threads: 1 });
   const ort = await createScorer(modelDir, { device: 'cpu', threads: 0 });
-  expect([one.deviceReason, ort.deviceReason]).toEqual(['device "cpu" asked for; 1 intra-op thread', 'device "cpu" asked for; intra-op threads chosen by onnxruntime']);
+  expect([one.deviceReason, ort.deviceReason]).toEqual([
+    'device "cpu" asked for; 1 intra-op thread',
+    'device "cpu" asked for; intra-op threads chosen by onnxruntime',
+  ]);
   await Promise.all([one.dispose(), ort.dispose()]);
-  await expect(createScorer(modelDir, { device: 'gpu' as never })).rejects.toThrow(/Expected one of "auto", "cuda", "cpu" for device but received "gpu"/);
+  await expect(createScorer(modelDir, { device: 'gpu' as never })).rejects.toThrow(
+    /Expected one of "auto", "cuda", "cpu" for device but received "gpu"/,
+  );
   await expect(createScorer(modelDir, { device: 'cpu', threads: -1 })).rejects.toThrow(RangeError);
   await expect(createScorer(modelDir, { device: 'cpu', maxBatch: 0 })).rejects.toThrow(RangeError);
 });
 
 test("a card with smallImage 'reject' refuses images below its minimum with IMAGE_TOO_SMALL", async () => {
-  const strict = writeTinyModelDir(join(dir, 'strict'), createTinyModel({ kind: 'crops', count: 2, size: 16, seed: 1 }, { id: 'strict', smallImage: 'reject' }));
+  const strict = writeTinyModelDir(
+    join(dir, 'strict'),
+    createTinyModel({ kind: 'crops', count: 2, size: 16, seed: 1 }, { id: 'strict', smallImage: 'reject' }),
+  );
   const s = await createScorer(strict, { device: 'cpu' });
   const err = await s.score(await solid(10, 40, colours[0]!)).catch((e: unknown) => e);
   expect(err).toMatchObject({ code: 'IMAGE_TOO_SMALL', message: expect.stringContaining('10x40') });
@@ -187,7 +238,10 @@ test("dtype 'fp16' loads the card's onnxFp16 file", async () => {
   const fp16 = createTinyModel(undefined, { id: 'two-files', bias: 0.5 });
   const folder = writeTinyModelDir(join(dir, 'two-files'), fp32);
   writeFileSync(join(folder, 'model_fp16.onnx'), fp16.onnx);
-  const card = { ...fp32.card, files: { ...fp32.card.files, onnxFp16: { ...fp16.card.files.onnx, path: 'model_fp16.onnx' } } };
+  const card = {
+    ...fp32.card,
+    files: { ...fp32.card.files, onnxFp16: { ...fp16.card.files.onnx, path: 'model_fp16.onnx' } },
+  };
   writeFileSync(join(folder, 'card.json'), JSON.stringify(card));
   const png = await solid(20, 20, colours[1]!);
   const a = await createScorer(folder, { device: 'cpu', dtype: 'fp32' });
@@ -203,11 +257,21 @@ test("dtype 'q8' loads onnxQ8; preset 'fast' takes the card's presets.fast dtype
   const folder = writeTinyModelDir(join(dir, 'q8-files'), fp32);
   writeFileSync(join(folder, 'model_q8.onnx'), q8.onnx);
   const files = { ...fp32.card.files, onnxQ8: { ...q8.card.files.onnx, path: 'model_q8.onnx' } };
-  writeFileSync(join(folder, 'card.json'), JSON.stringify({ ...fp32.card, files, presets: { fast: { crops: 2, dtype: 'q8', description: 'test' } } }));
+  writeFileSync(
+    join(folder, 'card.json'),
+    JSON.stringify({ ...fp32.card, files, presets: { fast: { crops: 2, dtype: 'q8', description: 'test' } } }),
+  );
   const png = await solid(20, 20, colours[1]!);
   const open = (o: object) => createScorer(folder, { device: 'cpu', threads: 1, ...o });
-  const [plain, q, fast, fastFp32] = [await open({}), await open({ dtype: 'q8' }), await open({ preset: 'fast' }), await open({ preset: 'fast', dtype: 'fp32' })];
-  expect([plain.modelPath, q.modelPath, fast.modelPath, fastFp32.modelPath]).toEqual(['model.onnx', 'model_q8.onnx', 'model_q8.onnx', 'model.onnx'].map((f) => join(folder, f)));
+  const [plain, q, fast, fastFp32] = [
+    await open({}),
+    await open({ dtype: 'q8' }),
+    await open({ preset: 'fast' }),
+    await open({ preset: 'fast', dtype: 'fp32' }),
+  ];
+  expect([plain.modelPath, q.modelPath, fast.modelPath, fastFp32.modelPath]).toEqual(
+    ['model.onnx', 'model_q8.onnx', 'model_q8.onnx', 'model.onnx'].map((f) => join(folder, f)),
+  );
   expect((await q.score(png)) - (await plain.score(png))).toBeCloseTo(25, 4);
   expect(await fast.score(png)).toBeCloseTo(await q.score(png), 4);
   await Promise.all([plain, q, fast, fastFp32].map((s) => s.dispose()));

@@ -30,7 +30,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import { createScorer as createWebScorer } from '../src/index.js';
-import { WEBGPU_HARDWARE_FLAGS, WEBGPU_SWIFTSHADER_FLAGS, launch, probeAdapter } from '../../../test/browser/helpers/chromium.js';
+import {
+  WEBGPU_HARDWARE_FLAGS,
+  WEBGPU_SWIFTSHADER_FLAGS,
+  launch,
+  probeAdapter,
+} from '../../../test/browser/helpers/chromium.js';
 import { createFixtureModel, writeFixtureModelDir } from '../../../test/helpers/fixture-model.js';
 import { startDemoServer } from '../demo/server.mjs';
 
@@ -70,7 +75,9 @@ const DTYPE = values.dtype as 'fp32' | 'fp16' | 'q8';
 const CROPS = values.crops === undefined ? undefined : Number(values.crops);
 
 function readModelBytes(dir: string): Uint8Array {
-  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as { files: Record<string, { path: string } | undefined> };
+  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as {
+    files: Record<string, { path: string } | undefined>;
+  };
   const file = card.files[{ fp32: 'onnx', fp16: 'onnxFp16', q8: 'onnxQ8' }[DTYPE]];
   if (!file) throw new Error(`Expected the card in ${dir} to list a ${DTYPE} file but it does not`);
   return new Uint8Array(readFileSync(join(dir, file.path)));
@@ -84,7 +91,10 @@ async function modelDir(): Promise<{ dir: string; what: string }> {
     return { dir: resolve('models', id), what: `zoo default ${id}` };
   }
   const dir = join(mkdtempSync(join(tmpdir(), 'iqa-bench-')), 'model');
-  const fixture = await createFixtureModel({ network: 'vgg-small-ml', protocol: { kind: 'crops', count: 8, size: 128, seed: 0 } });
+  const fixture = await createFixtureModel({
+    network: 'vgg-small-ml',
+    protocol: { kind: 'crops', count: 8, size: 128, seed: 0 },
+  });
   await writeFixtureModelDir(dir, fixture);
   return { dir, what: 'seeded vgg-small-ml (random weights), 8 crops of 128' };
 }
@@ -111,20 +121,38 @@ interface Runner {
   close(): Promise<void>;
 }
 
-type DemoWindow = { iqaDemo: { error?: string; scorer?: { device: string; deviceReason: string; threads: number; score(x: unknown): Promise<number> } } };
+type DemoWindow = {
+  iqaDemo: {
+    error?: string;
+    scorer?: { device: string; deviceReason: string; threads: number; score(x: unknown): Promise<number> };
+  };
+};
 
-async function browserRunner(run: string, flags: string[], base: string, params: Record<string, string>): Promise<Runner | string> {
+async function browserRunner(
+  run: string,
+  flags: string[],
+  base: string,
+  params: Record<string, string>,
+): Promise<Runner | string> {
   const browser = await launch(flags);
   const page = await browser.context.newPage();
   const settings = { preset: 'default', dtype: DTYPE, ...(CROPS === undefined ? {} : { crops: String(CROPS) }) };
   await page.goto(`${base}?${new URLSearchParams({ model: '/bench-model/', ...settings, ...params })}`);
-  await page.waitForFunction(() => document.getElementById('device-info')?.dataset.state !== 'loading', null, { timeout: 180_000 });
+  await page.waitForFunction(() => document.getElementById('device-info')?.dataset.state !== 'loading', null, {
+    timeout: 180_000,
+  });
   const info = await page.evaluate(
     async ({ w, h, make }) => {
       const demo = (window as unknown as DemoWindow).iqaDemo;
       if (!demo.scorer) return { error: demo.error ?? 'no scorer' };
       (window as unknown as { makePixels: unknown }).makePixels = new Function(`return ${make}`)();
-      const warm = new ImageData(((window as unknown as { makePixels: (w: number, h: number, s: number) => Uint8ClampedArray<ArrayBuffer> }).makePixels)(w, h, 999), w, h);
+      const warm = new ImageData(
+        (
+          window as unknown as { makePixels: (w: number, h: number, s: number) => Uint8ClampedArray<ArrayBuffer> }
+        ).makePixels(w, h, 999),
+        w,
+        h,
+      );
       await demo.scorer.score(warm);
       await demo.scorer.score(warm);
       return { device: demo.scorer.device, reason: demo.scorer.deviceReason, threads: demo.scorer.threads };
@@ -143,7 +171,9 @@ async function browserRunner(run: string, flags: string[], base: string, params:
     round: (seeds) =>
       page.evaluate(
         async ({ seeds, w, h }) => {
-          const win = window as unknown as DemoWindow & { makePixels: (w: number, h: number, s: number) => Uint8ClampedArray<ArrayBuffer> };
+          const win = window as unknown as DemoWindow & {
+            makePixels: (w: number, h: number, s: number) => Uint8ClampedArray<ArrayBuffer>;
+          };
           const imgs = seeds.map((s) => new ImageData(win.makePixels(w, h, s), w, h));
           const scores: number[] = [];
           const t0 = performance.now();
@@ -156,13 +186,25 @@ async function browserRunner(run: string, flags: string[], base: string, params:
   };
 }
 
-type AnyScorer = { device: string; score(x: { data: Uint8Array; width: number; height: number; channels: 4 }): Promise<number>; dispose(): Promise<void> };
+type AnyScorer = {
+  device: string;
+  score(x: { data: Uint8Array; width: number; height: number; channels: 4 }): Promise<number>;
+  dispose(): Promise<void>;
+};
 
 async function nodeRunner(run: string, dir: string, threads: number, web = false): Promise<Runner> {
   const scorer: AnyScorer = web
-    ? await createWebScorer({ card: JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')), onnx: readModelBytes(dir) }, { device: 'wasm', preset: 'default', crops: CROPS })
+    ? await createWebScorer(
+        { card: JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')), onnx: readModelBytes(dir) },
+        { device: 'wasm', preset: 'default', crops: CROPS },
+      )
     : await createScorer(dir, { device: 'cpu', maxBatch: 1, threads, dtype: DTYPE, crops: CROPS });
-  const img = (seed: number) => ({ data: new Uint8Array(makePixels(W, H, seed).buffer), width: W, height: H, channels: 4 as const });
+  const img = (seed: number) => ({
+    data: new Uint8Array(makePixels(W, H, seed).buffer),
+    width: W,
+    height: H,
+    channels: 4 as const,
+  });
   await scorer.score(img(999));
   await scorer.score(img(999));
   return {
@@ -196,24 +238,43 @@ async function measure(runners: Runner[], rounds: number, perRound: number): Pro
       times[k]!.push(out.ms / perRound);
       scores[k]!.push(...out.scores);
     }
-    console.log(`round ${r + 1}/${rounds}: ${runners.map((x, k) => `${x.run} ${times[k]!.at(-1)!.toFixed(0)} ms`).join(', ')}`);
+    console.log(
+      `round ${r + 1}/${rounds}: ${runners.map((x, k) => `${x.run} ${times[k]!.at(-1)!.toFixed(0)} ms`).join(', ')}`,
+    );
   }
   return runners.map((x, k) => {
     const ms = median(times[k]!);
-    return { run: x.run, device: x.device, threads: x.threads, reason: x.reason, imagesPerSecond: 1000 / ms, msPerImage: ms, msPerImageRounds: times[k]!, scores: scores[k]! };
+    return {
+      run: x.run,
+      device: x.device,
+      threads: x.threads,
+      reason: x.reason,
+      imagesPerSecond: 1000 / ms,
+      msPerImage: ms,
+      msPerImageRounds: times[k]!,
+      scores: scores[k]!,
+    };
   });
 }
 
 const { dir, what } = await modelDir();
 // Explicit folders: this file runs bundled from node_modules/.cache, where the server's own defaults would point.
-const mounts = { '/': resolve('packages/runtime-web/demo'), '/dist/': resolve('packages/runtime-web/dist/browser'), '/bench-model/': dir };
+const mounts = {
+  '/': resolve('packages/runtime-web/demo'),
+  '/dist/': resolve('packages/runtime-web/dist/browser'),
+  '/bench-model/': dir,
+};
 const server = await startDemoServer({ port: 0, quiet: true, mounts });
 const cores = cpus().length;
 const threaded = values.threads ? Number(values.threads) : Math.max(2, Math.min(4, Math.ceil(cores / 2)));
 const rounds = Number(values.rounds);
 const perRound = Math.max(1, Math.round(N / rounds));
 const notRun: string[] = [];
-console.log(`model: ${what} (${DTYPE}${CROPS === undefined ? '' : `, ${CROPS} crops`}); ${rounds} rounds of ${perRound} images of ${W}x${H}; ${cores} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `model: ${what} (${DTYPE}${CROPS === undefined ? '' : `, ${CROPS} crops`}); ${rounds} rounds of ${perRound} images of ${W}x${H}; ${cores} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 const runners: Runner[] = [];
 const add = (r: Runner | string) => (typeof r === 'string' ? notRun.push(r) : runners.push(r));
@@ -248,14 +309,35 @@ await server.close();
 
 const node = results.find((r) => r.run === 'node-cpu')!;
 const node1 = results.find((r) => r.run === 'node-cpu-1t')!;
-const maxDiff = Math.max(...results.flatMap((r) => r.scores.map((s, i) => Math.abs(s - node.scores[i]!) / Math.max(1, Math.abs(node.scores[i]!)))));
-console.log('\n| run | device | threads | images/s | ms/image | time vs node-cpu | time vs node-cpu-1t |\n|---|---|---|---|---|---|---|');
+const maxDiff = Math.max(
+  ...results.flatMap((r) =>
+    r.scores.map((s, i) => Math.abs(s - node.scores[i]!) / Math.max(1, Math.abs(node.scores[i]!))),
+  ),
+);
+console.log(
+  '\n| run | device | threads | images/s | ms/image | time vs node-cpu | time vs node-cpu-1t |\n|---|---|---|---|---|---|---|',
+);
 for (const r of results) {
   const vs = (n: Result) => `${(n.imagesPerSecond / r.imagesPerSecond).toFixed(2)}x`;
-  console.log(`| ${r.run} | ${r.device} | ${r.threads ?? 'ORT default'} | ${r.imagesPerSecond.toFixed(2)} | ${r.msPerImage.toFixed(1)} | ${vs(node)} | ${vs(node1)} |`);
+  console.log(
+    `| ${r.run} | ${r.device} | ${r.threads ?? 'ORT default'} | ${r.imagesPerSecond.toFixed(2)} | ${r.msPerImage.toFixed(1)} | ${vs(node)} | ${vs(node1)} |`,
+  );
 }
 console.log(`\nlargest score difference against node-cpu (abs-or-rel): ${maxDiff.toExponential(2)}`);
 if (notRun.length) console.log(`not run: ${notRun.join('; ')}`);
-const report = { date: new Date().toISOString(), model: what, dtype: DTYPE, crops: CROPS, rounds, imagesPerRound: perRound, size: `${W}x${H}`, cores, loadavg: loadavg(), results: results.map(({ scores, ...r }) => r), maxDiff, notRun };
+const report = {
+  date: new Date().toISOString(),
+  model: what,
+  dtype: DTYPE,
+  crops: CROPS,
+  rounds,
+  imagesPerRound: perRound,
+  size: `${W}x${H}`,
+  cores,
+  loadavg: loadavg(),
+  results: results.map(({ scores, ...r }) => r),
+  maxDiff,
+  notRun,
+};
 writeFileSync(resolve(values.out!), `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${values.out}`);

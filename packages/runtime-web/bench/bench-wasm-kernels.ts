@@ -55,7 +55,9 @@ interface Card {
   files: { onnx: { path: string } };
 }
 
-const dir = values.model ? resolve(values.model) : resolve('models', JSON.parse(readFileSync('models/index.json', 'utf8')).default as string);
+const dir = values.model
+  ? resolve(values.model)
+  : resolve('models', JSON.parse(readFileSync('models/index.json', 'utf8')).default as string);
 const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as Card;
 const onnxPath = join(dir, card.files.onnx.path);
 const bytes = new Uint8Array(readFileSync(onnxPath));
@@ -90,8 +92,13 @@ interface Config {
 // ---- 3 (child half): onnxruntime-web prints its profile to stdout, so a child process runs it.
 if (values['child-web-profile']) {
   ortWeb.env.wasm.numThreads = 1;
-  const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', enableProfiling: true });
-  for (let i = 0; i < 1 + rounds; i++) await session.run({ [card.input.name]: new ortWeb.Tensor('float32', input, dims) });
+  const session = await ortWeb.InferenceSession.create(bytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+    enableProfiling: true,
+  });
+  for (let i = 0; i < 1 + rounds; i++)
+    await session.run({ [card.input.name]: new ortWeb.Tensor('float32', input, dims) });
   session.endProfiling();
   // The profile went to stdout, a pipe: wait until it is flushed before exiting.
   await new Promise<void>((ok) => process.stdout.write('', () => ok()));
@@ -99,7 +106,11 @@ if (values['child-web-profile']) {
 }
 
 async function nodeConfig(name: string, options: ortNode.InferenceSession.SessionOptions): Promise<Config> {
-  const session = await ortNode.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, ...options });
+  const session = await ortNode.InferenceSession.create(bytes, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    ...options,
+  });
   return {
     name,
     async run() {
@@ -112,7 +123,11 @@ async function nodeConfig(name: string, options: ortNode.InferenceSession.Sessio
 
 async function webConfig(name: string, options: ortWeb.InferenceSession.SessionOptions): Promise<Config> {
   ortWeb.env.wasm.numThreads = 1;
-  const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', ...options });
+  const session = await ortWeb.InferenceSession.create(bytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+    ...options,
+  });
   return {
     name,
     async run() {
@@ -145,33 +160,55 @@ async function measure(configs: Config[]): Promise<Timing[]> {
       const k = (r + i) % configs.length;
       ms[k]!.push((await configs[k]!.run())[0]);
     }
-    console.log(`round ${r + 1}/${rounds}: ${configs.map((c, k) => `${c.name} ${ms[k]!.at(-1)!.toFixed(0)}`).join(', ')}`);
+    console.log(
+      `round ${r + 1}/${rounds}: ${configs.map((c, k) => `${c.name} ${ms[k]!.at(-1)!.toFixed(0)}`).join(', ')}`,
+    );
   }
   return configs.map((c, k) => ({ name: c.name, msPerBatch: median(ms[k]!), msRounds: ms[k]!, output: outs[k]! }));
 }
 
 function table(rows: Timing[], base: Timing): string {
-  const lines = ['| configuration | ms per batch (median) | vs onnxruntime-node 1 thread | first output |', '|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.msPerBatch.toFixed(1)} | ${(r.msPerBatch / base.msPerBatch).toFixed(2)}x | ${r.output.toFixed(6)} |`);
+  const lines = [
+    '| configuration | ms per batch (median) | vs onnxruntime-node 1 thread | first output |',
+    '|---|---|---|---|',
+  ];
+  for (const r of rows)
+    lines.push(
+      `| ${r.name} | ${r.msPerBatch.toFixed(1)} | ${(r.msPerBatch / base.msPerBatch).toFixed(2)}x | ${r.output.toFixed(6)} |`,
+    );
   return lines.join('\n');
 }
 
-const report: Record<string, unknown> = { date: new Date().toISOString(), model: dir, batch: dims, rounds, loadavgStart: loadavg() };
-console.log(`model ${dir}; batch ${dims.join('x')}; ${rounds} rounds; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  model: dir,
+  batch: dims,
+  rounds,
+  loadavgStart: loadavg(),
+};
+console.log(
+  `model ${dir}; batch ${dims.join('x')}; ${rounds} rounds; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 // ---- 1: session options.
-const configs: Config[] = values['no-options'] ? [] : [
-  await nodeConfig('onnxruntime-node, opt all', { graphOptimizationLevel: 'all' }),
-  await nodeConfig('onnxruntime-node, opt extended (no NCHWc layout)', { graphOptimizationLevel: 'extended' }),
-  await webConfig('onnxruntime-web, runtime-web options (opt all)', {}),
-  await webConfig('web, enableCpuMemArena false', { enableCpuMemArena: false }),
-  await webConfig('web, enableMemPattern false', { enableMemPattern: false }),
-  await webConfig("web, executionMode 'parallel'", { executionMode: 'parallel' }),
-  await webConfig(`web, freeDimensionOverrides batch=${B}, height=width=${S}`, { freeDimensionOverrides: { batch: B, height: S, width: S } }),
-  await webConfig('web, opt extended', { graphOptimizationLevel: 'extended' }),
-  await webConfig('web, opt basic', { graphOptimizationLevel: 'basic' }),
-  await webConfig('web, opt disabled', { graphOptimizationLevel: 'disabled' }),
-];
+const configs: Config[] = values['no-options']
+  ? []
+  : [
+      await nodeConfig('onnxruntime-node, opt all', { graphOptimizationLevel: 'all' }),
+      await nodeConfig('onnxruntime-node, opt extended (no NCHWc layout)', { graphOptimizationLevel: 'extended' }),
+      await webConfig('onnxruntime-web, runtime-web options (opt all)', {}),
+      await webConfig('web, enableCpuMemArena false', { enableCpuMemArena: false }),
+      await webConfig('web, enableMemPattern false', { enableMemPattern: false }),
+      await webConfig("web, executionMode 'parallel'", { executionMode: 'parallel' }),
+      await webConfig(`web, freeDimensionOverrides batch=${B}, height=width=${S}`, {
+        freeDimensionOverrides: { batch: B, height: S, width: S },
+      }),
+      await webConfig('web, opt extended', { graphOptimizationLevel: 'extended' }),
+      await webConfig('web, opt basic', { graphOptimizationLevel: 'basic' }),
+      await webConfig('web, opt disabled', { graphOptimizationLevel: 'disabled' }),
+    ];
 if (configs.length) {
   const options = await measure(configs);
   console.log(`\n${table(options, options[0]!)}\n`);
@@ -182,7 +219,11 @@ if (configs.length) {
 if (!values['no-browser'] && configs.length) {
   const require = createRequire(import.meta.url);
   const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-  const server = await startDemoServer({ port: 0, quiet: true, mounts: { '/ort/': ortDist, '/model/': dirname(onnxPath), '/': resolve('packages/runtime-web/demo') } });
+  const server = await startDemoServer({
+    port: 0,
+    quiet: true,
+    mounts: { '/ort/': ortDist, '/model/': dirname(onnxPath), '/': resolve('packages/runtime-web/demo') },
+  });
   const browser = await launch();
   const pages: Config[] = [];
   for (const [name, file] of [
@@ -196,8 +237,15 @@ if (!values['no-browser'] && configs.length) {
         const ort = await import(`/ort/${file}`);
         ort.env.wasm.numThreads = 1;
         const w = window as unknown as Record<string, unknown>;
-        w.session = await ort.InferenceSession.create(`/model/${model}`, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-        w.input = new ort.Tensor('float32', (new Function(`return ${make}`)() as (n: number) => Float32Array)(dims.reduce((a, b) => a * b, 1)), dims);
+        w.session = await ort.InferenceSession.create(`/model/${model}`, {
+          executionProviders: ['wasm'],
+          graphOptimizationLevel: 'all',
+        });
+        w.input = new ort.Tensor(
+          'float32',
+          (new Function(`return ${make}`)() as (n: number) => Float32Array)(dims.reduce((a, b) => a * b, 1)),
+          dims,
+        );
       },
       { file, model: card.files.onnx.path, dims, make: makeInput.toString() },
     );
@@ -206,7 +254,10 @@ if (!values['no-browser'] && configs.length) {
       run: () =>
         page.evaluate(
           async ({ inName, outName }) => {
-            const w = window as unknown as { session: { run(f: unknown): Promise<Record<string, { data: Float32Array }>> }; input: unknown };
+            const w = window as unknown as {
+              session: { run(f: unknown): Promise<Record<string, { data: Float32Array }>> };
+              input: unknown;
+            };
             const t0 = performance.now();
             const out = await w.session.run({ [inName]: w.input });
             return [performance.now() - t0, out[outName]!.data[0]!] as [number, number];
@@ -246,7 +297,11 @@ if (!values['no-browser'] && configs.length) {
 if (!values['no-options']) {
   const count = (card.input.protocol as { count?: number }).count ?? B;
   const all = makeInput(count * 3 * S * S);
-  const chunked = (name: string, chunk: number, runOnce: (data: Float32Array, d: number[]) => Promise<number>): Config => ({
+  const chunked = (
+    name: string,
+    chunk: number,
+    runOnce: (data: Float32Array, d: number[]) => Promise<number>,
+  ): Config => ({
     name: `${name}, ${count} crops in runs of ${chunk}`,
     async run() {
       const t0 = performance.now();
@@ -260,12 +315,29 @@ if (!values['no-options']) {
     },
   });
   ortWeb.env.wasm.numThreads = 1;
-  const node = await ortNode.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  const web = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  const runNode = async (data: Float32Array, d: number[]) => ((await node.run({ [card.input.name]: new ortNode.Tensor('float32', data, d) }))[card.output.name]!.data as Float32Array)[0]!;
-  const runWeb = async (data: Float32Array, d: number[]) => ((await web.run({ [card.input.name]: new ortWeb.Tensor('float32', data, d) }))[card.output.name]!.data as Float32Array)[0]!;
+  const node = await ortNode.InferenceSession.create(bytes, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const web = await ortWeb.InferenceSession.create(bytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
+  const runNode = async (data: Float32Array, d: number[]) =>
+    (
+      (await node.run({ [card.input.name]: new ortNode.Tensor('float32', data, d) }))[card.output.name]!
+        .data as Float32Array
+    )[0]!;
+  const runWeb = async (data: Float32Array, d: number[]) =>
+    (
+      (await web.run({ [card.input.name]: new ortWeb.Tensor('float32', data, d) }))[card.output.name]!
+        .data as Float32Array
+    )[0]!;
   const sizes = [...new Set([count, Math.ceil(count / 6), 1])];
-  const chunks = await measure(sizes.flatMap((c) => [chunked('onnxruntime-node', c, runNode), chunked('onnxruntime-web', c, runWeb)]));
+  const chunks = await measure(
+    sizes.flatMap((c) => [chunked('onnxruntime-node', c, runNode), chunked('onnxruntime-web', c, runWeb)]),
+  );
   console.log(`\n${table(chunks, chunks[0]!).replace('ms per batch', `ms per ${count} crops`)}\n`);
   report.chunks = chunks;
 }
@@ -281,7 +353,35 @@ if (!values['no-options']) {
   }
   // f32x4.relaxed_madd in a one-function module: tells whether this engine accepts relaxed SIMD at all.
   const code = [0x00, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 0x02, 0x0b];
-  const relaxedModule = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0, 10, code.length + 2, 1, code.length, ...code]);
+  const relaxedModule = new Uint8Array([
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    1,
+    8,
+    1,
+    0x60,
+    3,
+    0x7b,
+    0x7b,
+    0x7b,
+    1,
+    0x7b,
+    3,
+    2,
+    1,
+    0,
+    10,
+    code.length + 2,
+    1,
+    code.length,
+    ...code,
+  ]);
   const engineRelaxed = WebAssembly.validate(relaxedModule);
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
   for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.wasm']) {
@@ -315,7 +415,8 @@ function opKey(e: Event): string {
 /** Per op type: distinct nodes and mean µs per run, after the first (warm-up) run. */
 function perOp(events: Event[]): Map<string, { nodes: Set<string>; us: number }> {
   const runs = events.filter((e) => e.name === 'model_run').sort((a, b) => a.ts - b.ts);
-  if (runs.length < 2) throw new Error(`Expected a profile of at least 2 runs but received ${runs.length} (${events.length} events)`);
+  if (runs.length < 2)
+    throw new Error(`Expected a profile of at least 2 runs but received ${runs.length} (${events.length} events)`);
   const after = runs[0]!.ts + runs[0]!.dur;
   const out = new Map<string, { nodes: Set<string>; us: number }>();
   for (const e of events) {
@@ -338,20 +439,51 @@ if (!values['no-profile']) {
     enableProfiling: true,
     profileFilePrefix: join(tmp, 'node'),
   });
-  for (let i = 0; i < 1 + rounds; i++) await session.run({ [card.input.name]: new ortNode.Tensor('float32', input, dims) });
+  for (let i = 0; i < 1 + rounds; i++)
+    await session.run({ [card.input.name]: new ortNode.Tensor('float32', input, dims) });
   session.endProfiling();
   const nodeFile = readdirSync(tmp).find((f) => f.startsWith('node') && f.endsWith('.json'))!;
   const nodeEvents = JSON.parse(readFileSync(join(tmp, nodeFile), 'utf8')) as Event[];
-  const stdout = execFileSync(process.execPath, [process.argv[1]!, '--child-web-profile', '--batch', String(B), '--rounds', String(rounds), ...(values.model ? ['--model', dir] : [])], { maxBuffer: 1 << 28, encoding: 'utf8' });
-  const webEvents = stdout.split('\n').filter((l) => l.startsWith('{"cat"')).map((l) => JSON.parse(l.replace(/,\s*$/, '')) as Event);
+  const stdout = execFileSync(
+    process.execPath,
+    [
+      process.argv[1]!,
+      '--child-web-profile',
+      '--batch',
+      String(B),
+      '--rounds',
+      String(rounds),
+      ...(values.model ? ['--model', dir] : []),
+    ],
+    { maxBuffer: 1 << 28, encoding: 'utf8' },
+  );
+  const webEvents = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{"cat"'))
+    .map((l) => JSON.parse(l.replace(/,\s*$/, '')) as Event);
   const node = perOp(nodeEvents);
   const web = perOp(webEvents);
-  const ops = [...new Set([...node.keys(), ...web.keys()])].sort((a, b) => (web.get(b)?.us ?? 0) - (web.get(a)?.us ?? 0));
-  const rows = ops.map((op) => ({ op, nodeNodes: node.get(op)?.nodes.size ?? 0, webNodes: web.get(op)?.nodes.size ?? 0, nodeMs: (node.get(op)?.us ?? 0) / 1000, webMs: (web.get(op)?.us ?? 0) / 1000 }));
+  const ops = [...new Set([...node.keys(), ...web.keys()])].sort(
+    (a, b) => (web.get(b)?.us ?? 0) - (web.get(a)?.us ?? 0),
+  );
+  const rows = ops.map((op) => ({
+    op,
+    nodeNodes: node.get(op)?.nodes.size ?? 0,
+    webNodes: web.get(op)?.nodes.size ?? 0,
+    nodeMs: (node.get(op)?.us ?? 0) / 1000,
+    webMs: (web.get(op)?.us ?? 0) / 1000,
+  }));
   const total = (m: typeof node) => [...m.values()].reduce((a, r) => a + r.us, 0) / 1000;
-  console.log('| op type | nodes (node) | nodes (web) | ms per batch (node) | ms per batch (web) | web / node |\n|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.op} | ${r.nodeNodes} | ${r.webNodes} | ${r.nodeMs.toFixed(2)} | ${r.webMs.toFixed(2)} | ${r.nodeMs > 0 ? `${(r.webMs / r.nodeMs).toFixed(1)}x` : '-'} |`);
-  console.log(`| all kernels | ${[...node.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${[...web.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${total(node).toFixed(2)} | ${total(web).toFixed(2)} | ${(total(web) / total(node)).toFixed(1)}x |`);
+  console.log(
+    '| op type | nodes (node) | nodes (web) | ms per batch (node) | ms per batch (web) | web / node |\n|---|---|---|---|---|---|',
+  );
+  for (const r of rows)
+    console.log(
+      `| ${r.op} | ${r.nodeNodes} | ${r.webNodes} | ${r.nodeMs.toFixed(2)} | ${r.webMs.toFixed(2)} | ${r.nodeMs > 0 ? `${(r.webMs / r.nodeMs).toFixed(1)}x` : '-'} |`,
+    );
+  console.log(
+    `| all kernels | ${[...node.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${[...web.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${total(node).toFixed(2)} | ${total(web).toFixed(2)} | ${(total(web) / total(node)).toFixed(1)}x |`,
+  );
   // The same convolutions, whatever each optimiser named them (Conv, FusedConv, NCHWc Conv).
   const kinds = new Map<string, { node: number; web: number }>();
   for (const r of rows) {
@@ -363,7 +495,9 @@ if (!values['no-profile']) {
   }
   console.log('\n| kernel kind | ms per batch (node) | ms per batch (web) | web / node |\n|---|---|---|---|');
   for (const [kind, k] of [...kinds].sort((a, b) => b[1].web - a[1].web)) {
-    console.log(`| ${kind} | ${k.node.toFixed(2)} | ${k.web.toFixed(2)} | ${k.node > 0 ? `${(k.web / k.node).toFixed(1)}x` : '-'} |`);
+    console.log(
+      `| ${kind} | ${k.node.toFixed(2)} | ${k.web.toFixed(2)} | ${k.node > 0 ? `${(k.web / k.node).toFixed(1)}x` : '-'} |`,
+    );
   }
   report.profile = rows;
 }

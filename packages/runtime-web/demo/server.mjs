@@ -105,11 +105,19 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', mounts 
 }
 
 // Run as a script (not when imported, nor when a bundler has inlined this file into another script).
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && import.meta.url.endsWith('/demo/server.mjs')) {
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url) &&
+  import.meta.url.endsWith('/demo/server.mjs')
+) {
   const arg = (name, fallback) => {
     const at = process.argv.indexOf(name);
     return at > 0 ? process.argv[at + 1] : fallback;
   };
-  const { url } = await startDemoServer({ port: Number(arg('--port', 8080)), host: arg('--host', '127.0.0.1'), quiet: true });
+  const { url } = await startDemoServer({
+    port: Number(arg('--port', 8080)),
+    host: arg('--host', '127.0.0.1'),
+    quiet: true,
+  });
   console.log(`iqa-zoo demo: open ${url} (cross-origin isolated; add ?isolated=0 for single-threaded WASM)`);
 }

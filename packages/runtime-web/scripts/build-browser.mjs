@@ -23,7 +23,11 @@ const repo = resolve(pkgDir, '../..');
 export const ORT_FILES = ['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
 
 /** Bundles src/index.ts for browsers and copies the onnxruntime-web runtime files beside it. */
-export async function buildBrowser({ outdir = join(pkgDir, 'dist/browser'), minify = true, logLevel = 'warning' } = {}) {
+export async function buildBrowser({
+  outdir = join(pkgDir, 'dist/browser'),
+  minify = true,
+  logLevel = 'warning',
+} = {}) {
   await mkdir(outdir, { recursive: true });
   const result = await esbuild.build({
     entryPoints: [join(pkgDir, 'src/index.ts')],
@@ -50,5 +54,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const at = process.argv.indexOf('--outdir');
   const outdir = at > 0 ? resolve(process.argv[at + 1]) : undefined;
   const meta = await buildBrowser({ outdir, logLevel: 'info' });
-  console.log(`built ${Object.keys(meta.outputs).filter((f) => f.endsWith('.js')).join(', ')} + ${ORT_FILES.join(', ')}`);
+  console.log(
+    `built ${Object.keys(meta.outputs)
+      .filter((f) => f.endsWith('.js'))
+      .join(', ')} + ${ORT_FILES.join(', ')}`,
+  );
 }

@@ -24,7 +24,10 @@ export async function probeWebGpu(): Promise<{ ok: true; adapter: string } | { o
     const name = [info.vendor, info.architecture, info.description].filter((s) => s).join(' ') || 'unknown adapter';
     return { ok: true, adapter: name };
   } catch (err) {
-    return { ok: false, why: `navigator.gpu.requestAdapter() failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      why: `navigator.gpu.requestAdapter() failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -38,7 +41,10 @@ export async function probeWebGpu(): Promise<{ ok: true; adapter: string } | { o
  * @example
  * chooseThreads(2, '/ort/'); // { threads: 2, why: 'cross-origin isolated; numThreads as requested' } on an isolated page
  */
-export function chooseThreads(requested: number | undefined, wasmPaths?: WebScorerOptions['wasmPaths']): { threads: number; why: string } {
+export function chooseThreads(
+  requested: number | undefined,
+  wasmPaths?: WebScorerOptions['wasmPaths'],
+): { threads: number; why: string } {
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
     throw new RangeError(expected('positive integer', 'numThreads', requested));
   }
@@ -46,13 +52,19 @@ export function chooseThreads(requested: number | undefined, wasmPaths?: WebScor
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   if (!g.crossOriginIsolated) {
     const lowered = requested !== undefined && requested > 1 ? ` (asked for ${requested})` : '';
-    return { threads: 1, why: `page is not cross-origin isolated, so SharedArrayBuffer is off${lowered}; serve it with COOP/COEP headers for threads` };
+    return {
+      threads: 1,
+      why: `page is not cross-origin isolated, so SharedArrayBuffer is off${lowered}; serve it with COOP/COEP headers for threads`,
+    };
   }
   const cores = g.navigator?.hardwareConcurrency ?? 1;
   const chosen =
     requested !== undefined
       ? { threads: requested, why: 'cross-origin isolated; numThreads as requested' }
-      : { threads: Math.max(1, Math.min(4, Math.ceil(cores / 2))), why: `cross-origin isolated; min(4, ceil(${cores} cores / 2))` };
+      : {
+          threads: Math.max(1, Math.min(4, Math.ceil(cores / 2))),
+          why: `cross-origin isolated; min(4, ceil(${cores} cores / 2))`,
+        };
   // A prefix, or an `mjs` URL, makes onnxruntime-web load its own loader, from which its workers start.
   const loaderGiven = typeof wasmPaths === 'string' || wasmPaths?.mjs !== undefined;
   if (chosen.threads > 1 && !loaderGiven && !PREBUILT_BUNDLE) {
@@ -80,10 +92,21 @@ export async function chooseDevice(
     throw new TypeError(`${expected('one of auto, webgpu, wasm', 'device', request)}`);
   }
   const { threads, why: threadWhy } = chooseThreads(numThreads, wasmPaths);
-  const wasmReason = (prefix: string): string => `${prefix}; WASM with ${threads} thread${threads === 1 ? '' : 's'} (${threadWhy})`;
+  const wasmReason = (prefix: string): string =>
+    `${prefix}; WASM with ${threads} thread${threads === 1 ? '' : 's'} (${threadWhy})`;
   if (request === 'wasm') return { device: 'wasm', threads, reason: wasmReason('wasm requested') };
   const gpu = isNode() ? { ok: false as const, why: 'WebGPU is not available under Node' } : await probeWebGpu();
-  if (gpu.ok) return { device: 'webgpu', threads, reason: `${request === 'auto' ? 'auto' : 'webgpu requested'}: WebGPU adapter found (${gpu.adapter})` };
-  if (request === 'webgpu') console.warn(`[iqa-zoo] webgpu requested but unavailable: ${gpu.why}; falling back to wasm`);
-  return { device: 'wasm', threads, reason: wasmReason(`${request === 'auto' ? 'auto' : 'webgpu requested, fell back'}: no WebGPU (${gpu.why})`) };
+  if (gpu.ok)
+    return {
+      device: 'webgpu',
+      threads,
+      reason: `${request === 'auto' ? 'auto' : 'webgpu requested'}: WebGPU adapter found (${gpu.adapter})`,
+    };
+  if (request === 'webgpu')
+    console.warn(`[iqa-zoo] webgpu requested but unavailable: ${gpu.why}; falling back to wasm`);
+  return {
+    device: 'wasm',
+    threads,
+    reason: wasmReason(`${request === 'auto' ? 'auto' : 'webgpu requested, fell back'}: no WebGPU (${gpu.why})`),
+  };
 }

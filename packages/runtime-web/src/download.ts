@@ -8,7 +8,10 @@ export const DEFAULT_CACHE_NAME = 'iqa-zoo-models';
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
   if (!subtle) {
-    throw new IqaError('MODEL_INTEGRITY', 'Expected crypto.subtle to check the model hash but it is missing (pages must be served over https or from localhost)');
+    throw new IqaError(
+      'MODEL_INTEGRITY',
+      'Expected crypto.subtle to check the model hash but it is missing (pages must be served over https or from localhost)',
+    );
   }
   const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -18,7 +21,10 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 export async function checkIntegrity(bytes: Uint8Array, sha256: string, url: string): Promise<void> {
   const got = await sha256Hex(bytes);
   if (got !== sha256.toLowerCase()) {
-    throw new IqaError('MODEL_INTEGRITY', `Expected sha256 ${sha256} for ${url} (from the model card) but received ${got}`);
+    throw new IqaError(
+      'MODEL_INTEGRITY',
+      `Expected sha256 ${sha256} for ${url} (from the model card) but received ${got}`,
+    );
   }
 }
 
@@ -61,9 +67,17 @@ export async function fetchOk(fetchFn: typeof fetch, url: string, what: string):
   try {
     response = await fetchFn(url);
   } catch (err) {
-    throw new IqaError('MODEL_NOT_FOUND', `Expected to download ${what} from ${url} but the request failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected to download ${what} from ${url} but the request failed: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
-  if (!response.ok) throw new IqaError('MODEL_NOT_FOUND', `Expected ${what} at ${url} but received HTTP ${response.status} ${response.statusText}`.trim());
+  if (!response.ok)
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected ${what} at ${url} but received HTTP ${response.status} ${response.statusText}`.trim(),
+    );
   return response;
 }
 

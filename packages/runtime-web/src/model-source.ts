@@ -31,20 +31,32 @@ function isInMemory(model: unknown): model is InMemoryModel {
   return typeof model === 'object' && model !== null && !(model instanceof URL) && 'card' in model && 'onnx' in model;
 }
 
-async function loadJson(fetchFn: typeof fetch, url: string, what: string, onProgress: WebScorerOptions['onProgress']): Promise<unknown> {
+async function loadJson(
+  fetchFn: typeof fetch,
+  url: string,
+  what: string,
+  onProgress: WebScorerOptions['onProgress'],
+): Promise<unknown> {
   const response = await fetchOk(fetchFn, url, what);
-  const bytes = await readWithProgress(response, (loaded, total) => onProgress?.({ phase: 'card', url, loaded, total, fromCache: false }));
+  const bytes = await readWithProgress(response, (loaded, total) =>
+    onProgress?.({ phase: 'card', url, loaded, total, fromCache: false }),
+  );
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
-    throw new IqaError('INVALID_CARD', `Expected JSON for ${what} at ${url} but it did not parse: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'INVALID_CARD',
+      `Expected JSON for ${what} at ${url} but it did not parse: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
 function isPackageUrls(model: unknown): model is ModelPackageUrls {
-  return typeof model === 'object' && model !== null && !(model instanceof URL) && 'cardUrl' in model && 'modelUrl' in model;
+  return (
+    typeof model === 'object' && model !== null && !(model instanceof URL) && 'cardUrl' in model && 'modelUrl' in model
+  );
 }
-
 
 /**
  * Loads a model from a folder URL (`card.json` + the ONNX file the card names), from a model
@@ -61,12 +73,19 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   if (isInMemory(model)) {
     const card = validateCard(model.card);
-    const onnx = model.onnx instanceof Uint8Array ? model.onnx : model.onnx instanceof ArrayBuffer ? new Uint8Array(model.onnx) : undefined;
+    const onnx =
+      model.onnx instanceof Uint8Array
+        ? model.onnx
+        : model.onnx instanceof ArrayBuffer
+          ? new Uint8Array(model.onnx)
+          : undefined;
     if (!onnx) throw new TypeError(expected('Uint8Array or ArrayBuffer', 'model.onnx', model.onnx));
     return { card, onnx, source: `in-memory ${card.id}` };
   }
   if (model !== undefined && typeof model !== 'string' && !(model instanceof URL) && !isPackageUrls(model)) {
-    throw new TypeError(expected('a model folder URL, a model package ({ cardUrl, modelUrl }) or { card, onnx }', 'model', model));
+    throw new TypeError(
+      expected('a model folder URL, a model package ({ cardUrl, modelUrl }) or { card, onnx }', 'model', model),
+    );
   }
   const fetchFn = options.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!fetchFn) throw new TypeError(expected('a fetch function', 'options.fetch', fetchFn));
@@ -78,9 +97,22 @@ export async function loadModel(
     const file = cardFileFor(card, dtype, cardUrl);
     const key = ({ fp32: 'modelUrl', fp16: 'modelFp16Url', q8: 'modelQ8Url' } as const)[dtype];
     const fileUrl = model[key];
-    if (fileUrl === undefined) throw new TypeError(expected(`${key} in the model package for dtype ${dtype}`, `model.${key}`, fileUrl));
+    if (fileUrl === undefined)
+      throw new TypeError(expected(`${key} in the model package for dtype ${dtype}`, `model.${key}`, fileUrl));
     const url = absoluteUrl(fileUrl);
-    return { card, onnx: await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress }), source: url, dtype };
+    return {
+      card,
+      onnx: await downloadModel({
+        url,
+        sha256: file.sha256,
+        bytes: file.bytes,
+        fetch: fetchFn,
+        cache: cacheName(options),
+        onProgress: options.onProgress,
+      }),
+      source: url,
+      dtype,
+    };
   }
   let folder: string;
   if (model === undefined) {
@@ -94,6 +126,13 @@ export async function loadModel(
   const dtype = pickDtype(card);
   const file = cardFileFor(card, dtype, folder);
   const url = new URL(file.path, folder).href;
-  const onnx = await downloadModel({ url, sha256: file.sha256, bytes: file.bytes, fetch: fetchFn, cache: cacheName(options), onProgress: options.onProgress });
+  const onnx = await downloadModel({
+    url,
+    sha256: file.sha256,
+    bytes: file.bytes,
+    fetch: fetchFn,
+    cache: cacheName(options),
+    onProgress: options.onProgress,
+  });
   return { card, onnx, source: url, dtype };
 }

@@ -31,7 +31,10 @@ let initialised: { threads: number; wasmPaths?: string } | undefined;
  * Applies `wasmPaths` and the thread count before the first session; later calls cannot change
  * them (onnxruntime-web initialises its WebAssembly module once per page) and return what is in use.
  */
-export function configureWasm(threads: number, wasmPaths?: string | { wasm?: string | URL; mjs?: string | URL }): number {
+export function configureWasm(
+  threads: number,
+  wasmPaths?: string | { wasm?: string | URL; mjs?: string | URL },
+): number {
   if (initialised) return initialised.threads;
   ort.env.wasm.numThreads = threads;
   if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;

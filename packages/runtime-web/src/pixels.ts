@@ -35,7 +35,11 @@ export function fromImageData(image: ImageDataLike & { colorSpace?: string }): R
 function newCanvas(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
   if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
   const doc = (globalThis as { document?: Document }).document;
-  if (!doc) throw new IqaError('UNSUPPORTED_IMAGE', 'Expected OffscreenCanvas or a document to draw the image but this environment has neither; pass ImageData-like pixels');
+  if (!doc)
+    throw new IqaError(
+      'UNSUPPORTED_IMAGE',
+      'Expected OffscreenCanvas or a document to draw the image but this environment has neither; pass ImageData-like pixels',
+    );
   const canvas = doc.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -49,7 +53,10 @@ function newCanvas(width: number, height: number): OffscreenCanvas | HTMLCanvasE
  */
 export function drawToPixels(source: Drawable, width: number, height: number): RawImage {
   if (!(width > 0 && height > 0)) {
-    throw new IqaError('INVALID_IMAGE', `Expected an image with a positive size but received ${width}x${height} (not loaded, or failed to decode)`);
+    throw new IqaError(
+      'INVALID_IMAGE',
+      `Expected an image with a positive size but received ${width}x${height} (not loaded, or failed to decode)`,
+    );
   }
   if (width * height > MAX_PIXELS) {
     throw new IqaError('IMAGE_TOO_LARGE', `Expected at most ${MAX_PIXELS} pixels but received ${width}x${height}`);
@@ -59,7 +66,11 @@ export function drawToPixels(source: Drawable, width: number, height: number): R
     | CanvasRenderingContext2D
     | OffscreenCanvasRenderingContext2D
     | null;
-  if (!ctx) throw new IqaError('UNSUPPORTED_IMAGE', 'Expected a 2D canvas context to read the pixels but getContext("2d") returned null');
+  if (!ctx)
+    throw new IqaError(
+      'UNSUPPORTED_IMAGE',
+      'Expected a 2D canvas context to read the pixels but getContext("2d") returned null',
+    );
   ctx.drawImage(source, 0, 0);
   const img = ctx.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
   return { data: img.data, width, height, channels: 4 };
@@ -68,14 +79,25 @@ export function drawToPixels(source: Drawable, width: number, height: number): R
 /** Decodes an encoded image (PNG, JPEG, WebP, AVIF, GIF, BMP: what the browser decodes) to pixels. */
 export async function decodeBlob(blob: Blob, name = 'Blob'): Promise<RawImage> {
   if (typeof createImageBitmap !== 'function') {
-    throw new IqaError('UNSUPPORTED_IMAGE', `Expected createImageBitmap to decode ${name} but this environment lacks it; pass ImageData-like pixels`);
+    throw new IqaError(
+      'UNSUPPORTED_IMAGE',
+      `Expected createImageBitmap to decode ${name} but this environment lacks it; pass ImageData-like pixels`,
+    );
   }
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'default', imageOrientation: 'from-image' });
+    bitmap = await createImageBitmap(blob, {
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'default',
+      imageOrientation: 'from-image',
+    });
   } catch (err) {
     const type = blob.type ? ` (${blob.type})` : '';
-    throw new IqaError('UNSUPPORTED_IMAGE', `Expected an image the browser can decode for ${name}${type} but decoding failed: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'UNSUPPORTED_IMAGE',
+      `Expected an image the browser can decode for ${name}${type} but decoding failed: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   try {
     return drawToPixels(bitmap, bitmap.width, bitmap.height);
@@ -90,9 +112,14 @@ async function fetchImage(url: string, fetchFn: typeof fetch | undefined): Promi
   try {
     response = await f(url);
   } catch (err) {
-    throw new IqaError('INVALID_IMAGE', `Expected to download the image at ${url} but the request failed: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'INVALID_IMAGE',
+      `Expected to download the image at ${url} but the request failed: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
-  if (!response.ok) throw new IqaError('INVALID_IMAGE', `Expected an image at ${url} but received HTTP ${response.status}`);
+  if (!response.ok)
+    throw new IqaError('INVALID_IMAGE', `Expected an image at ${url} but received HTTP ${response.status}`);
   return decodeBlob(await response.blob(), url);
 }
 
@@ -115,12 +142,20 @@ export async function toRawImage(input: WebImageInput, fetchFn?: typeof fetch): 
       try {
         await input.decode();
       } catch (err) {
-        throw new IqaError('INVALID_IMAGE', `Expected a loadable image for HTMLImageElement ${describeValue(input.currentSrc || input.src)} but it failed to decode`, { cause: err });
+        throw new IqaError(
+          'INVALID_IMAGE',
+          `Expected a loadable image for HTMLImageElement ${describeValue(input.currentSrc || input.src)} but it failed to decode`,
+          { cause: err },
+        );
       }
     }
     return drawToPixels(input, input.naturalWidth, input.naturalHeight);
   }
-  if (isA<ImageBitmap>(input, 'ImageBitmap') || isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
+  if (
+    isA<ImageBitmap>(input, 'ImageBitmap') ||
+    isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') ||
+    isA<OffscreenCanvas>(input, 'OffscreenCanvas')
+  ) {
     const d = input as Drawable & { width: number; height: number };
     return drawToPixels(d, d.width, d.height);
   }

@@ -1,4 +1,13 @@
-import { type CardPreset, IqaError, type ModelCard, type ScoreOutcome, chooseProtocol, expected, scorePixels, toIqaError } from '@iqa-zoo/core';
+import {
+  type CardPreset,
+  IqaError,
+  type ModelCard,
+  type ScoreOutcome,
+  chooseProtocol,
+  expected,
+  scorePixels,
+  toIqaError,
+} from '@iqa-zoo/core';
 import { chooseDevice } from './device.js';
 import { loadModel } from './model-source.js';
 import { configureWasm, isNode } from './ort-env.js';
@@ -7,7 +16,8 @@ import { type WebSession, createSession } from './session.js';
 import { WEB_DTYPES, type WebImageInput, type WebModelSource, type WebScorer, type WebScorerOptions } from './types.js';
 
 function checkOptions(options: WebScorerOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(expected('an options object', 'options', options));
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(expected('an options object', 'options', options));
   if (options.dtype !== undefined && !WEB_DTYPES.includes(options.dtype)) {
     throw new TypeError(expected(`one of ${WEB_DTYPES.join(', ')}`, 'options.dtype', options.dtype));
   }
@@ -23,10 +33,18 @@ function checkOptions(options: WebScorerOptions): void {
 }
 
 /** What the scorer runs (crops, dtype) and why: the card's fast preset, or its protocol. */
-function presetReason(preset: 'default' | 'fast', fast: CardPreset | undefined, card: ModelCard, dtype: string | undefined, options: WebScorerOptions): string {
+function presetReason(
+  preset: 'default' | 'fast',
+  fast: CardPreset | undefined,
+  card: ModelCard,
+  dtype: string | undefined,
+  options: WebScorerOptions,
+): string {
   const p = card.input.protocol;
   const what = `${p.kind === 'crops' ? `${p.count} crop${p.count === 1 ? '' : 's'}` : 'the whole image'}, ${dtype ?? 'the ONNX bytes given'}`;
-  const given = [options.crops !== undefined ? 'crops' : '', options.dtype !== undefined ? 'dtype' : ''].filter((s) => s).join(' and ');
+  const given = [options.crops !== undefined ? 'crops' : '', options.dtype !== undefined ? 'dtype' : '']
+    .filter((s) => s)
+    .join(' and ');
   const asked = given ? ` (${given} as given)` : '';
   if (fast) return `; fast preset (${what}${asked}): ${fast.description}`;
   if (preset === 'fast') return `; ${what}${asked}: the card has no fast preset, so its protocol`;
@@ -54,9 +72,15 @@ export async function createScorer(model?: WebModelSource, options: WebScorerOpt
   const loaded = await loadModel(model, options, (c) => options.dtype ?? fastOf(c)?.dtype ?? 'fp32');
   const fast = fastOf(loaded.card);
   // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
-  const scoringCard = { ...loaded.card, input: chooseProtocol(loaded.card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }) };
+  const scoringCard = {
+    ...loaded.card,
+    input: chooseProtocol(loaded.card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }),
+  };
   const threads = configureWasm(choice.threads, isNode() ? undefined : options.wasmPaths);
-  let reason = threads === choice.threads ? choice.reason : `${choice.reason}; but this page's runtime already started with ${threads} thread(s)`;
+  let reason =
+    threads === choice.threads
+      ? choice.reason
+      : `${choice.reason}; but this page's runtime already started with ${threads} thread(s)`;
   reason += presetReason(preset, fast, scoringCard, loaded.dtype, options);
   let device = choice.device;
   let session: WebSession;

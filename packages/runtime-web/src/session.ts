@@ -32,7 +32,8 @@ export async function createSession(onnx: Uint8Array, card: ModelCard, device: W
     const out = results[outName]!;
     try {
       const data = device === 'webgpu' && out.location === 'gpu-buffer' ? await out.getData(true) : out.data;
-      if (!(data instanceof Float32Array)) throw new IqaError('INTERNAL', `Expected a float32 output ${outName} but received ${out.type}`);
+      if (!(data instanceof Float32Array))
+        throw new IqaError('INTERNAL', `Expected a float32 output ${outName} but received ${out.type}`);
       return data.slice();
     } finally {
       for (const r of Object.values(results)) r.dispose();

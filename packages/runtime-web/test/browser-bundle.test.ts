@@ -17,7 +17,9 @@ describe('runtime-web browser bundle', () => {
     expect(inputs.some((f) => f.includes('packages/runtime-web/src/scorer.ts'))).toBe(true);
     expect(inputs.some((f) => f.includes('packages/core/src/preprocess/to-tensor.ts'))).toBe(true);
     expect(inputs.some((f) => f.includes('node_modules/onnxruntime-web/dist/ort.bundle.min.mjs'))).toBe(true);
-    const nodeOnly = inputs.filter((f) => /node_modules\/(sharp|onnxruntime-node|@img)\//.test(f) || f.startsWith('node:'));
+    const nodeOnly = inputs.filter(
+      (f) => /node_modules\/(sharp|onnxruntime-node|@img)\//.test(f) || f.startsWith('node:'),
+    );
     expect(nodeOnly).toEqual([]);
     const imports = Object.values(meta.inputs).flatMap((i) => i.imports.map((imp) => imp.path));
     expect(imports.filter((p) => p.startsWith('node:') || /^(fs|path|os|crypto|url|sharp)$/.test(p))).toEqual([]);

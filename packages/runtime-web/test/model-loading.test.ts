@@ -63,7 +63,11 @@ describe('runtime-web model loading', () => {
   test('loads card.json and the ONNX file from a folder URL, reporting progress to the total', async () => {
     const log: string[] = [];
     const progress: LoadProgress[] = [];
-    const model = await loadModel(`${BASE}${card.id}`, { fetch: fakeFetch(files, log), onProgress: (p) => progress.push(p), cache: false });
+    const model = await loadModel(`${BASE}${card.id}`, {
+      fetch: fakeFetch(files, log),
+      onProgress: (p) => progress.push(p),
+      cache: false,
+    });
     expect(model.onnx).toEqual(onnx);
     expect(model.card.id).toBe(card.id);
     expect(log).toEqual([`${BASE}${card.id}/card.json`, `${BASE}${card.id}/onnx/model.onnx`]);
@@ -73,14 +77,29 @@ describe('runtime-web model loading', () => {
 
   test("a model package's URLs ({ cardUrl, modelUrl }, as a bundler renames them) load the card and that file, checked", async () => {
     const log: string[] = [];
-    const renamed = { ...files, [`${BASE}assets/model-3f2a.onnx`]: onnx, [`${BASE}assets/card-9c1b.json`]: files[`${BASE}${card.id}/card.json`]! };
-    const pkg = { cardUrl: new URL(`${BASE}assets/card-9c1b.json`), modelUrl: new URL(`${BASE}assets/model-3f2a.onnx`) };
+    const renamed = {
+      ...files,
+      [`${BASE}assets/model-3f2a.onnx`]: onnx,
+      [`${BASE}assets/card-9c1b.json`]: files[`${BASE}${card.id}/card.json`]!,
+    };
+    const pkg = {
+      cardUrl: new URL(`${BASE}assets/card-9c1b.json`),
+      modelUrl: new URL(`${BASE}assets/model-3f2a.onnx`),
+    };
     const model = await loadModel(pkg, { fetch: fakeFetch(renamed, log), cache: false });
-    expect({ id: model.card.id, same: Buffer.from(model.onnx).equals(Buffer.from(onnx)), source: model.source }).toEqual({ id: card.id, same: true, source: String(pkg.modelUrl) });
+    expect({
+      id: model.card.id,
+      same: Buffer.from(model.onnx).equals(Buffer.from(onnx)),
+      source: model.source,
+    }).toEqual({ id: card.id, same: true, source: String(pkg.modelUrl) });
     expect(log).toEqual([String(pkg.cardUrl), String(pkg.modelUrl)]);
     const wrong = { ...renamed, [`${BASE}assets/model-3f2a.onnx`]: new Uint8Array(onnx.length) };
-    await expect(loadModel(pkg, { fetch: fakeFetch(wrong, []), cache: false })).rejects.toMatchObject({ code: 'MODEL_INTEGRITY' });
-    await expect(loadModel(pkg, { fetch: fakeFetch(renamed, []), cache: false, dtype: 'fp16' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    await expect(loadModel(pkg, { fetch: fakeFetch(wrong, []), cache: false })).rejects.toMatchObject({
+      code: 'MODEL_INTEGRITY',
+    });
+    await expect(loadModel(pkg, { fetch: fakeFetch(renamed, []), cache: false, dtype: 'fp16' })).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+    });
   });
 
   test('without a model, the zoo index names the default; the scorer scores with it', async () => {
@@ -96,9 +115,13 @@ describe('runtime-web model loading', () => {
 
   test('a model whose bytes do not match the card sha256 is refused with MODEL_INTEGRITY', async () => {
     const tampered = { ...files, [`${BASE}${card.id}/onnx/model.onnx`]: onnx.map((b, i) => (i === 10 ? b ^ 1 : b)) };
-    const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(tampered, []), cache: false }).catch((e: unknown) => e);
+    const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(tampered, []), cache: false }).catch(
+      (e: unknown) => e,
+    );
     expect(isIqaError(err, 'MODEL_INTEGRITY')).toBe(true);
-    expect((err as Error).message).toMatch(/Expected sha256 [0-9a-f]{64} for .*model\.onnx \(from the model card\) but received [0-9a-f]{64}/);
+    expect((err as Error).message).toMatch(
+      /Expected sha256 [0-9a-f]{64} for .*model\.onnx \(from the model card\) but received [0-9a-f]{64}/,
+    );
   });
 
   test('a missing folder gives MODEL_NOT_FOUND naming the URL and status', async () => {
@@ -108,7 +131,9 @@ describe('runtime-web model loading', () => {
   });
 
   test('fp16 without an fp16 file in the card says so', async () => {
-    const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, []), dtype: 'fp16' }).catch((e: unknown) => e);
+    const err = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, []), dtype: 'fp16' }).catch(
+      (e: unknown) => e,
+    );
     expect(isIqaError(err, 'MODEL_NOT_FOUND')).toBe(true);
     expect((err as Error).message).toMatch(/files\.onnxFp16/);
   });
@@ -120,11 +145,18 @@ describe('runtime-web model loading', () => {
     const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
     const both: ModelCard = {
       ...card,
-      files: { onnx: { path: 'model.onnx', sha256: sha(onnx), bytes: onnx.length }, onnxFp16: { path: 'model_fp16.onnx', sha256: sha(half), bytes: half.length } },
+      files: {
+        onnx: { path: 'model.onnx', sha256: sha(onnx), bytes: onnx.length },
+        onnxFp16: { path: 'model_fp16.onnx', sha256: sha(half), bytes: half.length },
+      },
     };
     const folder = `${BASE}both/`;
     const log: string[] = [];
-    const served = { [`${folder}card.json`]: JSON.stringify(both), [`${folder}model.onnx`]: onnx, [`${folder}model_fp16.onnx`]: half };
+    const served = {
+      [`${folder}card.json`]: JSON.stringify(both),
+      [`${folder}model.onnx`]: onnx,
+      [`${folder}model_fp16.onnx`]: half,
+    };
     const fp16 = await createScorer(folder, { fetch: fakeFetch(served, log), dtype: 'fp16', cache: false });
     expect(log).toEqual([`${folder}card.json`, `${folder}model_fp16.onnx`]);
     const fp32 = await createScorer({ card, onnx });
@@ -147,7 +179,10 @@ describe('runtime-web model loading', () => {
 
     log.length = 0;
     const progress: LoadProgress[] = [];
-    const again = await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, log), onProgress: (p) => progress.push(p) });
+    const again = await loadModel(`${BASE}${card.id}/`, {
+      fetch: fakeFetch(files, log),
+      onProgress: (p) => progress.push(p),
+    });
     expect(again.onnx).toEqual(onnx);
     expect(log).not.toContain(url);
     expect(progress.filter((p) => p.phase === 'model').pop()).toMatchObject({ fromCache: true, loaded: onnx.length });
@@ -165,17 +200,30 @@ describe('runtime-web model loading', () => {
     const proto = onnxProto.ModelProto.decode(onnx);
     const out = proto.graph!.output![0]!.name!;
     proto.graph!.node!.forEach((n) => (n.output = n.output!.map((o) => (o === out ? `${out}_half` : o))));
-    proto.graph!.node!.push(onnxProto.NodeProto.create({ opType: 'Add', input: [`${out}_half`, `${out}_half`], output: [out], name: 'double' }));
+    proto.graph!.node!.push(
+      onnxProto.NodeProto.create({
+        opType: 'Add',
+        input: [`${out}_half`, `${out}_half`],
+        output: [out],
+        name: 'double',
+      }),
+    );
     const q8 = onnxProto.ModelProto.encode(proto).finish();
     const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
     const folder = `${BASE}fast/`;
     const served: ModelCard = {
       ...card,
-      files: { onnx: { path: 'model.onnx', sha256: hash(onnx), bytes: onnx.length }, onnxQ8: { path: 'model_q8.onnx', sha256: hash(q8), bytes: q8.length } },
+      files: {
+        onnx: { path: 'model.onnx', sha256: hash(onnx), bytes: onnx.length },
+        onnxQ8: { path: 'model_q8.onnx', sha256: hash(q8), bytes: q8.length },
+      },
       presets: { fast: { crops: 2, dtype: 'q8', description: 'measured in a test' } },
     };
     const log: string[] = [];
-    const fetchFn = fakeFetch({ [`${folder}card.json`]: JSON.stringify(served), [`${folder}model.onnx`]: onnx, [`${folder}model_q8.onnx`]: q8 }, log);
+    const fetchFn = fakeFetch(
+      { [`${folder}card.json`]: JSON.stringify(served), [`${folder}model.onnx`]: onnx, [`${folder}model_q8.onnx`]: q8 },
+      log,
+    );
     const image = rgbaImage(80, 64, 9);
     const open = (o: object) => createScorer(folder, { fetch: fetchFn, cache: false, ...o });
     const fast = await open({});
@@ -187,7 +235,12 @@ describe('runtime-web model loading', () => {
       expect(plain.deviceReason).toContain('; 4 crops, fp32: preset "default" asked for');
       expect(mixed.deviceReason).toContain('; fast preset (4 crops, q8 (crops as given)): measured in a test');
       expect(log.filter((u) => u.endsWith('model_q8.onnx'))).toHaveLength(2);
-      const [f, p, two, m] = [await fast.score(image), await plain.score(image), await twoCropsFp32.score(image), await mixed.score(image)];
+      const [f, p, two, m] = [
+        await fast.score(image),
+        await plain.score(image),
+        await twoCropsFp32.score(image),
+        await mixed.score(image),
+      ];
       expect(f).toBeCloseTo(2 * two, 4);
       expect(m).toBeCloseTo(2 * p, 4);
       expect(f).not.toBeCloseTo(2 * p, 4);

@@ -41,7 +41,9 @@ describe('runtime-web createScorer under Node (WASM)', () => {
     expect(scorer.device).toBe('wasm');
     expect(scorer.deviceReason).toMatch(/WebGPU is not available under Node/);
     // On WASM the fast preset is the default; this card has none, and an in-memory model has no dtype file.
-    expect(scorer.deviceReason).toMatch(/; 4 crops, the ONNX bytes given: the card has no fast preset, so its protocol$/);
+    expect(scorer.deviceReason).toMatch(
+      /; 4 crops, the ONNX bytes given: the card has no fast preset, so its protocol$/,
+    );
     expect(scorer.threads).toBe(1);
     expect(scorer.card.id).toBe(card.id);
   });
@@ -67,7 +69,9 @@ describe('runtime-web createScorer under Node (WASM)', () => {
     const few = await createScorer({ card, onnx }, { device: 'wasm', crops: 2, cropSeed: 9 });
     try {
       const got = await few.score(image);
-      expect(got).toBe(await scorePixels({ ...card, input: chooseProtocol(card, { crops: 2, cropSeed: 9 }) }, raw, webRun));
+      expect(got).toBe(
+        await scorePixels({ ...card, input: chooseProtocol(card, { crops: 2, cropSeed: 9 }) }, raw, webRun),
+      );
       expect(got).not.toBe(await scorer.score(image));
       expect(few.card.input.protocol).toEqual(card.input.protocol);
     } finally {
@@ -110,17 +114,29 @@ describe('runtime-web createScorer under Node (WASM)', () => {
     await expect(scorer.score(42 as never)).rejects.toThrow(/Expected ImageData .* for input but received 42/);
     await expect(scorer.score({ data: [1, 2, 3], width: 1, height: 1 } as never)).rejects.toThrow(TypeError);
     const p3 = { ...rgbaImage(40, 40), colorSpace: 'display-p3' };
-    await expect(scorer.score(p3)).rejects.toMatchObject({ code: 'UNSUPPORTED_IMAGE', message: expect.stringMatching(/Expected sRGB pixels .* colorSpace "display-p3"/) });
-    await expect(createScorer({ card, onnx }, { device: 'cuda' as never })).rejects.toThrow(/Expected one of auto, webgpu, wasm for device but received "cuda"/);
-    await expect(createScorer({ card, onnx }, { dtype: 'int8' as never })).rejects.toThrow(/Expected one of fp32, fp16, q8 for options.dtype/);
+    await expect(scorer.score(p3)).rejects.toMatchObject({
+      code: 'UNSUPPORTED_IMAGE',
+      message: expect.stringMatching(/Expected sRGB pixels .* colorSpace "display-p3"/),
+    });
+    await expect(createScorer({ card, onnx }, { device: 'cuda' as never })).rejects.toThrow(
+      /Expected one of auto, webgpu, wasm for device but received "cuda"/,
+    );
+    await expect(createScorer({ card, onnx }, { dtype: 'int8' as never })).rejects.toThrow(
+      /Expected one of fp32, fp16, q8 for options.dtype/,
+    );
     await expect(createScorer({ card, onnx }, { numThreads: 0 })).rejects.toThrow(RangeError);
     await expect(createScorer({ card: { ...card, id: '' }, onnx })).rejects.toMatchObject({ code: 'INVALID_CARD' });
-    await expect(createScorer(42 as never)).rejects.toThrow(/Expected a model folder URL, a model package \(\{ cardUrl, modelUrl \}\) or \{ card, onnx \} for model but received 42/);
+    await expect(createScorer(42 as never)).rejects.toThrow(
+      /Expected a model folder URL, a model package \(\{ cardUrl, modelUrl \}\) or \{ card, onnx \} for model but received 42/,
+    );
   });
 
   test('a card whose input name the ONNX model lacks is refused', async () => {
     const wrong = { ...card, input: { ...card.input, name: 'nope' } };
-    await expect(createScorer({ card: wrong, onnx })).rejects.toMatchObject({ code: 'INVALID_CARD', message: expect.stringMatching(/input "nope"/) });
+    await expect(createScorer({ card: wrong, onnx })).rejects.toMatchObject({
+      code: 'INVALID_CARD',
+      message: expect.stringMatching(/input "nope"/),
+    });
   });
 
   test('a disposed scorer refuses to score', async () => {

@@ -11,12 +11,20 @@ const g = globalThis as Record<string, unknown>;
 describe('chooseThreads in a browser', () => {
   const realWarn = console.warn;
   let warnings: string[] = [];
-  const saved = { window: g.window, crossOriginIsolated: g.crossOriginIsolated, navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator') };
+  const saved = {
+    window: g.window,
+    crossOriginIsolated: g.crossOriginIsolated,
+    navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator'),
+  };
 
   function page(isolated: boolean, cores = 8): void {
     g.window = {};
     g.crossOriginIsolated = isolated;
-    Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: cores }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { hardwareConcurrency: cores },
+      configurable: true,
+      writable: true,
+    });
   }
 
   beforeEach(() => {
@@ -33,14 +41,20 @@ describe('chooseThreads in a browser', () => {
 
   test('not isolated: 1 thread whatever was asked, saying why', () => {
     page(false);
-    expect(chooseThreads(4, '/ort/')).toEqual({ threads: 1, why: expect.stringMatching(/not cross-origin isolated.*\(asked for 4\)/) });
+    expect(chooseThreads(4, '/ort/')).toEqual({
+      threads: 1,
+      why: expect.stringMatching(/not cross-origin isolated.*\(asked for 4\)/),
+    });
     expect(warnings).toEqual([]);
   });
 
   test('isolated with a folder prefix or an mjs URL: the requested count, else min(4, ceil(cores / 2))', () => {
     page(true, 8);
     expect(chooseThreads(2, '/ort/')).toEqual({ threads: 2, why: 'cross-origin isolated; numThreads as requested' });
-    expect(chooseThreads(undefined, { mjs: '/a/ort.mjs', wasm: '/a/ort.wasm' })).toEqual({ threads: 4, why: 'cross-origin isolated; min(4, ceil(8 cores / 2))' });
+    expect(chooseThreads(undefined, { mjs: '/a/ort.mjs', wasm: '/a/ort.wasm' })).toEqual({
+      threads: 4,
+      why: 'cross-origin isolated; min(4, ceil(8 cores / 2))',
+    });
     page(true, 3);
     expect(chooseThreads(undefined, { mjs: new URL('https://cdn.example/ort.mjs') }).threads).toBe(2);
     expect(warnings).toEqual([]);
@@ -53,7 +67,9 @@ describe('chooseThreads in a browser', () => {
     page(true, 8);
     const out = chooseThreads(undefined, wasmPaths);
     expect(out.threads).toBe(1);
-    expect(out.why).toMatch(/min\(4, ceil\(8 cores \/ 2\)\) would be 4, but without wasmPaths for the \.mjs .*pass wasmPaths/);
+    expect(out.why).toMatch(
+      /min\(4, ceil\(8 cores \/ 2\)\) would be 4, but without wasmPaths for the \.mjs .*pass wasmPaths/,
+    );
     expect(warnings).toEqual([expect.stringContaining('[iqa-zoo] WASM on 1 thread')]);
   });
 

@@ -37,7 +37,11 @@ function memory(): { rss: number; heap: number } {
 }
 
 await tf.setBackend('cpu');
-const bm = await benchModel({ model: values.model, network: values.network!, protocol: { kind: 'crops', count: Number(values.crops), size: Number(values.size), seed: 0 } });
+const bm = await benchModel({
+  model: values.model,
+  network: values.network!,
+  protocol: { kind: 'crops', count: Number(values.crops), size: Number(values.size), seed: 0 },
+});
 const body = await readFile(`${await jpegFolder(1)}/0000.jpg`);
 const scorer = await createScorer(bm.model, { device: 'cpu', onWarning: () => {} });
 const app = await createServer({ scorer, maxConcurrent: Number(values['max-concurrent']) });

@@ -54,7 +54,10 @@ function checkLimit(name: string, value: unknown): void {
  * res.once('close', () => ticket.release());
  * const score = await ticket.run(() => scorer.score(bytes), signal);
  */
-export function createAdmission(options: AdmissionOptions): { tryAdmit(): Ticket | undefined; counts(): AdmissionCounts } {
+export function createAdmission(options: AdmissionOptions): {
+  tryAdmit(): Ticket | undefined;
+  counts(): AdmissionCounts;
+} {
   checkLimit('maxAdmitted', options.maxAdmitted);
   checkLimit('maxRunning', options.maxRunning);
   let admitted = 0;
@@ -85,7 +88,8 @@ export function createAdmission(options: AdmissionOptions): { tryAdmit(): Ticket
     const run = <T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> =>
       new Promise<T>((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
-        if (freed) return reject(new RangeError('Expected run() on a ticket that holds its slot but it was already freed'));
+        if (freed)
+          return reject(new RangeError('Expected run() on a ticket that holds its slot but it was already freed'));
         working++; // queued work holds the slot too
         const waiter: Waiter = {
           start: () => {

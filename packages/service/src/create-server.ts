@@ -45,7 +45,10 @@ async function readParts(req: FastifyRequest, maxFiles: number): Promise<Array<{
   for await (const part of req.parts()) {
     if (part.type !== 'file') continue;
     if (files.length >= maxFiles) {
-      throw Object.assign(new Error(`Expected at most ${maxFiles} images per request but received more`), { statusCode: 413, code: 'TOO_MANY_FILES' });
+      throw Object.assign(new Error(`Expected at most ${maxFiles} images per request but received more`), {
+        statusCode: 413,
+        code: 'TOO_MANY_FILES',
+      });
     }
     files.push({ name: part.filename || part.fieldname, bytes: await part.toBuffer() });
   }
@@ -94,7 +97,9 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
   // Only bytes are accepted: no JSON (and so no file paths) reaches the handler.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
-  await app.register(multipart, { limits: { fileSize: bodyLimit, files: maxFiles + 1, fields: 16, parts: maxFiles + 16 } });
+  await app.register(multipart, {
+    limits: { fileSize: bodyLimit, files: maxFiles + 1, fields: 16, parts: maxFiles + 16 },
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toHttpError(err);
@@ -103,7 +108,14 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json but received ${req.method} ${req.url}` } }),
+    reply
+      .status(404)
+      .send({
+        error: {
+          code: 'NOT_FOUND',
+          message: `Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json but received ${req.method} ${req.url}`,
+        },
+      }),
   );
 
   app.post(
@@ -116,7 +128,9 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
           return reply
             .status(503)
             .header('retry-after', '1')
-            .send({ error: { code: 'BUSY', message: `Expected at most ${maxConcurrent} requests in flight; retry later` } });
+            .send({
+              error: { code: 'BUSY', message: `Expected at most ${maxConcurrent} requests in flight; retry later` },
+            });
         }
         slots.set(req, bindSlot(ticket, req.raw, reply.raw));
       },
@@ -124,7 +138,14 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
     async (req, reply) => {
       const slot = slots.get(req)!;
       const timer = setTimeout(
-        () => slot.abort(new ServiceError('TIMEOUT', 503, `Expected scoring to finish within ${timeoutMs} ms but it did not; retry later`)),
+        () =>
+          slot.abort(
+            new ServiceError(
+              'TIMEOUT',
+              503,
+              `Expected scoring to finish within ${timeoutMs} ms but it did not; retry later`,
+            ),
+          ),
         timeoutMs,
       );
       try {
@@ -137,17 +158,28 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
   );
 
   /** Scores the body; resolves with the response so nothing is sent after a timeout answered. */
-  const scoreRequest = async (req: FastifyRequest, slot: RequestSlot): Promise<{ status: number; payload: unknown }> => {
+  const scoreRequest = async (
+    req: FastifyRequest,
+    slot: RequestSlot,
+  ): Promise<{ status: number; payload: unknown }> => {
     if (req.isMultipart()) {
       const parts = await readParts(req, maxFiles);
-      if (parts.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected at least one image file part in the multipart body but received none');
+      if (parts.length === 0)
+        throw new IqaError(
+          'INVALID_ARGUMENT',
+          'Expected at least one image file part in the multipart body but received none',
+        );
       const outcomes = await slot.run(() => scorer.scoreBatch(parts.map((p) => p.bytes)));
       const results = outcomes.map((o, i) => toResult(o, parts[i]!.name));
       const allFailed = outcomes.every((o) => o.error);
-      return { status: allFailed ? toHttpError(outcomes[0]!.error).status : 200, payload: { model: scorer.card.id, results } };
+      return {
+        status: allFailed ? toHttpError(outcomes[0]!.error).status : 200,
+        payload: { model: scorer.card.id, results },
+      };
     }
     const body = req.body as Buffer | undefined;
-    if (!body || body.length === 0) throw new IqaError('INVALID_ARGUMENT', 'Expected image bytes in the request body but it is empty');
+    if (!body || body.length === 0)
+      throw new IqaError('INVALID_ARGUMENT', 'Expected image bytes in the request body but it is empty');
     try {
       const score = await slot.run(() => scorer.score(body));
       return { status: 200, payload: { model: scorer.card.id, results: [{ score }] } };
@@ -162,7 +194,15 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
 
   app.get('/healthz', async (_req, reply) => {
     const { admitted, running, queued } = admission.counts();
-    const body = { status: closing ? 'shutting-down' : 'ok', model: scorer.card.id, device: scorer.device, inFlight: admitted, scoring: running, queued, limits };
+    const body = {
+      status: closing ? 'shutting-down' : 'ok',
+      model: scorer.card.id,
+      device: scorer.device,
+      inFlight: admitted,
+      scoring: running,
+      queued,
+      limits,
+    };
     return reply.status(closing ? 503 : 200).send(body);
   });
 
@@ -179,7 +219,10 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
       ...(isDefault === undefined ? {} : { default: isDefault }),
     });
     const zoo = await listZooCards().catch(() => []);
-    return { loaded: loaded.id, models: zoo.length > 0 ? zoo.map((z) => summary(z.card, z.isDefault)) : [summary(loaded)] };
+    return {
+      loaded: loaded.id,
+      models: zoo.length > 0 ? zoo.map((z) => summary(z.card, z.isDefault)) : [summary(loaded)],
+    };
   });
 
   const doc = openApiDocument({ bodyLimit, maxFiles });

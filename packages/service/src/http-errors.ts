@@ -17,15 +17,25 @@ export interface ErrorBody {
 
 /** Maps an error to its status code and JSON body; unknown errors are 500 without internals. */
 export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
-  if (isIqaError(err)) return { status: STATUS[err.code] ?? 500, body: { error: { code: err.code, message: err.message } } };
+  if (isIqaError(err))
+    return { status: STATUS[err.code] ?? 500, body: { error: { code: err.code, message: err.message } } };
   const e = err as { statusCode?: number; code?: string; message?: string };
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, body: { error: { code: e.code ?? 'BAD_REQUEST', message: e.message ?? 'Bad request' } } };
+    return {
+      status: e.statusCode,
+      body: { error: { code: e.code ?? 'BAD_REQUEST', message: e.message ?? 'Bad request' } },
+    };
   }
   if (e.statusCode === 503) {
-    return { status: 503, body: { error: { code: e.code ?? 'UNAVAILABLE', message: e.message ?? 'Service unavailable; retry later' } } };
+    return {
+      status: 503,
+      body: { error: { code: e.code ?? 'UNAVAILABLE', message: e.message ?? 'Service unavailable; retry later' } },
+    };
   }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error while scoring; see the server log' } } };
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: 'Internal error while scoring; see the server log' } },
+  };
 }
 
 /** Why the service refused or dropped a request: `BUSY` and `TIMEOUT` are answered 503 with Retry-After. */

@@ -5,14 +5,22 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
     required: ['code', 'message'],
     properties: { code: { type: 'string', examples: ['INVALID_IMAGE'] }, message: { type: 'string' } },
   };
-  const errorBody = { type: 'object', required: ['error'], properties: { error: { $ref: '#/components/schemas/Error' } } };
-  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorBody } } });
+  const errorBody = {
+    type: 'object',
+    required: ['error'],
+    properties: { error: { $ref: '#/components/schemas/Error' } },
+  };
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: errorBody } },
+  });
   return {
     openapi: '3.1.0',
     info: {
       title: 'iqa-zoo scoring service',
       version: '0.1.0',
-      description: 'No-reference image quality scores from an iqa-zoo ONNX model. Images are sent as bytes; file paths are never accepted.',
+      description:
+        'No-reference image quality scores from an iqa-zoo ONNX model. Images are sent as bytes; file paths are never accepted.',
     },
     paths: {
       '/score': {
@@ -31,14 +39,17 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
           },
           responses: {
             '200': {
-              description: 'One result per image, in request order; a bad image in a multipart request gives an error entry',
+              description:
+                'One result per image, in request order; a bad image in a multipart request gives an error entry',
               content: { 'application/json': { schema: { $ref: '#/components/schemas/ScoreResponse' } } },
             },
             '400': errorResponse('Empty or malformed request'),
             '413': errorResponse('Body, image or pixel count over the limit'),
             '415': errorResponse('Not an image format the service decodes'),
             '422': errorResponse('Corrupt, truncated or too small image'),
-            '503': errorResponse('Concurrency limit reached, request timed out or shutting down; retry later (Retry-After)'),
+            '503': errorResponse(
+              'Concurrency limit reached, request timed out or shutting down; retry later (Retry-After)',
+            ),
           },
         },
       },
@@ -46,7 +57,10 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
         get: {
           summary: 'Liveness and readiness',
           responses: {
-            '200': { description: 'Serving', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+            '200': {
+              description: 'Serving',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+            },
             '503': { description: 'Shutting down' },
           },
         },
@@ -54,7 +68,12 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
       '/models': {
         get: {
           summary: 'The zoo models and the one this service runs',
-          responses: { '200': { description: 'Model summaries from the model cards', content: { 'application/json': { schema: { type: 'object' } } } } },
+          responses: {
+            '200': {
+              description: 'Model summaries from the model cards',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
         },
       },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
@@ -64,14 +83,25 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
         Error: error,
         ScoreResult: {
           oneOf: [
-            { type: 'object', required: ['score'], properties: { score: { type: 'number' }, name: { type: 'string' } } },
-            { type: 'object', required: ['error'], properties: { error: { $ref: '#/components/schemas/Error' }, name: { type: 'string' } } },
+            {
+              type: 'object',
+              required: ['score'],
+              properties: { score: { type: 'number' }, name: { type: 'string' } },
+            },
+            {
+              type: 'object',
+              required: ['error'],
+              properties: { error: { $ref: '#/components/schemas/Error' }, name: { type: 'string' } },
+            },
           ],
         },
         ScoreResponse: {
           type: 'object',
           required: ['model', 'results'],
-          properties: { model: { type: 'string' }, results: { type: 'array', items: { $ref: '#/components/schemas/ScoreResult' } } },
+          properties: {
+            model: { type: 'string' },
+            results: { type: 'array', items: { $ref: '#/components/schemas/ScoreResult' } },
+          },
         },
         Health: {
           type: 'object',
@@ -79,16 +109,29 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
             status: { type: 'string', enum: ['ok', 'shutting-down'] },
             model: { type: 'string' },
             device: { type: 'string' },
-            inFlight: { type: 'integer', description: 'Admitted POST /score requests holding a slot (uploading, queued or scoring)' },
+            inFlight: {
+              type: 'integer',
+              description: 'Admitted POST /score requests holding a slot (uploading, queued or scoring)',
+            },
             scoring: { type: 'integer', description: 'Requests being scored now' },
             queued: { type: 'integer', description: 'Admitted requests waiting to be scored' },
             limits: {
               type: 'object',
-              description: 'The admission limits in force (iqa serve --max-concurrent, --max-scoring, --timeout-ms, --body-limit-mb, --max-files)',
+              description:
+                'The admission limits in force (iqa serve --max-concurrent, --max-scoring, --timeout-ms, --body-limit-mb, --max-files)',
               properties: {
-                maxConcurrent: { type: 'integer', description: 'POST /score requests admitted at once; one more is 503 BUSY' },
-                maxScoring: { type: 'integer', description: 'Admitted requests scored at once; the others wait in a queue' },
-                requestTimeoutMs: { type: 'integer', description: 'A request not answered this long after its handler started is 503 TIMEOUT' },
+                maxConcurrent: {
+                  type: 'integer',
+                  description: 'POST /score requests admitted at once; one more is 503 BUSY',
+                },
+                maxScoring: {
+                  type: 'integer',
+                  description: 'Admitted requests scored at once; the others wait in a queue',
+                },
+                requestTimeoutMs: {
+                  type: 'integer',
+                  description: 'A request not answered this long after its handler started is 503 TIMEOUT',
+                },
                 bodyLimit: { type: 'integer', description: 'Largest body or multipart part, in bytes (413 above)' },
                 maxFiles: { type: 'integer', description: 'Most images in one multipart request (413 above)' },
               },

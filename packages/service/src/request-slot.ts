@@ -33,7 +33,13 @@ export function bindSlot(ticket: Ticket, req: IncomingMessage, res: ServerRespon
     res.off('close', end);
     socket?.off('close', end);
     if (!res.writableFinished && !controller.signal.aborted) {
-      controller.abort(new ServiceError('CLIENT_CLOSED', 499, 'Expected the client to wait for its answer but it closed the connection'));
+      controller.abort(
+        new ServiceError(
+          'CLIENT_CLOSED',
+          499,
+          'Expected the client to wait for its answer but it closed the connection',
+        ),
+      );
     }
     ticket.release();
   };

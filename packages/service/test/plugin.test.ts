@@ -26,7 +26,13 @@ afterAll(async () => {
 async function call(base: string, method: string, path: string, body?: Uint8Array | string, type?: string) {
   const payload = typeof body === 'string' ? body : body && new Uint8Array(body);
   const res = await fetch(`${base}${path}`, { method, body: payload, headers: type ? { 'content-type': type } : {} });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> & { results?: Array<{ score: number }>; error?: { code: string } } };
+  return {
+    status: res.status,
+    json: (await res.json()) as Record<string, unknown> & {
+      results?: Array<{ score: number }>;
+      error?: { code: string };
+    },
+  };
 }
 
 test("registered under /iqa in the user's app: POST /iqa/score scores; the app's own JSON route and 404s are untouched", async () => {
@@ -41,7 +47,9 @@ test("registered under /iqa in the user's app: POST /iqa/score scores; the app's
     expect(scored.json.results![0]!.score).toBeCloseTo(tinyScore(red), 3);
     expect((await call(base, 'GET', '/iqa/healthz')).json).toMatchObject({ status: 'ok', model: 'tiny-test' });
     // The plugin's bytes-only parser does not reach the app's routes: JSON still parses there.
-    expect((await call(base, 'POST', '/echo', JSON.stringify({ a: 1 }), 'application/json')).json).toEqual({ echoed: { a: 1 } });
+    expect((await call(base, 'POST', '/echo', JSON.stringify({ a: 1 }), 'application/json')).json).toEqual({
+      echoed: { a: 1 },
+    });
     expect((await call(base, 'GET', '/iqa/nope')).json.error!.code).toBe('NOT_FOUND');
     expect((await call(base, 'GET', '/nope')).json).toMatchObject({ statusCode: 404, error: 'Not Found' });
   } finally {

@@ -28,7 +28,9 @@ test('work beyond maxRunning waits in FIFO order', async () => {
   const admission = createAdmission({ maxAdmitted: 4, maxRunning: 1 });
   const gates = [deferred(), deferred(), deferred()];
   const started: number[] = [];
-  const runs = gates.map((g, i) => admission.tryAdmit()!.run(async () => (started.push(i), g.promise.then(() => i)), live()));
+  const runs = gates.map((g, i) =>
+    admission.tryAdmit()!.run(async () => (started.push(i), g.promise.then(() => i)), live()),
+  );
   await tick();
   expect(started).toEqual([0]);
   expect(admission.counts()).toEqual({ admitted: 3, running: 1, queued: 2 });
@@ -98,6 +100,10 @@ test('a freed ticket refuses more work, and limits must be positive integers', a
   const ticket = admission.tryAdmit()!;
   ticket.release();
   await expect(ticket.run(async () => 1, live())).rejects.toThrow(/already freed/);
-  expect(() => createAdmission({ maxAdmitted: 0, maxRunning: 1 })).toThrow('Expected a positive integer for maxAdmitted but received 0');
-  expect(() => createAdmission({ maxAdmitted: 1, maxRunning: 1.5 })).toThrow('Expected a positive integer for maxRunning but received 1.5');
+  expect(() => createAdmission({ maxAdmitted: 0, maxRunning: 1 })).toThrow(
+    'Expected a positive integer for maxAdmitted but received 0',
+  );
+  expect(() => createAdmission({ maxAdmitted: 1, maxRunning: 1.5 })).toThrow(
+    'Expected a positive integer for maxRunning but received 1.5',
+  );
 });

@@ -23,7 +23,11 @@ const { values } = parseArgs({
 });
 const images = Number(values.images);
 const backend = await initTfBackend({ backend: 'auto' });
-console.log(`backend ${backend.name}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `backend ${backend.name}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 interface Row {
   network: string;
@@ -55,7 +59,11 @@ for (const name of values.networks.split(',')) {
     x.dispose();
   }
   rows.push({ network: name, loadSeconds, rates });
-  console.log(`${name}: loaded in ${loadSeconds.toFixed(1)} s; ${Object.entries(rates).map(([k, v]) => `${k}: ${v.toFixed(2)} images/s`).join('; ')}`);
+  console.log(
+    `${name}: loaded in ${loadSeconds.toFixed(1)} s; ${Object.entries(rates)
+      .map(([k, v]) => `${k}: ${v.toFixed(2)} images/s`)
+      .join('; ')}`,
+  );
   model.dispose();
 }
 const [base, ...others] = rows;
@@ -63,7 +71,13 @@ for (const r of others) {
   for (const k of Object.keys(r.rates)) {
     const other = k.startsWith('crop') ? Object.keys(base!.rates).find((b) => b.startsWith('crop')) : k;
     if (other === undefined || base!.rates[other] === undefined) continue;
-    console.log(`${r.network} vs ${base!.network}, ${k} vs ${other}: ${(base!.rates[other]! / r.rates[k]!).toFixed(2)}x the time per image`);
+    console.log(
+      `${r.network} vs ${base!.network}, ${k} vs ${other}: ${(base!.rates[other]! / r.rates[k]!).toFixed(2)}x the time per image`,
+    );
   }
 }
-console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

@@ -50,7 +50,12 @@ async function crops500(dir: string, n: number): Promise<RgbImage[]> {
   for (const f of await listReferences(dir)) {
     const m = await sharp(f).metadata();
     if ((m.width ?? 0) < 500 || (m.height ?? 0) < 500) continue;
-    const { data, info } = await sharp(f).rotate().resize(500, 500, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(f)
+      .rotate()
+      .resize(500, 500, { fit: 'cover' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     out.push({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 });
     if (out.length === n) break;
   }
@@ -73,7 +78,9 @@ async function perType(): Promise<void> {
     }
     const secs = (performance.now() - t0) / 1000;
     const n = images.length * levels;
-    console.log(`| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`);
+    console.log(
+      `| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`,
+    );
   }
 }
 
@@ -83,7 +90,9 @@ async function liveSet(): Promise<void> {
   const code = await distortCommand(['--refs', values.refs!, '--out', values.out!, '--set', 'live']);
   const secs = (performance.now() - t0) / 1000;
   const refs = (await listReferences(values.refs!)).length;
-  console.log(`exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} images/s (${availableParallelism()} workers)`);
+  console.log(
+    `exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} images/s (${availableParallelism()} workers)`,
+  );
 }
 
 async function stream(): Promise<void> {
@@ -91,13 +100,22 @@ async function stream(): Promise<void> {
   const n = Number(values.stream);
   const busyMs = 1000;
   console.log(`\n## rankingBatches: ${n} batches of 4 references x 1 LIVE type x 6 images, 224 crops\n`);
-  console.log(`Alone: only the stream. With a trainer: the loop also spends ${busyMs} ms of synchronous CPU per batch on the main thread, as a tfjs training step does.\n`);
+  console.log(
+    `Alone: only the stream. With a trainer: the loop also spends ${busyMs} ms of synchronous CPU per batch on the main thread, as a tfjs training step does.\n`,
+  );
   console.log('| workers | alone: batches/s | alone: images/s | with a trainer: s/batch |');
   console.log('|---|---|---|---|');
   const run = async (workers: number, busy: number): Promise<{ secs: number; images: number }> => {
     const t0 = performance.now();
     let images = 0;
-    for await (const b of rankingBatches({ refs: refs.slice(0, 500), set: 'live', refsPerBatch: 4, crop: 224, seed: 1, workers })) {
+    for await (const b of rankingBatches({
+      refs: refs.slice(0, 500),
+      set: 'live',
+      refsPerBatch: 4,
+      crop: 224,
+      seed: 1,
+      workers,
+    })) {
       images += b.images.length;
       const until = performance.now() + busy;
       while (performance.now() < until); // stand-in for a training step
@@ -108,11 +126,17 @@ async function stream(): Promise<void> {
   for (const workers of [0, 1, 2]) {
     const alone = await run(workers, 0);
     const trained = await run(workers, busyMs);
-    console.log(`| ${workers} | ${(n / alone.secs).toFixed(2)} | ${(alone.images / alone.secs).toFixed(1)} | ${(trained.secs / n).toFixed(2)} |`);
+    console.log(
+      `| ${workers} | ${(n / alone.secs).toFixed(2)} | ${(alone.images / alone.secs).toFixed(1)} | ${(trained.secs / n).toFixed(2)} |`,
+    );
   }
 }
 
-console.log(`# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 if (!values['skip-types']) await perType();
 if (Number(values.stream) > 0) await stream();
 if (!values['skip-live']) await liveSet();
@@ -120,7 +144,11 @@ if (!values['skip-live']) await liveSet();
 // 3. verify the written set
 const every = Number(values.verify);
 if (every > 0) {
-  const rows = (await readFile(join(values.out!, 'manifest.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = (await readFile(join(values.out!, 'manifest.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const refNames = [...new Set(rows.map((r) => r[1]!))].filter((_, i) => i % every === 0);
   const stats = new Map<string, number[][]>(); // type -> per level: PSNRs
   let groups = 0;
@@ -147,6 +175,7 @@ if (every > 0) {
   console.log(`\n## check of ${values.out}: ${refNames.length} references (every ${every}th)\n`);
   console.log('| type | mean PSNR by level (dB) |');
   console.log('|---|---|');
-  for (const [type, per] of stats) console.log(`| ${type} | ${per.map((p) => (p.reduce((a, b) => a + b, 0) / p.length).toFixed(1)).join(' / ')} |`);
+  for (const [type, per] of stats)
+    console.log(`| ${type} | ${per.map((p) => (p.reduce((a, b) => a + b, 0) / p.length).toFixed(1)).join(' / ')} |`);
   console.log(`\nPSNR strictly falls with the level in ${ordered} of ${groups} (reference, type) groups`);
 }

@@ -15,11 +15,17 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { getNetwork, initTfBackend, splitModel, type SplitModel } from '@iqa-zoo/train';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, batch: { type: 'string', default: '64' } } });
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '8' }, batch: { type: 'string', default: '64' } },
+});
 const steps = Number(values.steps);
 const batch = Number(values.batch);
 const backend = await initTfBackend({ backend: 'auto' });
-console.log(`backend ${backend.name}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `backend ${backend.name}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 const model = await getNetwork('mobilenetv2-ml').build({ pooling: ['avg', 'std'], hidden: 0, dropout: 0.5, seed: 1 });
 const folded = splitModel(model, { cut: 'block_15_add', cropSize: 224 });
@@ -27,7 +33,10 @@ const layered = splitModel(model, { cut: 'block_15_add', cropSize: 224, foldBatc
 const rows = tf.randomNormal([batch, folded.featureSize], 0, 1, 'float32', 1) as tf.Tensor2D;
 
 function gradients(split: SplitModel): Float32Array[] {
-  const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(split.forward(rows, 0.5, 1))) as tf.Scalar, split.vars);
+  const { value, grads } = tf.variableGrads(
+    () => tf.mean(tf.square(split.forward(rows, 0.5, 1))) as tf.Scalar,
+    split.vars,
+  );
   const out = split.vars.map((v) => grads[v.name]!.dataSync() as Float32Array);
   tf.dispose([value, ...Object.values(grads)]);
   return out;
@@ -50,7 +59,11 @@ function time(splits: SplitModel[]): number[] {
 const a = gradients(folded);
 const b = gradients(layered);
 let worst = 0;
-a.forEach((g, i) => g.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - b[i]![k]!) / (Math.abs(b[i]![k]!) + 1e-3)))));
+a.forEach((g, i) =>
+  g.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - b[i]![k]!) / (Math.abs(b[i]![k]!) + 1e-3)))),
+);
 console.log(`largest relative gradient difference, folded vs layer: ${worst.toExponential(2)}`);
 const [layerMs, foldedMs] = time([layered, folded]) as [number, number];
-console.log(`step of ${batch} rows above block_15_add, median of ${steps}: BatchNormalization through the layer ${layerMs.toFixed(0)} ms, folded ${foldedMs.toFixed(0)} ms: ${(layerMs / foldedMs).toFixed(2)}x`);
+console.log(
+  `step of ${batch} rows above block_15_add, median of ${steps}: BatchNormalization through the layer ${layerMs.toFixed(0)} ms, folded ${foldedMs.toFixed(0)} ms: ${(layerMs / foldedMs).toFixed(2)}x`,
+);

@@ -34,7 +34,14 @@ const SHAPES: ConvShape[] = [
   { label: 'conv 3x3 64->128 stride 2', kind: 'conv', x: [8, 56, 56, 64], kernel: 3, outChannels: 128, stride: 2 },
   { label: 'MobileNetV2 1x1 24->144', kind: 'conv', x: [8, 56, 56, 24], kernel: 1, outChannels: 144, stride: 1 },
   { label: 'MobileNetV2 dw 3x3 144', kind: 'depthwise', x: [8, 56, 56, 144], kernel: 3, outChannels: 1, stride: 1 },
-  { label: 'MobileNetV2 dw 3x3 96 stride 2', kind: 'depthwise', x: [8, 112, 112, 96], kernel: 3, outChannels: 1, stride: 2 },
+  {
+    label: 'MobileNetV2 dw 3x3 96 stride 2',
+    kind: 'depthwise',
+    x: [8, 112, 112, 96],
+    kernel: 3,
+    outChannels: 1,
+    stride: 2,
+  },
 ];
 
 function argValue(name: string, fallback: number): number {
@@ -93,7 +100,11 @@ function benchShape(s: ConvShape, reps: number, original: tf.KernelConfig | unde
       ? null
       : () => {
           const inputs = { dy, filter } as unknown as tf.NamedTensorInfoMap;
-          const out = original.kernelFunc({ inputs, backend, attrs: inputAttrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+          const out = original.kernelFunc({
+            inputs,
+            backend,
+            attrs: inputAttrs as unknown as tf.NamedAttrMap,
+          }) as tf.TensorInfo;
           backend.disposeData(out.dataId);
         };
   const [forward, dx, dxOriginal, dW] = timeInterleaved(reps, [
@@ -102,7 +113,13 @@ function benchShape(s: ConvShape, reps: number, original: tf.KernelConfig | unde
     runOriginal,
     () => runKernel(names[2]!, { x, dy }, { ...convAttrs, filterShape }),
   ]);
-  const row: Row = { label: `${s.label}, x [${s.x.join(',')}]`, forward: forward!, dx: dx!, dxOriginal: dxOriginal ?? null, dW: dW! };
+  const row: Row = {
+    label: `${s.label}, x [${s.x.join(',')}]`,
+    forward: forward!,
+    dx: dx!,
+    dxOriginal: dxOriginal ?? null,
+    dW: dW!,
+  };
   tf.dispose([x, filter, dy]);
   return row;
 }
@@ -130,20 +147,45 @@ function buildStepModels(size: number): Array<{ label: string; model: tf.Sequent
     tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', activation });
   const vgg = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [size, size, 3], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      conv(32, 3), tf.layers.maxPooling2d({ poolSize: 2 }),
-      conv(64, 3), conv(64, 3), tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1 }),
+      tf.layers.conv2d({
+        inputShape: [size, size, 3],
+        filters: 32,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+      }),
+      conv(32, 3),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      conv(64, 3),
+      conv(64, 3),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 1 }),
     ],
   });
-  const dw = (strides: number) => tf.layers.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', activation: 'relu' });
+  const dw = (strides: number) =>
+    tf.layers.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', activation: 'relu' });
   const mobile = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [size, size, 3], filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      conv(96, 1), dw(2), conv(24, 1, 1, 'linear'),
-      conv(144, 1), dw(1), conv(24, 1, 1, 'linear'),
-      conv(144, 1), dw(2), conv(32, 1, 1, 'linear'),
-      tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1 }),
+      tf.layers.conv2d({
+        inputShape: [size, size, 3],
+        filters: 32,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+      }),
+      conv(96, 1),
+      dw(2),
+      conv(24, 1, 1, 'linear'),
+      conv(144, 1),
+      dw(1),
+      conv(24, 1, 1, 'linear'),
+      conv(144, 1),
+      dw(2),
+      conv(32, 1, 1, 'linear'),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 1 }),
     ],
   });
   return [
@@ -161,7 +203,8 @@ async function benchTrainSteps(size: number, reps: number, withCpu: boolean): Pr
     const x = tf.randomNormal([8, size, size, 3]);
     const y = tf.randomNormal([8, 1]);
     const optimizer = tf.train.sgd(1e-3);
-    const step = () => optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar);
+    const step = () =>
+      optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar);
     const perBackend: number[] = [];
     for (const backend of withCpu ? ['wasm', 'cpu'] : ['wasm']) {
       await tf.setBackend(backend);
@@ -169,7 +212,9 @@ async function benchTrainSteps(size: number, reps: number, withCpu: boolean): Pr
     }
     await tf.setBackend('wasm');
     const [wasm, cpu] = perBackend as [number, number | undefined];
-    lines.push(`| ${label} | ${wasm.toFixed(0)} |${cpu === undefined ? '' : ` ${cpu.toFixed(0)} | ${(cpu / wasm).toFixed(0)}x |`}`);
+    lines.push(
+      `| ${label} | ${wasm.toFixed(0)} |${cpu === undefined ? '' : ` ${cpu.toFixed(0)} | ${(cpu / wasm).toFixed(0)}x |`}`,
+    );
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
@@ -179,7 +224,10 @@ async function benchTrainSteps(size: number, reps: number, withCpu: boolean): Pr
 
 /** ms per SGD step of registered iqa-zoo networks at their crop size, batch 8 (wasm only). */
 async function benchNetworks(names: string[], reps: number): Promise<string> {
-  const lines = ['| network | input | trainable params | first step ms | ms/step | tensors leaked per step |', '|---|---|---:|---:|---:|---:|'];
+  const lines = [
+    '| network | input | trainable params | first step ms | ms/step | tensors leaked per step |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
   for (const name of names) {
     const spec = getNetwork(name);
     const model = await spec.build();
@@ -187,15 +235,21 @@ async function benchNetworks(names: string[], reps: number): Promise<string> {
     const x = tf.randomNormal([8, size, size, 3]);
     const y = tf.randomNormal([8, ...(model.outputs[0]!.shape.slice(1) as number[])]);
     const optimizer = tf.train.sgd(1e-4);
-    const step = () => optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar);
+    const step = () =>
+      optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar);
     const t0 = performance.now();
     step();
     const first = performance.now() - t0;
     const before = tf.memory().numTensors;
     const ms = timeInterleaved(reps, [step])[0]!;
     const leaked = (tf.memory().numTensors - before) / (reps + 1);
-    const trainable = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
-    lines.push(`| ${name} | [8,${size},${size},3] | ${trainable} | ${first.toFixed(0)} | ${ms.toFixed(0)} | ${leaked} |`);
+    const trainable = model.trainableWeights.reduce(
+      (sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1),
+      0,
+    );
+    lines.push(
+      `| ${name} | [8,${size},${size},3] | ${trainable} | ${first.toFixed(0)} | ${ms.toFixed(0)} | ${leaked} |`,
+    );
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
@@ -212,8 +266,14 @@ async function main(): Promise<void> {
   const original = tf.getKernel('Conv2DBackpropInput', 'wasm'); // tfjs-backend-wasm's own, set up by now
   registerWasmGradKernels();
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  console.log(`load average at the start: ${loadavg().map((v) => v.toFixed(1)).join(', ')} on ${cpus().length} cores`);
-  console.log(`tfjs ${tf.version_core}, backend ${tf.getBackend()} (SIMD ${simd}, 1 thread), Node ${process.version}, median of ${reps}`);
+  console.log(
+    `load average at the start: ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(', ')} on ${cpus().length} cores`,
+  );
+  console.log(
+    `tfjs ${tf.version_core}, backend ${tf.getBackend()} (SIMD ${simd}, 1 thread), Node ${process.version}, median of ${reps}`,
+  );
   const rows: Row[] = [];
   for (const s of quick ? SHAPES.map((q) => ({ ...q, x: [2, q.x[1], q.x[2], q.x[3]] as ConvShape['x'] })) : SHAPES) {
     rows.push(benchShape(s, reps, original));
@@ -224,7 +284,11 @@ async function main(): Promise<void> {
   console.log(`\n${await benchTrainSteps(stepSize, reps, process.argv.includes('--cpu'))}`);
   const networks = process.argv.indexOf('--networks');
   if (networks >= 0) console.log(`\n${await benchNetworks(process.argv[networks + 1]!.split(','), reps)}`);
-  console.log(`\nload average at the end: ${loadavg().map((v) => v.toFixed(1)).join(', ')} on ${cpus().length} cores`);
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(', ')} on ${cpus().length} cores`,
+  );
 }
 
 await main();

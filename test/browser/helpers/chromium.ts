@@ -68,12 +68,18 @@ export async function probeAdapter(context: BrowserContext, url: string): Promis
   try {
     await page.goto(url);
     return await page.evaluate(async () => {
-      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+      const gpu = (
+        navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }
+      ).gpu;
       if (!gpu) return { why: 'navigator.gpu is missing' };
       const a = await gpu.requestAdapter();
       if (!a) return { why: 'navigator.gpu.requestAdapter() returned null' };
       const info = a.info ?? {};
-      return { adapter: [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' ') || 'unnamed adapter' };
+      return {
+        adapter:
+          [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' ') ||
+          'unnamed adapter',
+      };
     });
   } finally {
     await page.close();

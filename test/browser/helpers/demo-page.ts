@@ -21,21 +21,45 @@ export async function scoreInDemo(context: BrowserContext, url: string, files: s
     if (m.type() === 'error' && !m.text().includes('favicon')) errors.push(m.text());
   });
   await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('device-info')?.dataset.state !== 'loading', null, { timeout: 90_000 });
+  await page.waitForFunction(() => document.getElementById('device-info')?.dataset.state !== 'loading', null, {
+    timeout: 90_000,
+  });
   const state = await page.evaluate(() => {
-    const demo = (window as unknown as { iqaDemo: { scorer?: { device: string; deviceReason: string; threads: number }; error?: string } }).iqaDemo;
-    return { error: demo.error, device: demo.scorer?.device, reason: demo.scorer?.deviceReason, threads: demo.scorer?.threads, coi: self.crossOriginIsolated };
+    const demo = (
+      window as unknown as {
+        iqaDemo: { scorer?: { device: string; deviceReason: string; threads: number }; error?: string };
+      }
+    ).iqaDemo;
+    return {
+      error: demo.error,
+      device: demo.scorer?.device,
+      reason: demo.scorer?.deviceReason,
+      threads: demo.scorer?.threads,
+      coi: self.crossOriginIsolated,
+    };
   });
   if (state.error) throw new Error(`demo page failed to load the model: ${state.error}`);
   await page.setInputFiles('#file', files);
-  await page.waitForFunction((n) => document.querySelectorAll('.result:not([data-state="scoring"])').length === n, files.length, { timeout: 90_000 });
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('.result:not([data-state="scoring"])').length === n,
+    files.length,
+    { timeout: 90_000 },
+  );
   const rows = await page.$$eval('.result', (els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
   const scores: Record<string, number> = {};
   for (const r of rows) {
     if (r.state === 'done') scores[r.file!] = Number(r.score);
     else errors.push(`${r.file}: ${r.state}`);
   }
-  return { page, device: state.device!, reason: state.reason!, threads: state.threads!, crossOriginIsolated: state.coi, scores, errors };
+  return {
+    page,
+    device: state.device!,
+    reason: state.reason!,
+    threads: state.threads!,
+    crossOriginIsolated: state.coi,
+    scores,
+    errors,
+  };
 }
 
 /** |a - b| within `tol`, absolute or relative to |b|. */

@@ -48,7 +48,8 @@ function pixels(width: number, height: number, seed: number, alpha: Alpha): { da
       data[i] = Math.min(255, (x * 255) / width + rand() * 60);
       data[i + 1] = Math.min(255, (y * 255) / height + rand() * 60);
       data[i + 2] = Math.min(255, 128 + 100 * Math.sin((x * y) / 97) + rand() * 25);
-      if (alpha === 'cutout') data[i + 3] = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width * height) / 6 ? 255 : 0;
+      if (alpha === 'cutout')
+        data[i + 3] = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width * height) / 6 ? 255 : 0;
       if (alpha === 'gradient') data[i + 3] = (x * 255) / (width - 1);
     }
   }
@@ -81,9 +82,16 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   for (const [i, [name, w, h, alpha]] of IMAGES.entries()) {
     const { data, channels } = pixels(w, h, 100 + i, alpha);
     const path = join(dir, 'images', name);
-    await sharp(data, { raw: { width: w, height: h, channels } }).png().toFile(path);
+    await sharp(data, { raw: { width: w, height: h, channels } })
+      .png()
+      .toFile(path);
     const decoded = await sharp(path).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const raw = { data: new Uint8Array(decoded.data), width: decoded.info.width, height: decoded.info.height, channels: 4 as const };
+    const raw = {
+      data: new Uint8Array(decoded.data),
+      width: decoded.info.width,
+      height: decoded.info.height,
+      channels: 4 as const,
+    };
     images.push({ name, path, reference: await scorePixels(card, raw, run) });
   }
   await session.release();

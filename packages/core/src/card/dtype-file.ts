@@ -9,7 +9,11 @@ export const MODEL_DTYPES = ['fp32', 'fp16', 'q8'] as const;
 export type ModelDtype = (typeof MODEL_DTYPES)[number];
 
 /** The card field that lists each dtype's file. */
-export const DTYPE_FILE_KEYS: Record<ModelDtype, keyof Pick<CardFiles, 'onnx' | 'onnxFp16' | 'onnxQ8'>> = { fp32: 'onnx', fp16: 'onnxFp16', q8: 'onnxQ8' };
+export const DTYPE_FILE_KEYS: Record<ModelDtype, keyof Pick<CardFiles, 'onnx' | 'onnxFp16' | 'onnxQ8'>> = {
+  fp32: 'onnx',
+  fp16: 'onnxFp16',
+  q8: 'onnxQ8',
+};
 
 /**
  * The card's ONNX file for `dtype` (dtype variants are files beside each other, as in
@@ -21,7 +25,9 @@ export const DTYPE_FILE_KEYS: Record<ModelDtype, keyof Pick<CardFiles, 'onnx' | 
  */
 export function cardFileFor(card: ModelCard, dtype: ModelDtype, source: string): CardFile {
   if (!MODEL_DTYPES.includes(dtype)) {
-    throw new RangeError(`Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`);
+    throw new RangeError(
+      `Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`,
+    );
   }
   const key = DTYPE_FILE_KEYS[dtype];
   const file = card.files[key];

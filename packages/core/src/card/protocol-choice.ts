@@ -18,18 +18,27 @@ export interface ProtocolChoice {
  * const input = chooseProtocol(card, { crops: 8 }); // { ...card.input, protocol: { kind: 'crops', count: 8, size: 224, seed: 0 } }
  * preprocess(rgba, input).dims; // [8, 3, 224, 224]
  */
-export function chooseProtocol<C extends Pick<ModelCard, 'id' | 'input'>>(card: C, choice: ProtocolChoice = {}): C['input'] {
+export function chooseProtocol<C extends Pick<ModelCard, 'id' | 'input'>>(
+  card: C,
+  choice: ProtocolChoice = {},
+): C['input'] {
   const { crops, cropSeed } = choice;
   if (crops === undefined && cropSeed === undefined) return card.input;
   if (crops !== undefined && (!Number.isInteger(crops) || crops < 1 || crops > 1024)) {
     throw new RangeError(expected('integer from 1 to 1024', 'crops', crops));
   }
-  if (cropSeed !== undefined && (!Number.isInteger(cropSeed) || cropSeed < 0)) throw new RangeError(expected('non-negative integer', 'cropSeed', cropSeed));
+  if (cropSeed !== undefined && (!Number.isInteger(cropSeed) || cropSeed < 0))
+    throw new RangeError(expected('non-negative integer', 'cropSeed', cropSeed));
   const p = card.input.protocol;
   if (p.kind !== 'crops') {
-    throw new RangeError(`Expected a model whose card protocol is "crops" for crops/cropSeed but "${card.id}" scores the whole image (protocol "${p.kind}")`);
+    throw new RangeError(
+      `Expected a model whose card protocol is "crops" for crops/cropSeed but "${card.id}" scores the whole image (protocol "${p.kind}")`,
+    );
   }
   // Only a pixel input (CardInput) has a crops protocol.
-  const input: CardInput = { ...(card.input as CardInput), protocol: { ...p, count: crops ?? p.count, seed: cropSeed ?? p.seed } };
+  const input: CardInput = {
+    ...(card.input as CardInput),
+    protocol: { ...p, count: crops ?? p.count, seed: cropSeed ?? p.seed },
+  };
   return input;
 }

@@ -24,7 +24,12 @@ class Checker {
     }
   }
 
-  num(o: Obj, key: string, path: string, opts: { int?: boolean; min?: number; max?: number; optional?: boolean } = {}): void {
+  num(
+    o: Obj,
+    key: string,
+    path: string,
+    opts: { int?: boolean; min?: number; max?: number; optional?: boolean } = {},
+  ): void {
     const v = o[key];
     if (v === undefined && opts.optional) return;
     const ok =
@@ -42,7 +47,8 @@ class Checker {
   }
 
   oneOf(o: Obj, key: string, path: string, allowed: readonly unknown[]): void {
-    if (!allowed.includes(o[key])) this.fail(`${path}.${key}`, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, o[key]);
+    if (!allowed.includes(o[key]))
+      this.fail(`${path}.${key}`, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, o[key]);
   }
 
   bool(o: Obj, key: string, path: string): void {
@@ -51,7 +57,11 @@ class Checker {
 
   tuple(o: Obj, key: string, path: string, length: number, positive = false): void {
     const v = o[key];
-    if (!Array.isArray(v) || v.length !== length || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
+    if (
+      !Array.isArray(v) ||
+      v.length !== length ||
+      !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))
+    ) {
       this.fail(`${path}.${key}`, `an array of ${length} finite${positive ? ' positive' : ''} numbers`, v);
     }
   }
@@ -104,7 +114,8 @@ function checkPixelGraphInput(c: Checker, input: Obj): void {
   c.oneOf(input, 'channels', path, [3]);
   c.oneOf(input, 'colorSpace', path, ['sRGB']);
   const range = input.pixelRange;
-  if (!Array.isArray(range) || range.length !== 2 || range[0] !== 0 || range[1] !== 255) c.fail(`${path}.pixelRange`, '[0, 255]', range);
+  if (!Array.isArray(range) || range.length !== 2 || range[0] !== 0 || range[1] !== 255)
+    c.fail(`${path}.pixelRange`, '[0, 255]', range);
   c.oneOf(input, 'grey', path, ['opencv-bt601']);
   c.num(input, 'minSize', path, { int: true, min: 16 });
   c.oneOf(input, 'smallImage', path, ['reject']);
@@ -152,7 +163,12 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.oneOf(input, 'smallImage', 'card.input', ['upscale', 'reject']);
       const p = c.obj(input.protocol, 'card.input.protocol');
       if (p) {
-        if (p.kind === 'brisque') c.fail('card.input.layout', '"NHWC" or "features" (protocol "brisque" takes the image as it is, or its features)', input.layout);
+        if (p.kind === 'brisque')
+          c.fail(
+            'card.input.layout',
+            '"NHWC" or "features" (protocol "brisque" takes the image as it is, or its features)',
+            input.layout,
+          );
         else c.oneOf(p, 'kind', 'card.input.protocol', ['full', 'crops']);
         if (p.kind === 'crops') {
           c.num(p, 'count', 'card.input.protocol', { int: true, min: 1, max: 1024 });
@@ -234,11 +250,21 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
     const fast = presets?.fast === undefined ? undefined : c.obj(presets.fast, 'card.presets.fast');
     if (fast) {
       const p = (root.input as Obj | undefined)?.protocol as Obj | undefined;
-      c.num(fast, 'crops', 'card.presets.fast', { int: true, min: 1, max: p?.kind === 'crops' ? Number(p.count) : 0, optional: true });
+      c.num(fast, 'crops', 'card.presets.fast', {
+        int: true,
+        min: 1,
+        max: p?.kind === 'crops' ? Number(p.count) : 0,
+        optional: true,
+      });
       if (fast.dtype !== undefined) {
         c.oneOf(fast, 'dtype', 'card.presets.fast', ['fp32', 'fp16', 'q8']);
         const key = ({ fp32: 'onnx', fp16: 'onnxFp16', q8: 'onnxQ8' } as Record<string, string>)[String(fast.dtype)];
-        if (key && !(root.files as Obj | undefined)?.[key]) c.fail('card.presets.fast.dtype', `a dtype whose file the card lists (card.files.${key} is missing)`, fast.dtype);
+        if (key && !(root.files as Obj | undefined)?.[key])
+          c.fail(
+            'card.presets.fast.dtype',
+            `a dtype whose file the card lists (card.files.${key} is missing)`,
+            fast.dtype,
+          );
       }
       c.str(fast, 'description', 'card.presets.fast');
     }

@@ -25,8 +25,16 @@ export interface ZooIndex {
 /** Validates the zoo index (`models/index.json`). */
 export function parseZooIndex(value: unknown): ZooIndex {
   const v = value as Partial<ZooIndex> | null;
-  if (typeof v !== 'object' || v === null || !Array.isArray(v.models) || !v.models.every((m) => typeof m === 'string')) {
-    throw new IqaError('INVALID_CARD', `Expected a zoo index { default, models: string[] } but received ${describeValue(value)}`);
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    !Array.isArray(v.models) ||
+    !v.models.every((m) => typeof m === 'string')
+  ) {
+    throw new IqaError(
+      'INVALID_CARD',
+      `Expected a zoo index { default, models: string[] } but received ${describeValue(value)}`,
+    );
   }
   if (typeof v.default !== 'string' || !v.models.includes(v.default)) {
     throw new IqaError(

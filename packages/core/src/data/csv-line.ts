@@ -28,5 +28,8 @@ export function splitCsvLine(line: string): string[] {
 
 /** The non-empty lines of a CSV text, without a byte-order mark. */
 export function csvLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim().length > 0);
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim().length > 0);
 }

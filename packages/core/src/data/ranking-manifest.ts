@@ -25,13 +25,22 @@ const COLUMNS = ['file', 'reference', 'type', 'level'] as const;
  */
 export function parseRankingManifest(text: string, source = 'ranking manifest'): RankingManifestRow[] {
   const lines = csvLines(text);
-  if (lines.length === 0) throw new IqaError('INVALID_ARGUMENT', `Expected a header "${COLUMNS.join(',')}" in ${source} but it is empty`);
+  if (lines.length === 0)
+    throw new IqaError('INVALID_ARGUMENT', `Expected a header "${COLUMNS.join(',')}" in ${source} but it is empty`);
   const header = splitCsvLine(lines[0]!).map((h) => h.toLowerCase());
   const missing = COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected columns ${COLUMNS.map((c) => `"${c}"`).join(', ')} in ${source} but the header ${JSON.stringify(lines[0])} lacks ${missing.join(', ')}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected columns ${COLUMNS.map((c) => `"${c}"`).join(', ')} in ${source} but the header ${JSON.stringify(lines[0])} lacks ${missing.join(', ')}`,
+    );
   }
-  const [fileCol, refCol, typeCol, levelCol] = COLUMNS.map((c) => header.indexOf(c)) as [number, number, number, number];
+  const [fileCol, refCol, typeCol, levelCol] = COLUMNS.map((c) => header.indexOf(c)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   return lines.slice(1).map((line, i) => {
     const cells = splitCsvLine(line);
     const file = cells[fileCol] ?? '';

@@ -41,7 +41,12 @@ export interface PairedBootstrap {
  * @example
  * const ci = bootstrapInterval(pred, mos, srcc); // { estimate: 0.78, low: 0.72, high: 0.83, ... }
  */
-export function bootstrapInterval(pred: ArrayLike<number>, mos: ArrayLike<number>, metric: PairMetric, options: BootstrapOptions = {}): BootstrapInterval {
+export function bootstrapInterval(
+  pred: ArrayLike<number>,
+  mos: ArrayLike<number>,
+  metric: PairMetric,
+  options: BootstrapOptions = {},
+): BootstrapInterval {
   const [p, m] = checkPairs(pred, mos, 3);
   const { resamples, seed, level } = checkOptions(options);
   const values: number[] = [];
@@ -85,9 +90,11 @@ export function pairedBootstrap(
 
 function checkOptions(options: BootstrapOptions): Required<BootstrapOptions> {
   const { resamples = 2000, seed = 0, level = 0.95 } = options;
-  if (!Number.isInteger(resamples) || resamples < 10) throw new RangeError(`Expected an integer of at least 10 resamples but received ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 10)
+    throw new RangeError(`Expected an integer of at least 10 resamples but received ${resamples}`);
   if (!Number.isInteger(seed)) throw new RangeError(`Expected an integer bootstrap seed but received ${seed}`);
-  if (!(level > 0 && level < 1)) throw new RangeError(`Expected a confidence level between 0 and 1 (exclusive) but received ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new RangeError(`Expected a confidence level between 0 and 1 (exclusive) but received ${level}`);
   return { resamples, seed, level };
 }
 

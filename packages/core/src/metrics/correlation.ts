@@ -2,7 +2,8 @@ import { sampleCorrelation, sampleRankCorrelation } from 'simple-statistics';
 
 /** Checks paired samples (same length, at least `min`, finite) and copies them to arrays. Internal to metrics. */
 export function checkPairs(x: ArrayLike<number>, y: ArrayLike<number>, min = 2): [number[], number[]] {
-  if (x.length !== y.length) throw new RangeError(`Expected two arrays of the same length but received ${x.length} and ${y.length}`);
+  if (x.length !== y.length)
+    throw new RangeError(`Expected two arrays of the same length but received ${x.length} and ${y.length}`);
   if (x.length < min) throw new RangeError(`Expected at least ${min} pairs but received ${x.length}`);
   const a = Array.from(x);
   const b = Array.from(y);

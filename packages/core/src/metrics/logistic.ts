@@ -55,7 +55,12 @@ function sse(p: Logistic4, x: number[], y: number[]): number {
  * Levenberg-Marquardt (Marquardt's diagonal scaling; a step is taken only when it lowers the
  * squared error, so the fit never gets worse than its start).
  */
-function levenbergMarquardt(x: number[], y: number[], start: Logistic4, maxIterations = 200): { params: Logistic4; err: number } {
+function levenbergMarquardt(
+  x: number[],
+  y: number[],
+  start: Logistic4,
+  maxIterations = 200,
+): { params: Logistic4; err: number } {
   let p = start;
   let err = sse(p, x, y);
   let lambda = 1e-3;

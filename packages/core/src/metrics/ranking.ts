@@ -88,22 +88,37 @@ function addPair(t: Tally, order: number): void {
 
 function checkEntry(e: RankingEntry, i: number): void {
   if (typeof e.reference !== 'string' || e.reference.length === 0) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected a non-empty reference name for entry ${i} but received ${JSON.stringify(e.reference)}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a non-empty reference name for entry ${i} but received ${JSON.stringify(e.reference)}`,
+    );
   }
   if (!Number.isInteger(e.level) || e.level < 0) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected an integer level >= 0 for entry ${i} (${e.reference}) but received ${e.level}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected an integer level >= 0 for entry ${i} (${e.reference}) but received ${e.level}`,
+    );
   }
   if (e.level > 0 && (typeof e.type !== 'string' || e.type.length === 0)) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected a distortion type for entry ${i} (${e.reference}, level ${e.level}) but received ${JSON.stringify(e.type)}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a distortion type for entry ${i} (${e.reference}, level ${e.level}) but received ${JSON.stringify(e.type)}`,
+    );
   }
   if (!Number.isFinite(e.score)) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected a finite score for entry ${i} (${e.reference}, ${e.type} ${e.level}) but received ${e.score}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a finite score for entry ${i} (${e.reference}, ${e.type} ${e.level}) but received ${e.score}`,
+    );
   }
 }
 
 /** SRCC of (-level, score) on one ladder: +1 when the score falls at every step. A ladder with one constant score has no order: 0. */
 function ladderSrcc(ladder: RankingEntry[], sign: number): number {
-  const r = srcc(ladder.map((e) => -e.level), ladder.map((e) => sign * e.score));
+  const r = srcc(
+    ladder.map((e) => -e.level),
+    ladder.map((e) => sign * e.score),
+  );
   return Number.isNaN(r) ? 0 : r;
 }
 
@@ -135,7 +150,10 @@ export function rankingReport(entries: readonly RankingEntry[], options: Ranking
     const key = e.level === 0 ? JSON.stringify([e.reference, 0]) : JSON.stringify([e.reference, e.type, e.level]);
     if (seen.has(key)) {
       const what = e.level === 0 ? 'level 0' : `${e.type} level ${e.level}`;
-      throw new IqaError('INVALID_ARGUMENT', `Expected one entry per reference, type and level but received ${what} of ${e.reference} twice (entry ${i})`);
+      throw new IqaError(
+        'INVALID_ARGUMENT',
+        `Expected one entry per reference, type and level but received ${what} of ${e.reference} twice (entry ${i})`,
+      );
     }
     seen.add(key);
     if (e.level === 0) level0.set(e.reference, e);
@@ -161,7 +179,8 @@ export function rankingReport(entries: readonly RankingEntry[], options: Ranking
       const ladder = ref ? [ref, ...distorted] : distorted;
       for (let i = 0; i < ladder.length; i++) {
         for (let j = i + 1; j < ladder.length; j++) {
-          const [better, worse] = ladder[i]!.level < ladder[j]!.level ? [ladder[i]!, ladder[j]!] : [ladder[j]!, ladder[i]!];
+          const [better, worse] =
+            ladder[i]!.level < ladder[j]!.level ? [ladder[i]!, ladder[j]!] : [ladder[j]!, ladder[i]!];
           const order = Math.sign(sign * (better.score - worse.score));
           const gap = worse.level - better.level;
           for (const target of [t, all, byRefTally.get(reference)!]) addPair(target, order);
@@ -175,14 +194,26 @@ export function rankingReport(entries: readonly RankingEntry[], options: Ranking
     }
     ladderCount += byRef.size;
     allSrcc.push(...rhos);
-    byType[type] = { ...finish(t), ladders: byRef.size, srcc: mean(rhos), srccLadders: rhos.length, byGap: finishGaps(gaps) };
+    byType[type] = {
+      ...finish(t),
+      ladders: byRef.size,
+      srcc: mean(rhos),
+      srccLadders: rhos.length,
+      byGap: finishGaps(gaps),
+    };
   }
   return {
     overall: { ...finish(all), srcc: mean(allSrcc), srccLadders: allSrcc.length },
     byType,
     byGap: finishGaps(allGaps),
     byReference: Object.fromEntries([...byRefTally].map(([r, t]) => [r, finish(t)])),
-    counts: { entries: entries.length, references: references.size, types: ladders.size, ladders: ladderCount, referencesWithLevel0: level0.size },
+    counts: {
+      entries: entries.length,
+      references: references.size,
+      types: ladders.size,
+      ladders: ladderCount,
+      referencesWithLevel0: level0.size,
+    },
   };
 }
 

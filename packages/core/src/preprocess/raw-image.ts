@@ -17,16 +17,22 @@ export const MAX_PIXELS = 268_402_689; // 16383 x 16383, sharp's default limitIn
  * when the buffer does not match the stated size.
  */
 export function assertRawImage(image: RawImage, name = 'image'): void {
-  if (typeof image !== 'object' || image === null) throw new TypeError(expected('an object { data, width, height, channels }', name, image));
+  if (typeof image !== 'object' || image === null)
+    throw new TypeError(expected('an object { data, width, height, channels }', name, image));
   const { data, width, height, channels } = image;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
     throw new TypeError(expected('Uint8Array or Uint8ClampedArray', `${name}.data`, data));
   }
   if (!Number.isInteger(width) || width < 1) throw new RangeError(expected('positive integer', `${name}.width`, width));
-  if (!Number.isInteger(height) || height < 1) throw new RangeError(expected('positive integer', `${name}.height`, height));
-  if (channels !== 1 && channels !== 3 && channels !== 4) throw new RangeError(expected('1, 3 or 4', `${name}.channels`, channels));
+  if (!Number.isInteger(height) || height < 1)
+    throw new RangeError(expected('positive integer', `${name}.height`, height));
+  if (channels !== 1 && channels !== 3 && channels !== 4)
+    throw new RangeError(expected('1, 3 or 4', `${name}.channels`, channels));
   if (width * height > MAX_PIXELS) {
-    throw new IqaError('IMAGE_TOO_LARGE', `Expected at most ${MAX_PIXELS} pixels for ${name} but received ${width}x${height}`);
+    throw new IqaError(
+      'IMAGE_TOO_LARGE',
+      `Expected at most ${MAX_PIXELS} pixels for ${name} but received ${width}x${height}`,
+    );
   }
   const want = width * height * channels;
   if (data.length !== want) {

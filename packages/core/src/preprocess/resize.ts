@@ -5,7 +5,10 @@ import { type RawImage, assertRawImage } from './raw-image.js';
  * Separable triangle-filter resampling with antialiasing when shrinking (Pillow's BILINEAR).
  * Pure TypeScript, so Node and browsers produce identical pixels.
  */
-function weights(inSize: number, outSize: number): { start: Int32Array; count: Int32Array; w: Float32Array; taps: number } {
+function weights(
+  inSize: number,
+  outSize: number,
+): { start: Int32Array; count: Int32Array; w: Float32Array; taps: number } {
   const scale = inSize / outSize;
   const support = scale > 1 ? scale : 1; // triangle radius in input pixels
   const taps = Math.ceil(support) * 2 + 1;

@@ -23,7 +23,11 @@ export interface CropBox {
  * They depend only on the arguments, so every runtime picks the same crops.
  */
 export function cropBoxes(width: number, height: number, size: number, count: number, seed: number): CropBox[] {
-  for (const [name, v] of [['width', width], ['height', height], ['size', size]] as const) {
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+    ['size', size],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(expected('positive integer', name, v));
   }
   if (size > Math.min(width, height)) {
@@ -81,7 +85,12 @@ export function writeNormalisedChw(
  * Scales so the longer side is at most `maxSide`, but never so far that the shorter side drops
  * below `minSide`. An image whose own shorter side is below `minSide` is upscaled or refused.
  */
-function fitImage(rgb: RawImage, minSide: number, maxSide: number | undefined, policy: CardInput['smallImage']): RawImage {
+function fitImage(
+  rgb: RawImage,
+  minSide: number,
+  maxSide: number | undefined,
+  policy: CardInput['smallImage'],
+): RawImage {
   const { width, height } = rgb;
   const shorter = Math.min(width, height);
   if (shorter < minSide && policy === 'reject') {

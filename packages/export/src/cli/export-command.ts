@@ -35,7 +35,12 @@ Options:
   -h, --help    show this help`;
 
 /** Output file names, as transformers.js names dtype variants. */
-export const EXPORT_FILES = { onnx: 'model.onnx', onnxFp16: 'model_fp16.onnx', onnxQ8: 'model_q8.onnx', card: 'card.json' } as const;
+export const EXPORT_FILES = {
+  onnx: 'model.onnx',
+  onnxFp16: 'model_fp16.onnx',
+  onnxQ8: 'model_q8.onnx',
+  card: 'card.json',
+} as const;
 
 async function readJson(file: string, what: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
@@ -48,7 +53,11 @@ async function readJson(file: string, what: string): Promise<Record<string, unkn
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new IqaError('INVALID_CARD', `Expected JSON in ${what} ${file} but could not parse it: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'INVALID_CARD',
+      `Expected JSON in ${what} ${file} but could not parse it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -56,9 +65,13 @@ async function readJson(file: string, what: string): Promise<Record<string, unkn
 async function loadCard(from: string, cardFile: string | undefined): Promise<Record<string, unknown>> {
   const inCheckpoint = await readJson(path.join(from, EXPORT_FILES.card), 'the checkpoint card');
   const given = cardFile === undefined ? undefined : await readJson(cardFile, '--card');
-  if (cardFile !== undefined && given === undefined) throw new IqaError('INVALID_CARD', `Expected a model card at --card ${cardFile} but the file does not exist`);
+  if (cardFile !== undefined && given === undefined)
+    throw new IqaError('INVALID_CARD', `Expected a model card at --card ${cardFile} but the file does not exist`);
   if (!inCheckpoint && !given) {
-    throw new IqaError('INVALID_CARD', `Expected a model card: ${path.join(from, EXPORT_FILES.card)} does not exist and no --card FILE was given`);
+    throw new IqaError(
+      'INVALID_CARD',
+      `Expected a model card: ${path.join(from, EXPORT_FILES.card)} does not exist and no --card FILE was given`,
+    );
   }
   return { ...inCheckpoint, ...given };
 }
@@ -85,7 +98,12 @@ export interface ExportResult {
  * @example
  * const { card } = await exportCheckpoint({ from: 'runs/mos/best', out: 'models/iqa-mobilenetv2' });
  */
-export async function exportCheckpoint(args: { from: string; out: string; cardFile?: string; opset?: number }): Promise<ExportResult> {
+export async function exportCheckpoint(args: {
+  from: string;
+  out: string;
+  cardFile?: string;
+  opset?: number;
+}): Promise<ExportResult> {
   const base = await loadCard(args.from, args.cardFile);
   // Check everything but the files before the slow part, with a stand-in for the files to come.
   const stand = { path: EXPORT_FILES.onnx, sha256: '0'.repeat(64), bytes: 1 };
@@ -102,7 +120,10 @@ export async function exportCheckpoint(args: { from: string; out: string; cardFi
     const options = { card: draft, inputName: draft.input.name, outputName: draft.output.name, opset: args.opset };
     const fp32 = await exportOnnx(model, options);
     const fp16 = await exportOnnx(model, { ...options, fp16: true });
-    const card = validateCard({ ...draft, files: { onnx: describeFile(EXPORT_FILES.onnx, fp32), onnxFp16: describeFile(EXPORT_FILES.onnxFp16, fp16) } });
+    const card = validateCard({
+      ...draft,
+      files: { onnx: describeFile(EXPORT_FILES.onnx, fp32), onnxFp16: describeFile(EXPORT_FILES.onnxFp16, fp16) },
+    });
     await fs.mkdir(args.out, { recursive: true });
     const written = [
       [EXPORT_FILES.onnx, fp32],
@@ -132,14 +153,26 @@ export interface QuantizeArgs extends Pick<QuantizeModelOptions, 'images' | 'cro
  */
 export async function addQuantizedVariant(args: { out: string } & QuantizeArgs): Promise<ExportResult> {
   const raw = await readJson(path.join(args.out, EXPORT_FILES.card), 'the export card');
-  if (!raw) throw new IqaError('MODEL_NOT_FOUND', `Expected an export in ${args.out} (card.json and model.onnx) to quantize but ${path.join(args.out, EXPORT_FILES.card)} does not exist; pass --from CKPT to export first`);
+  if (!raw)
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected an export in ${args.out} (card.json and model.onnx) to quantize but ${path.join(args.out, EXPORT_FILES.card)} does not exist; pass --from CKPT to export first`,
+    );
   const card = validateCard(raw, path.join(args.out, EXPORT_FILES.card));
   const fp32 = new Uint8Array(await fs.readFile(path.join(args.out, card.files.onnx.path)));
   if (describeFile(card.files.onnx.path, fp32).sha256 !== card.files.onnx.sha256) {
-    throw new IqaError('MODEL_INTEGRITY', `Expected ${path.join(args.out, card.files.onnx.path)} to match the sha256 on its card but it does not; re-export it before quantizing`);
+    throw new IqaError(
+      'MODEL_INTEGRITY',
+      `Expected ${path.join(args.out, card.files.onnx.path)} to match the sha256 on its card but it does not; re-export it before quantizing`,
+    );
   }
-  const q = await quantizeModel(fp32, card, args.calibration, { images: args.images, crops: args.crops, onProgress: args.onProgress });
-  const crops = card.input.protocol.kind === 'crops' ? ` x ${Math.min(args.crops ?? 8, card.input.protocol.count)} crops` : '';
+  const q = await quantizeModel(fp32, card, args.calibration, {
+    images: args.images,
+    crops: args.crops,
+    onProgress: args.onProgress,
+  });
+  const crops =
+    card.input.protocol.kind === 'crops' ? ` x ${Math.min(args.crops ?? 8, card.input.protocol.count)} crops` : '';
   const set = {
     name: `${path.basename(path.resolve(args.calibration))}: activation ranges of model_q8.onnx (MinMax over ${q.rows} inputs)`,
     role: 'calibration' as const,
@@ -162,16 +195,30 @@ export async function addQuantizedVariant(args: { out: string } & QuantizeArgs):
 }
 
 /** What is wrong with the command line, or undefined. */
-function usageProblem(values: { from?: string; out?: string; opset?: string; quantize?: string; calibration?: string; 'calibration-images'?: string; 'calibration-crops'?: string }): string | undefined {
+function usageProblem(values: {
+  from?: string;
+  out?: string;
+  opset?: string;
+  quantize?: string;
+  calibration?: string;
+  'calibration-images'?: string;
+  'calibration-crops'?: string;
+}): string | undefined {
   if (!values.out) return `missing --out${values.from || values.quantize ? '' : ' and --from'}`;
-  if (!values.from && !values.quantize) return 'missing --from (or --quantize q8 to add the int8 variant to the export in --out)';
-  if (values.opset !== undefined && !Number.isInteger(Number(values.opset))) return `Expected an integer for --opset but received ${JSON.stringify(values.opset)}`;
-  if (values.quantize !== undefined && values.quantize !== 'q8') return `Expected q8 for --quantize but received ${JSON.stringify(values.quantize)}`;
-  if (values.quantize && !values.calibration) return 'missing --calibration IMAGES (a folder of photos for the activation ranges) for --quantize q8';
-  if (!values.quantize && (values.calibration || values['calibration-images'] || values['calibration-crops'])) return 'Expected --calibration options only with --quantize q8';
+  if (!values.from && !values.quantize)
+    return 'missing --from (or --quantize q8 to add the int8 variant to the export in --out)';
+  if (values.opset !== undefined && !Number.isInteger(Number(values.opset)))
+    return `Expected an integer for --opset but received ${JSON.stringify(values.opset)}`;
+  if (values.quantize !== undefined && values.quantize !== 'q8')
+    return `Expected q8 for --quantize but received ${JSON.stringify(values.quantize)}`;
+  if (values.quantize && !values.calibration)
+    return 'missing --calibration IMAGES (a folder of photos for the activation ranges) for --quantize q8';
+  if (!values.quantize && (values.calibration || values['calibration-images'] || values['calibration-crops']))
+    return 'Expected --calibration options only with --quantize q8';
   for (const key of ['calibration-images', 'calibration-crops'] as const) {
     const v = values[key];
-    if (v !== undefined && !(Number.isInteger(Number(v)) && Number(v) >= 1)) return `Expected a positive integer for --${key} but received ${JSON.stringify(v)}`;
+    if (v !== undefined && !(Number.isInteger(Number(v)) && Number(v) >= 1))
+      return `Expected a positive integer for --${key} but received ${JSON.stringify(v)}`;
   }
   return undefined;
 }
@@ -182,7 +229,13 @@ function usageProblem(values: { from?: string; out?: string; opset?: string; qua
  * @example
  * process.exitCode = await exportCommand(['--from', 'runs/mos/best', '--out', 'models/my-model']);
  */
-export async function exportCommand(argv: string[], io: { out: (s: string) => void; err: (s: string) => void } = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+export async function exportCommand(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void } = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+  },
+): Promise<number> {
   let values: {
     from?: string;
     out?: string;
@@ -228,18 +281,27 @@ export async function exportCommand(argv: string[], io: { out: (s: string) => vo
   try {
     const started = Date.now();
     let card: ModelCard | undefined;
-    if (values.from) ({ card } = await exportCheckpoint({ from: values.from, out: values.out!, cardFile: values.card, opset }));
+    if (values.from)
+      ({ card } = await exportCheckpoint({ from: values.from, out: values.out!, cardFile: values.card, opset }));
     if (values.quantize) {
       const onProgress = (done: number, total: number) => {
         if (done === total || done % 16 === 0) io.err(`iqa export: calibrated on ${done}/${total} images\n`);
       };
-      ({ card } = await addQuantizedVariant({ out: values.out!, calibration: values.calibration!, images: count(values['calibration-images']), crops: count(values['calibration-crops']), onProgress }));
+      ({ card } = await addQuantizedVariant({
+        out: values.out!,
+        calibration: values.calibration!,
+        images: count(values['calibration-images']),
+        crops: count(values['calibration-crops']),
+        onProgress,
+      }));
     }
     card = card!;
     const written = values.from ? [card.files.onnx, card.files.onnxFp16!] : [];
     if (values.quantize) written.push(card.files.onnxQ8!);
     for (const f of written) io.out(`${path.join(values.out!, f.path)}  ${f.bytes} bytes  sha256 ${f.sha256}\n`);
-    io.out(`${path.join(values.out!, EXPORT_FILES.card)}  (${card.id} ${card.version})\nexported in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    io.out(
+      `${path.join(values.out!, EXPORT_FILES.card)}  (${card.id} ${card.version})\nexported in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     return 0;
   } catch (err) {
     const code = isIqaError(err) ? ` [${err.code}]` : '';

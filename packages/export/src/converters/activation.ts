@@ -16,7 +16,8 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   relu: (g, x, base) => g.add('Relu', [x], base),
   relu6: (g, x, base) => clip(g, x, base, 0, 6),
   elu: (g, x, base) => g.add('Elu', [x], base, { alpha: { f: 1 } }),
-  selu: (g, x, base) => g.add('Selu', [x], base, { alpha: { f: 1.6732632423543772 }, gamma: { f: 1.0507009873554805 } }),
+  selu: (g, x, base) =>
+    g.add('Selu', [x], base, { alpha: { f: 1.6732632423543772 }, gamma: { f: 1.0507009873554805 } }),
   sigmoid: (g, x, base) => g.add('Sigmoid', [x], base),
   hardSigmoid: (g, x, base) => g.add('HardSigmoid', [x], base, { alpha: { f: 0.2 }, beta: { f: 0.5 } }),
   tanh: (g, x, base) => g.add('Tanh', [x], base),
@@ -25,7 +26,8 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   softmax: (g, x, base, ref) => g.add('Softmax', [x], base, { axis: { i: onnxAxis(-1, ref) } }),
   logSoftmax: (g, x, base, ref) => g.add('LogSoftmax', [x], base, { axis: { i: onnxAxis(-1, ref) } }),
   swish: (g, x, base) => g.add('Mul', [x, g.add('Sigmoid', [x], `${base}/sigmoid`)], base),
-  mish: (g, x, base) => g.add('Mul', [x, g.add('Tanh', [g.add('Softplus', [x], `${base}/softplus`)], `${base}/tanh`)], base),
+  mish: (g, x, base) =>
+    g.add('Mul', [x, g.add('Tanh', [g.add('Softplus', [x], `${base}/softplus`)], `${base}/tanh`)], base),
 };
 
 /** The activation names `applyActivation` accepts. */
@@ -41,17 +43,22 @@ export function applyActivation(g: GraphBuilder, ref: TensorRef, activation: unk
   const name = activation === undefined || activation === null ? 'linear' : activation;
   const fn = typeof name === 'string' ? ACTIVATIONS[name] : undefined;
   if (!fn) {
-    throw new RangeError(`Expected one of ${supportedActivations().join(', ')} for the activation of ${base} but received ${JSON.stringify(name)}`);
+    throw new RangeError(
+      `Expected one of ${supportedActivations().join(', ')} for the activation of ${base} but received ${JSON.stringify(name)}`,
+    );
   }
   return { ...ref, name: fn(g, ref.name, base, ref) };
 }
 
-registerConverter('Activation', (ctx) => applyActivation(ctx.graph, single(ctx), ctx.config.activation, ctx.layer.name));
+registerConverter('Activation', (ctx) =>
+  applyActivation(ctx.graph, single(ctx), ctx.config.activation, ctx.layer.name),
+);
 
 registerConverter('ReLU', (ctx) => {
   const x = single(ctx);
   const maxValue = ctx.config.maxValue;
-  if (maxValue === null || maxValue === undefined) return { ...x, name: ctx.graph.add('Relu', [x.name], ctx.layer.name) };
+  if (maxValue === null || maxValue === undefined)
+    return { ...x, name: ctx.graph.add('Relu', [x.name], ctx.layer.name) };
   if (typeof maxValue !== 'number') unsupported(ctx, 'maxValue', maxValue);
   return { ...x, name: clip(ctx.graph, x.name, ctx.layer.name, 0, maxValue) };
 });

@@ -26,7 +26,8 @@ export function depthwiseToOihw(w: WeightData): WeightData {
   for (let h = 0; h < kh; h++)
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < ci; i++)
-        for (let m = 0; m < mult; m++) out[((i * mult + m) * kh + h) * kw + x] = w.data[((h * kw + x) * ci + i) * mult + m]!;
+        for (let m = 0; m < mult; m++)
+          out[((i * mult + m) * kh + h) * kw + x] = w.data[((h * kw + x) * ci + i) * mult + m]!;
   return { shape: [ci * mult, 1, kh, kw], data: out };
 }
 
@@ -62,7 +63,11 @@ export function addConv(g: GraphBuilder, x: TensorRef, spec: ConvSpec, base: str
 
 function common(ctx: ConvertContext): Pick<ConvSpec, 'strides' | 'dilations' | 'padding'> {
   checkChannelsLast(ctx);
-  return { strides: pair(ctx.config.strides, 1), dilations: pair(ctx.config.dilationRate, 1), padding: ctx.config.padding };
+  return {
+    strides: pair(ctx.config.strides, 1),
+    dilations: pair(ctx.config.dilationRate, 1),
+    padding: ctx.config.padding,
+  };
 }
 
 function bias(ctx: ConvertContext): WeightData | undefined {
@@ -77,7 +82,12 @@ registerConverter('Conv2D', (ctx) => {
 
 registerConverter('DepthwiseConv2D', (ctx) => {
   const raw = weight(ctx, 'depthwise_kernel');
-  const y = addConv(ctx.graph, single(ctx), { ...common(ctx), kernel: depthwiseToOihw(raw), bias: bias(ctx), group: raw.shape[2]! }, ctx.layer.name);
+  const y = addConv(
+    ctx.graph,
+    single(ctx),
+    { ...common(ctx), kernel: depthwiseToOihw(raw), bias: bias(ctx), group: raw.shape[2]! },
+    ctx.layer.name,
+  );
   return applyActivation(ctx.graph, y, ctx.config.activation, `${ctx.layer.name}/activation`);
 });
 

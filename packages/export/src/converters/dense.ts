@@ -31,8 +31,16 @@ registerConverter('Dense', (ctx) => {
     if (b) inputs.push(g.addFloat(`${base}/B`, b.shape, b.data));
     y = { name: g.add('Gemm', inputs, base, { transB: { i: 1 } }), rank: 2, layout: 'native' };
   } else {
-    const product = g.add('MatMul', [x.name, g.addFloat(`${base}/W`, kernel.shape, kernel.data)], b ? `${base}/matmul` : base);
-    y = { name: b ? g.add('Add', [product, g.addFloat(`${base}/B`, b.shape, b.data)], base) : product, rank: x.rank, layout: 'native' };
+    const product = g.add(
+      'MatMul',
+      [x.name, g.addFloat(`${base}/W`, kernel.shape, kernel.data)],
+      b ? `${base}/matmul` : base,
+    );
+    y = {
+      name: b ? g.add('Add', [product, g.addFloat(`${base}/B`, b.shape, b.data)], base) : product,
+      rank: x.rank,
+      layout: 'native',
+    };
   }
   return applyActivation(g, y, ctx.config.activation, `${base}/activation`);
 });

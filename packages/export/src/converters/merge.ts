@@ -8,7 +8,9 @@ import { registerConverter, type ConvertContext } from './registry.js';
 
 /** The inputs in one layout: NCHW when they are rank 4. */
 function aligned(ctx: ConvertContext): TensorRef[] {
-  return ctx.inputs.map((x, i) => ctx.graph.toLayout(x, x.rank === 4 ? 'nchw' : 'native', `${ctx.layer.name}/input${i}`));
+  return ctx.inputs.map((x, i) =>
+    ctx.graph.toLayout(x, x.rank === 4 ? 'nchw' : 'native', `${ctx.layer.name}/input${i}`),
+  );
 }
 
 function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min', average = false) {
@@ -18,7 +20,12 @@ function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min', average = false) {
     const variadic = op === 'Max' || op === 'Min';
     const base = average ? `${ctx.layer.name}/sum` : ctx.layer.name;
     let name: string;
-    if (variadic) name = g.add(op, xs.map((x) => x.name), base);
+    if (variadic)
+      name = g.add(
+        op,
+        xs.map((x) => x.name),
+        base,
+      );
     else {
       name = xs[0]!.name;
       xs.slice(1).forEach((x, i) => {
@@ -39,5 +46,13 @@ registerConverter('Average', elementwise('Add', true));
 registerConverter('Concatenate', (ctx) => {
   const xs = aligned(ctx);
   const axis = onnxAxis((ctx.config.axis as number | undefined) ?? -1, xs[0]!);
-  return { ...xs[0]!, name: ctx.graph.add('Concat', xs.map((x) => x.name), ctx.layer.name, { axis: { i: axis } }) };
+  return {
+    ...xs[0]!,
+    name: ctx.graph.add(
+      'Concat',
+      xs.map((x) => x.name),
+      ctx.layer.name,
+      { axis: { i: axis } },
+    ),
+  };
 });

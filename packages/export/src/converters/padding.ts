@@ -11,15 +11,22 @@ import type { Attrs } from '../graph/builder.js';
 /** Reads a tfjs `[a, b]`-or-number config value as a pair. */
 export function pair(value: unknown, fallback: number): [number, number] {
   if (typeof value === 'number') return [value, value];
-  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) return [value[0], value[1]];
+  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number'))
+    return [value[0], value[1]];
   if (value === undefined || value === null) return [fallback, fallback];
   throw new RangeError(`Expected a number or a pair of numbers but received ${JSON.stringify(value)}`);
 }
 
 /** ONNX Conv / pooling attributes reproducing tfjs `padding` for a 2-D kernel. */
-export function paddingAttrs(padding: unknown, kernel: [number, number], strides: [number, number], dilations: [number, number] = [1, 1]): Attrs {
+export function paddingAttrs(
+  padding: unknown,
+  kernel: [number, number],
+  strides: [number, number],
+  dilations: [number, number] = [1, 1],
+): Attrs {
   if (padding === 'valid') return {};
-  if (padding !== 'same') throw new RangeError(`Expected padding "same" or "valid" but received ${JSON.stringify(padding)}`);
+  if (padding !== 'same')
+    throw new RangeError(`Expected padding "same" or "valid" but received ${JSON.stringify(padding)}`);
   if (strides[0] === 1 && strides[1] === 1) {
     const total = [0, 1].map((i) => (kernel[i]! - 1) * dilations[i]!);
     const begin = total.map((t) => Math.floor(t / 2));

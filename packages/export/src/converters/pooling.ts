@@ -23,7 +23,11 @@ function pool(op: 'MaxPool' | 'AveragePool') {
     const x = nchwInput(ctx);
     const kernel = pair(ctx.config.poolSize, 2);
     const strides = pair(ctx.config.strides ?? ctx.config.poolSize, 2);
-    const attrs = { kernel_shape: { ints: kernel }, strides: { ints: strides }, ...paddingAttrs(ctx.config.padding, kernel, strides) };
+    const attrs = {
+      kernel_shape: { ints: kernel },
+      strides: { ints: strides },
+      ...paddingAttrs(ctx.config.padding, kernel, strides),
+    };
     return { name: ctx.graph.add(op, [x.name], ctx.layer.name, attrs), rank: 4, layout: 'nchw' };
   };
 }

@@ -75,7 +75,10 @@ export function weight(ctx: ConvertContext, name: string): WeightData {
 /** The only input of a single-input layer. */
 export function single(ctx: ConvertContext): TensorRef {
   if (ctx.inputs.length !== 1) {
-    throw new IqaError('EXPORT_INVALID', `Expected 1 input for layer ${JSON.stringify(ctx.layer.name)} but received ${ctx.inputs.length}`);
+    throw new IqaError(
+      'EXPORT_INVALID',
+      `Expected 1 input for layer ${JSON.stringify(ctx.layer.name)} but received ${ctx.inputs.length}`,
+    );
   }
   return ctx.inputs[0]!;
 }

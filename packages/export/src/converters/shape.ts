@@ -12,7 +12,8 @@ function pads2d(ctx: ConvertContext, value: unknown): [number, number, number, n
   if (Array.isArray(value) && value.length === 2) {
     const [v, h] = value as unknown[];
     if (typeof v === 'number' && typeof h === 'number') return [v, v, h, h];
-    if (Array.isArray(v) && Array.isArray(h) && v.length === 2 && h.length === 2) return [v[0], v[1], h[0], h[1]] as [number, number, number, number];
+    if (Array.isArray(v) && Array.isArray(h) && v.length === 2 && h.length === 2)
+      return [v[0], v[1], h[0], h[1]] as [number, number, number, number];
   }
   return unsupported(ctx, 'padding/cropping', value);
 }
@@ -35,7 +36,12 @@ registerConverter('Cropping2D', (ctx) => {
   const x = nchw(ctx);
   const [top, bottom, left, right] = pads2d(ctx, ctx.config.cropping);
   const end = (n: number): number => (n > 0 ? -n : Number.MAX_SAFE_INTEGER);
-  const inputs = [x.name, g.int64('starts', [2], [top, left]), g.int64('ends', [2], [end(bottom), end(right)]), g.int64('axes', [2], [2, 3])];
+  const inputs = [
+    x.name,
+    g.int64('starts', [2], [top, left]),
+    g.int64('ends', [2], [end(bottom), end(right)]),
+    g.int64('axes', [2], [2, 3]),
+  ];
   return { ...x, name: g.add('Slice', inputs, ctx.layer.name) };
 });
 
@@ -48,13 +54,22 @@ registerConverter('Flatten', (ctx) => {
 registerConverter('Reshape', (ctx) => {
   const x = ctx.graph.toLayout(single(ctx), 'native', ctx.layer.name);
   const target = ctx.config.targetShape;
-  if (!Array.isArray(target) || !target.every((d) => Number.isInteger(d) && (d > 0 || d === -1))) unsupported(ctx, 'targetShape', target);
+  if (!Array.isArray(target) || !target.every((d) => Number.isInteger(d) && (d > 0 || d === -1)))
+    unsupported(ctx, 'targetShape', target);
   const shape = ctx.graph.int64('shape', [target.length + 1], [0, ...(target as number[])]);
   return { name: ctx.graph.add('Reshape', [x.name, shape], ctx.layer.name), rank: target.length + 1, layout: 'native' };
 });
 
 const identity = (ctx: ConvertContext): TensorRef => single(ctx);
-for (const className of ['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization']) {
+for (const className of [
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'ActivityRegularization',
+]) {
   registerConverter(className, identity);
 }
 

@@ -21,7 +21,8 @@ export interface TensorRef {
 /** Maps a tfjs (NHWC) axis of a rank-`rank` tensor to the ONNX axis for `layout`. */
 export function onnxAxis(axis: number, ref: Pick<TensorRef, 'rank' | 'layout'>): number {
   const a = axis < 0 ? axis + ref.rank : axis;
-  if (a < 0 || a >= ref.rank) throw new RangeError(`Expected an axis in [${-ref.rank}, ${ref.rank - 1}] but received ${axis}`);
+  if (a < 0 || a >= ref.rank)
+    throw new RangeError(`Expected an axis in [${-ref.rank}, ${ref.rank - 1}] but received ${axis}`);
   return ref.layout === 'nchw' ? [0, 2, 3, 1][a]! : a;
 }
 
@@ -43,7 +44,8 @@ export class GraphBuilder {
 
   /** Reserves a name chosen elsewhere (graph inputs). */
   reserve(name: string): void {
-    if (this.names.has(name)) throw new RangeError(`Expected a unique tensor name but received ${JSON.stringify(name)} twice`);
+    if (this.names.has(name))
+      throw new RangeError(`Expected a unique tensor name but received ${JSON.stringify(name)} twice`);
     this.names.add(name);
   }
 

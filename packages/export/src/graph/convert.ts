@@ -45,14 +45,21 @@ export function convertLayers(model: tf.LayersModel, graph: GraphBuilder, inputs
       });
       const outs = Array.isArray(result) ? result : [result];
       if (outs.length !== node.outputTensors.length) {
-        throw new IqaError('EXPORT_INVALID', `Expected ${node.outputTensors.length} output(s) from the converter of ${layer.name} but received ${outs.length}`);
+        throw new IqaError(
+          'EXPORT_INVALID',
+          `Expected ${node.outputTensors.length} output(s) from the converter of ${layer.name} but received ${outs.length}`,
+        );
       }
       node.outputTensors.forEach((t, i) => known.set(t.id, outs[i]!));
     }
   }
   return model.outputs.map((t) => {
     const ref = known.get(t.id);
-    if (!ref) throw new IqaError('EXPORT_INVALID', `Output ${JSON.stringify(t.name)} of model ${JSON.stringify(model.name)} was not reached from its inputs`);
+    if (!ref)
+      throw new IqaError(
+        'EXPORT_INVALID',
+        `Output ${JSON.stringify(t.name)} of model ${JSON.stringify(model.name)} was not reached from its inputs`,
+      );
     return ref;
   });
 }

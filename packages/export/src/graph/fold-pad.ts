@@ -44,7 +44,10 @@ export function foldPadIntoConv(nodes: O.INodeProto[], initializers: O.ITensorPr
     if (autoPad?.s && !['NOTSET', 'VALID'].includes(new TextDecoder().decode(autoPad.s))) continue;
     const old = attr(target, 'pads')?.ints?.map(Number) ?? [0, 0, 0, 0];
     const merged = [old[0]! + pads[2]!, old[1]! + pads[3]!, old[2]! + pads[6]!, old[3]! + pads[7]!];
-    target.attribute = [...(target.attribute ?? []).filter((a) => a.name !== 'pads' && a.name !== 'auto_pad'), attribute('pads', { ints: merged })];
+    target.attribute = [
+      ...(target.attribute ?? []).filter((a) => a.name !== 'pads' && a.name !== 'auto_pad'),
+      attribute('pads', { ints: merged }),
+    ];
     target.input = [pad.input![0]!, ...target.input!.slice(1)];
     removed.add(pad);
   }

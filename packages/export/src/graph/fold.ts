@@ -36,12 +36,22 @@ export function foldBatchNorm(nodes: O.INodeProto[], initializers: O.ITensorProt
     const prev = producer.get(x!);
     if (!prev || consumers.get(x!) !== 1 || graphOutputs.includes(x!)) continue;
     const isConv = prev.opType === 'Conv';
-    const isGemm = prev.opType === 'Gemm' && attrI(prev, 'transB', 0) === 1 && attrI(prev, 'transA', 0) === 0 && attrF(prev, 'alpha', 1) === 1 && attrF(prev, 'beta', 1) === 1;
+    const isGemm =
+      prev.opType === 'Gemm' &&
+      attrI(prev, 'transB', 0) === 1 &&
+      attrI(prev, 'transA', 0) === 0 &&
+      attrF(prev, 'alpha', 1) === 1 &&
+      attrF(prev, 'beta', 1) === 1;
     if (!isConv && !isGemm) continue;
     const wInit = inits.get(prev.input![1]!);
     const bnInits = [scaleName, biasName, meanName, varName].map((n) => inits.get(n!));
     if (!wInit || bnInits.some((t) => !t) || (consumers.get(wInit.name!) ?? 0) !== 1) continue;
-    const [gamma, beta, mean, variance] = bnInits.map((t) => readFloats(t!)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [gamma, beta, mean, variance] = bnInits.map((t) => readFloats(t!)) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     const eps = attrF(bn, 'epsilon', 1e-5);
     const w = readFloats(wInit);
     const outCh = gamma.length;

@@ -26,12 +26,12 @@ export function toHalfBits(value: number): number {
     let half = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rest > mid || (rest === mid && (half & 1))) half++;
+    if (rest > mid || (rest === mid && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
   return sign | half;
 }
 
@@ -43,7 +43,13 @@ export function toHalfBytes(data: Float32Array): Uint8Array {
 }
 
 function cast(from: string, to: string, type: number): O.INodeProto {
-  return { opType: 'Cast', name: `cast/${to}`, input: [from], output: [to], attribute: [{ name: 'to', type: 2, i: type }] };
+  return {
+    opType: 'Cast',
+    name: `cast/${to}`,
+    input: [from],
+    output: [to],
+    attribute: [{ name: 'to', type: 2, i: type }],
+  };
 }
 
 /**

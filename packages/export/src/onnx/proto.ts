@@ -24,12 +24,7 @@ export const BYTES_PER_ELEMENT: Record<number, number> = {
 };
 
 /** One attribute value: number (int when integral and `int` is set), float, ints, floats, string. */
-export type AttrValue =
-  | { i: number }
-  | { f: number }
-  | { ints: number[] }
-  | { floats: number[] }
-  | { s: string };
+export type AttrValue = { i: number } | { f: number } | { ints: number[] } | { floats: number[] } | { s: string };
 
 /** Builds an `AttributeProto`. */
 export function attribute(name: string, value: AttrValue): import('onnx-proto').onnx.IAttributeProto {
@@ -42,13 +37,26 @@ export function attribute(name: string, value: AttrValue): import('onnx-proto').
 }
 
 /** A float32 initialiser with its data stored little-endian in `raw_data`. */
-export function floatTensor(name: string, dims: readonly number[], data: Float32Array): import('onnx-proto').onnx.ITensorProto {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  data: Float32Array,
+): import('onnx-proto').onnx.ITensorProto {
   return { name, dims: [...dims], dataType: DataType.FLOAT, rawData: toBytes(data) };
 }
 
 /** An int64 initialiser (shapes, axes, pads). */
-export function int64Tensor(name: string, dims: readonly number[], data: readonly number[]): import('onnx-proto').onnx.ITensorProto {
-  return { name, dims: [...dims], dataType: DataType.INT64, rawData: toBytes(BigInt64Array.from(data, (v) => BigInt(v))) };
+export function int64Tensor(
+  name: string,
+  dims: readonly number[],
+  data: readonly number[],
+): import('onnx-proto').onnx.ITensorProto {
+  return {
+    name,
+    dims: [...dims],
+    dataType: DataType.INT64,
+    rawData: toBytes(BigInt64Array.from(data, (v) => BigInt(v))),
+  };
 }
 
 /** The bytes of a typed array (a view, little-endian on every platform Node and browsers run on). */
@@ -58,7 +66,8 @@ export function toBytes(a: ArrayBufferView): Uint8Array {
 
 /** A float32 view of a float initialiser's raw data (copied, so alignment never matters). */
 export function readFloats(t: import('onnx-proto').onnx.ITensorProto): Float32Array {
-  if (t.dataType !== DataType.FLOAT || !t.rawData) throw new TypeError(`Expected a float32 raw-data tensor for ${t.name} but received data type ${t.dataType}`);
+  if (t.dataType !== DataType.FLOAT || !t.rawData)
+    throw new TypeError(`Expected a float32 raw-data tensor for ${t.name} but received data type ${t.dataType}`);
   const copy = new Uint8Array(t.rawData);
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 }
@@ -67,7 +76,11 @@ export function readFloats(t: import('onnx-proto').onnx.ITensorProto): Float32Ar
 export type Dim = number | string;
 
 /** A `ValueInfoProto` for a tensor of `elemType` and shape `dims`. */
-export function valueInfo(name: string, elemType: number, dims: readonly Dim[]): import('onnx-proto').onnx.IValueInfoProto {
+export function valueInfo(
+  name: string,
+  elemType: number,
+  dims: readonly Dim[],
+): import('onnx-proto').onnx.IValueInfoProto {
   return {
     name,
     type: {

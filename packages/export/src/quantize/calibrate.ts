@@ -30,7 +30,8 @@ export class RangeCollector {
   private readonly seen = new Map<string, [number, number, number]>();
 
   constructor(private readonly method: CalibrationMethod = 'minmax') {
-    if (method !== 'minmax' && method !== 'mean-minmax') throw new RangeError(`Expected one of "minmax", "mean-minmax" for method but received ${JSON.stringify(method)}`);
+    if (method !== 'minmax' && method !== 'mean-minmax')
+      throw new RangeError(`Expected one of "minmax", "mean-minmax" for method but received ${JSON.stringify(method)}`);
   }
 
   /** Widens `name`'s range by the values of `data`; non-finite values are an error. */
@@ -43,7 +44,10 @@ export class RangeCollector {
       if (v > hi) hi = v;
     }
     if (data.length > 0 && (!Number.isFinite(lo) || !Number.isFinite(hi))) {
-      throw new IqaError('EXPORT_INVALID', `Expected finite values in tensor ${JSON.stringify(name)} during calibration but received [${lo}, ${hi}]`);
+      throw new IqaError(
+        'EXPORT_INVALID',
+        `Expected finite values in tensor ${JSON.stringify(name)} during calibration but received [${lo}, ${hi}]`,
+      );
     }
     if (data.length === 0) return;
     const r = this.seen.get(name);
@@ -55,7 +59,9 @@ export class RangeCollector {
   /** The ranges seen so far. */
   ranges(): Map<string, TensorRange> {
     const mean = this.method === 'mean-minmax';
-    return new Map([...this.seen].map(([k, [lo, hi, n]]) => [k, mean ? ([lo / n, hi / n] as const) : ([lo, hi] as const)]));
+    return new Map(
+      [...this.seen].map(([k, [lo, hi, n]]) => [k, mean ? ([lo / n, hi / n] as const) : ([lo, hi] as const)]),
+    );
   }
 }
 
@@ -64,7 +70,9 @@ export function exposeTensors(model: O.IModelProto, names: readonly string[]): U
   const graph = model.graph!;
   const have = new Set([...(graph.output ?? []), ...(graph.input ?? [])].map((v) => v.name!));
   const extra = names.filter((n) => !have.has(n)).map((name) => ({ name, type: { tensorType: { elemType: 1 } } }));
-  return onnx.ModelProto.encode(onnx.ModelProto.fromObject({ ...model, graph: { ...graph, output: [...(graph.output ?? []), ...extra] } })).finish();
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.fromObject({ ...model, graph: { ...graph, output: [...(graph.output ?? []), ...extra] } }),
+  ).finish();
 }
 
 /**
@@ -81,10 +89,15 @@ export async function calibrateRanges(
   options: CalibrateOptions = {},
 ): Promise<Map<string, TensorRange>> {
   const maxRows = options.maxRows ?? 4;
-  if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`Expected a positive integer for maxRows but received ${JSON.stringify(options.maxRows)}`);
+  if (!Number.isInteger(maxRows) || maxRows < 1)
+    throw new RangeError(`Expected a positive integer for maxRows but received ${JSON.stringify(options.maxRows)}`);
   const graph = model.graph!;
   const inputName = graph.input?.[0]?.name;
-  if (!inputName || (graph.input ?? []).length !== 1) throw new IqaError('EXPORT_INVALID', `Expected a model with one input to calibrate but it has ${(graph.input ?? []).length}`);
+  if (!inputName || (graph.input ?? []).length !== 1)
+    throw new IqaError(
+      'EXPORT_INVALID',
+      `Expected a model with one input to calibrate but it has ${(graph.input ?? []).length}`,
+    );
   const names = tensorsToCalibrate(graph);
   const fetched = names.filter((n) => n !== inputName);
   const ort = await import('onnxruntime-node');

@@ -29,7 +29,8 @@ interface QParams {
 
 /** Scale and zero point that map `[min(lo, 0), max(hi, 0)]` onto the type's 256 levels (0 exactly representable). */
 export function activationParams([lo, hi]: TensorRange, type: 'uint8' | 'int8'): QParams {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new RangeError(`Expected a finite range [min, max] with min <= max but received [${lo}, ${hi}]`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new RangeError(`Expected a finite range [min, max] with min <= max but received [${lo}, ${hi}]`);
   const min = Math.min(lo, 0);
   const max = Math.max(hi, 0);
   const scale = max - min > 1e-12 ? (max - min) / 255 : 1;
@@ -94,11 +95,19 @@ export function tensorsToCalibrate(graph: O.IGraphProto): string[] {
  * const q8 = quantizeQdq(model, ranges); // Conv weights int8, activations uint8
  * @throws IqaError('EXPORT_INVALID') when a tensor to quantize has no range or a Conv weight is not an initialiser.
  */
-export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, TensorRange>, options: QuantizeOptions = {}): O.IModelProto {
+export function quantizeQdq(
+  model: O.IModelProto,
+  ranges: ReadonlyMap<string, TensorRange>,
+  options: QuantizeOptions = {},
+): O.IModelProto {
   const type = options.activations ?? 'uint8';
-  if (type !== 'uint8' && type !== 'int8') throw new RangeError(`Expected one of "uint8", "int8" for activations but received ${JSON.stringify(type)}`);
+  if (type !== 'uint8' && type !== 'int8')
+    throw new RangeError(`Expected one of "uint8", "int8" for activations but received ${JSON.stringify(type)}`);
   const opset = Number((model.opsetImport ?? []).find((o) => (o.domain ?? '') === '')?.version ?? 0);
-  if (opset < 13) throw new RangeError(`Expected a model with opset 13 or later (per-channel DequantizeLinear) but received opset ${opset}`);
+  if (opset < 13)
+    throw new RangeError(
+      `Expected a model with opset 13 or later (per-channel DequantizeLinear) but received opset ${opset}`,
+    );
   const graph = model.graph!;
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name!, t]));
   const outputs = new Set((graph.output ?? []).map((o) => o.name!));
@@ -106,7 +115,11 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
   const consumers = (name: string) => nodes.filter((n) => n.input.includes(name));
   const range = (name: string): TensorRange => {
     const r = ranges.get(name);
-    if (!r) throw new IqaError('EXPORT_INVALID', `Expected a calibrated range for tensor ${JSON.stringify(name)} but the calibration has none (${ranges.size} ranges given)`);
+    if (!r)
+      throw new IqaError(
+        'EXPORT_INVALID',
+        `Expected a calibrated range for tensor ${JSON.stringify(name)} but the calibration has none (${ranges.size} ranges given)`,
+      );
     return r;
   };
 
@@ -114,12 +127,14 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
   const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
   const fromQuantized = (t: string): boolean => {
     let p = producer.get(t);
-    if ((p?.opType === 'Clip' || p?.opType === 'Relu') && producer.get(p.input[0]!)?.opType === 'Conv') p = producer.get(p.input[0]!);
+    if ((p?.opType === 'Clip' || p?.opType === 'Relu') && producer.get(p.input[0]!)?.opType === 'Conv')
+      p = producer.get(p.input[0]!);
     return p !== undefined && quantOps.has(p);
   };
   const quantOps = new Set<O.INodeProto>();
   for (const n of nodes) {
-    if (n.opType === 'Conv' || (n.opType === 'Add' && n.input.length === 2 && n.input.every(fromQuantized))) quantOps.add(n);
+    if (n.opType === 'Conv' || (n.opType === 'Add' && n.input.length === 2 && n.input.every(fromQuantized)))
+      quantOps.add(n);
   }
   const readByQuantOp = (t: string) => consumers(t).some((c) => quantOps.has(c));
 
@@ -131,7 +146,13 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
     const out = conv.output[0]!;
     const users = consumers(out);
     const clip = users[0];
-    if (users.length !== 1 || (clip?.opType !== 'Clip' && clip?.opType !== 'Relu') || clip.input[0] !== out || outputs.has(out)) continue;
+    if (
+      users.length !== 1 ||
+      (clip?.opType !== 'Clip' && clip?.opType !== 'Relu') ||
+      clip.input[0] !== out ||
+      outputs.has(out)
+    )
+      continue;
     const clipUsers = consumers(clip.output[0]!);
     if (clipUsers.length === 0 || !clipUsers.every((c) => quantOps.has(c)) || outputs.has(clip.output[0]!)) continue;
     const relu = clip.opType === 'Relu';
@@ -148,7 +169,8 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
   // Which activations are quantized: those an int8 op reads. Float readers (the taps' pooling) read
   // the float tensor, so the head sees no activation rounding of its own.
   const quantized = new Set<string>();
-  for (const n of nodes) if (quantOps.has(n)) n.input.slice(0, n.opType === 'Conv' ? 1 : 2).forEach((t) => quantized.add(t));
+  for (const n of nodes)
+    if (quantOps.has(n)) n.input.slice(0, n.opType === 'Conv' ? 1 : 2).forEach((t) => quantized.add(t));
   const params = new Map([...quantized].map((t) => [t, activationParams(clipped.get(t) ?? range(t), type)]));
 
   const newInits: O.ITensorProto[] = [];
@@ -156,10 +178,23 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
   const qdq = (t: string): O.INodeProto[] => {
     const p = params.get(t)!;
     const zp = type === 'uint8' ? Uint8Array.of(p.zeroPoint) : Int8Array.of(p.zeroPoint);
-    newInits.push(tensor(`${t}/scale`, [], DataType.FLOAT, Float32Array.of(p.scale)), tensor(`${t}/zero_point`, [], qType, zp));
+    newInits.push(
+      tensor(`${t}/scale`, [], DataType.FLOAT, Float32Array.of(p.scale)),
+      tensor(`${t}/zero_point`, [], qType, zp),
+    );
     return [
-      { opType: 'QuantizeLinear', name: `${t}/quantize`, input: [t, `${t}/scale`, `${t}/zero_point`], output: [`${t}/q`] },
-      { opType: 'DequantizeLinear', name: `${t}/dequantize`, input: [`${t}/q`, `${t}/scale`, `${t}/zero_point`], output: [`${t}/dq`] },
+      {
+        opType: 'QuantizeLinear',
+        name: `${t}/quantize`,
+        input: [t, `${t}/scale`, `${t}/zero_point`],
+        output: [`${t}/q`],
+      },
+      {
+        opType: 'DequantizeLinear',
+        name: `${t}/dequantize`,
+        input: [`${t}/q`, `${t}/scale`, `${t}/zero_point`],
+        output: [`${t}/dq`],
+      },
     ];
   };
 
@@ -168,24 +203,54 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
   for (const conv of nodes.filter((n) => n.opType === 'Conv')) {
     const [, wName, bName] = conv.input;
     const w = inits.get(wName ?? '');
-    if (!w) throw new IqaError('EXPORT_INVALID', `Expected the weight of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(wName)} is not`);
+    if (!w)
+      throw new IqaError(
+        'EXPORT_INVALID',
+        `Expected the weight of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(wName)} is not`,
+      );
     const dims = (w.dims ?? []).map(Number);
     const channels = dims[0]!;
     const { q, scales } = quantizePerChannel(readFloats(w), channels);
     const id = conv.name || conv.output[0]!;
     const added: O.INodeProto[] = [];
-    newInits.push(tensor(`${id}/W_q`, dims, DataType.INT8, q), tensor(`${id}/W_scale`, [channels], DataType.FLOAT, scales), tensor(`${id}/W_zero_point`, [channels], DataType.INT8, new Int8Array(channels)));
-    added.push({ opType: 'DequantizeLinear', name: `${id}/W_dequantize`, input: [`${id}/W_q`, `${id}/W_scale`, `${id}/W_zero_point`], output: [`${id}/W_dq`], attribute: [{ name: 'axis', type: 2, i: 0 }] });
+    newInits.push(
+      tensor(`${id}/W_q`, dims, DataType.INT8, q),
+      tensor(`${id}/W_scale`, [channels], DataType.FLOAT, scales),
+      tensor(`${id}/W_zero_point`, [channels], DataType.INT8, new Int8Array(channels)),
+    );
+    added.push({
+      opType: 'DequantizeLinear',
+      name: `${id}/W_dequantize`,
+      input: [`${id}/W_q`, `${id}/W_scale`, `${id}/W_zero_point`],
+      output: [`${id}/W_dq`],
+      attribute: [{ name: 'axis', type: 2, i: 0 }],
+    });
     conv.input[1] = `${id}/W_dq`;
     if (bName) {
       const b = inits.get(bName);
-      if (!b) throw new IqaError('EXPORT_INVALID', `Expected the bias of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(bName)} is not`);
+      if (!b)
+        throw new IqaError(
+          'EXPORT_INVALID',
+          `Expected the bias of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(bName)} is not`,
+        );
       const xScale = params.get(conv.input[0]!)!.scale;
       const bias = readFloats(b);
       const bScales = scales.map((s) => s * xScale);
-      const bq = Int32Array.from(bias, (v, c) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(v / bScales[c]!))));
-      newInits.push(tensor(`${id}/B_q`, [channels], DataType.INT32, bq), tensor(`${id}/B_scale`, [channels], DataType.FLOAT, bScales), tensor(`${id}/B_zero_point`, [channels], DataType.INT32, new Int32Array(channels)));
-      added.push({ opType: 'DequantizeLinear', name: `${id}/B_dequantize`, input: [`${id}/B_q`, `${id}/B_scale`, `${id}/B_zero_point`], output: [`${id}/B_dq`], attribute: [{ name: 'axis', type: 2, i: 0 }] });
+      const bq = Int32Array.from(bias, (v, c) =>
+        Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(v / bScales[c]!))),
+      );
+      newInits.push(
+        tensor(`${id}/B_q`, [channels], DataType.INT32, bq),
+        tensor(`${id}/B_scale`, [channels], DataType.FLOAT, bScales),
+        tensor(`${id}/B_zero_point`, [channels], DataType.INT32, new Int32Array(channels)),
+      );
+      added.push({
+        opType: 'DequantizeLinear',
+        name: `${id}/B_dequantize`,
+        input: [`${id}/B_q`, `${id}/B_scale`, `${id}/B_zero_point`],
+        output: [`${id}/B_dq`],
+        attribute: [{ name: 'axis', type: 2, i: 0 }],
+      });
       conv.input[2] = `${id}/B_dq`;
     }
     weightNodes.set(conv, added);
@@ -193,7 +258,10 @@ export function quantizeQdq(model: O.IModelProto, ranges: ReadonlyMap<string, Te
 
   // Consumers read the dequantized tensor; Q/DQ sit right after the producer (graph inputs: first).
   const graphInputs = (graph.input ?? []).map((i) => i.name!).filter((t) => quantized.has(t));
-  const rewired = nodes.map((n) => ({ ...n, input: n.input.map((t) => (quantized.has(t) && quantOps.has(n) ? `${t}/dq` : t)) }));
+  const rewired = nodes.map((n) => ({
+    ...n,
+    input: n.input.map((t) => (quantized.has(t) && quantOps.has(n) ? `${t}/dq` : t)),
+  }));
   const ordered: O.INodeProto[] = graphInputs.flatMap(qdq);
   rewired.forEach((n, i) => {
     ordered.push(...(weightNodes.get(nodes[i]!) ?? []), n);

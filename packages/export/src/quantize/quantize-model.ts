@@ -43,15 +43,26 @@ export interface QuantizedModel {
  * await calibrationFiles('/data/pristine', 64); // 64 paths
  */
 export async function calibrationFiles(dir: string, count = 64): Promise<string[]> {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive integer for images but received ${JSON.stringify(count)}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`Expected a positive integer for images but received ${JSON.stringify(count)}`);
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch (err) {
-    throw new IqaError('DATA_NOT_FOUND', `Expected a folder of calibration images at ${dir} but could not read it: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'DATA_NOT_FOUND',
+      `Expected a folder of calibration images at ${dir} but could not read it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
-  const files = names.filter((n) => (CALIBRATION_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase())).sort();
-  if (files.length === 0) throw new IqaError('DATA_NOT_FOUND', `Expected calibration images (${CALIBRATION_EXTENSIONS.join(', ')}) in ${dir} but found none`);
+  const files = names
+    .filter((n) => (CALIBRATION_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
+    .sort();
+  if (files.length === 0)
+    throw new IqaError(
+      'DATA_NOT_FOUND',
+      `Expected calibration images (${CALIBRATION_EXTENSIONS.join(', ')}) in ${dir} but found none`,
+    );
   const step = files.length / Math.min(count, files.length);
   return Array.from({ length: Math.min(count, files.length) }, (_, i) => path.join(dir, files[Math.floor(i * step)]!));
 }
@@ -64,10 +75,18 @@ export async function calibrationFiles(dir: string, count = 64): Promise<string[
  * const { bytes } = await quantizeModel(await fs.readFile('models/m/model.onnx'), card, '/data/pristine');
  * await fs.writeFile('models/m/model_q8.onnx', bytes);
  */
-export async function quantizeModel(fp32: Uint8Array, card: ModelCard, dir: string, options: QuantizeModelOptions = {}): Promise<QuantizedModel> {
+export async function quantizeModel(
+  fp32: Uint8Array,
+  card: ModelCard,
+  dir: string,
+  options: QuantizeModelOptions = {},
+): Promise<QuantizedModel> {
   const files = await calibrationFiles(dir, options.images ?? 64);
   const crops = options.crops ?? 8;
-  const input = card.input.protocol.kind === 'crops' ? chooseProtocol(card, { crops: Math.min(crops, card.input.protocol.count) }) : card.input;
+  const input =
+    card.input.protocol.kind === 'crops'
+      ? chooseProtocol(card, { crops: Math.min(crops, card.input.protocol.count) })
+      : card.input;
   const model = onnx.ModelProto.decode(fp32);
   const { decodeImage } = await import('@iqa-zoo/image-node');
   let done = 0;
@@ -78,7 +97,11 @@ export async function quantizeModel(fp32: Uint8Array, card: ModelCard, dir: stri
     }
   }
   let rows = 0;
-  const ranges = await calibrateRanges(model, batches(), { threads: options.threads, method: options.method, onProgress: (r) => (rows = r) });
+  const ranges = await calibrateRanges(model, batches(), {
+    threads: options.threads,
+    method: options.method,
+    onProgress: (r) => (rows = r),
+  });
   const quantized = onnx.ModelProto.fromObject(quantizeQdq(model, ranges, options));
   validateModelProto(quantized);
   return { bytes: onnx.ModelProto.encode(quantized).finish(), images: files, rows };

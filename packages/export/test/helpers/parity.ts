@@ -16,7 +16,11 @@ export function randomNchw(shape: [number, number, number, number], seed: number
 }
 
 /** The tfjs model's output for NCHW `data` (transposed to NHWC for tfjs). */
-export function runTfjs(model: tf.LayersModel, data: Float32Array, shape: [number, number, number, number]): Float32Array {
+export function runTfjs(
+  model: tf.LayersModel,
+  data: Float32Array,
+  shape: [number, number, number, number],
+): Float32Array {
   return tf.tidy(() => {
     const nhwc = tf.transpose(tf.tensor4d(data, shape), [0, 2, 3, 1]);
     const out = model.predict(nhwc) as tf.Tensor;
@@ -29,7 +33,8 @@ export function nhwcToNchw(data: Float32Array, [n, h, w, c]: number[]): Float32A
   const out = new Float32Array(data.length);
   for (let b = 0; b < n!; b++)
     for (let y = 0; y < h!; y++)
-      for (let x = 0; x < w!; x++) for (let k = 0; k < c!; k++) out[((b * c! + k) * h! + y) * w! + x] = data[((b * h! + y) * w! + x) * c! + k]!;
+      for (let x = 0; x < w!; x++)
+        for (let k = 0; k < c!; k++) out[((b * c! + k) * h! + y) * w! + x] = data[((b * h! + y) * w! + x) * c! + k]!;
   return out;
 }
 

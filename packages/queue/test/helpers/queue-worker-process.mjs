@@ -15,7 +15,12 @@ const scorer = {
     return real.score(input);
   },
 };
-const worker = await startScoreWorker({ redis, scorer, lockDurationMs: Number(lockMs), stalledIntervalMs: Math.ceil(Number(lockMs) / 3) });
+const worker = await startScoreWorker({
+  redis,
+  scorer,
+  lockDurationMs: Number(lockMs),
+  stalledIntervalMs: Math.ceil(Number(lockMs) / 3),
+});
 process.stdout.write(`ready ${worker.queueName}\n`);
 process.once('SIGTERM', async () => {
   await worker.close();

@@ -29,16 +29,22 @@ async function freePort(): Promise<number> {
 /** Starts redis-server on a free loopback port; resolves once it accepts connections. */
 export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       log += d.toString();
       if (log.includes('Ready to accept connections')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`Expected redis-server to start on port ${port} but it exited with ${code}: ${log}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`Expected redis-server to start on port ${port} but it exited with ${code}: ${log}`)),
+    );
   });
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -37,15 +37,18 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
-
 async function readVerified(path: string, file: CardFile): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new IqaError('MODEL_NOT_FOUND', `Expected the ONNX file ${path} but it could not be read (${(err as NodeJS.ErrnoException).code ?? err})`, {
-      cause: err,
-    });
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected the ONNX file ${path} but it could not be read (${(err as NodeJS.ErrnoException).code ?? err})`,
+      {
+        cause: err,
+      },
+    );
   }
   const actual = sha256Hex(bytes);
   if (actual !== file.sha256) {
@@ -93,7 +96,12 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 const folderUrl = (s: string) => (s.endsWith('/') ? s : `${s}/`);
 
 /** A remote model folder, from the cache when a complete copy is there, else downloaded into it. */
-async function loadRemote(url: string, cacheKey: string, dtype: ModelDtype, options: ModelSourceOptions): Promise<LoadedModel> {
+async function loadRemote(
+  url: string,
+  cacheKey: string,
+  dtype: ModelDtype,
+  options: ModelSourceOptions,
+): Promise<LoadedModel> {
   const cacheFolder = join(modelCacheDir(options.cacheDir), cacheKey);
   try {
     return await loadFolder(cacheFolder, dtype);
@@ -121,12 +129,18 @@ async function loadRemote(url: string, cacheKey: string, dtype: ModelDtype, opti
  * const { card, onnx } = await loadModel('mobilenetv2-ml-clive'); // npm install @iqa-zoo/model-mobilenetv2-ml-clive
  * const custom = await loadModel('./exported/model.onnx');
  */
-export async function loadModel(model?: string, dtype: ModelDtype = 'fp32', options: ModelSourceOptions = {}): Promise<LoadedModel> {
+export async function loadModel(
+  model?: string,
+  dtype: ModelDtype = 'fp32',
+  options: ModelSourceOptions = {},
+): Promise<LoadedModel> {
   if (model !== undefined && (typeof model !== 'string' || model.length === 0)) {
     throw new TypeError(`Expected a zoo id, folder, .onnx path or URL for model but received ${JSON.stringify(model)}`);
   }
   if (!MODEL_DTYPES.includes(dtype)) {
-    throw new RangeError(`Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`);
+    throw new RangeError(
+      `Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`,
+    );
   }
   if (model !== undefined && isUrl(model)) {
     const url = folderUrl(model);
@@ -146,7 +160,9 @@ export async function loadModel(model?: string, dtype: ModelDtype = 'fp32', opti
   if (zoo && index?.models.includes(id)) return loadFolder(join(zoo, id), dtype);
   const remote = options.remoteUrl ?? process.env.IQA_ZOO_REMOTE;
   if (remote) return loadRemote(`${folderUrl(remote)}${encodeURIComponent(id)}/`, id, dtype, options);
-  const known = index ? ` (IQA_ZOO_MODELS has ${index.models.map((m) => JSON.stringify(m)).join(', ')})` : ' (IQA_ZOO_MODELS is not set)';
+  const known = index
+    ? ` (IQA_ZOO_MODELS has ${index.models.map((m) => JSON.stringify(m)).join(', ')})`
+    : ' (IQA_ZOO_MODELS is not set)';
   throw new IqaError(
     'MODEL_NOT_FOUND',
     `Expected a model folder, an .onnx path, a URL or a zoo id for model but received ${JSON.stringify(id)}: no such path, ` +

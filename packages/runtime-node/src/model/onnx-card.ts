@@ -17,9 +17,13 @@ export function readEmbeddedCard(bytes: Uint8Array, fileName: string): ModelCard
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (err) {
-    throw new IqaError('MODEL_INTEGRITY', `Expected an ONNX model in ${fileName} but it could not be parsed: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new IqaError(
+      'MODEL_INTEGRITY',
+      `Expected an ONNX model in ${fileName} but it could not be parsed: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const entry = model.metadataProps.find((p) => p.key === CARD_METADATA_KEY);
   if (!entry?.value) return undefined;
@@ -27,9 +31,13 @@ export function readEmbeddedCard(bytes: Uint8Array, fileName: string): ModelCard
   try {
     parsed = JSON.parse(entry.value) as Record<string, unknown>;
   } catch (err) {
-    throw new IqaError('INVALID_CARD', `Expected JSON in the ${CARD_METADATA_KEY} metadata of ${fileName}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new IqaError(
+      'INVALID_CARD',
+      `Expected JSON in the ${CARD_METADATA_KEY} metadata of ${fileName}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const name = fileName.split(/[\\/]/).pop() ?? fileName;
   const withFiles = { ...parsed, files: { onnx: { path: name, sha256: sha256Hex(bytes), bytes: bytes.length } } };

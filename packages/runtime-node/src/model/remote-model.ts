@@ -40,7 +40,9 @@ export function modelCacheDir(cacheDir?: string): string {
 }
 
 function downloadError(url: string, why: string, cause?: unknown): IqaError {
-  return new IqaError('MODEL_DOWNLOAD', `Expected to download ${url} but ${why}; nothing was cached, try again`, { cause });
+  return new IqaError('MODEL_DOWNLOAD', `Expected to download ${url} but ${why}; nothing was cached, try again`, {
+    cause,
+  });
 }
 
 async function fetchOk(fetchFn: typeof fetch, url: string): Promise<Response> {
@@ -50,7 +52,8 @@ async function fetchOk(fetchFn: typeof fetch, url: string): Promise<Response> {
   } catch (err) {
     throw downloadError(url, `the request failed (${(err as Error).message})`, err);
   }
-  if (!response.ok || !response.body) throw downloadError(url, `the server answered ${response.status} ${response.statusText}`);
+  if (!response.ok || !response.body)
+    throw downloadError(url, `the server answered ${response.status} ${response.statusText}`);
   return response;
 }
 
@@ -80,10 +83,18 @@ async function downloadVerified(url: string, dest: string, file: CardFile, optio
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), count, createWriteStream(tmp));
+    await pipeline(
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+      count,
+      createWriteStream(tmp),
+    );
   } catch (err) {
     await rm(tmp, { force: true });
-    throw downloadError(url, `the transfer broke off after ${loaded} of ${file.bytes} bytes (${(err as Error).message})`, err);
+    throw downloadError(
+      url,
+      `the transfer broke off after ${loaded} of ${file.bytes} bytes (${(err as Error).message})`,
+      err,
+    );
   }
   const actual = hash.digest('hex');
   if (actual !== file.sha256 || loaded !== file.bytes) {
@@ -119,7 +130,11 @@ export async function downloadModelFolder(
   try {
     card = validateCard(JSON.parse(text), cardUrl);
   } catch (err) {
-    throw err instanceof IqaError ? err : new IqaError('INVALID_CARD', `Expected a JSON model card at ${cardUrl}: ${(err as Error).message}`, { cause: err });
+    throw err instanceof IqaError
+      ? err
+      : new IqaError('INVALID_CARD', `Expected a JSON model card at ${cardUrl}: ${(err as Error).message}`, {
+          cause: err,
+        });
   }
   await mkdir(cacheFolder, { recursive: true });
   const file = pick(card);

@@ -1,7 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_MODEL_ID, IqaError, type ModelCard, type ZooIndex, modelPackageName, parseZooIndex, validateCard } from '@iqa-zoo/core';
+import {
+  DEFAULT_MODEL_ID,
+  IqaError,
+  type ModelCard,
+  type ZooIndex,
+  modelPackageName,
+  parseZooIndex,
+  validateCard,
+} from '@iqa-zoo/core';
 
 /** Where zoo ids are looked up (see `loadModel` for the order). */
 export interface ZooOptions {
@@ -30,9 +38,13 @@ async function readJson(path: string, what: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new IqaError('MODEL_NOT_FOUND', `Expected ${what} at ${path} but it could not be read (${(err as NodeJS.ErrnoException).code ?? err})`, {
-      cause: err,
-    });
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected ${what} at ${path} but it could not be read (${(err as NodeJS.ErrnoException).code ?? err})`,
+      {
+        cause: err,
+      },
+    );
   }
   try {
     return JSON.parse(text);
@@ -48,7 +60,9 @@ async function readJson(path: string, what: string): Promise<unknown> {
  * const { default: id, models } = await readZooIndex('./models');
  */
 export async function readZooIndex(dir: string): Promise<ZooIndex> {
-  return parseZooIndex(await readJson(join(dir, 'index.json'), 'the zoo index (IQA_ZOO_MODELS names a folder with index.json)'));
+  return parseZooIndex(
+    await readJson(join(dir, 'index.json'), 'the zoo index (IQA_ZOO_MODELS names a folder with index.json)'),
+  );
 }
 
 /** Reads and validates `card.json` in a model folder. */
@@ -99,13 +113,19 @@ export async function listZooCards(options: ZooOptions = {}): Promise<Array<{ ca
   const dir = zooDir(options.zooDir);
   if (dir) {
     const index = await readZooIndex(dir);
-    return Promise.all(index.models.map(async (id) => ({ card: await readCardFile(join(dir, id)), isDefault: id === index.default })));
+    return Promise.all(
+      index.models.map(async (id) => ({ card: await readCardFile(join(dir, id)), isDefault: id === index.default })),
+    );
   }
   const paths = options.paths ?? [process.cwd()];
-  const ids = (await installedModelIds(paths)).sort((a, b) => Number(b === DEFAULT_MODEL_ID) - Number(a === DEFAULT_MODEL_ID));
+  const ids = (await installedModelIds(paths)).sort(
+    (a, b) => Number(b === DEFAULT_MODEL_ID) - Number(a === DEFAULT_MODEL_ID),
+  );
   const found = ids.flatMap((id) => {
     const folder = findModelPackage(id, paths);
     return folder ? [{ id, folder }] : [];
   });
-  return Promise.all(found.map(async ({ id, folder }) => ({ card: await readCardFile(folder), isDefault: id === DEFAULT_MODEL_ID })));
+  return Promise.all(
+    found.map(async ({ id, folder }) => ({ card: await readCardFile(folder), isDefault: id === DEFAULT_MODEL_ID })),
+  );
 }

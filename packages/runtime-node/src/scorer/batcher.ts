@@ -101,7 +101,10 @@ export class RunBatcher {
     this.stats.runs++;
     this.stats.images += group.length;
     if (out.length !== total) {
-      throw new IqaError('INTERNAL', `Expected ${total} network outputs (one per batch item) but received ${out.length}`);
+      throw new IqaError(
+        'INTERNAL',
+        `Expected ${total} network outputs (one per batch item) but received ${out.length}`,
+      );
     }
     let start = 0;
     group.forEach((p, i) => {

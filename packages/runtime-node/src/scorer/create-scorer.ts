@@ -82,7 +82,10 @@ function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData
     const result = await session.run({ [card.input.name]: input }, [card.output.name]);
     const out = result[card.output.name]!;
     if (out.type !== 'float32') {
-      throw new IqaError('INVALID_CARD', `Expected a float32 output "${card.output.name}" but the model produced ${out.type}`);
+      throw new IqaError(
+        'INVALID_CARD',
+        `Expected a float32 output "${card.output.name}" but the model produced ${out.type}`,
+      );
     }
     return out.data as Float32Array;
   };
@@ -107,15 +110,27 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   }
   let loaded = await loadModel(model, options.dtype ?? 'fp32', options);
   const fast = options.preset === 'fast' ? loaded.card.presets?.fast : undefined;
-  if (options.dtype === undefined && fast?.dtype !== undefined && fast.dtype !== 'fp32') loaded = await loadModel(model, fast.dtype, options);
+  if (options.dtype === undefined && fast?.dtype !== undefined && fast.dtype !== 'fp32')
+    loaded = await loadModel(model, fast.dtype, options);
   const { card } = loaded;
   // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
-  const scoringCard = { ...card, input: chooseProtocol(card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }) };
-  const { session, device, reason } = await openSession(loaded.onnx, { device: options.device ?? 'auto', threads: options.threads ?? defaultIntraOpThreads() });
-  if (options.verbose && reason.startsWith('CUDA is not available')) (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
+  const scoringCard = {
+    ...card,
+    input: chooseProtocol(card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }),
+  };
+  const { session, device, reason } = await openSession(loaded.onnx, {
+    device: options.device ?? 'auto',
+    threads: options.threads ?? defaultIntraOpThreads(),
+  });
+  if (options.verbose && reason.startsWith('CUDA is not available'))
+    (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
   checkIo(session, card, loaded.path);
   const maxBatch = options.maxBatch ?? DEFAULT_BATCHING[device].maxBatch;
-  const batcher = new RunBatcher(makeRun(session, card), maxBatch, options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems);
+  const batcher = new RunBatcher(
+    makeRun(session, card),
+    maxBatch,
+    options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems,
+  );
   const readOpts = { maxPixels: options.maxPixels, maxBytes: options.maxBytes };
   let disposed = false;
 

@@ -60,7 +60,9 @@ async function open(onnx: Uint8Array, device: ResolvedDevice, threads: number): 
  */
 export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promise<OpenedSession> {
   if (!DEVICES.includes(opts.device)) {
-    throw new RangeError(`Expected one of ${DEVICES.map((d) => JSON.stringify(d)).join(', ')} for device but received ${JSON.stringify(opts.device)}`);
+    throw new RangeError(
+      `Expected one of ${DEVICES.map((d) => JSON.stringify(d)).join(', ')} for device but received ${JSON.stringify(opts.device)}`,
+    );
   }
   if (!Number.isInteger(opts.threads) || opts.threads < 0) {
     throw new RangeError(`Expected a non-negative integer for threads but received ${JSON.stringify(opts.threads)}`);
@@ -71,7 +73,11 @@ export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promi
     // console error about it quiet unless the caller chose a log level.
     if (ort.env.logLevel === 'warning') ort.env.logLevel = 'fatal';
     try {
-      return { session: await open(onnx, 'cuda', opts.threads), device: 'cuda', reason: `device "${opts.device}": CUDA started${threadsText(opts.threads)}` };
+      return {
+        session: await open(onnx, 'cuda', opts.threads),
+        device: 'cuda',
+        reason: `device "${opts.device}": CUDA started${threadsText(opts.threads)}`,
+      };
     } catch (err) {
       const why = (err as Error).message.split('\n')[0];
       if (opts.device === 'cuda') {
@@ -86,21 +92,34 @@ export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promi
     }
   }
   try {
-    return { session: await open(onnx, 'cpu', opts.threads), device: 'cpu', reason: `${fallback ?? 'device "cpu" asked for'}${threadsText(opts.threads)}` };
+    return {
+      session: await open(onnx, 'cpu', opts.threads),
+      device: 'cpu',
+      reason: `${fallback ?? 'device "cpu" asked for'}${threadsText(opts.threads)}`,
+    };
   } catch (err) {
     throw toModelError(err);
   }
 }
 
 function threadsText(threads: number): string {
-  return threads === 0 ? '; intra-op threads chosen by onnxruntime' : `; ${threads} intra-op thread${threads === 1 ? '' : 's'}`;
+  return threads === 0
+    ? '; intra-op threads chosen by onnxruntime'
+    : `; ${threads} intra-op thread${threads === 1 ? '' : 's'}`;
 }
 
 /** True when a session failed because of the model rather than the execution provider. */
 function isModelError(err: unknown): boolean {
-  return /protobuf|graph|model|opset|ir version/i.test((err as Error).message) && !/cuda|provider|shared library/i.test((err as Error).message);
+  return (
+    /protobuf|graph|model|opset|ir version/i.test((err as Error).message) &&
+    !/cuda|provider|shared library/i.test((err as Error).message)
+  );
 }
 
 function toModelError(err: unknown): IqaError {
-  return new IqaError('MODEL_INTEGRITY', `Expected a valid ONNX model but onnxruntime-node refused it: ${(err as Error).message}`, { cause: err });
+  return new IqaError(
+    'MODEL_INTEGRITY',
+    `Expected a valid ONNX model but onnxruntime-node refused it: ${(err as Error).message}`,
+    { cause: err },
+  );
 }

@@ -27,7 +27,12 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** The card of the tiny model (files filled from `onnx` bytes when given). */
-export function tinyCard(protocol: TestProtocol, onnxBytes?: Uint8Array, id = 'tiny-test', smallImage: 'upscale' | 'reject' = 'upscale'): ModelCard {
+export function tinyCard(
+  protocol: TestProtocol,
+  onnxBytes?: Uint8Array,
+  id = 'tiny-test',
+  smallImage: 'upscale' | 'reject' = 'upscale',
+): ModelCard {
   const card: Omit<ModelCard, 'files'> & { files?: ModelCard['files'] } = {
     schemaVersion: 1,
     id,
@@ -70,7 +75,13 @@ export function tinyCard(protocol: TestProtocol, onnxBytes?: Uint8Array, id = 't
  */
 export function createTinyModel(
   protocol: TestProtocol = { kind: 'crops', count: 4, size: 16, seed: 1 },
-  opts: { embedCard?: boolean; id?: string; weights?: [number, number, number]; bias?: number; smallImage?: 'upscale' | 'reject' } = {},
+  opts: {
+    embedCard?: boolean;
+    id?: string;
+    weights?: [number, number, number];
+    bias?: number;
+    smallImage?: 'upscale' | 'reject';
+  } = {},
 ): TinyModel {
   const weights = opts.weights ?? [0.5, 0.3, 0.2];
   const bias = opts.bias ?? 0;
@@ -101,7 +112,8 @@ export function createTinyModel(
       }),
     ).finish();
   const embedded = tinyCard(protocol, undefined, opts.id, opts.smallImage);
-  const bytes = opts.embedCard === false ? make([]) : make([{ key: CARD_METADATA_KEY, value: JSON.stringify(embedded) }]);
+  const bytes =
+    opts.embedCard === false ? make([]) : make([{ key: CARD_METADATA_KEY, value: JSON.stringify(embedded) }]);
   return { onnx: bytes, card: tinyCard(protocol, bytes, opts.id, opts.smallImage), weights, bias };
 }
 

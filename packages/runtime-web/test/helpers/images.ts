@@ -2,7 +2,12 @@
 import { mulberry32 } from '@iqa-zoo/core';
 
 /** An RGBA image with smooth gradients plus seeded noise; `alpha` sets every pixel's alpha. */
-export function rgbaImage(width: number, height: number, seed = 1, alpha = 255): { data: Uint8ClampedArray; width: number; height: number } {
+export function rgbaImage(
+  width: number,
+  height: number,
+  seed = 1,
+  alpha = 255,
+): { data: Uint8ClampedArray; width: number; height: number } {
   const rand = mulberry32(seed);
   const data = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const scorer = await createScorer(params.get('model') ?? undefined, {
     device: 'wasm',
     numThreads: threads ? Number(threads) : undefined,
-    wasmPaths: params.get('wasmPaths') === 'url-imports' ? { wasm: ortWasm, mjs: ortMjs } : (params.get('wasmPaths') ?? undefined),
+    wasmPaths:
+      params.get('wasmPaths') === 'url-imports'
+        ? { wasm: ortWasm, mjs: ortMjs }
+        : (params.get('wasmPaths') ?? undefined),
   });
   for (const src of (params.get('images') ?? '').split(',').filter((s) => s)) {
     const li = document.createElement('li');

@@ -24,8 +24,16 @@ export interface ConvGeometry {
 type Shape4 = [number, number, number, number];
 
 /** `[[0,0],[top,bottom],[left,right],[0,0]]`: tfjs' explicit NHWC padding. */
-function explicitPad(h: AxisPlan, w: AxisPlan): [[number, number], [number, number], [number, number], [number, number]] {
-  return [[0, 0], [h.padBefore, h.padAfter], [w.padBefore, w.padAfter], [0, 0]];
+function explicitPad(
+  h: AxisPlan,
+  w: AxisPlan,
+): [[number, number], [number, number], [number, number], [number, number]] {
+  return [
+    [0, 0],
+    [h.padBefore, h.padAfter],
+    [w.padBefore, w.padAfter],
+    [0, 0],
+  ];
 }
 
 /** Drops the plan's crops from axes 1 and 2 of an NHWC tensor (no-op when nothing to crop). */
@@ -59,12 +67,22 @@ function isStrided(g: ConvGeometry): boolean {
 }
 
 /** dx of `conv2d` (filter [kh,kw,ci,co]): returns [N, H, W, ci]. Polyphase: no work on inserted zeros. */
-export function conv2dInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function conv2dInputGrad(
+  scope: KernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   return polyphaseInputGrad(scope, dy, filter, g.height, g.width, 'conv2d');
 }
 
 /** dW of `conv2d` (x [N,H,W,ci], dy [N,oh,ow,co]): returns [kh, kw, ci, co]. */
-export function conv2dFilterGrad(scope: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function conv2dFilterGrad(
+  scope: KernelScope,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   if (isPointwise(g)) return pointwiseFilterGrad(scope, x, dy);
   const h = filterGradPlan(g.height);
   const w = filterGradPlan(g.width);
@@ -84,7 +102,8 @@ function gemm(scope: KernelScope, a: tf.TensorInfo, m: number, k: number, b: tf.
 
 /** True for a 1x1, stride-1, unpadded convolution: dW is then one matrix product. */
 export function isPointwise(g: ConvGeometry): boolean {
-  const one = (a: AxisGeometry): boolean => a.filterSize === 1 && a.stride === 1 && a.padBefore === 0 && a.outSize === a.inSize;
+  const one = (a: AxisGeometry): boolean =>
+    a.filterSize === 1 && a.stride === 1 && a.padBefore === 0 && a.outSize === a.inSize;
   return one(g.height) && one(g.width);
 }
 
@@ -111,7 +130,12 @@ export function pointwiseFilterGrad(scope: KernelScope, x: tf.TensorInfo, dy: tf
  * Strided: one depthwise convolution of the zero-inserted dy. A depthwise convolution is so cheap that
  * the polyphase split (s*s convolutions, then interleaving copies) measured slower here.
  */
-export function depthwiseInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function depthwiseInputGrad(
+  scope: KernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   if (!isStrided(g)) return polyphaseInputGrad(scope, dy, filter, g.height, g.width, 'depthwise');
   const h = inputGradPlan(g.height);
   const w = inputGradPlan(g.width);
@@ -130,7 +154,12 @@ export function depthwiseInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter
  * pass, the most for stride 2 at 112x112. A per-tap alternative (shift dy with PadV2, multiply by the padded
  * x, reduce with a ones matrix product) measured 2-3x slower still.
  */
-export function depthwiseFilterGrad(scope: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function depthwiseFilterGrad(
+  scope: KernelScope,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   const h = filterGradPlan(g.height);
   const w = filterGradPlan(g.width);
   const [n, xh, xw, c] = x.shape as Shape4;

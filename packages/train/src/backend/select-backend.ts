@@ -76,7 +76,9 @@ async function startWasm(threads: number, why: string[]): Promise<TfBackendInfo 
   }
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
   const added = kernels.registered.length + kernels.unchanged.length;
-  why.push(`wasm: started (${simd}, ${threads} thread${threads === 1 ? '' : 's'}, ${added} gradient kernels registered)`);
+  why.push(
+    `wasm: started (${simd}, ${threads} thread${threads === 1 ? '' : 's'}, ${added} gradient kernels registered)`,
+  );
   return { name: tf.getBackend(), reason: why.join('; ') };
 }
 

@@ -53,7 +53,16 @@ type Shape4 = [number, number, number, number];
  * out[i, j, a, b] = W[rh + sh*(th-1-i), rw + sw*(tw-1-j), ...], with (a, b) = (out, in) channels
  * for conv2d (swapped) and (channel, 0) for depthwise.
  */
-function subFilter(w: Float32Array, shape: Shape4, rh: number, rw: number, th: number, tw: number, s: [number, number], kind: InputGradKind): { values: Float32Array; shape: Shape4 } {
+function subFilter(
+  w: Float32Array,
+  shape: Shape4,
+  rh: number,
+  rw: number,
+  th: number,
+  tw: number,
+  s: [number, number],
+  kind: InputGradKind,
+): { values: Float32Array; shape: Shape4 } {
   const [, kw, ci, co] = shape;
   const [a, b] = kind === 'conv2d' ? [co, ci] : [ci, co];
   const values = new Float32Array(th * tw * a * b);
@@ -70,7 +79,15 @@ function subFilter(w: Float32Array, shape: Shape4, rh: number, rw: number, th: n
 }
 
 /** Runs each phase's stride-1 convolution; returns them row-major over (rh, rw), each [N, Lh, Lw, c]. */
-function phaseOutputs(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, hp: AxisPhases, wp: AxisPhases, strides: [number, number], kind: InputGradKind): tf.TensorInfo[] {
+function phaseOutputs(
+  scope: KernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  hp: AxisPhases,
+  wp: AxisPhases,
+  strides: [number, number],
+  kind: InputGradKind,
+): tf.TensorInfo[] {
   const w = scope.values(filter);
   const fShape = filter.shape as Shape4;
   const n = dy.shape[0]!;
@@ -83,13 +100,20 @@ function phaseOutputs(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorIn
         continue;
       }
       const sub = subFilter(w, fShape, ph.firstTap, pw.firstTap, ph.taps, pw.taps, strides, kind);
-      const pad = [[0, 0], [ph.plan.padBefore, ph.plan.padAfter], [pw.plan.padBefore, pw.plan.padAfter], [0, 0]];
+      const pad = [
+        [0, 0],
+        [ph.plan.padBefore, ph.plan.padAfter],
+        [pw.plan.padBefore, pw.plan.padAfter],
+        [0, 0],
+      ];
       const attrs = { strides: [1, 1], pad, dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: undefined };
       const kernelName = kind === 'conv2d' ? 'Conv2D' : 'DepthwiseConv2dNative';
       const y = scope.run(kernelName, { x: dy, filter: scope.fromValues(sub.values, sub.shape) }, attrs);
       const cropped = ph.plan.cropBefore + ph.plan.cropAfter + pw.plan.cropBefore + pw.plan.cropAfter > 0;
       const size = [n, hp.length, wp.length, channels];
-      outputs.push(cropped ? scope.run('Slice', { x: y }, { begin: [0, ph.plan.cropBefore, pw.plan.cropBefore, 0], size }) : y);
+      outputs.push(
+        cropped ? scope.run('Slice', { x: y }, { begin: [0, ph.plan.cropBefore, pw.plan.cropBefore, 0], size }) : y,
+      );
     }
   }
   return outputs;
@@ -110,7 +134,14 @@ function interleave(scope: KernelScope, outputs: tf.TensorInfo[], sh: number, sw
 }
 
 /** dx [N, H, W, c] of a conv2d or (multiplier-1) depthwise convolution, from dy and the forward filter. */
-export function polyphaseInputGrad(scope: KernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, height: AxisGeometry, width: AxisGeometry, kind: InputGradKind): tf.TensorInfo {
+export function polyphaseInputGrad(
+  scope: KernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  height: AxisGeometry,
+  width: AxisGeometry,
+  kind: InputGradKind,
+): tf.TensorInfo {
   const hp = axisPhases(height);
   const wp = axisPhases(width);
   const outputs = phaseOutputs(scope, dy, filter, hp, wp, [height.stride, width.stride], kind);

@@ -81,24 +81,55 @@ function checkAttrs(kernel: WasmGradKernelName, attrs: ConvGradAttrs, multiplier
 }
 
 /** Geometry of the original convolution, and a check that `dy` has its output shape. */
-function geometry(kernel: string, xShape: Shape4, filterShape: Shape4, dyShape: number[], attrs: ConvGradAttrs, depthwise: boolean): ConvGeometry {
+function geometry(
+  kernel: string,
+  xShape: Shape4,
+  filterShape: Shape4,
+  dyShape: number[],
+  attrs: ConvGradAttrs,
+  depthwise: boolean,
+): ConvGeometry {
   const info = tf.backend_util.computeConv2DInfo(
-    xShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, depthwise, 'channelsLast',
+    xShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+    'channelsLast',
   );
   const want = info.outShape;
   if (dyShape.length !== 4 || want.some((v, i) => v !== dyShape[i])) {
     throw new RangeError(`Expected dy of shape [${want.join(',')}] for ${kernel} but received [${dyShape.join(',')}]`);
   }
   return {
-    height: { inSize: info.inHeight, filterSize: info.filterHeight, outSize: info.outHeight, stride: info.strideHeight, padBefore: info.padInfo.top },
-    width: { inSize: info.inWidth, filterSize: info.filterWidth, outSize: info.outWidth, stride: info.strideWidth, padBefore: info.padInfo.left },
+    height: {
+      inSize: info.inHeight,
+      filterSize: info.filterHeight,
+      outSize: info.outHeight,
+      stride: info.strideHeight,
+      padBefore: info.padInfo.top,
+    },
+    width: {
+      inSize: info.inWidth,
+      filterSize: info.filterWidth,
+      outSize: info.outWidth,
+      stride: info.strideWidth,
+      padBefore: info.padInfo.left,
+    },
   };
 }
 
 type Build = (scope: KernelScope, a: tf.TensorInfo, b: tf.TensorInfo, g: ConvGeometry) => tf.TensorInfo;
 
 /** A kernel whose inputs are (x, dy) and whose attrs carry `filterShape`. */
-function filterGradKernel(name: WasmGradKernelName, depthwise: boolean, build: Build, lookup: KernelLookup): tf.KernelFunc {
+function filterGradKernel(
+  name: WasmGradKernelName,
+  depthwise: boolean,
+  build: Build,
+  lookup: KernelLookup,
+): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as ConvGradAttrs;
     const filterShape = a.filterShape as Shape4;
@@ -110,7 +141,12 @@ function filterGradKernel(name: WasmGradKernelName, depthwise: boolean, build: B
 }
 
 /** A kernel whose inputs are (dy, filter) and whose attrs carry `inputShape`. */
-function inputGradKernel(name: WasmGradKernelName, depthwise: boolean, build: Build, lookup: KernelLookup): tf.KernelFunc {
+function inputGradKernel(
+  name: WasmGradKernelName,
+  depthwise: boolean,
+  build: Build,
+  lookup: KernelLookup,
+): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as ConvGradAttrs;
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
@@ -130,8 +166,18 @@ export function createWasmGradKernelConfigs(registry: KernelRegistry = tf): tf.K
   const funcs: Record<WasmGradKernelName, tf.KernelFunc> = {
     Conv2DBackpropFilter: filterGradKernel('Conv2DBackpropFilter', false, conv2dFilterGrad, lookup),
     Conv2DBackpropInput: inputGradKernel('Conv2DBackpropInput', false, conv2dInputGrad, lookup),
-    DepthwiseConv2dNativeBackpropFilter: filterGradKernel('DepthwiseConv2dNativeBackpropFilter', true, depthwiseFilterGrad, lookup),
-    DepthwiseConv2dNativeBackpropInput: inputGradKernel('DepthwiseConv2dNativeBackpropInput', true, depthwiseInputGrad, lookup),
+    DepthwiseConv2dNativeBackpropFilter: filterGradKernel(
+      'DepthwiseConv2dNativeBackpropFilter',
+      true,
+      depthwiseFilterGrad,
+      lookup,
+    ),
+    DepthwiseConv2dNativeBackpropInput: inputGradKernel(
+      'DepthwiseConv2dNativeBackpropInput',
+      true,
+      depthwiseInputGrad,
+      lookup,
+    ),
   };
   return WASM_GRAD_KERNEL_NAMES.map((kernelName) => {
     const kernelFunc = funcs[kernelName];
@@ -159,7 +205,11 @@ export function isWasmGradKernelRegistered(kernelName: WasmGradKernelName, regis
  * const g = tf.grad((w: tf.Tensor4D) => tf.conv2d(x, w, 2, 'same').sum())(w); // runs on wasm
  */
 export function registerWasmGradKernels(registry: KernelRegistry = tf): RegisterGradKernelsResult {
-  const result = { registered: [] as WasmGradKernelName[], replaced: [] as WasmGradKernelName[], unchanged: [] as WasmGradKernelName[] };
+  const result = {
+    registered: [] as WasmGradKernelName[],
+    replaced: [] as WasmGradKernelName[],
+    unchanged: [] as WasmGradKernelName[],
+  };
   for (const config of createWasmGradKernelConfigs(registry)) {
     const name = config.kernelName as WasmGradKernelName;
     if (isWasmGradKernelRegistered(name, registry)) {

@@ -11,7 +11,14 @@ export function zeroInsert(scope: KernelScope, x: tf.TensorInfo, strideH: number
   if (strideH === 1 && strideW === 1) return x;
   const [n, h, w, c] = x.shape as Shape4;
   const six = scope.reshape(x, [n, h, 1, w, 1, c]);
-  const paddings = [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]];
+  const paddings = [
+    [0, 0],
+    [0, 0],
+    [0, strideH - 1],
+    [0, 0],
+    [0, strideW - 1],
+    [0, 0],
+  ];
   const padded = scope.run('PadV2', { x: six }, { paddings, constantValue: 0 });
   return scope.reshape(padded, [n, h * strideH, w * strideW, c]);
 }

@@ -48,7 +48,10 @@ function nameHash(s: string): number {
 const csvField = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function formatSeconds(s: number): string {
@@ -87,7 +90,12 @@ function progress(io: CommandIo, total: number): { tick(done: number, images: nu
 }
 
 function parseList(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
 }
 
 /**
@@ -97,7 +105,10 @@ function parseList(value: string | undefined): string[] | undefined {
  * @example
  * const code = await distortCommand(['--refs', 'pristine', '--out', '/tmp/rank', '--set', 'live']);
  */
-export async function distortCommand(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function distortCommand(
+  argv: string[],
+  io: CommandIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let opts: Record<string, string | boolean | undefined> & { help?: boolean };
   try {
     opts = parseArgs({
@@ -150,7 +161,8 @@ export async function distortCommand(argv: string[], io: CommandIo = { stdout: p
   const stem = (ref: string): string => basename(ref, extname(ref));
   const stems = new Map<string, number>();
   for (const ref of refs) stems.set(stem(ref), (stems.get(stem(ref)) ?? 0) + 1);
-  const fileOf = (ref: string, t: string, l: number): string => join(t, String(l), `${stems.get(stem(ref))! > 1 ? basename(ref) : stem(ref)}.png`);
+  const fileOf = (ref: string, t: string, l: number): string =>
+    join(t, String(l), `${stems.get(stem(ref))! > 1 ? basename(ref) : stem(ref)}.png`);
   const rows: string[][][] = refs.map(() => []); // per reference: its manifest rows
   const runner = createTaskRunner({ workers });
   const bar = progress(io, refs.length);
@@ -169,7 +181,12 @@ export async function distortCommand(argv: string[], io: CommandIo = { stdout: p
       const task: ReferenceTask = {
         source: ref,
         encode: 'png',
-        groups: types.map((t, k) => ({ type: t, levels: levelsOf(t), seed: mixSeed(refSeed, k + 1), crop: crop ? { size: crop, seed: refSeed, flip: false } : undefined })),
+        groups: types.map((t, k) => ({
+          type: t,
+          levels: levelsOf(t),
+          seed: mixSeed(refSeed, k + 1),
+          crop: crop ? { size: crop, seed: refSeed, flip: false } : undefined,
+        })),
       };
       try {
         const result = await runner.run(task);
@@ -198,16 +215,20 @@ export async function distortCommand(argv: string[], io: CommandIo = { stdout: p
   };
   const lanes = Math.max(1, runner.workers) * 2; // keep every worker fed
   try {
-    await Promise.all(Array.from({ length: lanes }, async () => {
-      while (next < refs.length) await one(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < refs.length) await one(next++);
+      }),
+    );
   } finally {
     await runner.close();
     bar.end();
   }
   const lines = ['file,reference,type,level', ...rows.flat().map((row) => row.map(csvField).join(','))];
   await writeFile(join(outDir, 'manifest.csv'), `${lines.join('\n')}\n`);
-  io.stdout.write(`iqa distort: ${refs.length - skipped} references x ${types.length} types -> ${lines.length - 1} images listed in ${join(outDir, 'manifest.csv')}${skipped ? `, ${skipped} skipped` : ''}\n`);
+  io.stdout.write(
+    `iqa distort: ${refs.length - skipped} references x ${types.length} types -> ${lines.length - 1} images listed in ${join(outDir, 'manifest.csv')}${skipped ? `, ${skipped} skipped` : ''}\n`,
+  );
   return refs.length - skipped > 0 ? 0 : 1;
 }
 
@@ -225,7 +246,8 @@ interface Plan {
 function integer(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`Expected an integer >= ${min} for --${name} but received ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new RangeError(`Expected an integer >= ${min} for --${name} but received ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -236,15 +258,21 @@ function validate(o: Record<string, string | boolean | undefined>): Plan {
   const set = str('set');
   if (!refsDir) throw new TypeError('Expected a folder for --refs but received nothing');
   if (!outDir) throw new TypeError('Expected a folder for --out but received nothing');
-  if (!set) throw new TypeError("Expected a distortion set (one of 'live', 'tid2013', 'wide') for --set but received nothing");
+  if (!set)
+    throw new TypeError("Expected a distortion set (one of 'live', 'tid2013', 'wide') for --set but received nothing");
   const setTypes = getDistortionSet(set);
   const types = parseList(str('types')) ?? [...setTypes];
   for (const t of types) {
-    if (!setTypes.includes(t)) throw new RangeError(`Expected types of set '${set}' (one of ${setTypes.map((x) => `'${x}'`).join(', ')}) for --types but received ${JSON.stringify(t)}`);
+    if (!setTypes.includes(t))
+      throw new RangeError(
+        `Expected types of set '${set}' (one of ${setTypes.map((x) => `'${x}'`).join(', ')}) for --types but received ${JSON.stringify(t)}`,
+      );
   }
   const levelList = parseList(str('levels'));
   const levels = levelList?.map((l) => Number(l));
-  if (levels) for (const t of types) levels.forEach((l, i) => checkLevel(getDistortion(t), Number.isInteger(l) ? l : levelList![i]));
+  if (levels)
+    for (const t of types)
+      levels.forEach((l, i) => checkLevel(getDistortion(t), Number.isInteger(l) ? l : levelList![i]));
   return {
     refsDir,
     outDir,

@@ -31,7 +31,11 @@ export const TRAIN_USAGE = `Usage:
 function parseWorkers(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new IqaError('INVALID_ARGUMENT', `Expected a positive integer for --feature-workers but received ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a positive integer for --feature-workers but received ${JSON.stringify(text)}`,
+    );
   return n;
 }
 
@@ -48,7 +52,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (stage !== 'rank' && stage !== 'finetune') {
-    process.stderr.write(`Expected a stage "rank" or "finetune" but received ${stage === undefined ? 'nothing' : JSON.stringify(stage)}\n${TRAIN_USAGE}\n`);
+    process.stderr.write(
+      `Expected a stage "rank" or "finetune" but received ${stage === undefined ? 'nothing' : JSON.stringify(stage)}\n${TRAIN_USAGE}\n`,
+    );
     return 2;
   }
   const { values } = parseArgs({
@@ -79,13 +85,31 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (stage === 'rank') {
     const cfg = { ...(await readTrainConfig(values.config, 'rank', data)), ...overrides };
     const featureHelper = featureHelperProcess({ stage, config: cfg, backend: backend.name as TfBackendRequest });
-    const result = await runRank(cfg, { resume: values.resume, configFile: `${values.config}${extra}`, featureWorkers, featureHelper });
+    const result = await runRank(cfg, {
+      resume: values.resume,
+      configFile: `${values.config}${extra}`,
+      featureWorkers,
+      featureHelper,
+    });
     process.stdout.write(`${JSON.stringify({ stage, wallSeconds: (Date.now() - t0) / 1000, ...result })}\n`);
   } else {
     const cfg = { ...(await readTrainConfig(values.config, 'finetune', data)), ...overrides };
-    const commands = [`iqa train finetune --config ${values.config}${values.from ? ` --from ${values.from}` : ''}${extra}`];
-    const featureHelper = featureHelperProcess({ stage, config: cfg, from: values.from, backend: backend.name as TfBackendRequest });
-    const result = await runFinetune(cfg, { from: values.from, resume: values.resume, commands, featureWorkers, featureHelper });
+    const commands = [
+      `iqa train finetune --config ${values.config}${values.from ? ` --from ${values.from}` : ''}${extra}`,
+    ];
+    const featureHelper = featureHelperProcess({
+      stage,
+      config: cfg,
+      from: values.from,
+      backend: backend.name as TfBackendRequest,
+    });
+    const result = await runFinetune(cfg, {
+      from: values.from,
+      resume: values.resume,
+      commands,
+      featureWorkers,
+      featureHelper,
+    });
     process.stdout.write(`${JSON.stringify({ stage, wallSeconds: (Date.now() - t0) / 1000, ...result })}\n`);
   }
   return 0;

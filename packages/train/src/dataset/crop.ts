@@ -41,7 +41,9 @@ export function applyCrop(image: RgbImage, box: CropBox): RgbImage {
       for (let x = 0; x < size; x++) {
         const s = row + (size - 1 - x) * 3;
         const d = (y * size + x) * 3;
-        out[d] = image.data[s]!; out[d + 1] = image.data[s + 1]!; out[d + 2] = image.data[s + 2]!;
+        out[d] = image.data[s]!;
+        out[d + 1] = image.data[s + 1]!;
+        out[d + 2] = image.data[s + 2]!;
       }
     }
   }

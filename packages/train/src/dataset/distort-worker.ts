@@ -18,7 +18,10 @@ parentPort?.on('message', (msg: { id: number; task: ReferenceTask }) => {
     },
     (err: unknown) => {
       const e = err as { name?: string; message?: string; code?: string };
-      parentPort!.postMessage({ id: msg.id, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code } });
+      parentPort!.postMessage({
+        id: msg.id,
+        error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code },
+      });
     },
   );
 });

@@ -79,7 +79,9 @@ function shuffled<T>(xs: readonly T[], rand: () => number): T[] {
   return a;
 }
 
-type PlanOptions = Required<Omit<RankingOptions, 'workers' | 'prefetch' | 'epochs' | 'types' | 'onSkip'>> & { types: readonly string[] };
+type PlanOptions = Required<Omit<RankingOptions, 'workers' | 'prefetch' | 'epochs' | 'types' | 'onSkip'>> & {
+  types: readonly string[];
+};
 
 /** One reference's task and the labels of its groups' images (group numbers come later). */
 interface Planned {
@@ -127,7 +129,10 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
   const allTypes = getDistortionSet(options.set);
   const types = options.types ?? allTypes;
   for (const t of types) {
-    if (!allTypes.includes(t)) throw new RangeError(`Expected a type of set '${options.set}' (one of ${allTypes.map((x) => `'${x}'`).join(', ')}) for types but received ${JSON.stringify(t)}`);
+    if (!allTypes.includes(t))
+      throw new RangeError(
+        `Expected a type of set '${options.set}' (one of ${allTypes.map((x) => `'${x}'`).join(', ')}) for types but received ${JSON.stringify(t)}`,
+      );
   }
   const o = {
     set: options.set,
@@ -140,7 +145,8 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
     seed: (options.seed ?? 0) >>> 0,
   };
   const positive = (v: number, name: string, max = Infinity): void => {
-    if (!Number.isInteger(v) || v < 1 || v > max) throw new RangeError(`Expected an integer in 1..${max} for ${name} but received ${String(v)}`);
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      throw new RangeError(`Expected an integer in 1..${max} for ${name} but received ${String(v)}`);
   };
   positive(o.typesPerRef, 'typesPerRef', types.length);
   positive(o.refsPerBatch, 'refsPerBatch');
@@ -148,21 +154,30 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
   if (o.refs.length === 0) throw new RangeError('Expected at least one reference for refs but received an empty list');
   const epochs = options.epochs ?? Infinity;
   const prefetch = Math.max(0, options.prefetch ?? 1);
-  const report = options.onSkip ?? ((ref: string, err: Error) => process.stderr.write(`rankingBatches: skipped ${ref}: ${err.message}\n`));
+  const report =
+    options.onSkip ??
+    ((ref: string, err: Error) => process.stderr.write(`rankingBatches: skipped ${ref}: ${err.message}\n`));
   const reported = new Set<string>();
   const onSkip = (ref: string, err: Error): void => {
     if (!reported.has(ref)) report(ref, err); // once per reference, though it is left out of every batch
     reported.add(ref);
   };
   const ownRunner = typeof options.workers !== 'object';
-  const runner: TaskRunner = typeof options.workers === 'object' ? options.workers : createTaskRunner({ workers: options.workers ?? Math.max(1, availableParallelism() - 1) });
+  const runner: TaskRunner =
+    typeof options.workers === 'object'
+      ? options.workers
+      : createTaskRunner({ workers: options.workers ?? Math.max(1, availableParallelism() - 1) });
 
   // the plan: epochs of seeded permutations cut into batches
   function* plans(): Generator<{ refs: (string | ReferenceImage)[]; epoch: number; index: number }> {
     let index = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = shuffled(o.refs as readonly (string | ReferenceImage)[], mulberry32(mixSeed(o.seed, 0xe0c + epoch)));
-      for (let i = 0; i < order.length; i += o.refsPerBatch) yield { refs: order.slice(i, i + o.refsPerBatch), epoch, index: index++ };
+      const order = shuffled(
+        o.refs as readonly (string | ReferenceImage)[],
+        mulberry32(mixSeed(o.seed, 0xe0c + epoch)),
+      );
+      for (let i = 0; i < order.length; i += o.refsPerBatch)
+        yield { refs: order.slice(i, i + o.refsPerBatch), epoch, index: index++ };
     }
   }
   const start = (p: { refs: (string | ReferenceImage)[]; epoch: number; index: number }): Promise<RankingBatch> => {
@@ -214,14 +229,19 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
 }
 
 /** The pixels of a batch as one NHWC float32 tensor scaled to [0, 1] (for tfjs `tf.tensor4d`). */
-export function batchToNhwc(images: readonly RawImage[]): { data: Float32Array; shape: [number, number, number, number] } {
+export function batchToNhwc(images: readonly RawImage[]): {
+  data: Float32Array;
+  shape: [number, number, number, number];
+} {
   if (images.length === 0) throw new RangeError('Expected at least one image for images but received an empty list');
   const { width, height } = images[0]!;
   const per = width * height * 3;
   const data = new Float32Array(images.length * per);
   images.forEach((img, i) => {
     if (img.width !== width || img.height !== height || img.channels !== 3) {
-      throw new RangeError(`Expected ${width}x${height} RGB for images[${i}] but received ${img.width}x${img.height}x${img.channels}`);
+      throw new RangeError(
+        `Expected ${width}x${height} RGB for images[${i}] but received ${img.width}x${img.height}x${img.channels}`,
+      );
     }
     for (let j = 0; j < per; j++) data[i * per + j] = img.data[j]! / 255;
   });

@@ -47,7 +47,9 @@ export interface ReferenceResult {
 
 async function encodeImage(image: RgbImage, encode: 'raw' | 'png'): Promise<Uint8Array> {
   if (encode === 'raw') return image.data as Uint8Array;
-  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
   return new Uint8Array(png.buffer, png.byteOffset, png.length);
 }
 

@@ -9,7 +9,17 @@ import { IqaError } from '@iqa-zoo/core';
 import type { RgbImage } from '../distortions/types.js';
 
 /** File extensions taken as images when listing a folder of references. */
-export const REFERENCE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif', '.bmp'];
+export const REFERENCE_EXTENSIONS: readonly string[] = [
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.gif',
+  '.bmp',
+];
 
 /**
  * The image files of a folder (by extension, not recursive), sorted by name.
@@ -22,7 +32,11 @@ export async function listReferences(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new IqaError('DATA_NOT_FOUND', `Expected a readable folder of reference images for refs but received ${JSON.stringify(dir)}`, { cause: err });
+    throw new IqaError(
+      'DATA_NOT_FOUND',
+      `Expected a readable folder of reference images for refs but received ${JSON.stringify(dir)}`,
+      { cause: err },
+    );
   }
   return names
     .filter((n) => REFERENCE_EXTENSIONS.includes(extname(n).toLowerCase()))
@@ -39,10 +53,24 @@ export async function listReferences(dir: string): Promise<string[]> {
  */
 export async function loadReference(path: string): Promise<RgbImage> {
   try {
-    const { data, info } = await sharp(path).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(path)
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width: info.width,
+      height: info.height,
+      channels: 3,
+    };
   } catch (err) {
-    throw new IqaError('INVALID_IMAGE', `Could not decode reference image ${JSON.stringify(path)}: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'INVALID_IMAGE',
+      `Could not decode reference image ${JSON.stringify(path)}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

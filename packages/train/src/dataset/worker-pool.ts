@@ -33,8 +33,16 @@ function inlineRunner(): TaskRunner {
   return { workers: 0, run: runReferenceTask, close: async () => {} };
 }
 
-interface Pending { id: number; task: ReferenceTask; resolve(r: ReferenceResult): void; reject(e: unknown): void }
-interface Slot { worker: Worker; current?: Pending }
+interface Pending {
+  id: number;
+  task: ReferenceTask;
+  resolve(r: ReferenceResult): void;
+  reject(e: unknown): void;
+}
+interface Slot {
+  worker: Worker;
+  current?: Pending;
+}
 
 function rebuildError(e: { name: string; message: string; code?: string }): Error {
   if (e.name === 'IqaError' && e.code) return new IqaError(e.code as IqaErrorCode, e.message);
@@ -54,7 +62,8 @@ function rebuildError(e: { name: string; message: string; code?: string }): Erro
  */
 export function createTaskRunner(options: TaskRunnerOptions = {}): TaskRunner {
   const count = options.workers ?? Math.max(1, availableParallelism());
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`Expected a non-negative integer for workers but received ${String(count)}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`Expected a non-negative integer for workers but received ${String(count)}`);
   const url = options.workerUrl ?? defaultWorkerUrl();
   if (count === 0 || !url) return inlineRunner();
 
@@ -74,21 +83,27 @@ export function createTaskRunner(options: TaskRunnerOptions = {}): TaskRunner {
   };
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(url) };
-    slot.worker.on('message', (msg: { id: number; result?: ReferenceResult; error?: { name: string; message: string; code?: string } }) => {
-      const job = slot.current;
-      if (!job || job.id !== msg.id) return;
-      slot.current = undefined;
-      slot.worker.unref();
-      if (msg.error) job.reject(rebuildError(msg.error));
-      else job.resolve(msg.result!);
-      pump();
-    });
+    slot.worker.on(
+      'message',
+      (msg: { id: number; result?: ReferenceResult; error?: { name: string; message: string; code?: string } }) => {
+        const job = slot.current;
+        if (!job || job.id !== msg.id) return;
+        slot.current = undefined;
+        slot.worker.unref();
+        if (msg.error) job.reject(rebuildError(msg.error));
+        else job.resolve(msg.result!);
+        pump();
+      },
+    );
     slot.worker.on('error', (err) => {
       const job = slot.current;
       slot.current = undefined;
       job?.reject(new IqaError('INTERNAL', `A distortion worker failed: ${err.message}`, { cause: err }));
       const i = slots.indexOf(slot);
-      if (!closed && i >= 0) { slots[i] = spawn(); pump(); }
+      if (!closed && i >= 0) {
+        slots[i] = spawn();
+        pump();
+      }
     });
     slot.worker.unref();
     return slot;

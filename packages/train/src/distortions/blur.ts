@@ -33,7 +33,13 @@ export function reflectIndex(i: number, n: number): number {
 }
 
 /** Filters every row of a `width` x `height` plane with a symmetric odd kernel; writes transposed. */
-function filterRowsTransposed(src: Float32Array, width: number, height: number, kernel: Float64Array, dst: Float32Array): void {
+function filterRowsTransposed(
+  src: Float32Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  dst: Float32Array,
+): void {
   const r = (kernel.length - 1) / 2;
   const padded = new Float32Array(width + 2 * r);
   const map = new Int32Array(width + 2 * r);

@@ -11,7 +11,10 @@ import type { RgbImage } from './types.js';
 export function chromaticAberration(image: RgbImage, shift: number): RgbImage {
   const { width: w, height: h, data } = image;
   const out = data.slice() as Uint8Array;
-  const shifts: Array<[number, number]> = [[0, Math.round(shift)], [2, Math.round(shift / 2)]];
+  const shifts: Array<[number, number]> = [
+    [0, Math.round(shift)],
+    [2, Math.round(shift / 2)],
+  ];
   for (const [c, s] of shifts) {
     for (let y = 0; y < h; y++) {
       for (let x = Math.min(s, w); x < w; x++) out[(y * w + x) * 3 + c] = data[(y * w + x - s) * 3 + c]!;

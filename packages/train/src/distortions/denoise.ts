@@ -29,7 +29,13 @@ export function nlmParameters(sigma: number): { patchRadius: number; h: number }
  * @example
  * const clean = nonLocalMeans(planes, width, height, 25);
  */
-export function nonLocalMeans(planes: readonly Float32Array[], width: number, height: number, sigma: number, searchRadius = NLM_SEARCH_RADIUS): Float32Array[] {
+export function nonLocalMeans(
+  planes: readonly Float32Array[],
+  width: number,
+  height: number,
+  sigma: number,
+  searchRadius = NLM_SEARCH_RADIUS,
+): Float32Array[] {
   const { patchRadius: f, h } = nlmParameters(sigma);
   const t = searchRadius;
   const pad = t + f;

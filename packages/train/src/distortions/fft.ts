@@ -11,8 +11,12 @@ function fftPow2(re: Float64Array, im: Float64Array, inverse: boolean): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      let t = re[i]!; re[i] = re[j]!; re[j] = t;
-      t = im[i]!; im[i] = im[j]!; im[j] = t;
+      let t = re[i]!;
+      re[i] = re[j]!;
+      re[j] = t;
+      t = im[i]!;
+      im[i] = im[j]!;
+      im[j] = t;
     }
   }
   const sign = inverse ? 1 : -1;
@@ -29,8 +33,10 @@ function fftPow2(re: Float64Array, im: Float64Array, inverse: boolean): void {
         const b = a + half;
         const xr = re[b]! * cr - im[b]! * ci;
         const xi = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - xr; im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr; im[a] = im[a]! + xi;
+        re[b] = re[a]! - xr;
+        im[b] = im[a]! - xi;
+        re[a] = re[a]! + xr;
+        im[a] = im[a]! + xi;
         const t = cr * wr - ci * wi;
         ci = cr * wi + ci * wr;
         cr = t;
@@ -65,7 +71,8 @@ export function planFft(n: number): Fft {
   }
   const br = new Float64Array(m);
   const bi = new Float64Array(m);
-  br[0] = cr[0]!; bi[0] = -ci[0]!;
+  br[0] = cr[0]!;
+  bi[0] = -ci[0]!;
   for (let k = 1; k < n; k++) {
     br[k] = br[m - k] = cr[k]!;
     bi[k] = bi[m - k] = -ci[k]!;
@@ -77,7 +84,8 @@ export function planFft(n: number): Fft {
     n,
     transform(re, im, inverse) {
       const s = inverse ? -1 : 1; // the inverse uses the conjugate chirp
-      ar.fill(0); ai.fill(0);
+      ar.fill(0);
+      ai.fill(0);
       for (let k = 0; k < n; k++) {
         const wr = cr[k]!;
         const wi = s * ci[k]!;
@@ -88,7 +96,8 @@ export function planFft(n: number): Fft {
       for (let k = 0; k < m; k++) {
         const xr = ar[k]! * br[k]! - ai[k]! * s * bi[k]!;
         const xi = ar[k]! * s * bi[k]! + ai[k]! * br[k]!;
-        ar[k] = xr; ai[k] = xi;
+        ar[k] = xr;
+        ai[k] = xi;
       }
       fftPow2(ar, ai, true);
       for (let k = 0; k < n; k++) {
@@ -108,7 +117,12 @@ export function planFft(n: number): Fft {
  * frequency indices, 0-based) and returns the real part of the inverse, like MATLAB's
  * `real(ifft2(H .* fft2(x)))`.
  */
-export function filterPlaneFft(plane: Float32Array, width: number, height: number, gain: (row: number, col: number) => number): Float64Array {
+export function filterPlaneFft(
+  plane: Float32Array,
+  width: number,
+  height: number,
+  gain: (row: number, col: number) => number,
+): Float64Array {
   const n = width * height;
   const re = new Float64Array(n);
   const im = new Float64Array(n);
@@ -122,23 +136,36 @@ export function filterPlaneFft(plane: Float32Array, width: number, height: numbe
   const rows = (inverse: boolean): void => {
     for (let y = 0; y < height; y++) {
       const o = y * width;
-      for (let x = 0; x < width; x++) { rowRe[x] = re[o + x]!; rowIm[x] = im[o + x]!; }
+      for (let x = 0; x < width; x++) {
+        rowRe[x] = re[o + x]!;
+        rowIm[x] = im[o + x]!;
+      }
       fw.transform(rowRe, rowIm, inverse);
-      for (let x = 0; x < width; x++) { re[o + x] = rowRe[x]!; im[o + x] = rowIm[x]!; }
+      for (let x = 0; x < width; x++) {
+        re[o + x] = rowRe[x]!;
+        im[o + x] = rowIm[x]!;
+      }
     }
   };
   const cols = (inverse: boolean, apply: boolean): void => {
     for (let x = 0; x < width; x++) {
-      for (let y = 0; y < height; y++) { colRe[y] = re[y * width + x]!; colIm[y] = im[y * width + x]!; }
+      for (let y = 0; y < height; y++) {
+        colRe[y] = re[y * width + x]!;
+        colIm[y] = im[y * width + x]!;
+      }
       fh.transform(colRe, colIm, inverse);
       if (apply) {
         for (let y = 0; y < height; y++) {
           const g = gain(y, x);
-          colRe[y]! *= g; colIm[y]! *= g;
+          colRe[y]! *= g;
+          colIm[y]! *= g;
         }
         fh.transform(colRe, colIm, true);
       }
-      for (let y = 0; y < height; y++) { re[y * width + x] = colRe[y]!; im[y * width + x] = colIm[y]!; }
+      for (let y = 0; y < height; y++) {
+        re[y * width + x] = colRe[y]!;
+        im[y * width + x] = colIm[y]!;
+      }
     }
   };
   rows(false);

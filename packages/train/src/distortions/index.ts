@@ -4,7 +4,15 @@
  */
 
 // Registry
-export { distort, distortLevels, getDistortion, getDistortionSet, checkLevel, DISTORTIONS, DISTORTION_SETS } from './registry.js';
+export {
+  distort,
+  distortLevels,
+  getDistortion,
+  getDistortionSet,
+  checkLevel,
+  DISTORTIONS,
+  DISTORTION_SETS,
+} from './registry.js';
 export type { DistortionSetName, DistortionSpec, DistortionType, BoundDistortion, RgbImage } from './types.js';
 
 // Building blocks

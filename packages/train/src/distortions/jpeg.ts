@@ -21,7 +21,11 @@ export async function encodeJpeg(image: RgbImage, quality: number): Promise<Buff
 
 /** Decodes any image sharp reads to 8-bit RGB. */
 export async function decodeToRgb(bytes: Buffer | Uint8Array): Promise<RgbImage> {
-  const { data, info } = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(bytes)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return rgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
 }
 

@@ -27,13 +27,23 @@ export async function encodeJpeg2000(image: RgbImage, bpp: number): Promise<Uint
   const oj = await openJpeg();
   const enc = new oj.J2KEncoder();
   try {
-    enc.getDecodedBuffer({ width: image.width, height: image.height, bitsPerSample: 8, componentCount: 3, isSigned: false }).set(image.data);
+    enc
+      .getDecodedBuffer({
+        width: image.width,
+        height: image.height,
+        bitsPerSample: 8,
+        componentCount: 3,
+        isSigned: false,
+      })
+      .set(image.data);
     enc.setQuality(false, 1);
     enc.setCompressionRatio(0, 24 / bpp);
     enc.encode();
     return enc.getEncodedBuffer().slice();
   } catch (err) {
-    throw new IqaError('INTERNAL', `OpenJPEG could not encode a ${image.width}x${image.height} image at ${bpp} bpp`, { cause: err });
+    throw new IqaError('INTERNAL', `OpenJPEG could not encode a ${image.width}x${image.height} image at ${bpp} bpp`, {
+      cause: err,
+    });
   } finally {
     enc.delete();
   }
@@ -48,7 +58,10 @@ export async function decodeJpeg2000(bytes: Uint8Array): Promise<RgbImage> {
     dec.decode();
     const info = dec.getFrameInfo();
     if (info.componentCount !== 3 || info.bitsPerSample !== 8) {
-      throw new IqaError('UNSUPPORTED_IMAGE', `Expected 8-bit RGB JPEG 2000 but received ${info.componentCount} components of ${info.bitsPerSample} bits`);
+      throw new IqaError(
+        'UNSUPPORTED_IMAGE',
+        `Expected 8-bit RGB JPEG 2000 but received ${info.componentCount} components of ${info.bitsPerSample} bits`,
+      );
     }
     return rgb(dec.getDecodedBuffer().slice(), info.width, info.height);
   } finally {

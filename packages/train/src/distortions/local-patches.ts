@@ -49,7 +49,7 @@ export function bindBlockWise(image: RgbImage, seed: number, maxCount = 16): Bou
   const { width: w, height: h, data } = image;
   const mean = [0, 0, 0];
   for (let i = 0; i < data.length; i++) mean[i % 3]! += data[i]!;
-  const colour = mean.map((s) => Math.round((s / (w * h))));
+  const colour = mean.map((s) => Math.round(s / (w * h)));
   const spots = positions(mixSeed(seed, STREAM.blocks), maxCount, h - BLOCK_SIZE, w - BLOCK_SIZE);
   return (count) => {
     const out = data.slice() as Uint8Array;
@@ -58,7 +58,9 @@ export function bindBlockWise(image: RgbImage, seed: number, maxCount = 16): Bou
       for (let y = r; y < Math.min(h, r + BLOCK_SIZE); y++) {
         for (let x = c; x < Math.min(w, c + BLOCK_SIZE); x++) {
           const i = (y * w + x) * 3;
-          out[i] = colour[0]!; out[i + 1] = colour[1]!; out[i + 2] = colour[2]!;
+          out[i] = colour[0]!;
+          out[i + 1] = colour[1]!;
+          out[i + 2] = colour[2]!;
         }
       }
     }

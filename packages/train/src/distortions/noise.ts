@@ -7,7 +7,16 @@ import { mixSeed, normalField, uniformField } from './rng.js';
 import type { BoundDistortion, RgbImage } from './types.js';
 
 /** Tags that keep the random streams of different types independent for one seed. */
-export const STREAM = { gaussian: 1, colour: 2, impulse: 3, multiplicative: 4, highFrequency: 5, denoise: 6, patches: 7, blocks: 8 } as const;
+export const STREAM = {
+  gaussian: 1,
+  colour: 2,
+  impulse: 3,
+  multiplicative: 4,
+  highFrequency: 5,
+  denoise: 6,
+  patches: 7,
+  blocks: 8,
+} as const;
 
 /** Additive white Gaussian noise of variance `v` on [0, 1] pixels (`imnoise(img, 'gaussian', 0, v)`). */
 export function bindGaussianNoise(image: RgbImage, seed: number, stream: number = STREAM.gaussian): BoundDistortion {

@@ -1,6 +1,12 @@
 // Types for the WebAssembly build of OpenJPEG in @cornerstonejs/codec-openjpeg (it ships none).
 declare module '@cornerstonejs/codec-openjpeg/wasmjs' {
-  interface FrameInfo { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean }
+  interface FrameInfo {
+    width: number;
+    height: number;
+    bitsPerSample: number;
+    componentCount: number;
+    isSigned: boolean;
+  }
   interface J2KEncoder {
     getDecodedBuffer(frameInfo: FrameInfo): Uint8Array;
     getEncodedBuffer(): Uint8Array;

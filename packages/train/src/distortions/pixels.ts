@@ -25,7 +25,11 @@ export function mapBytes(image: RgbImage, f: (v: number, i: number) => number): 
 /** Splits interleaved RGB bytes into three float planes. */
 export function toPlanes(image: RgbImage): [Float32Array, Float32Array, Float32Array] {
   const n = image.width * image.height;
-  const planes: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const planes: [Float32Array, Float32Array, Float32Array] = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(n),
+  ];
   const d = image.data;
   for (let i = 0; i < n; i++) {
     planes[0][i] = d[3 * i]!;
@@ -36,7 +40,11 @@ export function toPlanes(image: RgbImage): [Float32Array, Float32Array, Float32A
 }
 
 /** Interleaves three float planes back into rounded, clipped RGB bytes. */
-export function fromPlanes(planes: readonly Float32Array[] | readonly Float64Array[], width: number, height: number): RgbImage {
+export function fromPlanes(
+  planes: readonly Float32Array[] | readonly Float64Array[],
+  width: number,
+  height: number,
+): RgbImage {
   const n = width * height;
   const out = new Uint8Array(n * 3);
   for (let c = 0; c < 3; c++) {
@@ -74,7 +82,11 @@ const MI = invert3(M);
 export function rgbToYcbcr(image: RgbImage): [Float32Array, Float32Array, Float32Array] {
   const n = image.width * image.height;
   const d = image.data;
-  const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const out: [Float32Array, Float32Array, Float32Array] = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(n),
+  ];
   for (let i = 0; i < n; i++) {
     const r = d[3 * i]! / 255;
     const g = d[3 * i + 1]! / 255;

@@ -8,7 +8,10 @@ import type { RawImage } from '@iqa-zoo/core';
  * psnr(reference, distorted); // e.g. 27.4
  */
 export function psnr(a: RawImage, b: RawImage): number {
-  if (a.data.length !== b.data.length) throw new RangeError(`Expected images of one size for psnr but received ${a.data.length} and ${b.data.length} bytes`);
+  if (a.data.length !== b.data.length)
+    throw new RangeError(
+      `Expected images of one size for psnr but received ${a.data.length} and ${b.data.length} bytes`,
+    );
   let se = 0;
   for (let i = 0; i < a.data.length; i++) {
     const d = a.data[i]! - b.data[i]!;

@@ -44,7 +44,10 @@ export function multiOtsu(histogram: ArrayLike<number>, count: number): number[]
     for (let b = k + 1; b <= bins; b++) {
       for (let a = k; a < b; a++) {
         const e = prev[a]! + cost(a, b);
-        if (e < cur[b]!) { cur[b] = e; arg[b] = a; }
+        if (e < cur[b]!) {
+          cur[b] = e;
+          arg[b] = a;
+        }
       }
     }
     from.push(arg);
@@ -71,7 +74,10 @@ export function bindQuantization(image: RgbImage): BoundDistortion {
       const hi = k < cuts.length ? cuts[k]! : 255;
       let n = 0;
       let sum = 0;
-      for (let v = lo; v <= hi; v++) { n += hist[v]!; sum += hist[v]! * v; }
+      for (let v = lo; v <= hi; v++) {
+        n += hist[v]!;
+        sum += hist[v]! * v;
+      }
       const mean = n > 0 ? Math.round(sum / n) : Math.round((lo + hi) / 2);
       for (let v = lo; v <= hi; v++) lut[v] = mean;
       lo = hi + 1;

@@ -24,7 +24,10 @@ export async function writeFolderAtomic(dir: string, files: Record<string, strin
   await fs.mkdir(tmp, { recursive: true });
   for (const [name, content] of Object.entries(files)) await fs.writeFile(path.join(tmp, name), content);
   const old = `${path.resolve(dir)}.old-${process.pid}-${Date.now()}`;
-  const exists = await fs.stat(dir).then(() => true, () => false);
+  const exists = await fs.stat(dir).then(
+    () => true,
+    () => false,
+  );
   if (exists) await fs.rename(dir, old);
   await fs.rename(tmp, dir);
   if (exists) await fs.rm(old, { recursive: true, force: true });
@@ -56,7 +59,11 @@ export async function modelToFiles(model: tf.LayersModel): Promise<Record<string
  * @example
  * await saveModel(model, 'runs/rank/checkpoint');
  */
-export async function saveModel(model: tf.LayersModel, dir: string, extra: Record<string, string | Uint8Array> = {}): Promise<void> {
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  extra: Record<string, string | Uint8Array> = {},
+): Promise<void> {
   await writeFolderAtomic(dir, { ...(await modelToFiles(model)), ...extra });
 }
 
@@ -66,15 +73,26 @@ export async function saveModel(model: tf.LayersModel, dir: string, extra: Recor
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const jsonPath = path.join(dir, MODEL_JSON);
-  let json: { modelTopology: object; weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }> };
+  let json: {
+    modelTopology: object;
+    weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  };
   try {
     json = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
   } catch (err) {
-    throw new IqaError('MODEL_NOT_FOUND', `Expected a tfjs model at ${jsonPath} but could not read it: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected a tfjs model at ${jsonPath} but could not read it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(dir, p))));
-  const weightData = tf.io.concatenateArrayBuffers(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+  const buffers = await Promise.all(
+    json.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(dir, p))),
+  );
+  const weightData = tf.io.concatenateArrayBuffers(
+    buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
+  );
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
 }
 
@@ -90,10 +108,16 @@ export function copyWeightsByName(source: tf.LayersModel, target: tf.LayersModel
   for (const w of target.weights) {
     const from = byName.get(w.originalName);
     if (!from) {
-      throw new IqaError('INVALID_ARGUMENT', `Expected a weight named ${w.originalName} in the checkpoint (${source.name}) but it has none`);
+      throw new IqaError(
+        'INVALID_ARGUMENT',
+        `Expected a weight named ${w.originalName} in the checkpoint (${source.name}) but it has none`,
+      );
     }
     if (from.shape.join(',') !== w.shape.join(',')) {
-      throw new IqaError('INVALID_ARGUMENT', `Expected ${w.originalName} of shape [${w.shape.join(',')}] in the checkpoint but received [${from.shape.join(',')}]`);
+      throw new IqaError(
+        'INVALID_ARGUMENT',
+        `Expected ${w.originalName} of shape [${w.shape.join(',')}] in the checkpoint but received [${from.shape.join(',')}]`,
+      );
     }
     w.write(from.read());
   }

@@ -33,18 +33,40 @@ function registerVgg(name: string, description: string, backbone: string, config
     input: { ...IMAGENET, cropSize, minSize },
     taps: config.taps.map((b) => `block${b}`),
     build: async (head) => buildVgg(config, headOptions(head), name),
-    backboneLayers: (model: tf.LayersModel) => model.layers.filter((l) => l.name.startsWith('block')).map((l) => l.name),
+    backboneLayers: (model: tf.LayersModel) =>
+      model.layers.filter((l) => l.name.startsWith('block')).map((l) => l.name),
   });
 }
 
 registerVgg('vgg16-ml', 'VGG16 (random init) with taps after conv blocks 3, 4 and 5', 'VGG16', VGG16, 224);
-registerVgg('vgg-small-ml', 'Small VGG-style net (4 blocks, 16-96 filters) with taps after blocks 2, 3 and 4', 'VGG-small', VGG_SMALL, 128);
-registerVgg('vgg-tiny-ml', 'Tiny VGG-style net for tests (3 blocks, 4-8 filters), taps after blocks 2 and 3', 'VGG-tiny', VGG_TINY, 32);
+registerVgg(
+  'vgg-small-ml',
+  'Small VGG-style net (4 blocks, 16-96 filters) with taps after blocks 2, 3 and 4',
+  'VGG-small',
+  VGG_SMALL,
+  128,
+);
+registerVgg(
+  'vgg-tiny-ml',
+  'Tiny VGG-style net for tests (3 blocks, 4-8 filters), taps after blocks 2 and 3',
+  'VGG-tiny',
+  VGG_TINY,
+  32,
+);
 
 /** A network on an nsfwjs backbone: inputs in [0, 1] (nsfwjs divides by 255), no mean/std. */
-function registerNsfwjs(spec: Pick<NetworkSpec, 'name' | 'description' | 'backbone' | 'taps' | 'build'> & { cropSize: number; minSize: number }): void {
+function registerNsfwjs(
+  spec: Pick<NetworkSpec, 'name' | 'description' | 'backbone' | 'taps' | 'build'> & {
+    cropSize: number;
+    minSize: number;
+  },
+): void {
   const { cropSize, minSize, ...rest } = spec;
-  registerNetwork({ ...rest, input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize, minSize }, backboneLayers: nsfwjsBackboneLayers });
+  registerNetwork({
+    ...rest,
+    input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize, minSize },
+    backboneLayers: nsfwjsBackboneLayers,
+  });
 }
 
 registerNsfwjs({

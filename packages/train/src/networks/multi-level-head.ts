@@ -35,11 +35,22 @@ export function multiLevelHead(taps: tf.SymbolicTensor[], tapNames: string[], op
       pooled.push(layer.apply(t) as tf.SymbolicTensor);
     }
   });
-  let x = pooled.length > 1 ? (tf.layers.concatenate({ name: 'ml_concat', axis: -1 }).apply(pooled) as tf.SymbolicTensor) : pooled[0]!;
-  if (options.dropout > 0) x = tf.layers.dropout({ rate: options.dropout, name: 'head_dropout', seed: options.seed }).apply(x) as tf.SymbolicTensor;
+  let x =
+    pooled.length > 1
+      ? (tf.layers.concatenate({ name: 'ml_concat', axis: -1 }).apply(pooled) as tf.SymbolicTensor)
+      : pooled[0]!;
+  if (options.dropout > 0)
+    x = tf.layers
+      .dropout({ rate: options.dropout, name: 'head_dropout', seed: options.seed })
+      .apply(x) as tf.SymbolicTensor;
   if (options.hidden > 0) {
     x = tf.layers
-      .dense({ units: options.hidden, activation: 'relu', name: 'head_hidden', kernelInitializer: tf.initializers.heNormal({ seed: options.seed + 1 }) })
+      .dense({
+        units: options.hidden,
+        activation: 'relu',
+        name: 'head_hidden',
+        kernelInitializer: tf.initializers.heNormal({ seed: options.seed + 1 }),
+      })
       .apply(x) as tf.SymbolicTensor;
   }
   return tf.layers

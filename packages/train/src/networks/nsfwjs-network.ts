@@ -7,7 +7,12 @@ import { type HeadOptions, multiLevelHead } from './multi-level-head.js';
 import { type NsfwjsModelName, loadNsfwjsModel } from './pretrained/nsfwjs-weights.js';
 
 /** Builds the network: nsfwjs `model` (frozen) with a head on `defaultTaps` (or `head.taps`). */
-export async function buildNsfwjsNetwork(model: NsfwjsModelName, defaultTaps: string[], head: HeadOptions, name: string): Promise<tf.LayersModel> {
+export async function buildNsfwjsNetwork(
+  model: NsfwjsModelName,
+  defaultTaps: string[],
+  head: HeadOptions,
+  name: string,
+): Promise<tf.LayersModel> {
   const base = await loadNsfwjsModel(model);
   const tapNames = head.taps ?? defaultTaps;
   const taps = tapNames.map((t) => base.getLayer(t).output as tf.SymbolicTensor);
@@ -17,5 +22,9 @@ export async function buildNsfwjsNetwork(model: NsfwjsModelName, defaultTaps: st
 
 /** The backbone's layers in forward order (everything but the head). */
 export function nsfwjsBackboneLayers(model: tf.LayersModel): string[] {
-  return model.layers.filter((l) => !l.name.startsWith('pool_') && !l.name.startsWith('head_') && l.name !== 'ml_concat' && l.name !== 'score').map((l) => l.name);
+  return model.layers
+    .filter(
+      (l) => !l.name.startsWith('pool_') && !l.name.startsWith('head_') && l.name !== 'ml_concat' && l.name !== 'score',
+    )
+    .map((l) => l.name);
 }

@@ -48,6 +48,9 @@ export function buildVgg(config: VggConfig, head: HeadOptions, name: string): tf
       tapNames.push(`block${b}`);
     }
   });
-  if (taps.length === 0) throw new RangeError(`Expected taps among ${config.taps.map((t) => `block${t}`).join(', ')} but received ${head.taps?.join(', ')}`);
+  if (taps.length === 0)
+    throw new RangeError(
+      `Expected taps among ${config.taps.map((t) => `block${t}`).join(', ')} but received ${head.taps?.join(', ')}`,
+    );
   return tf.model({ inputs: input, outputs: multiLevelHead(taps, tapNames, head), name });
 }

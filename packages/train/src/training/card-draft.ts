@@ -75,7 +75,9 @@ function mosRankingText(cfg: FinetuneConfig): string {
   const r = cfg.mosRanking;
   const t = cfg.rankTask;
   return `${
-    r && r.weight > 0 ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by more than ${r.minGap}` : ''
+    r && r.weight > 0
+      ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by more than ${r.minGap}`
+      : ''
   }${
     t && t.weight > 0
       ? ` + ${t.weight} x RankIQA hinge (margin ${t.margin}) over ${t.laddersPerBatch} ranking ladders per batch (the distorted crops of ${t.config}, its held-out references left out; multi-task, Liu et al. TPAMI 2019)`
@@ -92,9 +94,12 @@ export function machineText(): string {
 
 /** What stage 2 trained on, in words. */
 function trainingInputs(cfg: FinetuneConfig): string {
-  if (cfg.test.kind === 'full') return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
+  if (cfg.test.kind === 'full')
+    return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
   const crops = `${cfg.cropsPerImage} random ${cfg.cropSize}px crops per image with flips`;
-  return cfg.imageLoss ? `${crops}, the loss on the mean score of sets of ${cfg.imageLoss.crops} crops of one image (drawn afresh every epoch)` : crops;
+  return cfg.imageLoss
+    ? `${crops}, the loss on the mean score of sets of ${cfg.imageLoss.crops} crops of one image (drawn afresh every epoch)`
+    : crops;
 }
 
 /** Builds the card draft of a stage-2 run. */
@@ -124,7 +129,13 @@ export function draftCard(d: CardDraftInput): CardDraft {
     task: 'nr',
     description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
     input: cardInput(d.spec, testProtocol(d.cfg)),
-    output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: d.normalisation.std, offset: d.normalisation.mean },
+    output: {
+      name: 'score',
+      range: [0, 100],
+      higherIsBetter: true,
+      scale: d.normalisation.std,
+      offset: d.normalisation.mean,
+    },
     architecture: {
       network: d.spec.name,
       backbone: d.spec.backbone,
@@ -135,9 +146,28 @@ export function draftCard(d: CardDraftInput): CardDraft {
     training: {
       data: [
         ...(d.prior?.training.data.filter((e) => e.role === 'ranking') ?? []),
-        ...(d.rank ? [{ name: 'pristine photos (BSDS500, Kodak, McMaster, Debian wallpapers)', role: 'ranking' as const, images: d.rank.refs, licence: 'per source: research use (BSDS500, McMaster), unrestricted (Kodak), GPL-2+/CC (Debian)' }] : []),
-        { name: 'CLIVE (LIVE In the Wild Challenge), training split', role: 'finetune', images: d.split.train, licence: 'LIVE-README: use and redistribution with notice kept' },
-        { name: 'CLIVE, validation split', role: 'validation', images: d.split.val, licence: 'LIVE-README: use and redistribution with notice kept' },
+        ...(d.rank
+          ? [
+              {
+                name: 'pristine photos (BSDS500, Kodak, McMaster, Debian wallpapers)',
+                role: 'ranking' as const,
+                images: d.rank.refs,
+                licence: 'per source: research use (BSDS500, McMaster), unrestricted (Kodak), GPL-2+/CC (Debian)',
+              },
+            ]
+          : []),
+        {
+          name: 'CLIVE (LIVE In the Wild Challenge), training split',
+          role: 'finetune',
+          images: d.split.train,
+          licence: 'LIVE-README: use and redistribution with notice kept',
+        },
+        {
+          name: 'CLIVE, validation split',
+          role: 'validation',
+          images: d.split.val,
+          licence: 'LIVE-README: use and redistribution with notice kept',
+        },
       ],
       stages,
       commands: [...(d.prior?.training.commands ?? []), ...d.commands],

@@ -26,7 +26,12 @@ async function serialise(weights: NamedTensor[]): Promise<SerialTensor[]> {
     weights.map(async (w) => {
       const d = (await w.tensor.data()) as Float32Array | Int32Array;
       const dtype = w.tensor.dtype === 'int32' ? 'int32' : 'float32';
-      return { name: w.name, shape: w.tensor.shape, dtype, data: Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64') };
+      return {
+        name: w.name,
+        shape: w.tensor.shape,
+        dtype,
+        data: Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64'),
+      };
     }),
   );
 }
@@ -52,7 +57,11 @@ export async function saveCheckpoint<S extends object>(
   extra: Record<string, string> = {},
   average?: NamedTensor[],
 ): Promise<void> {
-  const files: Record<string, string | Uint8Array> = { ...(await modelToFiles(model)), [STATE]: JSON.stringify(state, null, 2), ...extra };
+  const files: Record<string, string | Uint8Array> = {
+    ...(await modelToFiles(model)),
+    [STATE]: JSON.stringify(state, null, 2),
+    ...extra,
+  };
   if (optimizer) files[OPTIMIZER] = JSON.stringify(await serialise(await optimizer.getWeights()));
   if (average) files[AVERAGE] = JSON.stringify(await serialise(average));
   await writeFolderAtomic(dir, files);
@@ -66,7 +75,10 @@ export async function readAverage(dir: string): Promise<NamedTensor[] | null> {
 
 /** True when `dir` holds a complete checkpoint. */
 export async function hasCheckpoint(dir: string): Promise<boolean> {
-  return fs.stat(path.join(dir, STATE)).then(() => true, () => false);
+  return fs.stat(path.join(dir, STATE)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Reads a checkpoint's state. */
@@ -74,7 +86,9 @@ export async function readCheckpointState<S>(dir: string): Promise<S> {
   try {
     return JSON.parse(await fs.readFile(path.join(dir, STATE), 'utf8')) as S;
   } catch (err) {
-    throw new IqaError('CHECKPOINT', `Expected a checkpoint state at ${path.join(dir, STATE)} but could not read it`, { cause: err });
+    throw new IqaError('CHECKPOINT', `Expected a checkpoint state at ${path.join(dir, STATE)} but could not read it`, {
+      cause: err,
+    });
   }
 }
 

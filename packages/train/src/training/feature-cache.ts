@@ -23,7 +23,10 @@ export class FeatureCache {
   onMiss?: () => void;
 
   /** `dir` holds one folder per model hash. */
-  constructor(readonly dir: string, readonly modelHash: string) {}
+  constructor(
+    readonly dir: string,
+    readonly modelHash: string,
+  ) {}
 
   private file(key: object): string {
     const k = sha256([this.modelHash, JSON.stringify(key)]);

@@ -57,13 +57,18 @@ function installExitHook(): void {
  * const featureHelper = featureHelperProcess({ stage: 'finetune', config: cfg, from, backend: 'wasm' });
  * await runFinetune(cfg, { from, featureWorkers: 2, featureHelper });
  */
-export function featureHelperProcess(job: Omit<FeatureHelperJob, 'shard'>, script = defaultFeatureHelperScript()): ShardHelper | undefined {
+export function featureHelperProcess(
+  job: Omit<FeatureHelperJob, 'shard'>,
+  script = defaultFeatureHelperScript(),
+): ShardHelper | undefined {
   if (!script) return undefined;
   return (shard) =>
     new Promise<ShardCounts>((resolve, reject) => {
       installExitHook();
       const name = `feature helper ${shard.index}/${shard.count}`;
-      const child = spawn(process.execPath, [script, JSON.stringify({ ...job, shard } satisfies FeatureHelperJob)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [script, JSON.stringify({ ...job, shard } satisfies FeatureHelperJob)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       live.add(child);
       let stdout = '';
       let lastError = '';
@@ -87,9 +92,11 @@ export function featureHelperProcess(job: Omit<FeatureHelperJob, 'shard'>, scrip
         if (pending.trim() !== '' && !PROGRESS_LINE.test(pending) && !NOT_A_REASON.test(pending)) lastError = pending;
         const last = stdout.trim().split('\n').at(-1) ?? '';
         try {
-          if (code !== 0) throw new Error(`exited with ${signal ?? `code ${code}`}${lastError ? `: ${lastError}` : ''}`);
+          if (code !== 0)
+            throw new Error(`exited with ${signal ?? `code ${code}`}${lastError ? `: ${lastError}` : ''}`);
           const counts = JSON.parse(last) as ShardCounts;
-          if (typeof counts.hits !== 'number' || typeof counts.misses !== 'number') throw new Error(`expected a JSON line { hits, misses } but received ${JSON.stringify(last)}`);
+          if (typeof counts.hits !== 'number' || typeof counts.misses !== 'number')
+            throw new Error(`expected a JSON line { hits, misses } but received ${JSON.stringify(last)}`);
           resolve(counts);
         } catch (err) {
           reject(err);

@@ -45,7 +45,10 @@ export function parseFeatureShard(text: string): FeatureShard {
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
   if (!(index >= 0 && index < count)) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected a feature shard "k/n" with 0 <= k < n but received ${JSON.stringify(text)}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a feature shard "k/n" with 0 <= k < n but received ${JSON.stringify(text)}`,
+    );
   }
   return { index, count };
 }
@@ -64,7 +67,8 @@ export async function shardedFeaturePass<T>(
   warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
 ): Promise<T> {
   const n = options.featureWorkers ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`Expected a positive integer for featureWorkers but received ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`Expected a positive integer for featureWorkers but received ${String(n)}`);
   const helper = options.featureHelper;
   if (n === 1 || !helper) return pass();
   let helpers: Array<Promise<ShardCounts>> = [];
@@ -72,7 +76,9 @@ export async function shardedFeaturePass<T>(
     cache.onMiss = undefined;
     helpers = Array.from({ length: n - 1 }, (_, k) =>
       helper({ index: k + 1, count: n }).catch((err: unknown) => {
-        warn(`feature helper ${k + 1}/${n} failed (${(err as Error).message}); this process computes its images instead`);
+        warn(
+          `feature helper ${k + 1}/${n} failed (${(err as Error).message}); this process computes its images instead`,
+        );
         return { hits: 0, misses: 0 };
       }),
     );

@@ -27,7 +27,8 @@ const POOL_CHUNK = 64;
 function pooledParts(model: tf.LayersModel): Array<[string, number]> {
   const names = model.layers.map((l) => l.name);
   const layers = names.includes('ml_concat')
-    ? (model.getLayer('ml_concat') as unknown as { inboundNodes: Array<{ inboundLayers: tf.layers.Layer[] }> }).inboundNodes[0]!.inboundLayers
+    ? (model.getLayer('ml_concat') as unknown as { inboundNodes: Array<{ inboundLayers: tf.layers.Layer[] }> })
+        .inboundNodes[0]!.inboundLayers
     : [model.getLayer(names.find((n) => n.startsWith('pool_'))!)];
   return layers.map((l) => {
     const shape = l.outputShape as number[];
@@ -51,7 +52,10 @@ export async function featureSource(
     return { own, extractor, select: (rows) => runOnRows(extractor, rows, (r) => extractor.pooled(r), POOL_CHUNK) };
   }
   if (!cfg.featuresFrom) return { own, extractor: own, select: async (rows) => rows };
-  if (cfg.cut) throw new RangeError(`Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`);
+  if (cfg.cut)
+    throw new RangeError(
+      `Expected no "cut" with "featuresFrom" (pooled features only) but received ${JSON.stringify(cfg.cut)}`,
+    );
   const source = await getNetwork(cfg.featuresFrom).build({ ...cfg.head, taps: undefined });
   // The shared layers must hold the same weights, or the columns would not be the same features.
   for (const layer of model.layers) {
@@ -65,7 +69,9 @@ export async function featureSource(
       return p.length === q.length && p.every((v, k) => v === q[k]);
     };
     if (a.length !== b.length || a.some((w, i) => !same(w, b[i]!))) {
-      throw new RangeError(`Expected ${cfg.featuresFrom} to share layer ${layer.name} (same weights) with ${model.name}`);
+      throw new RangeError(
+        `Expected ${cfg.featuresFrom} to share layer ${layer.name} (same weights) with ${model.name}`,
+      );
     }
   }
   const from = pooledParts(source);
@@ -77,7 +83,8 @@ export async function featureSource(
   }
   const ranges = pooledParts(model).map(([name, width]) => {
     const at = offsets.get(name);
-    if (!at || at[1] !== width) throw new RangeError(`Expected ${cfg.featuresFrom} to pool ${name} (${width} values) for ${model.name}`);
+    if (!at || at[1] !== width)
+      throw new RangeError(`Expected ${cfg.featuresFrom} to pool ${name} (${width} values) for ${model.name}`);
     return at;
   });
   const extractor = splitModel(source, { cropSize: cfg.cropSize, inputShape });

@@ -32,10 +32,12 @@ export async function cropFeatures(
       const nhwc = tf.transpose(tf.tensor4d(chw, [batch.length, 3, size, size]), [0, 2, 3, 1]);
       const flips = batch.map((c) => c.flip);
       const x = flips.some(Boolean)
-        ? tf.concat(flips.map((f, i) => {
-            const one = nhwc.slice([i, 0, 0, 0], [1, size, size, 3]);
-            return f ? tf.reverse(one, 2) : one;
-          }))
+        ? tf.concat(
+            flips.map((f, i) => {
+              const one = nhwc.slice([i, 0, 0, 0], [1, size, size, 3]);
+              return f ? tf.reverse(one, 2) : one;
+            }),
+          )
         : nhwc;
       // One row per crop: the trunk's outputs flattened and concatenated.
       return flattenOutputs(features.predict(x), batch.length);
@@ -54,7 +56,12 @@ export async function cropFeatures(
 }
 
 function flattenOutputs(outs: tf.Tensor | tf.Tensor[], batch: number): tf.Tensor {
-  return Array.isArray(outs) ? tf.concat(outs.map((o) => o.reshape([batch, -1])), 1) : outs.reshape([batch, -1]);
+  return Array.isArray(outs)
+    ? tf.concat(
+        outs.map((o) => o.reshape([batch, -1])),
+        1,
+      )
+    : outs.reshape([batch, -1]);
 }
 
 /**
@@ -68,7 +75,8 @@ export async function wholeImageFeatures(
   input: CardInput,
   mirrors: readonly boolean[],
 ): Promise<{ rows: Float32Array; height: number; width: number }> {
-  if (input.protocol.kind !== 'full') throw new RangeError(`Expected a card input with a 'full' protocol but received ${JSON.stringify(input.protocol)}`);
+  if (input.protocol.kind !== 'full')
+    throw new RangeError(`Expected a card input with a 'full' protocol but received ${JSON.stringify(input.protocol)}`);
   const t = preprocess(rgb, input);
   const [, , height, width] = t.dims as [number, number, number, number];
   const y = tf.tidy(() => {

@@ -79,7 +79,12 @@ function rowsOf(x: Float32Array, rows: number[], f: number): Float32Array {
 
 /** Scores of the top on cached rows (inference: no dropout), in chunks of about 16 MB. */
 export function predictRows(split: SplitModel, x: Float32Array): Promise<Float32Array> {
-  return runOnRows(split, x, (rows) => split.forward(rows, 0, null), Math.max(1, Math.floor(4_194_304 / split.featureSize)));
+  return runOnRows(
+    split,
+    x,
+    (rows) => split.forward(rows, 0, null),
+    Math.max(1, Math.floor(4_194_304 / split.featureSize)),
+  );
 }
 
 /** Runs (or resumes) head training; returns the final state. The best weights are in `best/`. */
@@ -106,7 +111,10 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
   let average: tf.Tensor[] | null = null;
   if ((state.averaged ?? 0) > 0) {
     const saved = await readAverage(dirs.last);
-    const fits = saved !== null && saved.length === vars.length && saved.every((w, i) => w.tensor.shape.join() === vars[i]!.shape.join());
+    const fits =
+      saved !== null &&
+      saved.length === vars.length &&
+      saved.every((w, i) => w.tensor.shape.join() === vars[i]!.shape.join());
     if (!fits) {
       tf.dispose((saved ?? []).map((w) => w.tensor));
       throw new IqaError(
@@ -145,9 +153,15 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
         const part = parts[m]!;
         const x = tf.tensor2d(rowsOf(spec.features, part, f), [part.length, f]);
         const { value, grads } = tf.variableGrads(() => {
-          const loss = tf.mul(spec.loss(forward(x, parts.length === 1 ? stepSeed : stepSeed + 7919 * (m + 1)), part), counts[m]! / total) as tf.Scalar;
+          const loss = tf.mul(
+            spec.loss(forward(x, parts.length === 1 ? stepSeed : stepSeed + 7919 * (m + 1)), part),
+            counts[m]! / total,
+          ) as tf.Scalar;
           if (spec.weightDecay <= 0 || m > 0) return loss;
-          return tf.add(loss, tf.mul(spec.weightDecay / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+          return tf.add(
+            loss,
+            tf.mul(spec.weightDecay / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k))))),
+          ) as tf.Scalar;
         }, vars);
         const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
         const next: tf.Tensor[] = accumulated ? accumulated.map((a, i) => tf.add(a, g[i]!)) : g.map((t) => t.clone());
@@ -164,7 +178,9 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
     let raw: tf.Tensor[] | null = null;
     if (spec.averageFrom !== undefined && state.epoch >= spec.averageFrom) {
       const k = (state.averaged ?? 0) + 1;
-      const next = vars.map((v, i) => tf.tidy(() => (average ? tf.add(average[i]!, tf.div(tf.sub(v, average[i]!), k)) : v.clone())));
+      const next = vars.map((v, i) =>
+        tf.tidy(() => (average ? tf.add(average[i]!, tf.div(tf.sub(v, average[i]!), k)) : v.clone())),
+      );
       if (average) tf.dispose(average);
       average = next;
       state.averaged = k;
@@ -174,9 +190,19 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
     const metrics = await spec.validate(predict);
     state.wallSeconds = (Date.now() - started) / 1000;
     const lr = spec.learningRate * decay;
-    log.write({ stage: spec.stage, epoch: state.epoch, loss: lossSum / batches.length, lr, ...metrics, ...(raw ? { averaged: state.averaged } : {}) });
+    log.write({
+      stage: spec.stage,
+      epoch: state.epoch,
+      loss: lossSum / batches.length,
+      lr,
+      ...metrics,
+      ...(raw ? { averaged: state.averaged } : {}),
+    });
     const selected = metrics[spec.selectBy];
-    if (selected === undefined) throw new RangeError(`Expected validate() to return ${spec.selectBy} but it returned ${Object.keys(metrics).join(', ')}`);
+    if (selected === undefined)
+      throw new RangeError(
+        `Expected validate() to return ${spec.selectBy} but it returned ${Object.keys(metrics).join(', ')}`,
+      );
     const improved = state.best === null || selected > state.best[spec.selectBy]!;
     if (improved) {
       state.best = metrics;
@@ -188,7 +214,14 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
       vars.forEach((v, i) => v.assign(raw![i]!));
       tf.dispose(raw);
     }
-    await saveCheckpoint(dirs.last, model, optimizer, state, extra, average ? vars.map((v, i) => ({ name: v.name, tensor: average![i]! })) : undefined);
+    await saveCheckpoint(
+      dirs.last,
+      model,
+      optimizer,
+      state,
+      extra,
+      average ? vars.map((v, i) => ({ name: v.name, tensor: average![i]! })) : undefined,
+    );
     ranThisProcess++;
   }
   optimizer.dispose();
@@ -209,7 +242,19 @@ export function loopOptions(
     out: string;
   },
   options: { resume?: boolean; stopAfter?: number },
-): Pick<HeadTrainingSpec, 'epochs' | 'learningRate' | 'lrDecay' | 'averageFrom' | 'weightDecay' | 'dropout' | 'seed' | 'outDir' | 'resume' | 'stopAfter'> {
+): Pick<
+  HeadTrainingSpec,
+  | 'epochs'
+  | 'learningRate'
+  | 'lrDecay'
+  | 'averageFrom'
+  | 'weightDecay'
+  | 'dropout'
+  | 'seed'
+  | 'outDir'
+  | 'resume'
+  | 'stopAfter'
+> {
   return {
     epochs: cfg.epochs,
     learningRate: cfg.learningRate,

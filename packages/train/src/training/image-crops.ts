@@ -10,7 +10,11 @@ export function fitForCrops(rgb: RawImage, size: number): RawImage {
   const short = Math.min(rgb.width, rgb.height);
   if (short >= size) return rgb;
   const scale = size / short;
-  return resizeImage(rgb, Math.max(size, Math.round(rgb.width * scale)), Math.max(size, Math.round(rgb.height * scale)));
+  return resizeImage(
+    rgb,
+    Math.max(size, Math.round(rgb.width * scale)),
+    Math.max(size, Math.round(rgb.height * scale)),
+  );
 }
 
 /** A stable 31-bit hash of a string, to derive per-image seeds. */
@@ -21,7 +25,14 @@ export function hashString(s: string): number {
 }
 
 /** `count` random crops of `size` (seeded by `seed` and `key`), every other one mirrored. */
-export function trainingCrops(width: number, height: number, size: number, count: number, seed: number, key: string): CropSpec[] {
+export function trainingCrops(
+  width: number,
+  height: number,
+  size: number,
+  count: number,
+  seed: number,
+  key: string,
+): CropSpec[] {
   const rand = mulberry32((seed ^ hashString(key)) >>> 0);
   const flipFirst = rand() < 0.5;
   return Array.from({ length: count }, (_, i) => ({

@@ -4,7 +4,10 @@ import path from 'node:path';
 
 export class JsonlLog {
   /** `truncate`: start a new log (a fresh run); otherwise append (a resumed run). */
-  constructor(readonly file: string, options: { truncate?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    options: { truncate?: boolean } = {},
+  ) {
     mkdirSync(path.dirname(file), { recursive: true });
     if (options.truncate) writeFileSync(file, '');
   }

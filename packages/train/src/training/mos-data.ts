@@ -18,7 +18,11 @@ export async function readMosCsv(csv: string, root?: string): Promise<MosEntry[]
   try {
     text = await fs.readFile(csv, 'utf8');
   } catch (err) {
-    throw new IqaError('DATA_NOT_FOUND', `Expected a MOS CSV at ${csv} but could not read it: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'DATA_NOT_FOUND',
+      `Expected a MOS CSV at ${csv} but could not read it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const base = root ?? path.dirname(csv);
   return parseMosCsv(text, csv).map(({ image, mos }) => ({ image, file: path.resolve(base, image), mos }));
@@ -41,10 +45,19 @@ export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
  * first `valFraction`) goes to validation, the rest to training. The folds of one seed partition
  * the images, so k runs with folds 0..k-1 validate every image once (k-fold cross-validation).
  */
-export function splitByImage<T extends { image: string }>(entries: readonly T[], valFraction: number, seed: number, fold = 0): { train: T[]; val: T[] } {
-  if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`Expected valFraction in (0, 1) but received ${valFraction}`);
+export function splitByImage<T extends { image: string }>(
+  entries: readonly T[],
+  valFraction: number,
+  seed: number,
+  fold = 0,
+): { train: T[]; val: T[] } {
+  if (!(valFraction > 0 && valFraction < 1))
+    throw new RangeError(`Expected valFraction in (0, 1) but received ${valFraction}`);
   const folds = foldCount(valFraction);
-  if (!Number.isInteger(fold) || fold < 0 || fold >= folds) throw new RangeError(`Expected a validation fold from 0 to ${folds - 1} (valFraction ${valFraction}) but received ${fold}`);
+  if (!Number.isInteger(fold) || fold < 0 || fold >= folds)
+    throw new RangeError(
+      `Expected a validation fold from 0 to ${folds - 1} (valFraction ${valFraction}) but received ${fold}`,
+    );
   const sorted = [...entries].sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
   const shuffled = seededShuffle(sorted, seed);
   const nVal = Math.round(entries.length * valFraction);
@@ -62,7 +75,10 @@ export function foldCount(valFraction: number): number {
 
 /** Batches of row indices for one epoch: all rows shuffled by (seed, epoch), cut into `size`. */
 export function epochBatches(rows: number, size: number, seed: number, epoch: number): number[][] {
-  const order = seededShuffle(Array.from({ length: rows }, (_, i) => i), seed * 7919 + epoch);
+  const order = seededShuffle(
+    Array.from({ length: rows }, (_, i) => i),
+    seed * 7919 + epoch,
+  );
   const out: number[][] = [];
   for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
   return out;
@@ -76,9 +92,18 @@ export function epochBatches(rows: number, size: number, seed: number, epoch: nu
  * an image's rows, its leftover rows (other ones each epoch). `groups[i]` lists image i's rows; an
  * image with fewer rows than `rowsPerSet` is an error, not a silently smaller mean.
  */
-export function imageBatches(groups: readonly (readonly number[])[], setsPerBatch: number, rowsPerSet: number, seed: number, epoch: number): number[][] {
+export function imageBatches(
+  groups: readonly (readonly number[])[],
+  setsPerBatch: number,
+  rowsPerSet: number,
+  seed: number,
+  epoch: number,
+): number[][] {
   const short = groups.findIndex((g) => g.length < rowsPerSet);
-  if (short >= 0) throw new RangeError(`Expected at least ${rowsPerSet} rows for every image but image ${short} has ${groups[short]!.length}`);
+  if (short >= 0)
+    throw new RangeError(
+      `Expected at least ${rowsPerSet} rows for every image but image ${short} has ${groups[short]!.length}`,
+    );
   const sets: number[][] = [];
   groups.forEach((rows, g) => {
     const drawn = seededShuffle(rows, (seed * 7919 + epoch) * 104729 + g);

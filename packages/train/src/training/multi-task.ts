@@ -19,13 +19,25 @@ import { type RankPairs, rankingHingeLoss, rankingPairs } from './ranking-loss.j
  * @example
  * ladderSlots(10, 2, 5, 1, 3, 7); // the 2 ladders of batch 3 of epoch 1 (5 batches per epoch)
  */
-export function ladderSlots(count: number, perBatch: number, batchesPerEpoch: number, epoch: number, batch: number, seed: number): number[] {
+export function ladderSlots(
+  count: number,
+  perBatch: number,
+  batchesPerEpoch: number,
+  epoch: number,
+  batch: number,
+  seed: number,
+): number[] {
   if (count < 1) throw new RangeError(`Expected at least one training ladder but received ${count}`);
   const out: number[] = [];
   for (let j = 0; j < perBatch; j++) {
     const slot = (epoch * batchesPerEpoch + batch) * perBatch + j;
     const round = Math.floor(slot / count);
-    out.push(seededShuffle(Array.from({ length: count }, (_, i) => i), seed * 131 + round)[slot % count]!);
+    out.push(
+      seededShuffle(
+        Array.from({ length: count }, (_, i) => i),
+        seed * 131 + round,
+      )[slot % count]!,
+    );
   }
   return out;
 }

@@ -23,7 +23,10 @@ import { readImageRgb } from './read-image.js';
 const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
 
 /** The ladder settings of a stage-1 config (what keys its cache entries). */
-export type LadderConfig = Pick<RankConfig, 'refs' | 'set' | 'types' | 'maxRefs' | 'heldOut' | 'cropSize' | 'cropsPerRef' | 'seed'>;
+export type LadderConfig = Pick<
+  RankConfig,
+  'refs' | 'set' | 'types' | 'maxRefs' | 'heldOut' | 'cropSize' | 'cropsPerRef' | 'seed'
+>;
 
 /** One reference crop with one type: the row ids of its levels, 0 (pristine) first. */
 export interface Ladder {
@@ -41,7 +44,8 @@ export interface LadderRows {
 
 function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
   const out = new Uint8Array(size * size * 3);
-  for (let r = 0; r < size; r++) out.set(rgb.data.subarray(((y + r) * rgb.width + x) * 3, ((y + r) * rgb.width + x + size) * 3), r * size * 3);
+  for (let r = 0; r < size; r++)
+    out.set(rgb.data.subarray(((y + r) * rgb.width + x) * 3, ((y + r) * rgb.width + x + size) * 3), r * size * 3);
   return { data: out, width: size, height: size, channels: 3 };
 }
 
@@ -55,7 +59,12 @@ export function ladderItems(ladders: readonly Ladder[]): RankItem[] {
  * which brings the rows of every ladder (or of one shard of the references) from `cache`, or
  * distorts the crops and runs them through `source`'s trunk.
  */
-export async function rankLadders(cfg: LadderConfig, source: FeatureSource, cache: FeatureCache, input: Pick<CardInput, 'pixelRange' | 'mean' | 'std'>) {
+export async function rankLadders(
+  cfg: LadderConfig,
+  source: FeatureSource,
+  cache: FeatureCache,
+  input: Pick<CardInput, 'pixelRange' | 'mean' | 'std'>,
+) {
   const f = source.own.featureSize;
   const fx = source.extractor.featureSize;
   const types = cfg.types ?? [...getDistortionSet(cfg.set)];
@@ -68,7 +77,10 @@ export async function rankLadders(cfg: LadderConfig, source: FeatureSource, cach
     const rows: Float32Array[] = [];
     const ladders: Ladder[] = [];
     const skipped: string[] = [];
-    const mine = shardOf(refs.map((_, r) => r), shard);
+    const mine = shardOf(
+      refs.map((_, r) => r),
+      shard,
+    );
     const progress = new Progress('rank features', mine.length);
     for (const r of mine) {
       const file = path.join(cfg.refs, refs[r]!);
@@ -96,7 +108,12 @@ export async function rankLadders(cfg: LadderConfig, source: FeatureSource, cach
           const base = rows.length;
           for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
           const levels = (feats.length / f - 1) / types.length;
-          types.forEach((_, t) => ladders.push({ ref: r, items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)] }));
+          types.forEach((_, t) =>
+            ladders.push({
+              ref: r,
+              items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)],
+            }),
+          );
         }
       } catch (err) {
         skipped.push(`${refs[r]}: ${(err as Error).message}`);

@@ -60,7 +60,8 @@ export function labelPairs(labels: ArrayLike<number>, minGap: number): RankPairs
  * whose gradient the wasm backend lacks).
  */
 export function rankingHingeLoss(scores: tf.Tensor, pairs: RankPairs, margin: number): tf.Scalar {
-  if (pairs.better.length === 0) throw new RangeError('Expected at least one ranking pair in the batch but received none');
+  if (pairs.better.length === 0)
+    throw new RangeError('Expected at least one ranking pair in the batch but received none');
   return tf.tidy(() => {
     const n = scores.size;
     const m = new Float32Array(pairs.better.length * n);

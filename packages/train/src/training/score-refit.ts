@@ -23,7 +23,10 @@ export interface LinearFit {
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   if (x.length !== y.length || x.length < 2) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected two equally long series of at least 2 values to fit a line but received ${x.length} and ${y.length}`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected two equally long series of at least 2 values to fit a line but received ${x.length} and ${y.length}`,
+    );
   }
   const n = x.length;
   let mx = 0;
@@ -41,7 +44,10 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit
     sxx += (x[i]! - mx) ** 2;
   }
   if (!(sxx > 0)) {
-    throw new IqaError('INVALID_ARGUMENT', 'Expected scores that vary to fit a line to MOS but every training row scored the same');
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      'Expected scores that vary to fit a line to MOS but every training row scored the same',
+    );
   }
   const scale = sxy / sxx;
   return { scale, offset: my - scale * mx };
@@ -52,7 +58,10 @@ export function foldIntoScoreLayer(model: tf.LayersModel, fit: LinearFit): void 
   const layer = model.getLayer('score');
   const [kernel, bias] = layer.getWeights();
   if (!kernel || !bias) {
-    throw new IqaError('INVALID_ARGUMENT', `Expected the "score" layer to have a kernel and a bias but it has ${layer.getWeights().length} weights`);
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected the "score" layer to have a kernel and a bias but it has ${layer.getWeights().length} weights`,
+    );
   }
   const k = kernel.mul(fit.scale);
   const b = bias.mul(fit.scale).add(fit.offset);

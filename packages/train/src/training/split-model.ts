@@ -52,16 +52,21 @@ function frozenBatchNorm(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
   const config = layer.getConfig() as { axis?: number | number[]; epsilon?: number; center?: boolean; scale?: boolean };
   const axis = Array.isArray(config.axis) ? config.axis[0] : config.axis;
   if (axis !== undefined && axis !== -1 && axis !== x.rank - 1) {
-    throw new RangeError(`Expected BatchNormalization layer ${layer.name} to normalise the last axis but its axis is ${JSON.stringify(config.axis)}`);
+    throw new RangeError(
+      `Expected BatchNormalization layer ${layer.name} to normalise the last axis but its axis is ${JSON.stringify(config.axis)}`,
+    );
   }
-  const weight = (suffix: string): tf.Tensor | undefined => layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`))?.read();
+  const weight = (suffix: string): tf.Tensor | undefined =>
+    layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`))?.read();
   const mean = weight('moving_mean');
   const variance = weight('moving_variance');
   const gamma = config.scale === false ? undefined : weight('gamma');
   const beta = config.center === false ? undefined : weight('beta');
   if (!mean || !variance || (config.scale !== false && !gamma) || (config.center !== false && !beta)) {
     const names = layer.weights.map((w) => w.originalName).join(', ');
-    throw new RangeError(`Expected BatchNormalization layer ${layer.name} to have moving_mean, moving_variance${config.scale === false ? '' : ', gamma'}${config.center === false ? '' : ', beta'} weights but it has ${names || 'none'}`);
+    throw new RangeError(
+      `Expected BatchNormalization layer ${layer.name} to have moving_mean, moving_variance${config.scale === false ? '' : ', gamma'}${config.center === false ? '' : ', beta'} weights but it has ${names || 'none'}`,
+    );
   }
   return tf.tidy(() => {
     const inv = tf.rsqrt(tf.add(variance, config.epsilon ?? 1e-3));
@@ -78,7 +83,10 @@ export const PROBE_SIZE = 224;
 function pooledLayer(model: tf.LayersModel): string {
   const names = model.layers.map((l) => l.name);
   const pooled = names.includes('ml_concat') ? 'ml_concat' : names.find((n) => n.startsWith('pool_'));
-  if (!pooled) throw new RangeError(`Expected a multi-level network with an ml_concat or pool_* layer but ${model.name} has neither`);
+  if (!pooled)
+    throw new RangeError(
+      `Expected a multi-level network with an ml_concat or pool_* layer but ${model.name} has neither`,
+    );
   return pooled;
 }
 
@@ -104,7 +112,8 @@ export function splitModel(
   const cut = options.cut ?? pooledLayer(model);
   const fold = options.foldBatchNorm ?? true;
   const names = model.layers.map((l) => l.name);
-  if (!names.includes(cut)) throw new RangeError(`Expected a layer of ${model.name} to cut at but received ${JSON.stringify(cut)}`);
+  if (!names.includes(cut))
+    throw new RangeError(`Expected a layer of ${model.name} to cut at but received ${JSON.stringify(cut)}`);
   const cutTensor = model.getLayer(cut).output as Sym;
 
   // Layers above the cut, in topological order, and the tensors below it that they read.
@@ -119,7 +128,11 @@ export function splitModel(
     for (const t of node.outputTensors) above.add(t.id);
   }
   const outputs = [cutTensor, ...early];
-  const features = tf.model({ inputs: model.inputs, outputs: outputs.length === 1 ? outputs[0]! : outputs, name: `${model.name}_features` });
+  const features = tf.model({
+    inputs: model.inputs,
+    outputs: outputs.length === 1 ? outputs[0]! : outputs,
+    name: `${model.name}_features`,
+  });
 
   // Fix the per-sample shapes (a cut map's spatial size follows the crop size).
   // Without a size, probe at the model's fixed input size, else PROBE_SIZE. Never smaller: a
@@ -129,7 +142,8 @@ export function splitModel(
   const fixed = model.inputs[0]!.shape.slice(1, 3);
   const fallback: [number, number] =
     typeof fixed[0] === 'number' && typeof fixed[1] === 'number' ? [fixed[0], fixed[1]] : [PROBE_SIZE, PROBE_SIZE];
-  const [height, width] = options.inputShape ?? (options.cropSize !== undefined ? [options.cropSize, options.cropSize] : fallback);
+  const [height, width] =
+    options.inputShape ?? (options.cropSize !== undefined ? [options.cropSize, options.cropSize] : fallback);
   const probe = tf.tidy(() => {
     const out = features.predict(tf.zeros([1, height, width, 3]));
     return (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
@@ -163,7 +177,10 @@ export function splitModel(
         const x = ins[0]!;
         out = x;
         if (dropoutSeed !== null && dropout > 0) {
-          const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', dropoutSeed), dropout), 'float32');
+          const keep = tf.cast(
+            tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', dropoutSeed), dropout),
+            'float32',
+          );
           out = tf.div(tf.mul(x, keep), 1 - dropout);
         }
       } else if (fold && layer.getClassName() === 'BatchNormalization') {
@@ -177,10 +194,15 @@ export function splitModel(
   };
   const score = model.outputs[0] as Sym;
   const pooledOutput = model.getLayer(pooledLayer(model)).output as Sym;
-  const pooledAbove = pooledOutput.id === cutTensor.id || top.some((l) => nodeOf(l).outputTensors[0]!.id === pooledOutput.id);
-  const forward = (rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null): tf.Tensor => run(rows, dropout, dropoutSeed, score);
+  const pooledAbove =
+    pooledOutput.id === cutTensor.id || top.some((l) => nodeOf(l).outputTensors[0]!.id === pooledOutput.id);
+  const forward = (rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null): tf.Tensor =>
+    run(rows, dropout, dropoutSeed, score);
   const pooled = (rows: tf.Tensor2D): tf.Tensor2D => {
-    if (!pooledAbove) throw new RangeError(`Expected the pooled features of ${model.name} to be computed above the cut ${cut}, but they are below it`);
+    if (!pooledAbove)
+      throw new RangeError(
+        `Expected the pooled features of ${model.name} to be computed above the cut ${cut}, but they are below it`,
+      );
     return run(rows, 0, null, pooledOutput) as tf.Tensor2D;
   };
 

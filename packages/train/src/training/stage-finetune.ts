@@ -23,7 +23,13 @@ import { type LadderRows, type Ladder, ladderItems, rankLadders } from './rank-l
 import { type MultiTaskBatch, ladderSlots, multiTaskLoss, withLadders } from './multi-task.js';
 import { readImageRgb } from './read-image.js';
 import { featureSource } from './feature-source.js';
-import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardOf, shardedFeaturePass } from './feature-shards.js';
+import {
+  type FeatureShard,
+  type FeatureWorkerOptions,
+  type ShardCounts,
+  shardOf,
+  shardedFeaturePass,
+} from './feature-shards.js';
 
 export interface FinetuneOptions extends FeatureWorkerOptions {
   /** A stage-1 checkpoint folder to start from. */
@@ -75,7 +81,10 @@ async function featureRows(
         compute(await readImageRgb(e.file, bytes), e),
       );
       if (feats.length === 0 || feats.length % featureSize !== 0) {
-        throw new IqaError('INVALID_ARGUMENT', `Expected trunk rows of ${featureSize} values but received ${feats.length} values`);
+        throw new IqaError(
+          'INVALID_ARGUMENT',
+          `Expected trunk rows of ${featureSize} values but received ${feats.length} values`,
+        );
       }
       const rows = feats.length / featureSize;
       chunks.push(feats);
@@ -184,7 +193,10 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
       };
       const size = whole.maxSide ?? 0;
       return {
-        trainRows: await featureRows(cache, width, shardOf(train, shard), rowsOf([false, true]), { label: `full-${size}-mirrored`, size }),
+        trainRows: await featureRows(cache, width, shardOf(train, shard), rowsOf([false, true]), {
+          label: `full-${size}-mirrored`,
+          size,
+        }),
         valRows: await featureRows(cache, width, shardOf(val, shard), rowsOf([false]), { label: `full-${size}`, size }),
         ladderRows,
       };
@@ -197,14 +209,26 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
       return cropFeatures(trunk, rgb, plan(rgb.width, rgb.height, e), spec.input);
     };
     return {
-      trainRows: await featureRows(cache, width, shardOf(train, shard), crops((w, h, e) => trainingCrops(w, h, size, count, cfg.seed, e.image)), {
-        label: `train-crops-${count}-${cfg.seed}`,
-        size,
-      }),
-      valRows: await featureRows(cache, width, shardOf(val, shard), crops((w, h) => testCrops(w, h, size, test.count, test.seed)), {
-        label: `test-crops-${test.count}-${test.seed}`,
-        size,
-      }),
+      trainRows: await featureRows(
+        cache,
+        width,
+        shardOf(train, shard),
+        crops((w, h, e) => trainingCrops(w, h, size, count, cfg.seed, e.image)),
+        {
+          label: `train-crops-${count}-${cfg.seed}`,
+          size,
+        },
+      ),
+      valRows: await featureRows(
+        cache,
+        width,
+        shardOf(val, shard),
+        crops((w, h) => testCrops(w, h, size, test.count, test.seed)),
+        {
+          label: `test-crops-${test.count}-${test.seed}`,
+          size,
+        },
+      ),
       ladderRows,
     };
   };
@@ -233,7 +257,10 @@ async function rankTaskLadders(
 }
 
 /** Stage 2's ladders for training (references past the held-out ones) and for validation. */
-function splitLadders(rows: LadderRows, nHeld: number): { train: Ladder[]; held: Ladder[]; heldRows: number[]; heldPairs: ReturnType<typeof rankingPairs> } {
+function splitLadders(
+  rows: LadderRows,
+  nHeld: number,
+): { train: Ladder[]; held: Ladder[]; heldRows: number[]; heldPairs: ReturnType<typeof rankingPairs> } {
   const held = rows.ladders.filter((g) => g.ref < nHeld);
   const heldRows = [...new Set(held.flatMap((g) => g.items))];
   const at = new Map(heldRows.map((r, i) => [r, i]));
@@ -253,7 +280,11 @@ function splitLadders(rows: LadderRows, nHeld: number): { train: Ladder[]; held:
  * A feature helper's whole job: computes the cache entries of one shard of stage 2's images
  * (`from` gives the trunk's weights, as in the run it helps) and trains nothing.
  */
-export async function fillFinetuneCache(cfg: FinetuneConfig, from: string | undefined, shard: FeatureShard): Promise<ShardCounts> {
+export async function fillFinetuneCache(
+  cfg: FinetuneConfig,
+  from: string | undefined,
+  shard: FeatureShard,
+): Promise<ShardCounts> {
   const { cache, pass } = await prepareFinetune(cfg, from);
   await pass(shard);
   return { hits: cache.hits, misses: cache.misses };
@@ -262,7 +293,10 @@ export async function fillFinetuneCache(cfg: FinetuneConfig, from: string | unde
 /** Runs stage 2 as `cfg` says. The best weights land in `<out>/best`. */
 export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions = {}): Promise<FinetuneResult> {
   if (cfg.refitScore && !options.from) {
-    throw new IqaError('INVALID_ARGUMENT', 'Expected a stage-1 checkpoint to start from (--from) because the config sets "refitScore", but none was given');
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      'Expected a stage-1 checkpoint to start from (--from) because the config sets "refitScore", but none was given',
+    );
   }
   const { spec, model, val, source, cache, pass, nHeldRefs } = await prepareFinetune(cfg, options.from);
   const split = source.own;
@@ -302,7 +336,9 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   if (cfg.refitScore) {
     refit = linearFit(await predictRows(split, trainRows.features), target);
     foldIntoScoreLayer(model, refit);
-    process.stderr.write(`stage-1 score refit to normalised MOS: x${refit.scale.toPrecision(4)}, ${refit.offset >= 0 ? '+' : ''}${refit.offset.toPrecision(4)}\n`);
+    process.stderr.write(
+      `stage-1 score refit to normalised MOS: x${refit.scale.toPrecision(4)}, ${refit.offset >= 0 ? '+' : ''}${refit.offset.toPrecision(4)}\n`,
+    );
   }
 
   const ranking = cfg.mosRanking && cfg.mosRanking.weight > 0 ? cfg.mosRanking : undefined;
@@ -311,14 +347,17 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const withTask = (epoch: number): number[][] => {
     const mos = epochBatches(nMos, cfg.batchSize, cfg.seed, epoch);
     return mos.map((rows, b) => {
-      const chosen = ladderSlots(ladders!.train.length, task!.laddersPerBatch, mos.length, epoch, b, cfg.seed).map((k) => ladders!.train[k]!);
+      const chosen = ladderSlots(ladders!.train.length, task!.laddersPerBatch, mos.length, epoch, b, cfg.seed).map(
+        (k) => ladders!.train[k]!,
+      );
       const mt = withLadders(rows, chosen, nMos);
       multi.set(mt.rows.join(','), mt);
       return mt.rows;
     });
   };
   const setSize = cfg.imageLoss?.crops;
-  const regression = (d: tf.Tensor): tf.Scalar => (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
+  const regression = (d: tf.Tensor): tf.Scalar =>
+    (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
   const groups: number[][] = trainRows.kept.map(() => []);
   trainRows.image.forEach((img, r) => groups[img]!.push(r));
   const state = await trainHead({
@@ -332,7 +371,10 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
         ? withTask
         : (epoch) => epochBatches(nMos, cfg.batchSize, cfg.seed, epoch),
     // Micro-batches of whole sets of crops when the loss is on images.
-    microBatches: cfg.microBatch ? (batch) => chunk(batch, setSize ? Math.max(1, Math.floor(cfg.microBatch! / setSize)) * setSize : cfg.microBatch!) : undefined,
+    microBatches: cfg.microBatch
+      ? (batch) =>
+          chunk(batch, setSize ? Math.max(1, Math.floor(cfg.microBatch! / setSize)) * setSize : cfg.microBatch!)
+      : undefined,
     lossCount: setSize ? (batch) => batch.length / setSize : undefined,
     loss: (scores, batch) =>
       tf.tidy(() => {
@@ -346,10 +388,20 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
           const y = tf.tensor1d(Float32Array.from({ length: sets }, (_, g) => target[batch[g * setSize]!]!));
           return regression(tf.sub(tf.mean(tf.reshape(scores, [sets, setSize]), 1), y));
         }
-        const y = tf.tensor2d(Float32Array.from(batch, (r) => target[r]!), [batch.length, 1]);
+        const y = tf.tensor2d(
+          Float32Array.from(batch, (r) => target[r]!),
+          [batch.length, 1],
+        );
         const fit = regression(tf.sub(scores, y));
-        const pairs = ranking ? labelPairs(Float32Array.from(batch, (i) => target[i]!), ranking.minGap) : undefined;
-        return ranking && pairs && pairs.better.length > 0 ? (tf.add(fit, tf.mul(ranking.weight, rankingHingeLoss(scores, pairs, ranking.margin))) as tf.Scalar) : fit;
+        const pairs = ranking
+          ? labelPairs(
+              Float32Array.from(batch, (i) => target[i]!),
+              ranking.minGap,
+            )
+          : undefined;
+        return ranking && pairs && pairs.better.length > 0
+          ? (tf.add(fit, tf.mul(ranking.weight, rankingHingeLoss(scores, pairs, ranking.margin))) as tf.Scalar)
+          : fit;
       }),
     validate: async (predict) => {
       const perImage = meanPerImage(await predict(valRows.features), valRows.image, valRows.kept.length);
@@ -367,12 +419,19 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     extraFiles: (st) => ({
       'card.json': JSON.stringify(
         draftCard({
-          spec, model, cfg, state: st, normalisation: { mean, std },
+          spec,
+          model,
+          cfg,
+          state: st,
+          normalisation: { mean, std },
           split: { train: trainRows.kept.length, val: valRows.kept.length },
           rank: rankFacts,
           prior,
           refit,
-          commands: [...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []), ...(options.commands ?? ['runFinetune() from @iqa-zoo/train with the config recorded in training.json'])],
+          commands: [
+            ...(rankFacts?.config ? [`iqa train rank --config ${rankFacts.config}`] : []),
+            ...(options.commands ?? ['runFinetune() from @iqa-zoo/train with the config recorded in training.json']),
+          ],
           featureSeconds,
           cache: { hits: cache.hits, misses: cache.misses },
         }),
@@ -380,7 +439,13 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
         2,
       ),
       'training.json': JSON.stringify(
-        { config: cfg, from: options.from ?? null, refit: refit ?? null, normalisation: { mean, std }, split: { train: trainRows.kept.length, val: valRows.kept.length } },
+        {
+          config: cfg,
+          from: options.from ?? null,
+          refit: refit ?? null,
+          normalisation: { mean, std },
+          split: { train: trainRows.kept.length, val: valRows.kept.length },
+        },
         null,
         2,
       ),
@@ -389,7 +454,11 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   return {
     state,
     normalisation: { mean, std },
-    split: { train: trainRows.kept.length, val: valRows.kept.length, skipped: [...trainRows.skipped, ...valRows.skipped] },
+    split: {
+      train: trainRows.kept.length,
+      val: valRows.kept.length,
+      skipped: [...trainRows.skipped, ...valRows.skipped],
+    },
     featureSeconds,
     cache: { hits: cache.hits, misses: cache.misses },
   };

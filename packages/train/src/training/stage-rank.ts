@@ -13,7 +13,12 @@ import { seededShuffle } from './mos-data.js';
 import { type Ladder, ladderItems, rankLadders } from './rank-ladders.js';
 import { type RankItem, rankingAccuracy, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
 import { featureSource } from './feature-source.js';
-import { type FeatureShard, type FeatureWorkerOptions, type ShardCounts, shardedFeaturePass } from './feature-shards.js';
+import {
+  type FeatureShard,
+  type FeatureWorkerOptions,
+  type ShardCounts,
+  shardedFeaturePass,
+} from './feature-shards.js';
 
 export interface RankOptions extends FeatureWorkerOptions {
   resume?: boolean;
@@ -73,7 +78,8 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
   // Labels (group, level) by position, for every batch and every micro-batch of references in it.
   const batchItems = new Map<string, RankItem[]>();
   const microOf = new Map<string, number[][]>();
-  const label = (gs: Ladder[]): RankItem[] => gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level })));
+  const label = (gs: Ladder[]): RankItem[] =>
+    gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level })));
   const batches = (epoch: number): number[][] => {
     const order = seededShuffle(trainRefs, cfg.seed * 31 + epoch);
     const out: number[][] = [];

@@ -1,7 +1,11 @@
 import { filterGradPlan, inputGradPlan } from '../../src/backend/conv-grad-geometry.js';
 
 const axis = (inSize: number, filterSize: number, outSize: number, stride: number, padBefore: number) => ({
-  inSize, filterSize, outSize, stride, padBefore,
+  inSize,
+  filterSize,
+  outSize,
+  stride,
+  padBefore,
 });
 
 describe('inputGradPlan (dx = conv of zero-inserted dy with the rotated filter)', () => {

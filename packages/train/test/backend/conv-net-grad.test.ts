@@ -14,12 +14,24 @@ function params(): tf.Tensor[] {
     [6, 4], // dense
     [4], // dense bias
   ];
-  return shapes.map((s, i) => tf.tensor(randomValues(s, 100 + i).map((v) => v * 0.5), s));
+  return shapes.map((s, i) =>
+    tf.tensor(
+      randomValues(s, 100 + i).map((v) => v * 0.5),
+      s,
+    ),
+  );
 }
 
 /** conv-relu-maxpool-conv(s2)-relu-depthwise(s2)-conv1x1-globalAvgPool-dense, squared error. */
 function loss(x: tf.Tensor4D, target: tf.Tensor2D, p: tf.Tensor[]): tf.Scalar {
-  const [c1, c2, dw, pw, dense, bias] = p as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor1D];
+  const [c1, c2, dw, pw, dense, bias] = p as [
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+  ];
   let h = tf.relu(tf.conv2d(x, c1, 1, 'same'));
   h = tf.maxPool(h, 2, 2, 'valid');
   h = tf.relu(tf.conv2d(h, c2, 2, 'same'));
@@ -45,8 +57,21 @@ test('optimizer.minimize on a tf.layers model (fused conv + bias + relu) trains 
   expectSameOnBackends(() => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [12, 12, 3], filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-        tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        tf.layers.conv2d({
+          inputShape: [12, 12, 3],
+          filters: 6,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
+        tf.layers.depthwiseConv2d({
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          depthwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        }),
         tf.layers.conv2d({ filters: 5, kernelSize: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
         tf.layers.globalAveragePooling2d({}),
         tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),

@@ -16,13 +16,20 @@ describe('initTfBackend', () => {
     expect(info.reason).toMatch(/wasm: started \(.*1 thread, 4 gradient kernels/);
     for (const name of WASM_GRAD_KERNEL_NAMES) expect(isWasmGradKernelRegistered(name)).toBe(true);
     // a gradient that tfjs-backend-wasm alone cannot compute
-    const dw = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.depthwiseConv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, w as tf.Tensor4D, 2, 'same').sum())(tf.ones([3, 3, 2, 1])));
+    const dw = tf.tidy(() =>
+      tf.grad((w: tf.Tensor) =>
+        tf.depthwiseConv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, w as tf.Tensor4D, 2, 'same').sum(),
+      )(tf.ones([3, 3, 2, 1])),
+    );
     expect(Array.from(dw.dataSync()).slice(0, 2)).toEqual([4, 4]);
     dw.dispose();
   });
 
   test("'cpu' and 'wasm' start on request, and can be called again", async () => {
-    expect(await initTfBackend({ backend: 'cpu' })).toEqual({ name: 'cpu', reason: expect.stringMatching(/^cpu: started/) });
+    expect(await initTfBackend({ backend: 'cpu' })).toEqual({
+      name: 'cpu',
+      reason: expect.stringMatching(/^cpu: started/),
+    });
     expect((await initTfBackend({ backend: 'wasm', threads: 1 })).name).toBe('wasm');
     expect((await initTfBackend({ backend: 'wasm' })).name).toBe('wasm');
   });
@@ -38,6 +45,8 @@ describe('initTfBackend', () => {
       "Expected one of 'auto', 'wasm', 'cpu', 'tensorflow' for backend but received \"webgpu\"",
     );
     await expect(initTfBackend({ threads: 0 })).rejects.toThrow(RangeError);
-    await expect(initTfBackend({ threads: 1.5 })).rejects.toThrow('Expected positive integer for threads but received 1.5');
+    await expect(initTfBackend({ threads: 1.5 })).rejects.toThrow(
+      'Expected positive integer for threads but received 1.5',
+    );
   });
 });

@@ -17,11 +17,39 @@ const CONV_CASES: Case[] = [
   [1, 9, 9, 1, 3, 1, 2, 'same'], // 1x1 stride 2: dx needs a crop
   [2, 5, 8, 3, 3, 5, 1, 'valid'],
   [1, 6, 7, 3, 8, 3, 2, 'same'],
-  [2, 7, 7, 3, 4, 3, 2, [[0, 0], [2, 1], [0, 3], [0, 0]]], // explicit
+  [
+    2,
+    7,
+    7,
+    3,
+    4,
+    3,
+    2,
+    [
+      [0, 0],
+      [2, 1],
+      [0, 3],
+      [0, 0],
+    ],
+  ], // explicit
   [2, 10, 7, 3, 4, 3, 3, 1], // numeric pad, stride 3
   [2, 5, 6, 8, 3, 1, 1, 'same'], // pointwise, fewer outputs: dW as one GEMM
   [3, 5, 6, 3, 8, 1, 1, 'valid'], // pointwise, more outputs
-  [1, 4, 4, 3, 2, 1, 1, [[0, 0], [1, 0], [0, 1], [0, 0]]], // 1x1 but padded: general path
+  [
+    1,
+    4,
+    4,
+    3,
+    2,
+    1,
+    1,
+    [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  ], // 1x1 but padded: general path
   [2, 7, 8, 3, 4, 3, [2, 1], 'same'], // non-square strides
 ];
 
@@ -53,7 +81,11 @@ function convGrads(c: Case, seed: number, depthwise: boolean): () => tf.Tensor[]
       depthwise ? tf.depthwiseConv2d(a, b, stride, pad) : tf.conv2d(a, b, stride, pad);
     const outShape = tf.tidy(() => conv(x, w).shape);
     const r = tf.tensor(randomValues(outShape, seed + 2), outShape);
-    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D).mul(r).sum())([x, w]);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      conv(a as tf.Tensor4D, b as tf.Tensor4D)
+        .mul(r)
+        .sum(),
+    )([x, w]);
     tf.dispose([x, w, r]);
     return grads;
   };
@@ -100,9 +132,16 @@ describe('unsupported attributes fail clearly', () => {
   test('dilations > 1 name the attribute', () => {
     const run = () =>
       tf.tidy(() =>
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: x(), dy: dy([1, 6, 6, 2]) }, {
-          strides: 1, pad: 'same', dilations: 2, filterShape: [3, 3, 2, 1],
-        }),
+        tf.engine().runKernel(
+          'DepthwiseConv2dNativeBackpropFilter',
+          { x: x(), dy: dy([1, 6, 6, 2]) },
+          {
+            strides: 1,
+            pad: 'same',
+            dilations: 2,
+            filterShape: [3, 3, 2, 1],
+          },
+        ),
       );
     expect(run).toThrow(RangeError);
     expect(run).toThrow(/dilations of DepthwiseConv2dNativeBackpropFilter/);
@@ -110,25 +149,55 @@ describe('unsupported attributes fail clearly', () => {
 
   test('channel multiplier 2 is rejected', () => {
     const run = () =>
-      tf.tidy(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy([1, 6, 6, 4]), filter: tf.ones([3, 3, 2, 2]) }, {
-        strides: 1, pad: 'same', dilations: 1, inputShape: [1, 6, 6, 2],
-      }) as tf.Tensor);
+      tf.tidy(
+        () =>
+          tf.engine().runKernel(
+            'DepthwiseConv2dNativeBackpropInput',
+            { dy: dy([1, 6, 6, 4]), filter: tf.ones([3, 3, 2, 2]) },
+            {
+              strides: 1,
+              pad: 'same',
+              dilations: 1,
+              inputShape: [1, 6, 6, 2],
+            },
+          ) as tf.Tensor,
+      );
     expect(run).toThrow(/channel multiplier .* received 2/);
   });
 
   test('NCHW is rejected', () => {
     const run = () =>
-      tf.tidy(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy([1, 6, 6, 3]) }, {
-        strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3],
-      }) as tf.Tensor);
+      tf.tidy(
+        () =>
+          tf.engine().runKernel(
+            'Conv2DBackpropFilter',
+            { x: x(), dy: dy([1, 6, 6, 3]) },
+            {
+              strides: 1,
+              pad: 'same',
+              dataFormat: 'NCHW',
+              filterShape: [3, 3, 2, 3],
+            },
+          ) as tf.Tensor,
+      );
     expect(run).toThrow(/dataFormat of Conv2DBackpropFilter .*NCHW/);
   });
 
   test('a dy that does not match the convolution output is rejected', () => {
     const run = () =>
-      tf.tidy(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy([1, 5, 5, 3]) }, {
-        strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3],
-      }) as tf.Tensor);
+      tf.tidy(
+        () =>
+          tf.engine().runKernel(
+            'Conv2DBackpropFilter',
+            { x: x(), dy: dy([1, 5, 5, 3]) },
+            {
+              strides: 1,
+              pad: 'same',
+              dataFormat: 'NHWC',
+              filterShape: [3, 3, 2, 3],
+            },
+          ) as tf.Tensor,
+      );
     expect(run).toThrow(/Expected dy of shape \[1,6,6,3\]/);
   });
 });

@@ -24,7 +24,12 @@ describe('BRISQUE SVR model as data', () => {
     const test = distortedSet(500);
     const rows = train.images.map((im) => Array.from(brisqueFeatures(im)));
     const fitted = fitSvr(rows, train.mos, { C: 64, gamma: 0.05, epsilon: 1 });
-    const file = JSON.stringify({ format: 'iqa-zoo/brisque-svr', version: 1, features: 'brisque-36', ...fitted.model } satisfies BrisqueModel);
+    const file = JSON.stringify({
+      format: 'iqa-zoo/brisque-svr',
+      version: 1,
+      features: 'brisque-36',
+      ...fitted.model,
+    } satisfies BrisqueModel);
     const model = parseBrisqueModel(JSON.parse(file));
     const testRows = test.images.map((im) => Array.from(brisqueFeatures(im)));
     const theirs = fitted.libsvmPredict(testRows);

@@ -42,7 +42,9 @@ describe('fitSvr', () => {
   });
 
   it('rejects bad hyper-parameters and mismatched targets', () => {
-    expect(() => fitSvr(train.rows, train.y, { C: 0, gamma: 1, epsilon: 0.1 })).toThrow('Expected a positive number for C but received 0');
+    expect(() => fitSvr(train.rows, train.y, { C: 0, gamma: 1, epsilon: 0.1 })).toThrow(
+      'Expected a positive number for C but received 0',
+    );
     expect(() => fitSvr(train.rows, train.y.slice(1), { C: 1, gamma: 1, epsilon: 0.1 })).toThrow(RangeError);
   });
 });
@@ -64,7 +66,12 @@ describe('gridSearchSvr', () => {
     expect(oof.every(Number.isFinite)).toBe(true);
     expect(rmse(oof, y)).toBeLessThan(0.1);
     const seen: number[] = [];
-    const { best, results } = gridSearchSvr(rows, y, { C: [10], gamma: [0.001, 1], epsilon: [0.01] }, { folds: 4, seed: 1, onResult: (_, done) => seen.push(done) });
+    const { best, results } = gridSearchSvr(
+      rows,
+      y,
+      { C: [10], gamma: [0.001, 1], epsilon: [0.01] },
+      { folds: 4, seed: 1, onResult: (_, done) => seen.push(done) },
+    );
     expect(seen).toEqual([1, 2]);
     expect(best.gamma).toBe(1);
     expect(results[1]!.srcc).toBeGreaterThan(results[0]!.srcc);

@@ -56,13 +56,25 @@ describe('FFT', () => {
 
 describe('multi-level Otsu', () => {
   it('finds the exhaustive optimum for two thresholds', () => {
-    const hist = Array.from({ length: 256 }, (_, v) => Math.round(100 * Math.exp(-((v - 50) ** 2) / 200) + 60 * Math.exp(-((v - 140) ** 2) / 300) + 80 * Math.exp(-((v - 210) ** 2) / 100)));
+    const hist = Array.from({ length: 256 }, (_, v) =>
+      Math.round(
+        100 * Math.exp(-((v - 50) ** 2) / 200) +
+          60 * Math.exp(-((v - 140) ** 2) / 300) +
+          80 * Math.exp(-((v - 210) ** 2) / 100),
+      ),
+    );
     const within = (cuts: number[]): number => {
       let e = 0;
       let lo = 0;
       for (const hi of [...cuts, 255]) {
-        let n = 0, s = 0, s2 = 0;
-        for (let v = lo; v <= hi; v++) { n += hist[v]!; s += hist[v]! * v; s2 += hist[v]! * v * v; }
+        let n = 0,
+          s = 0,
+          s2 = 0;
+        for (let v = lo; v <= hi; v++) {
+          n += hist[v]!;
+          s += hist[v]! * v;
+          s2 += hist[v]! * v * v;
+        }
         if (n > 0) e += s2 - (s * s) / n;
         lo = hi + 1;
       }

@@ -7,10 +7,12 @@ const imagesFor = (type: string) => (/jp2k/.test(type) ? large : small);
 const allTypes = Object.keys(DISTORTIONS);
 
 describe('the distortion sets', () => {
-  it('hold RankIQA\'s LIVE (4 x 5) and TID2013 (17 x 4) types', () => {
+  it("hold RankIQA's LIVE (4 x 5) and TID2013 (17 x 4) types", () => {
     expect(DISTORTION_SETS.live).toEqual(['gblur', 'wn', 'jpeg', 'jp2k']);
     expect(DISTORTION_SETS.live.map((t) => DISTORTIONS[t]!.values.length)).toEqual([5, 5, 5, 5]);
-    expect(DISTORTION_SETS.tid2013.map((t) => DISTORTIONS[t]!.tid)).toEqual([1, 2, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 22, 23]);
+    expect(DISTORTION_SETS.tid2013.map((t) => DISTORTIONS[t]!.tid)).toEqual([
+      1, 2, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 22, 23,
+    ]);
     expect(DISTORTION_SETS.tid2013.every((t) => DISTORTIONS[t]!.values.length === 4)).toBe(true);
     expect(DISTORTIONS['tid07-quantization']!.values).toEqual([9, 7, 5, 3]);
     expect(DISTORTIONS.wn!.values).toEqual([2 ** -10, 2 ** -7.5, 2 ** -5.5, 2 ** -3.5, 1]);
@@ -33,7 +35,8 @@ describe.each(allTypes)('%s', (type) => {
       const outs = await distortLevels(image, type, { seed: 5 });
       const scores = outs.map((o) => psnr(image, o));
       for (let i = 1; i < scores.length; i++) {
-        if (!(scores[i]! < scores[i - 1]!)) throw new Error(`${type}: PSNR ${scores.map((s) => s.toFixed(2)).join(' > ')} is not strictly decreasing`);
+        if (!(scores[i]! < scores[i - 1]!))
+          throw new Error(`${type}: PSNR ${scores.map((s) => s.toFixed(2)).join(' > ')} is not strictly decreasing`);
       }
       expect(outs.every((o) => o.width === image.width && o.height === image.height && o.channels === 3)).toBe(true);
       expect(Number.isFinite(scores[0]!)).toBe(true); // level 1 changes the image
@@ -66,9 +69,15 @@ describe('distort()', () => {
   it('rejects unknown types and levels out of range, listing the allowed values', async () => {
     const image = small[0]!;
     await expect(distort(image, { type: 'blur', level: 1 })).rejects.toThrow(RangeError);
-    await expect(distort(image, { type: 'blur', level: 1 })).rejects.toThrow(/one of 'gblur', 'wn', 'jpeg', 'jp2k', 'tid01-awgn'.*'tid23-chromatic', 'over-exposure', 'under-exposure', 'flatten'\) for type but received "blur"/);
-    await expect(distort(image, { type: 'gblur', level: 6 })).rejects.toThrow("Expected a level of 'gblur' (one of 1, 2, 3, 4, 5) for level but received 6");
-    await expect(distort(image, { type: 'tid17-contrast', level: 0 })).rejects.toThrow('(one of 1, 2, 3, 4) for level but received 0');
+    await expect(distort(image, { type: 'blur', level: 1 })).rejects.toThrow(
+      /one of 'gblur', 'wn', 'jpeg', 'jp2k', 'tid01-awgn'.*'tid23-chromatic', 'over-exposure', 'under-exposure', 'flatten'\) for type but received "blur"/,
+    );
+    await expect(distort(image, { type: 'gblur', level: 6 })).rejects.toThrow(
+      "Expected a level of 'gblur' (one of 1, 2, 3, 4, 5) for level but received 6",
+    );
+    await expect(distort(image, { type: 'tid17-contrast', level: 0 })).rejects.toThrow(
+      '(one of 1, 2, 3, 4) for level but received 0',
+    );
     await expect(distort(image, { type: 'jpeg', level: 1.5 })).rejects.toThrow(RangeError);
     await expect(distort(image, { type: 'jpeg', level: 1, seed: -0.5 })).rejects.toThrow(TypeError);
     await expect(distortLevels(image, 'wn', { levels: [1, 7] })).rejects.toThrow(/one of 1, 2, 3, 4, 5/);

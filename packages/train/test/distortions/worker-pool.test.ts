@@ -40,20 +40,28 @@ describe('the worker pool', () => {
       const pooled = await Promise.all(tasks.map((t) => runner.run(t)));
       const inline = await Promise.all(tasks.map((t) => runReferenceTask(t)));
       expect(pooled.map((r) => r.width)).toEqual([72, 80, 88]);
-      pooled.forEach((r, i) => r.groups.forEach((g, j) => g.images.forEach((img, k) => {
-        expect(Buffer.from(img).equals(Buffer.from(inline[i]!.groups[j]!.images[k]!))).toBe(true);
-      })));
+      pooled.forEach((r, i) =>
+        r.groups.forEach((g, j) =>
+          g.images.forEach((img, k) => {
+            expect(Buffer.from(img).equals(Buffer.from(inline[i]!.groups[j]!.images[k]!))).toBe(true);
+          }),
+        ),
+      );
     } finally {
       await runner.close();
     }
   });
 
-  it('passes a task\'s error back as a typed error and keeps working', async () => {
+  it("passes a task's error back as a typed error and keeps working", async () => {
     const runner = createTaskRunner({ workers: 1, workerUrl: pathToFileURL(outfile) });
     try {
-      const err = await runner.run({ source: '/nonexistent/ref.png', groups: [{ type: 'wn', levels: [1], seed: 0 }] }).catch((e: unknown) => e);
+      const err = await runner
+        .run({ source: '/nonexistent/ref.png', groups: [{ type: 'wn', levels: [1], seed: 0 }] })
+        .catch((e: unknown) => e);
       expect(isIqaError(err, 'INVALID_IMAGE')).toBe(true);
-      await expect(runner.run({ source: cloudy(32, 1), groups: [{ type: 'gblur', levels: [9], seed: 0 }] })).rejects.toThrow(RangeError);
+      await expect(
+        runner.run({ source: cloudy(32, 1), groups: [{ type: 'gblur', levels: [9], seed: 0 }] }),
+      ).rejects.toThrow(RangeError);
       const ok = await runner.run({ source: cloudy(32, 1), groups: [{ type: 'gblur', levels: [1], seed: 0 }] });
       expect(ok.groups[0]!.images[0]!.length).toBe(32 * 32 * 3);
     } finally {

@@ -36,7 +36,10 @@ describe('copyWeightsByName', () => {
   it('names the weight a checkpoint lacks or holds in another shape', async () => {
     const a = await build(1);
     const x = tf.input({ shape: [4] });
-    const other = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 1, name: 'score' }).apply(x) as tf.SymbolicTensor });
+    const other = tf.model({
+      inputs: x,
+      outputs: tf.layers.dense({ units: 1, name: 'score' }).apply(x) as tf.SymbolicTensor,
+    });
     let err: unknown;
     try {
       copyWeightsByName(other, a);

@@ -11,12 +11,27 @@ import { trainCommand } from '../../src/cli/train.js';
 
 const common = { network: 'vgg-tiny-ml', out: 'runs/x', epochs: 1, batchSize: 8, learningRate: 0.01 };
 const rank = {
-  ...common, stage: 'rank', refs: 'pristine', set: 'live', maxRefs: 0, heldOut: 0.1, cropSize: 32, cropsPerRef: 1,
-  refsPerBatch: 2, margin: 1,
+  ...common,
+  stage: 'rank',
+  refs: 'pristine',
+  set: 'live',
+  maxRefs: 0,
+  heldOut: 0.1,
+  cropSize: 32,
+  cropsPerRef: 1,
+  refsPerBatch: 2,
+  margin: 1,
 };
 const finetune = {
-  ...common, stage: 'finetune', mos: 'clive/mos.csv', root: 'clive', valFraction: 0.2, splitSeed: 1, cropSize: 32,
-  cropsPerImage: 2, test: { count: 4, seed: 0 },
+  ...common,
+  stage: 'finetune',
+  mos: 'clive/mos.csv',
+  root: 'clive',
+  valFraction: 0.2,
+  splitSeed: 1,
+  cropSize: 32,
+  cropsPerImage: 2,
+  test: { count: 4, seed: 0 },
 };
 
 let work: string;
@@ -76,7 +91,9 @@ describe('readTrainConfig data paths', () => {
     const err = await readTrainConfig(file, 'rank', { data: dataFolder(missing) }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'IqaError', code: 'DATA_NOT_FOUND' });
     const { message } = err as Error;
-    expect(message).toContain(`Expected a training data folder at ${missing} (--data) for "refs": "pristine" of ${file},`);
+    expect(message).toContain(
+      `Expected a training data folder at ${missing} (--data) for "refs": "pristine" of ${file},`,
+    );
     expect(message).toContain('set IQA_ZOO_DATA to a folder holding pristine/');
     expect(message).toContain('clive/mos.csv');
     // A file is not a folder.

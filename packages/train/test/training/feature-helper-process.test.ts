@@ -54,9 +54,23 @@ async function weightsOf(dir: string): Promise<Float32Array[]> {
 describe('feature helper processes', () => {
   it('stage 2 with 3 feature workers trains exactly as with one, and its card counts every image computed once', async () => {
     const cfg = (name: string): FinetuneConfig => ({
-      stage: 'finetune', network: 'vgg-tiny-ml', head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 }, mos: data.csv,
-      valFraction: 0.3, splitSeed: 1, cropSize: 32, cropsPerImage: 2, test: { count: 2, seed: 0 }, loss: 'l2',
-      epochs: 2, batchSize: 8, learningRate: 0.01, weightDecay: 0, seed: 5, cache: path.join(work, `cache-${name}`), out: path.join(work, name),
+      stage: 'finetune',
+      network: 'vgg-tiny-ml',
+      head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 },
+      mos: data.csv,
+      valFraction: 0.3,
+      splitSeed: 1,
+      cropSize: 32,
+      cropsPerImage: 2,
+      test: { count: 2, seed: 0 },
+      loss: 'l2',
+      epochs: 2,
+      batchSize: 8,
+      learningRate: 0.01,
+      weightDecay: 0,
+      seed: 5,
+      cache: path.join(work, `cache-${name}`),
+      out: path.join(work, name),
     });
     const single = await runFinetune(cfg('single'));
     const reports: ShardCounts[] = [];
@@ -67,7 +81,10 @@ describe('feature helper processes', () => {
     expect(sharded.cache).toEqual(single.cache);
     expect(sharded.cache).toEqual({ hits: 0, misses: 10 });
     expect(sharded.state.best).toEqual(single.state.best);
-    const [a, b] = [await weightsOf(path.join(work, 'single', 'best')), await weightsOf(path.join(work, 'sharded', 'best'))];
+    const [a, b] = [
+      await weightsOf(path.join(work, 'single', 'best')),
+      await weightsOf(path.join(work, 'sharded', 'best')),
+    ];
     a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
     const card = JSON.parse(await fs.readFile(path.join(work, 'sharded', 'best', 'card.json'), 'utf8'));
     expect(card.training.stages.at(-1).description).toContain('trunk features 0 images from the cache, 10 computed');
@@ -75,9 +92,25 @@ describe('feature helper processes', () => {
 
   it('stage 1 with 2 feature workers ranks from the same features as with one', async () => {
     const cfg = (name: string): RankConfig => ({
-      stage: 'rank', network: 'vgg-tiny-ml', head: { pooling: ['avg'], hidden: 0, dropout: 0, seed: 3 }, refs: data.dir, set: 'live',
-      types: ['gblur', 'jpeg'], maxRefs: 6, heldOut: 0.34, cropSize: 32, cropsPerRef: 1, refsPerBatch: 2, margin: 1,
-      epochs: 2, batchSize: 24, learningRate: 0.02, weightDecay: 0, seed: 4, cache: path.join(work, `rank-cache-${name}`), out: path.join(work, name),
+      stage: 'rank',
+      network: 'vgg-tiny-ml',
+      head: { pooling: ['avg'], hidden: 0, dropout: 0, seed: 3 },
+      refs: data.dir,
+      set: 'live',
+      types: ['gblur', 'jpeg'],
+      maxRefs: 6,
+      heldOut: 0.34,
+      cropSize: 32,
+      cropsPerRef: 1,
+      refsPerBatch: 2,
+      margin: 1,
+      epochs: 2,
+      batchSize: 24,
+      learningRate: 0.02,
+      weightDecay: 0,
+      seed: 4,
+      cache: path.join(work, `rank-cache-${name}`),
+      out: path.join(work, name),
     });
     const single = await runRank(cfg('rank-single'));
     const reports: ShardCounts[] = [];
@@ -86,16 +119,29 @@ describe('feature helper processes', () => {
     expect(reports).toEqual([{ hits: 0, misses: 3 }]);
     expect(sharded.cache).toEqual({ hits: 0, misses: 6 });
     expect(sharded.state.best).toEqual(single.state.best);
-    const [a, b] = [await weightsOf(path.join(work, 'rank-single', 'best')), await weightsOf(path.join(work, 'rank-sharded', 'best'))];
+    const [a, b] = [
+      await weightsOf(path.join(work, 'rank-single', 'best')),
+      await weightsOf(path.join(work, 'rank-sharded', 'best')),
+    ];
     a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
   }, 120_000);
 
   it('a helper that cannot do its job rejects with its reason; the run goes on without it', async () => {
     const helper = featureHelperProcess(
-      { stage: 'finetune', config: { stage: 'finetune', network: 'vgg-tiny-ml', mos: path.join(work, 'missing.csv') } as unknown as FinetuneConfig, backend: 'cpu' },
+      {
+        stage: 'finetune',
+        config: {
+          stage: 'finetune',
+          network: 'vgg-tiny-ml',
+          mos: path.join(work, 'missing.csv'),
+        } as unknown as FinetuneConfig,
+        backend: 'cpu',
+      },
       script,
     )!;
     await expect(helper({ index: 1, count: 2 })).rejects.toThrow(/exited with code 1: .*missing\.csv/);
-    expect(featureHelperProcess({ stage: 'rank', config: {} as RankConfig, backend: 'cpu' }, undefined)).toBeUndefined();
+    expect(
+      featureHelperProcess({ stage: 'rank', config: {} as RankConfig, backend: 'cpu' }, undefined),
+    ).toBeUndefined();
   }, 60_000);
 });

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { isIqaError } from '@iqa-zoo/core';
 import { FeatureCache } from '../../src/training/feature-cache.js';
-import { type FeatureShard, parseFeatureShard, shardOf, shardedFeaturePass } from '../../src/training/feature-shards.js';
+import {
+  type FeatureShard,
+  parseFeatureShard,
+  shardOf,
+  shardedFeaturePass,
+} from '../../src/training/feature-shards.js';
 
 let work: string;
 beforeAll(async () => {
@@ -14,7 +19,10 @@ beforeAll(async () => {
 function passOver(cache: FeatureCache, n: number, computed: number[]) {
   return async (shard?: FeatureShard) => {
     const rows: number[] = [];
-    for (const i of shardOf(Array.from({ length: n }, (_, k) => k), shard)) {
+    for (const i of shardOf(
+      Array.from({ length: n }, (_, k) => k),
+      shard,
+    )) {
       const v = await cache.getOrCompute({ i }, async () => {
         computed.push(i);
         return Float32Array.of(i, i * i);
@@ -33,7 +41,13 @@ describe('sharded feature passes', () => {
     expect(shardOf(items)).toEqual(items);
     expect(parseFeatureShard('1/3')).toEqual({ index: 1, count: 3 });
     for (const bad of ['3/3', '-1/2', 'x', '1/0']) {
-      const err = (() => { try { parseFeatureShard(bad); } catch (e) { return e; } })();
+      const err = (() => {
+        try {
+          parseFeatureShard(bad);
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(isIqaError(err, 'INVALID_ARGUMENT')).toBe(true);
       expect((err as Error).message).toContain(`received "${bad}"`);
     }
@@ -50,7 +64,10 @@ describe('sharded feature passes', () => {
       await passOver(own, 7, computedByHelpers)(shard);
       return { hits: own.hits, misses: own.misses };
     };
-    const rows = await shardedFeaturePass(cache, passOver(cache, 7, computedHere), { featureWorkers: 3, featureHelper: helper });
+    const rows = await shardedFeaturePass(cache, passOver(cache, 7, computedHere), {
+      featureWorkers: 3,
+      featureHelper: helper,
+    });
     expect(rows).toEqual(single);
     expect(computedHere.sort()).toEqual([0, 3, 6]);
     expect(computedByHelpers.sort()).toEqual([1, 2, 4, 5]);
@@ -59,7 +76,13 @@ describe('sharded feature passes', () => {
     // A second run finds everything cached and starts no helper.
     const again = new FeatureCache(path.join(work, 'three'), 'm');
     const started: FeatureShard[] = [];
-    await shardedFeaturePass(again, passOver(again, 7, computedHere), { featureWorkers: 3, featureHelper: async (s) => { started.push(s); return helper(s); } });
+    await shardedFeaturePass(again, passOver(again, 7, computedHere), {
+      featureWorkers: 3,
+      featureHelper: async (s) => {
+        started.push(s);
+        return helper(s);
+      },
+    });
     expect([again.hits, again.misses]).toEqual([7, 0]);
     expect(started).toEqual([]);
   });
@@ -71,7 +94,12 @@ describe('sharded feature passes', () => {
     const rows = await shardedFeaturePass(
       cache,
       passOver(cache, 5, computed),
-      { featureWorkers: 2, featureHelper: async () => { throw new Error('out of memory'); } },
+      {
+        featureWorkers: 2,
+        featureHelper: async () => {
+          throw new Error('out of memory');
+        },
+      },
       (m) => warnings.push(m),
     );
     expect(rows).toEqual([0, 0, 1, 1, 2, 4, 3, 9, 4, 16]);
@@ -83,10 +111,15 @@ describe('sharded feature passes', () => {
   it('without a helper, or with one worker, runs one plain pass', async () => {
     const cache = new FeatureCache(path.join(work, 'plain'), 'm');
     const shards: Array<FeatureShard | undefined> = [];
-    const pass = async (shard?: FeatureShard) => { shards.push(shard); return 1; };
+    const pass = async (shard?: FeatureShard) => {
+      shards.push(shard);
+      return 1;
+    };
     await shardedFeaturePass(cache, pass, { featureWorkers: 4 });
     await shardedFeaturePass(cache, pass, { featureWorkers: 1, featureHelper: async () => ({ hits: 0, misses: 0 }) });
     expect(shards).toEqual([undefined, undefined]);
-    await expect(shardedFeaturePass(cache, pass, { featureWorkers: 0 })).rejects.toThrow('Expected a positive integer for featureWorkers but received 0');
+    await expect(shardedFeaturePass(cache, pass, { featureWorkers: 0 })).rejects.toThrow(
+      'Expected a positive integer for featureWorkers but received 0',
+    );
   });
 });

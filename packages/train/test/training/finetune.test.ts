@@ -52,15 +52,25 @@ describe('runFinetune', () => {
   it('lowers the training loss and keeps the best epoch by validation SRCC', async () => {
     const result = await runFinetune(config('plain', { epochs: 6 }));
     expect(result.split).toMatchObject({ train: 9, val: 3 });
-    const log = (await fs.readFile(path.join(work, 'plain', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const log = (await fs.readFile(path.join(work, 'plain', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log).toHaveLength(6);
     expect(log[5].loss).toBeLessThan(log[0].loss);
-    const best = await readCheckpointState<{ bestEpoch: number; best: { srcc: number } }>(path.join(work, 'plain', 'best'));
+    const best = await readCheckpointState<{ bestEpoch: number; best: { srcc: number } }>(
+      path.join(work, 'plain', 'best'),
+    );
     expect(best.best.srcc).toBe(Math.max(...log.map((l) => l.srcc)));
   });
 
   it('validates on the fold valFold names: four runs with valFraction 0.25 validate every image once, and the card says which fold', async () => {
-    const valImages = async (run: string) => (await fs.readFile(path.join(work, run, 'val.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+    const valImages = async (run: string) =>
+      (await fs.readFile(path.join(work, run, 'val.csv'), 'utf8'))
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]!);
     const seen: string[] = [...(await valImages('plain'))];
     for (const fold of [1, 2, 3]) {
       const result = await runFinetune(config(`fold-${fold}`, { epochs: 1, valFold: fold }));
@@ -75,31 +85,43 @@ describe('runFinetune', () => {
   it('adds the MOS ranking hinge to the loss when asked, and the card says so', async () => {
     await runFinetune(config('plain-3', { epochs: 1 }));
     await runFinetune(config('ranked-mos', { epochs: 1, mosRanking: { weight: 1, margin: 0.5, minGap: 0 } }));
-    const first = async (run: string) => JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
+    const first = async (run: string) =>
+      JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
     // Same seed, same batches: the ranking run's loss is the plain loss plus a positive hinge.
     expect((await first('ranked-mos')).loss).toBeGreaterThan((await first('plain-3')).loss);
     const card = JSON.parse(await fs.readFile(path.join(work, 'ranked-mos', 'best', 'card.json'), 'utf8'));
     expect(card.training.stages.at(-1).description).toMatch(/^L2 \+ 1 x ranking hinge \(margin 0.5\)/);
   });
 
-  it('regresses each image\'s mean crop score on its MOS when the loss is on images, and the card says so', async () => {
+  it("regresses each image's mean crop score on its MOS when the loss is on images, and the card says so", async () => {
     // One batch of every training row, no dropout, no learning: both runs score the same, so the
     // loss on images (each image's mean crop score against its MOS) is below the mean loss of its crops.
-    const still: Partial<FinetuneConfig> = { epochs: 1, batchSize: 64, learningRate: 0, head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 } };
+    const still: Partial<FinetuneConfig> = {
+      epochs: 1,
+      batchSize: 64,
+      learningRate: 0,
+      head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 },
+    };
     await runFinetune(config('crop-loss', still));
     await runFinetune(config('image-loss', { ...still, imageLoss: { crops: 2 } }));
-    const first = async (run: string) => JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
+    const first = async (run: string) =>
+      JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
     const [crop, image] = [await first('crop-loss'), await first('image-loss')];
     expect(image.loss).toBeLessThan(crop.loss * 0.999);
     expect(image.srcc).toBe(crop.srcc);
     const card = JSON.parse(await fs.readFile(path.join(work, 'image-loss', 'best', 'card.json'), 'utf8'));
-    expect(card.training.stages.at(-1).description).toMatch(/2 random 32px crops per image with flips, the loss on the mean score of sets of 2 crops of one image/);
+    expect(card.training.stages.at(-1).description).toMatch(
+      /2 random 32px crops per image with flips, the loss on the mean score of sets of 2 crops of one image/,
+    );
     await runFinetune(config('image-loss-trained', { epochs: 5, imageLoss: { crops: 1 } }));
-    const log = (await fs.readFile(path.join(work, 'image-loss-trained', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const log = (await fs.readFile(path.join(work, 'image-loss-trained', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[4].loss).toBeLessThan(log[0].loss);
   });
 
-  it('refits a checkpoint\'s score to the MOS scale before training (refitScore), and says so', async () => {
+  it("refits a checkpoint's score to the MOS scale before training (refitScore), and says so", async () => {
     // A stage-1-like start: the plain run's network with its score blown up 50x and shifted.
     const start = path.join(work, 'scaled-start');
     const m = await loadModel(path.join(work, 'plain', 'best'));
@@ -108,19 +130,32 @@ describe('runFinetune', () => {
     m.dispose();
     await runFinetune(config('no-refit', { epochs: 1 }), { from: start });
     await runFinetune(config('refit', { epochs: 1, refitScore: true }), { from: start });
-    const first = async (run: string) => JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
+    const first = async (run: string) =>
+      JSON.parse((await fs.readFile(path.join(work, run, 'log.jsonl'), 'utf8')).split('\n')[0]!);
     expect((await first('refit')).loss * 20).toBeLessThan((await first('no-refit')).loss);
     const training = JSON.parse(await fs.readFile(path.join(work, 'refit', 'best', 'training.json'), 'utf8'));
     // Undoing the blow-up: about 1/50.
     expect(training.refit.scale).toBeGreaterThan(0.005);
     expect(training.refit.scale).toBeLessThan(0.05);
     const card = JSON.parse(await fs.readFile(path.join(work, 'refit', 'best', 'card.json'), 'utf8'));
-    expect(card.training.stages.at(-1).description).toMatch(/stage-1 score refit to normalised MOS on the training rows before training \(x/);
-    await expect(runFinetune(config('refit-alone', { refitScore: true }))).rejects.toThrow(/because the config sets "refitScore", but none was given/);
+    expect(card.training.stages.at(-1).description).toMatch(
+      /stage-1 score refit to normalised MOS on the training rows before training \(x/,
+    );
+    await expect(runFinetune(config('refit-alone', { refitScore: true }))).rejects.toThrow(
+      /because the config sets "refitScore", but none was given/,
+    );
   });
 
   it('a run from a stage-2 checkpoint continues its card: earlier stages and commands first', async () => {
-    await runFinetune(config('continued', { epochs: 1, modelId: 'tiny-clive', modelVersion: '0.2.0', chosenOnValidation: 'the epoch count' }), { from: path.join(work, 'plain', 'best'), commands: ['iqa train finetune --config next.json'] });
+    await runFinetune(
+      config('continued', {
+        epochs: 1,
+        modelId: 'tiny-clive',
+        modelVersion: '0.2.0',
+        chosenOnValidation: 'the epoch count',
+      }),
+      { from: path.join(work, 'plain', 'best'), commands: ['iqa train finetune --config next.json'] },
+    );
     const before = JSON.parse(await fs.readFile(path.join(work, 'plain', 'best', 'card.json'), 'utf8'));
     const card = JSON.parse(await fs.readFile(path.join(work, 'continued', 'best', 'card.json'), 'utf8'));
     expect([before.id, before.version]).toEqual(['vgg-tiny-ml-clive', '0.1.0']);
@@ -128,7 +163,9 @@ describe('runFinetune', () => {
     expect(card.metrics[0].split).toMatch(/also used to pick the best epoch and the epoch count\)$/);
     expect(card.training.stages).toHaveLength(before.training.stages.length + 1);
     expect(card.training.stages[0]).toEqual(before.training.stages[0]);
-    expect(card.training.stages.at(-1).description).toMatch(/^starting from the weights the stages above ended with: L2/);
+    expect(card.training.stages.at(-1).description).toMatch(
+      /^starting from the weights the stages above ended with: L2/,
+    );
     expect(card.training.commands).toEqual([...before.training.commands, 'iqa train finetune --config next.json']);
   });
 
@@ -158,7 +195,10 @@ describe('runFinetune', () => {
 
     const swa = config('swa', { epochs: 3, averageFrom: 2 });
     await runFinetune(swa);
-    const log = (await fs.readFile(path.join(work, 'swa', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const log = (await fs.readFile(path.join(work, 'swa', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.map((l) => l.averaged)).toEqual([undefined, 1, 2]);
     // Training is untouched: the raw weights in last/ are the plain run's.
     const raw = await named(path.join(work, 'swa', 'last'));
@@ -181,10 +221,16 @@ describe('runFinetune', () => {
     await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { stopAfter: 2 });
     await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { resume: true });
     const resumed = (await readAverage(path.join(work, 'swa-killed', 'last')))!;
-    resumed.forEach((r, i) => expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync())));
-    expect(Array.from((await named(path.join(work, 'swa-killed', 'last'))).get('score/kernel')!)).toEqual(Array.from(raw.get('score/kernel')!));
+    resumed.forEach((r, i) =>
+      expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync())),
+    );
+    expect(Array.from((await named(path.join(work, 'swa-killed', 'last'))).get('score/kernel')!)).toEqual(
+      Array.from(raw.get('score/kernel')!),
+    );
     const card = JSON.parse(await fs.readFile(path.join(work, 'swa', 'best', 'card.json'), 'utf8'));
-    expect(card.training.stages.at(-1).description).toMatch(/from epoch 2 on, validated and kept as the mean of the weights/);
+    expect(card.training.stages.at(-1).description).toMatch(
+      /from epoch 2 on, validated and kept as the mean of the weights/,
+    );
   });
 
   it('computes features once: a second run is served from the cache, a new crop size is not', async () => {
@@ -199,7 +245,10 @@ describe('runFinetune', () => {
   it('trains the upper blocks above a cut, leaving the layers below it untouched', async () => {
     const cfg = config('upper', { epochs: 5, cut: 'block2_pool', learningRate: 0.005 });
     await runFinetune(cfg);
-    const log = (await fs.readFile(path.join(work, 'upper', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const log = (await fs.readFile(path.join(work, 'upper', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[4].loss).toBeLessThan(log[0].loss);
     const trained = await loadModel(path.join(work, 'upper', 'last'));
     const { getNetwork } = await import('../../src/networks/index.js');
@@ -218,7 +267,9 @@ describe('runFinetune', () => {
   it('a single-level run on the multi-level cache equals one that computes its own features', async () => {
     await runFinetune(config('ml-for-sl', { epochs: 1 }));
     const own = await runFinetune(config('sl-own', { network: 'vgg-tiny-sl', epochs: 3 }));
-    const borrowed = await runFinetune(config('sl-borrowed', { network: 'vgg-tiny-sl', featuresFrom: 'vgg-tiny-ml', epochs: 3 }));
+    const borrowed = await runFinetune(
+      config('sl-borrowed', { network: 'vgg-tiny-sl', featuresFrom: 'vgg-tiny-ml', epochs: 3 }),
+    );
     expect(borrowed.cache).toEqual({ hits: 12, misses: 0 });
     expect(own.cache.misses).toBe(12);
     expect(borrowed.state.best!.srcc).toBeCloseTo(own.state.best!.srcc, 5);
@@ -238,7 +289,9 @@ describe('runFinetune', () => {
     a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
     const upper = await runFinetune(config('upper-after-cut-rows', { epochs: 1, cut: 'block2_pool', cache }));
     expect(upper.cache).toEqual({ hits: 12, misses: 0 });
-    await expect(runFinetune(config('cut-and-cache-at', { epochs: 1, cut: 'block2_pool', cacheAt: 'block2_pool', cache }))).rejects.toThrow(/"cacheAt" only on a frozen-backbone run/);
+    await expect(
+      runFinetune(config('cut-and-cache-at', { epochs: 1, cut: 'block2_pool', cacheAt: 'block2_pool', cache })),
+    ).rejects.toThrow(/"cacheAt" only on a frozen-backbone run/);
   });
 
   it('gradient accumulation over micro-batches takes the same steps as whole batches', async () => {
@@ -257,7 +310,7 @@ describe('runFinetune', () => {
     expect(Array.from(c.at(-2)!)).not.toEqual(Array.from(a.at(-2)!));
   });
 
-  it('whole-image rows are the full-size crop and its mirror, through the runtimes\' preprocessing', async () => {
+  it("whole-image rows are the full-size crop and its mirror, through the runtimes' preprocessing", async () => {
     const { getNetwork } = await import('../../src/networks/index.js');
     const { splitModel } = await import('../../src/training/split-model.js');
     const { cropFeatures, wholeImageFeatures } = await import('../../src/training/features.js');
@@ -267,11 +320,21 @@ describe('runFinetune', () => {
     const split = splitModel(await spec.build({ pooling: ['avg', 'std'] }));
     const rgb = await readImageRgb(path.join(data.dir, 'img3.png'));
     const whole = await wholeImageFeatures(split.features, rgb, cardInput(spec, { kind: 'full' }), [false, true]);
-    const crops = await cropFeatures(split.features, rgb, [{ x: 0, y: 0, size: 40, flip: false }, { x: 0, y: 0, size: 40, flip: true }], spec.input);
+    const crops = await cropFeatures(
+      split.features,
+      rgb,
+      [
+        { x: 0, y: 0, size: 40, flip: false },
+        { x: 0, y: 0, size: 40, flip: true },
+      ],
+      spec.input,
+    );
     expect([whole.width, whole.height]).toEqual([40, 40]);
     expect(whole.rows.length).toBe(crops.length);
     whole.rows.forEach((v, i) => expect(v).toBeCloseTo(crops[i]!, 5));
-    const shrunk = await wholeImageFeatures(split.features, rgb, cardInput(spec, { kind: 'full', maxSide: 36 }), [false]);
+    const shrunk = await wholeImageFeatures(split.features, rgb, cardInput(spec, { kind: 'full', maxSide: 36 }), [
+      false,
+    ]);
     expect([shrunk.width, shrunk.height]).toEqual([36, 36]);
   });
 
@@ -280,19 +343,34 @@ describe('runFinetune', () => {
     const result = await runFinetune(config('whole', { ...full, epochs: 4 }));
     expect(result.split).toMatchObject({ train: 9, val: 3, skipped: [] });
     expect(result.cache.misses).toBe(12);
-    const log = (await fs.readFile(path.join(work, 'whole', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const log = (await fs.readFile(path.join(work, 'whole', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[3].loss).toBeLessThan(log[0].loss);
     const card = JSON.parse(await fs.readFile(path.join(work, 'whole', 'best', 'card.json'), 'utf8'));
     expect(card.input.protocol).toEqual({ kind: 'full', maxSide: 36 });
-    expect(card.training.stages.at(-1).description).toContain('the whole image (longer side at most 36px) and its mirror');
+    expect(card.training.stages.at(-1).description).toContain(
+      'the whole image (longer side at most 36px) and its mirror',
+    );
     // Above a cut the map size is fixed by the first training image; an image of another size is skipped, named.
     const mixed = await makeMosDataset(8);
     const sharp = (await import('sharp')).default;
     const odd = path.join(mixed.dir, 'img5.png');
-    await fs.writeFile(odd, await sharp(await fs.readFile(odd)).resize(30, 40).png().toBuffer());
-    const upper = await runFinetune(config('whole-upper', { ...full, mos: mixed.csv, valFraction: 0.25, epochs: 2, cut: 'block2_pool' }));
+    await fs.writeFile(
+      odd,
+      await sharp(await fs.readFile(odd))
+        .resize(30, 40)
+        .png()
+        .toBuffer(),
+    );
+    const upper = await runFinetune(
+      config('whole-upper', { ...full, mos: mixed.csv, valFraction: 0.25, epochs: 2, cut: 'block2_pool' }),
+    );
     expect(upper.split.train + upper.split.val).toBe(7);
-    expect(upper.split.skipped).toEqual([expect.stringMatching(/^img5\.png: Expected every image to come out 36x36 .* but this one is 27x36/)]);
+    expect(upper.split.skipped).toEqual([
+      expect.stringMatching(/^img5\.png: Expected every image to come out 36x36 .* but this one is 27x36/),
+    ]);
   });
 
   it('keys images by name and content: a copied, re-stamped dataset hits; an edited image misses', async () => {
@@ -305,13 +383,21 @@ describe('runFinetune', () => {
     expect(moved.cache).toEqual({ hits: 12, misses: 0 });
     const sharp = (await import('sharp')).default;
     const edited = path.join(copy, 'img4.png');
-    await fs.writeFile(edited, await sharp(await fs.readFile(edited)).negate().png().toBuffer());
+    await fs.writeFile(
+      edited,
+      await sharp(await fs.readFile(edited))
+        .negate()
+        .png()
+        .toBuffer(),
+    );
     const after = await runFinetune(config('key-edit', { epochs: 1, mos: path.join(copy, 'mos.csv') }));
     expect(after.cache).toEqual({ hits: 11, misses: 1 });
   });
 
   it('invalidates the cache when the model changes', async () => {
-    const changed = await runFinetune(config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }));
+    const changed = await runFinetune(
+      config('other-model', { epochs: 1, head: { pooling: ['avg'], hidden: 0, dropout: 0.25, seed: 4 } }),
+    );
     expect(changed.cache.hits).toBe(0);
   });
 });

@@ -19,7 +19,10 @@ export async function makeMosDataset(n: number, size = 40): Promise<{ dir: strin
     }
     const blur = 0.3 + (i % 4) * 1.2;
     const name = `img${i}.png`;
-    await sharp(data, { raw: { width: size, height: size, channels: 3 } }).blur(blur).png().toFile(path.join(dir, name));
+    await sharp(data, { raw: { width: size, height: size, channels: 3 } })
+      .blur(blur)
+      .png()
+      .toFile(path.join(dir, name));
     lines.push(`${name},${(90 - blur * 15).toFixed(3)},5`);
   }
   const csv = path.join(dir, 'mos.csv');

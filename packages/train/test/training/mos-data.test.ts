@@ -28,8 +28,12 @@ describe('splitByImage', () => {
     // A single fold (valFraction above 2/3) still leaves the rest for training.
     expect(splitByImage(entries, 0.7, 7).val).toHaveLength(37);
     expect(splitByImage(entries, 0.7, 7).train).toHaveLength(16);
-    expect(() => splitByImage(entries, 0.2, 7, 5)).toThrow('Expected a validation fold from 0 to 4 (valFraction 0.2) but received 5');
-    expect(() => splitByImage(entries, 0.2, 7, 1.5)).toThrow('Expected a validation fold from 0 to 4 (valFraction 0.2) but received 1.5');
+    expect(() => splitByImage(entries, 0.2, 7, 5)).toThrow(
+      'Expected a validation fold from 0 to 4 (valFraction 0.2) but received 5',
+    );
+    expect(() => splitByImage(entries, 0.2, 7, 1.5)).toThrow(
+      'Expected a validation fold from 0 to 4 (valFraction 0.2) but received 1.5',
+    );
   });
 });
 
@@ -63,7 +67,10 @@ describe('imageBatches', () => {
     expect(imageBatches(groups, 3, 2, 5, 1)).toEqual(imageBatches(groups, 3, 2, 5, 1));
     const pairs = (epoch: number) => {
       const batch = imageBatches(groups, 14, 2, 5, epoch)[0]!;
-      return batch.filter((_, i) => i % 2 === 0).map((r, k) => sorted([r, batch[2 * k + 1]!]).join('+')).sort();
+      return batch
+        .filter((_, i) => i % 2 === 0)
+        .map((r, k) => sorted([r, batch[2 * k + 1]!]).join('+'))
+        .sort();
     };
     expect(pairs(2)).not.toEqual(pairs(1));
   });
@@ -75,6 +82,8 @@ describe('imageBatches', () => {
   });
 
   it('refuses an image with fewer rows than a set', () => {
-    expect(() => imageBatches([[0, 1], [2]], 2, 2, 1, 1)).toThrow(/Expected at least 2 rows for every image but image 1 has 1/);
+    expect(() => imageBatches([[0, 1], [2]], 2, 2, 1, 1)).toThrow(
+      /Expected at least 2 rows for every image but image 1 has 1/,
+    );
   });
 });

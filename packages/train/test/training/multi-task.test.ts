@@ -18,17 +18,31 @@ describe('multiTaskLoss', () => {
   const scores = [0.5, -1.5, 2, 1.8, -1];
 
   it('is the mean squared error on the MOS rows plus weight x the mean hinge over the ladder pairs (value by hand)', () => {
-    expect(batch).toEqual({ rows: [4, 9, 100, 101, 102], mosRows: 2, pairs: { better: Int32Array.from([2, 2, 3]), worse: Int32Array.from([3, 4, 4]) } });
-    const value = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], { loss: 'l2', weight: 2, margin: 1 }).dataSync()[0]!;
+    expect(batch).toEqual({
+      rows: [4, 9, 100, 101, 102],
+      mosRows: 2,
+      pairs: { better: Int32Array.from([2, 2, 3]), worse: Int32Array.from([3, 4, 4]) },
+    });
+    const value = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], {
+      loss: 'l2',
+      weight: 2,
+      margin: 1,
+    }).dataSync()[0]!;
     // MSE: ((0.5-1)^2 + (-1.5+1)^2) / 2 = 0.25; hinges: max(0, 1-0.2) = 0.8, max(0, 1-3) = 0, max(0, 1-2.8) = 0 -> mean 0.8/3.
     expect(value).toBeCloseTo(0.25 + (2 * 0.8) / 3, 6);
-    const l1 = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], { loss: 'l1', weight: 0, margin: 1 }).dataSync()[0]!;
+    const l1 = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], {
+      loss: 'l1',
+      weight: 0,
+      margin: 1,
+    }).dataSync()[0]!;
     expect(l1).toBeCloseTo(0.5, 6);
   });
 
   it('has the gradient worked out by hand: the ladder rows get only the hinge, the MOS rows only the regression', () => {
     const x = tf.tensor2d(scores, [5, 1]);
-    const g = tf.grad((s: tf.Tensor) => multiTaskLoss(s, batch, [1, -1], { loss: 'l2', weight: 2, margin: 1 }))(x).dataSync();
+    const g = tf
+      .grad((s: tf.Tensor) => multiTaskLoss(s, batch, [1, -1], { loss: 'l2', weight: 2, margin: 1 }))(x)
+      .dataSync();
     // d/ds0 = 2(0.5-1)/2 = -0.5; d/ds1 = 2(-1.5+1)/2 = -0.5; the one active pair (2 better than 3):
     // weight/3 x (-1) on s2 and weight/3 x (+1) on s3; s4 is in no active pair.
     expect(Array.from(g)).toEqual([-0.5, -0.5, -2 / 3, 2 / 3, 0].map((v) => expect.closeTo(v, 6)));
@@ -40,7 +54,8 @@ describe('ladderSlots', () => {
     const seen: number[] = [];
     for (let epoch = 0; epoch < 3; epoch++) for (let b = 0; b < 4; b++) seen.push(...ladderSlots(6, 2, 4, epoch, b, 9));
     // 24 slots = 4 rounds of 6 ladders.
-    for (let round = 0; round < 4; round++) expect([...seen.slice(round * 6, round * 6 + 6)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    for (let round = 0; round < 4; round++)
+      expect([...seen.slice(round * 6, round * 6 + 6)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(ladderSlots(6, 2, 4, 2, 3, 9)).toEqual(seen.slice(22, 24));
     expect(() => ladderSlots(0, 2, 4, 0, 0, 9)).toThrow('Expected at least one training ladder but received 0');
   });
@@ -57,18 +72,48 @@ describe('stage 2 with a ranking task', () => {
     mos = await makeMosDataset(12);
     const refs = await makeMosDataset(10, 48);
     const rank: RankConfig = {
-      stage: 'rank', network: 'vgg-tiny-ml', head: {}, refs: refs.dir, set: 'live', types: ['wn'], maxRefs: 0, heldOut: 0.3,
-      cropSize: 32, cropsPerRef: 1, refsPerBatch: 2, margin: 1, epochs: 1, batchSize: 8, learningRate: 0.01, weightDecay: 0, seed: 4,
-      cache: path.join(work, 'cache'), out: path.join(work, 'rank'),
+      stage: 'rank',
+      network: 'vgg-tiny-ml',
+      head: {},
+      refs: refs.dir,
+      set: 'live',
+      types: ['wn'],
+      maxRefs: 0,
+      heldOut: 0.3,
+      cropSize: 32,
+      cropsPerRef: 1,
+      refsPerBatch: 2,
+      margin: 1,
+      epochs: 1,
+      batchSize: 8,
+      learningRate: 0.01,
+      weightDecay: 0,
+      seed: 4,
+      cache: path.join(work, 'cache'),
+      out: path.join(work, 'rank'),
     };
     rankFile = path.join(work, 'rank.json');
     await fs.writeFile(rankFile, JSON.stringify(rank));
   });
 
   const config = (out: string, weight: number): FinetuneConfig => ({
-    stage: 'finetune', network: 'vgg-tiny-ml', head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 }, mos: mos.csv,
-    valFraction: 0.25, splitSeed: 1, cropSize: 32, cropsPerImage: 2, test: { count: 2, seed: 0 }, loss: 'l2', epochs: 8, batchSize: 6,
-    learningRate: 0.03, weightDecay: 0, seed: 5, cache: path.join(work, 'cache'), out: path.join(work, out),
+    stage: 'finetune',
+    network: 'vgg-tiny-ml',
+    head: { pooling: ['avg', 'std'], hidden: 0, dropout: 0, seed: 3 },
+    mos: mos.csv,
+    valFraction: 0.25,
+    splitSeed: 1,
+    cropSize: 32,
+    cropsPerImage: 2,
+    test: { count: 2, seed: 0 },
+    loss: 'l2',
+    epochs: 8,
+    batchSize: 6,
+    learningRate: 0.03,
+    weightDecay: 0,
+    seed: 5,
+    cache: path.join(work, 'cache'),
+    out: path.join(work, out),
     rankTask: { config: rankFile, weight, margin: 0.5, laddersPerBatch: 2 },
   });
   const lastLog = async (run: string) => {
@@ -93,12 +138,18 @@ describe('stage 2 with a ranking task', () => {
     const file = path.join(work, 'bad.json');
     const write = (over: object) => fs.writeFile(file, JSON.stringify({ ...config('x', 1), ...over }));
     await write({ rankTask: { config: rankFile, weight: -1, margin: 0.5, laddersPerBatch: 2 } });
-    await expect(readTrainConfig(file, 'finetune')).rejects.toThrow('expected a number >= 0 for "rankTask.weight" but received -1');
+    await expect(readTrainConfig(file, 'finetune')).rejects.toThrow(
+      'expected a number >= 0 for "rankTask.weight" but received -1',
+    );
     await write({ rankTask: { config: rankFile, weight: 1, margin: 0.5, laddersPerBatch: 0 } });
-    await expect(readTrainConfig(file, 'finetune')).rejects.toThrow('expected a positive integer for "rankTask.laddersPerBatch" but received 0');
+    await expect(readTrainConfig(file, 'finetune')).rejects.toThrow(
+      'expected a positive integer for "rankTask.laddersPerBatch" but received 0',
+    );
     await write({ microBatch: 4 });
     await expect(readTrainConfig(file, 'finetune')).rejects.toThrow('"rankTask" cannot be combined with "microBatch"');
     await write({ cut: 'block2_conv1', cropSize: 24 });
-    await expect(runFinetune(await readTrainConfig(file, 'finetune'))).rejects.toThrow(/crops of 32 px\) to have the training crops' size above the cut block2_conv1, but this run trains on crops of 24 px/);
+    await expect(runFinetune(await readTrainConfig(file, 'finetune'))).rejects.toThrow(
+      /crops of 32 px\) to have the training crops' size above the cut block2_conv1, but this run trains on crops of 24 px/,
+    );
   });
 });

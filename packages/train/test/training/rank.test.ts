@@ -39,7 +39,10 @@ it('stage 1 learns to rank distorted crops, checkpoints, and reports held-out ac
   const result = await runRank(cfg, { configFile: 'rank.json' });
   expect(result.refs).toMatchObject({ train: 6, heldOut: 2, skipped: [] });
   expect(result.images).toBe(8 * (1 + 2 * 5));
-  const log = (await fs.readFile(path.join(work, 'rank', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const log = (await fs.readFile(path.join(work, 'rank', 'log.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(log).toHaveLength(12);
   expect(log[11].loss).toBeLessThan(log[0].loss);
   // Blur and JPEG are easy to rank from pooled statistics: held-out accuracy well above chance.
@@ -53,10 +56,25 @@ it('stage 1 with one reference per micro-batch takes the same steps as whole bat
   const refs = await makeMosDataset(6, 40);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-rank-micro-'));
   const base: RankConfig = {
-    stage: 'rank', network: 'vgg-tiny-ml', head: { pooling: ['avg'], hidden: 0, dropout: 0, seed: 3 },
-    refs: refs.dir, set: 'live', types: ['gblur'], maxRefs: 0, heldOut: 0.34, cropSize: 32, cropsPerRef: 1,
-    refsPerBatch: 2, margin: 1, epochs: 2, batchSize: 12, learningRate: 0.02, weightDecay: 0, seed: 4,
-    cache: path.join(work, 'cache'), out: path.join(work, 'whole'),
+    stage: 'rank',
+    network: 'vgg-tiny-ml',
+    head: { pooling: ['avg'], hidden: 0, dropout: 0, seed: 3 },
+    refs: refs.dir,
+    set: 'live',
+    types: ['gblur'],
+    maxRefs: 0,
+    heldOut: 0.34,
+    cropSize: 32,
+    cropsPerRef: 1,
+    refsPerBatch: 2,
+    margin: 1,
+    epochs: 2,
+    batchSize: 12,
+    learningRate: 0.02,
+    weightDecay: 0,
+    seed: 4,
+    cache: path.join(work, 'cache'),
+    out: path.join(work, 'whole'),
   };
   await runRank(base);
   await runRank({ ...base, microBatch: 1, out: path.join(work, 'micro') });

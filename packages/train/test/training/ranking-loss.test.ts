@@ -15,11 +15,21 @@ describe('rankingPairs', () => {
       { group: 'b', level: 3 },
     ]);
     const got = Array.from(pairs.better, (b, k) => [b, pairs.worse[k]]).sort();
-    expect(got).toEqual([[0, 1], [0, 3], [1, 3], [2, 4]]);
+    expect(got).toEqual([
+      [0, 1],
+      [0, 3],
+      [1, 3],
+      [2, 4],
+    ]);
   });
 
   it('skips equal levels', () => {
-    expect(rankingPairs([{ group: 'a', level: 1 }, { group: 'a', level: 1 }]).better.length).toBe(0);
+    expect(
+      rankingPairs([
+        { group: 'a', level: 1 },
+        { group: 'a', level: 1 },
+      ]).better.length,
+    ).toBe(0);
   });
 });
 
@@ -27,7 +37,11 @@ describe('labelPairs', () => {
   it('pairs rows whose labels differ by more than the gap, better first; ties never pair', () => {
     const pairs = labelPairs([0.5, -1, 0.52, 0.5], 0.1);
     const got = Array.from(pairs.better, (b, k) => [b, pairs.worse[k]]).sort();
-    expect(got).toEqual([[0, 1], [2, 1], [3, 1]]);
+    expect(got).toEqual([
+      [0, 1],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(labelPairs([0.5, -1, 0.52, 0.5], 0).better.length).toBe(5);
     expect(labelPairs([1, 1, 1], 0).better.length).toBe(0);
   });
@@ -42,7 +56,11 @@ describe('labelPairs', () => {
 describe('rankingHingeLoss', () => {
   // Scores by hand: group a levels 0,1,2 -> s = [3, 2.5, 0]; margin 1.
   // pairs (0,1): 1 - 0.5 = 0.5; (0,2): 1 - 3 < 0 -> 0; (1,2): 1 - 2.5 < 0 -> 0. Mean = 0.5 / 3.
-  const items = [{ group: 'a', level: 0 }, { group: 'a', level: 1 }, { group: 'a', level: 2 }];
+  const items = [
+    { group: 'a', level: 0 },
+    { group: 'a', level: 1 },
+    { group: 'a', level: 2 },
+  ];
 
   it('is the mean hinge over ordered pairs', () => {
     const loss = rankingHingeLoss(tf.tensor1d([3, 2.5, 0]), rankingPairs(items), 1);
@@ -63,13 +81,19 @@ describe('rankingHingeLoss', () => {
   });
 
   it('refuses a batch without pairs', () => {
-    expect(() => rankingHingeLoss(tf.tensor1d([1]), rankingPairs([{ group: 'a', level: 0 }]), 1)).toThrow(/at least one ranking pair/);
+    expect(() => rankingHingeLoss(tf.tensor1d([1]), rankingPairs([{ group: 'a', level: 0 }]), 1)).toThrow(
+      /at least one ranking pair/,
+    );
   });
 });
 
 describe('rankingAccuracy', () => {
   it('counts correctly ordered pairs', () => {
-    const pairs = rankingPairs([{ group: 'a', level: 0 }, { group: 'a', level: 1 }, { group: 'a', level: 2 }]);
+    const pairs = rankingPairs([
+      { group: 'a', level: 0 },
+      { group: 'a', level: 1 },
+      { group: 'a', level: 2 },
+    ]);
     expect(rankingAccuracy([3, 1, 2], pairs)).toBeCloseTo(2 / 3, 9);
   });
 });

@@ -25,7 +25,10 @@ describe('foldIntoScoreLayer', () => {
     const input = tf.input({ shape: [3] });
     const out = tf.layers.dense({ units: 1, name: 'score', biasInitializer: 'ones' }).apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
-    const x = tf.tensor2d([[1, 2, 3], [-1, 0, 4]]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [-1, 0, 4],
+    ]);
     const before = Array.from((model.predict(x) as tf.Tensor).dataSync());
     foldIntoScoreLayer(model, { scale: -3, offset: 0.5 });
     const after = Array.from((model.predict(x) as tf.Tensor).dataSync());

@@ -8,8 +8,12 @@ beforeAll(async () => {
 /** Two strided 'valid' convolutions then a pooled head: its cut map's size follows the input size. */
 function stridedNet(input: [number | null, number | null]): tf.LayersModel {
   const x = tf.input({ shape: [...input, 3] });
-  const c1 = tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'valid', name: 'c1' }).apply(x) as tf.SymbolicTensor;
-  const c2 = tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'valid', name: 'c2' }).apply(c1) as tf.SymbolicTensor;
+  const c1 = tf.layers
+    .conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'valid', name: 'c1' })
+    .apply(x) as tf.SymbolicTensor;
+  const c2 = tf.layers
+    .conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'valid', name: 'c2' })
+    .apply(c1) as tf.SymbolicTensor;
   const pool = tf.layers.globalAveragePooling2d({ name: 'pool_c2' }).apply(c2) as tf.SymbolicTensor;
   const y = tf.layers.dense({ units: 1, name: 'score' }).apply(pool) as tf.SymbolicTensor;
   return tf.model({ inputs: x, outputs: y });
@@ -25,7 +29,7 @@ describe('splitModel', () => {
     expect(splitModel(model, { cut: 'c1', inputShape: [40, 60] }).parts[0]).toEqual([strided(40), strided(60), 2]);
   });
 
-  it('without a size, probes at the model\'s fixed input size', () => {
+  it("without a size, probes at the model's fixed input size", () => {
     const split = splitModel(stridedNet([48, 64]), { cut: 'c1' });
     expect(split.parts[0]).toEqual([strided(48), strided(64), 2]);
     expect(split.featureSize).toBe(strided(48) * strided(64) * 2);
@@ -39,8 +43,12 @@ describe('splitModel', () => {
 
   it('runs frozen BatchNormalization above the cut as the layer does, with the same gradients for the trainable weights', () => {
     const x = tf.input({ shape: [9, 9, 3] });
-    const c1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'c1' }).apply(x) as tf.SymbolicTensor;
-    const c2 = tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, useBias: false, name: 'c2' }).apply(c1) as tf.SymbolicTensor;
+    const c1 = tf.layers
+      .conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'c1' })
+      .apply(x) as tf.SymbolicTensor;
+    const c2 = tf.layers
+      .conv2d({ filters: 5, kernelSize: 3, strides: 2, useBias: false, name: 'c2' })
+      .apply(c1) as tf.SymbolicTensor;
     const bnLayer = tf.layers.batchNormalization({ epsilon: 1e-3, name: 'c2_bn' });
     const bn = bnLayer.apply(c2) as tf.SymbolicTensor;
     const act = tf.layers.reLU({ maxValue: 6, name: 'c2_relu' }).apply(bn) as tf.SymbolicTensor;

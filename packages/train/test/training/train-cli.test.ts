@@ -12,9 +12,21 @@ describe('iqa train', () => {
     await fs.writeFile(
       config,
       JSON.stringify({
-        stage: 'finetune', network: 'vgg-tiny-ml', head: { pooling: ['avg'], dropout: 0, seed: 1 }, mos: data.csv,
-        valFraction: 0.25, splitSeed: 1, cropSize: 32, cropsPerImage: 2, test: { count: 2, seed: 0 }, loss: 'l2',
-        epochs: 1, batchSize: 8, learningRate: 0.01, out: path.join(work, 'from-config'), cache: path.join(work, 'cache-from-config'),
+        stage: 'finetune',
+        network: 'vgg-tiny-ml',
+        head: { pooling: ['avg'], dropout: 0, seed: 1 },
+        mos: data.csv,
+        valFraction: 0.25,
+        splitSeed: 1,
+        cropSize: 32,
+        cropsPerImage: 2,
+        test: { count: 2, seed: 0 },
+        loss: 'l2',
+        epochs: 1,
+        batchSize: 8,
+        learningRate: 0.01,
+        out: path.join(work, 'from-config'),
+        cache: path.join(work, 'cache-from-config'),
       }),
     );
     const out = path.join(work, 'run');
@@ -22,7 +34,9 @@ describe('iqa train', () => {
     const write = process.stdout.write;
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
-      expect(await trainCommand(['finetune', '--config', config, '--backend', 'cpu', '--out', out, '--cache', cache])).toBe(0);
+      expect(
+        await trainCommand(['finetune', '--config', config, '--backend', 'cpu', '--out', out, '--cache', cache]),
+      ).toBe(0);
     } finally {
       process.stdout.write = write;
     }

@@ -21,7 +21,10 @@ const FEATURE_OUTPUT: Record<NsfwjsModelName, string> = { mobilenet_v2: 'out_rel
 interface ModelJson {
   modelTopology: {
     model_config?: {
-      config: { layers: Array<{ name: string; class_name: string; config: Record<string, unknown> }>; output_layers: unknown[] };
+      config: {
+        layers: Array<{ name: string; class_name: string; config: Record<string, unknown> }>;
+        output_layers: unknown[];
+      };
     };
   };
   weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
@@ -44,7 +47,11 @@ export async function loadNsfwjsModel(name: NsfwjsModelName): Promise<tf.LayersM
     const mod = require(`nsfwjs/models/${name}`) as Record<string, BundledModel>;
     bundled = Object.values(mod)[0]!;
   } catch (err) {
-    throw new IqaError('MODEL_NOT_FOUND', `Expected the npm package nsfwjs with model ${name} but could not load it: ${(err as Error).message}`, { cause: err });
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected the npm package nsfwjs with model ${name} but could not load it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const json = unwrap<ModelJson>(await bundled.modelJson());
   const topology = JSON.parse(JSON.stringify(json.modelTopology)) as ModelJson['modelTopology']; // a deep copy that works across jest realms
@@ -76,9 +83,16 @@ export async function loadNsfwjsModel(name: NsfwjsModelName): Promise<tf.LayersM
     offset += bytes;
   }
   if (offset !== weightData.byteLength) {
-    throw new IqaError('MODEL_NOT_FOUND', `Expected ${offset} bytes of weights in nsfwjs ${name} but received ${weightData.byteLength}`);
+    throw new IqaError(
+      'MODEL_NOT_FOUND',
+      `Expected ${offset} bytes of weights in nsfwjs ${name} but received ${weightData.byteLength}`,
+    );
   }
   return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: topology as unknown as object, weightSpecs, weightData: tf.io.concatenateArrayBuffers(parts) }),
+    tf.io.fromMemory({
+      modelTopology: topology as unknown as object,
+      weightSpecs,
+      weightData: tf.io.concatenateArrayBuffers(parts),
+    }),
   );
 }
