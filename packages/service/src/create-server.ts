@@ -108,14 +108,12 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'NOT_FOUND',
-          message: `Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json but received ${req.method} ${req.url}`,
-        },
-      }),
+    reply.status(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json but received ${req.method} ${req.url}`,
+      },
+    }),
   );
 
   app.post(
