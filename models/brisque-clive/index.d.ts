@@ -1,4 +1,4 @@
-export declare const id: 'brisque-clive';
+export declare const id: "brisque-clive";
 export declare const cardUrl: URL;
 export declare const modelUrl: URL;
 export declare const svrUrl: URL;

@@ -6,10 +6,10 @@
  * import * as model from '@iqa-zoo/model-brisque-clive';
  * const scorer = await createScorer(model); // @iqa-zoo/runtime-web
  */
-export const id = 'brisque-clive';
+export const id = "brisque-clive";
 /** The model card (input size, crops, normalisation, file hashes). */
-export const cardUrl = new URL('./card.json', import.meta.url);
+export const cardUrl = new URL("./card.json", import.meta.url);
 /** The fp32 ONNX file. */
-export const modelUrl = new URL('./model.onnx', import.meta.url);
+export const modelUrl = new URL("./model.onnx", import.meta.url);
 /** The SVR as data, the source of the ONNX file (not needed to score). */
-export const svrUrl = new URL('./brisque-svr.json', import.meta.url);
+export const svrUrl = new URL("./brisque-svr.json", import.meta.url);
