@@ -4,7 +4,7 @@
  *     after BatchNormalization folding, Transpose count;
  *  2. the fp16 variant's speed against fp32 in onnxruntime-node (CPU) and onnxruntime-web (WASM,
  *     1 thread, under Node) at the network's crop size;
- *  3. the fp16 variant's score difference from fp32 on validation images (/work/shared/data/clive).
+ *  3. the fp16 variant's score difference from fp32 on validation images (--data, default $IQA_ZOO_DATA/clive).
  * Weights are the registry's seeded initialisation (mobilenetv2: nsfwjs backbone + seeded head):
  * the score differences are those of these weights, not of a trained zoo model.
  *
@@ -30,7 +30,8 @@ const { values } = parseArgs({
     images: { type: 'string', default: '40' },
     runs: { type: 'string', default: '10' },
     networks: { type: 'string' },
-    data: { type: 'string', default: '/work/shared/data/clive' },
+    // the CLIVE folder of the training data folder (docs/training.md, "Training data")
+    data: { type: 'string', default: `${process.env.IQA_ZOO_DATA ?? 'data'}/clive` },
     out: { type: 'string' },
   },
 });

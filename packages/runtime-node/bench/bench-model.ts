@@ -47,8 +47,14 @@ export async function benchModel(opts: {
   };
 }
 
-/** Writes `count` 500x500 JPEGs (quality 90) cut from the shared pristine photos into a temp folder. */
-export async function jpegFolder(count: number, source = '/work/shared/data/pristine'): Promise<string> {
+/**
+ * Writes `count` 500x500 JPEGs (quality 90) cut from the pristine photos of the training data folder
+ * ($IQA_ZOO_DATA, else ./data; docs/training.md) into a temp folder.
+ */
+export async function jpegFolder(
+  count: number,
+  source = `${process.env.IQA_ZOO_DATA ?? 'data'}/pristine`,
+): Promise<string> {
   const names = (await fs.readdir(source))
     .filter((n) => /\.(jpe?g|png)$/i.test(n))
     .sort()

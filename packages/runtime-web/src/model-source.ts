@@ -64,7 +64,7 @@ function isPackageUrls(model: unknown): model is ModelPackageUrls {
  * default (`<zooUrl>index.json`) when `model` is omitted, or takes one already in memory.
  *
  * @example
- * const { card, onnx } = await loadModel('https://example.com/models/vgg-small-ml/', { onProgress: console.log });
+ * const { card, onnx } = await loadModel('https://example.com/models/mobilenetv2-ml-clive/', { onProgress: console.log });
  */
 export async function loadModel(
   model: WebModelSource | undefined,

@@ -58,7 +58,7 @@ function presetReason(
  *
  * @example
  * import { createScorer } from '@iqa-zoo/runtime-web';
- * const scorer = await createScorer('/models/vgg-small-ml/', { device: 'auto', onProgress: (p) => console.log(p.loaded) });
+ * const scorer = await createScorer('/models/mobilenetv2-ml-clive/', { device: 'auto', onProgress: (p) => console.log(p.loaded) });
  * console.log(scorer.device, scorer.deviceReason);
  * const score = await scorer.score(fileInput.files[0]);
  * await scorer.dispose();
