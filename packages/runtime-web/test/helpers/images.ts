@@ -1,4 +1,4 @@
-/** Small deterministic test images (tests make their own pixels; they never read /work/shared/data). */
+/** Small deterministic test images (tests make their own pixels; they never read the training data folder). */
 import { mulberry32 } from '@iqa-zoo/core';
 
 /** An RGBA image with smooth gradients plus seeded noise; `alpha` sets every pixel's alpha. */
