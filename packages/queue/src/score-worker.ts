@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { IqaError, isIqaError } from '@iqa-zoo/core';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { type NodeScorer, type NodeScorerOptions, createScorer } from '@iqa-zoo/runtime-node';
+import { type NodeScorer, type NodeScorerOptions, createScorer, readImageInput } from '@iqa-zoo/runtime-node';
 import { openRedis } from './redis-connection.js';
 import { type ScoreJobData, type ScoreJobResult, failureError, jobFailure, scoreQueueName } from './score-job.js';
 
@@ -94,13 +94,17 @@ export async function startScoreWorker(options: ScoreWorkerOptions): Promise<Sco
   );
   const scorer = options.scorer ?? (await createScorer(options.model, options.scorerOptions));
   const owned = !options.scorer;
+  const limits = { maxPixels: options.scorerOptions?.maxPixels, maxBytes: options.scorerOptions?.maxBytes };
   const queueName = options.queueName ?? scoreQueueName(scorer.card.id);
   const connection = openRedis(options.redis);
   const worker = new Worker<ScoreJobData, ScoreJobResult>(
     queueName,
     async (job) => {
       try {
-        return { score: await scorer.score(await jobBytes(job.data)) };
+        // Decoded here so that an error names the image as the enqueuer did (not 'image bytes'),
+        // with the scorer's own limits; the scorer takes the pixels unchanged.
+        const pixels = await readImageInput(await jobBytes(job.data), { name: job.data.name, ...limits });
+        return { score: await scorer.score(pixels) };
       } catch (err) {
         // A bad image fails the same way on every worker: no retry. Anything else may be retried.
         if (isIqaError(err)) throw new UnrecoverableError(jobFailure(err));

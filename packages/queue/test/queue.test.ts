@@ -93,9 +93,9 @@ describeWithRedis('scoring on a BullMQ queue', () => {
       expect(line).toHaveProperty('score');
       expect(Math.abs(line.score! - (await scorer.score(image.bytes)))).toBeLessThan(1e-3);
     }
-    expect(['INVALID_IMAGE', 'UNSUPPORTED_IMAGE']).toContain(
-      (byName.get('corrupt.png') as { error?: { code: string } }).error?.code,
-    );
+    const failed = byName.get('corrupt.png') as { error?: { code: string; message: string } };
+    expect(['INVALID_IMAGE', 'UNSUPPORTED_IMAGE']).toContain(failed.error?.code);
+    expect(failed.error?.message).toContain('corrupt.png'); // named as the enqueuer named it
     // The healthy worker took all 11 jobs, the killed worker's one included.
     expect(healthy.lines.filter((l) => l.startsWith('scoring')).length).toBeGreaterThanOrEqual(11);
 

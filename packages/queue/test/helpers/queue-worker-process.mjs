@@ -10,7 +10,6 @@ const real = await createScorer(modelDir, { device: 'cpu', onWarning: () => {} }
 const scorer = {
   ...real,
   async score(input) {
-    process.stdout.write(`scoring ${input.length}\n`);
     if (mode === 'hang') await new Promise(() => {});
     return real.score(input);
   },
@@ -20,6 +19,9 @@ const worker = await startScoreWorker({
   scorer,
   lockDurationMs: Number(lockMs),
   stalledIntervalMs: Math.ceil(Number(lockMs) / 3),
+  onJob: (event) => {
+    if (event.state === 'active') process.stdout.write(`scoring ${event.name}\n`);
+  },
 });
 process.stdout.write(`ready ${worker.queueName}\n`);
 process.once('SIGTERM', async () => {
