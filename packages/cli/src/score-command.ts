@@ -1,9 +1,9 @@
 import { type IqaError, mapLimit, toIqaError } from '@iqa-zoo/core';
-import { createScorer, DEVICES, MODEL_DTYPES, type ModelDtype, type NodeDevice } from '@iqa-zoo/runtime-node';
-import { cropsFlag, intFlag, oneOf, parseCommandArgs, presetFlag, threadsFlag } from './args.js';
+import { createScorer } from '@iqa-zoo/runtime-node';
+import { intFlag, parseCommandArgs } from './args.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { expandInputs } from './expand-inputs.js';
-import { modelOptions } from './model-options.js';
+import { scorerOptions } from './score-files.js';
 import { ProgressBar } from './progress.js';
 
 export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--crops N] [--preset fast] [--json | --csv] [--recursive]
@@ -64,11 +64,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.json && values.csv) throw new UsageError('Expected at most one of --json, --csv but received both');
   if (positionals.length === 0) throw new UsageError('Expected at least one FILE, DIR or GLOB but received none');
   const format = values.json ? 'json' : values.csv ? 'csv' : 'text';
-  const device = oneOf<NodeDevice>(values.device, DEVICES, '--device', 'auto');
-  const dtype = oneOf<ModelDtype>(values.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = threadsFlag(values.threads);
-  const crops = cropsFlag(values.crops);
-  const preset = presetFlag(values.preset);
+  const options = scorerOptions(values, io);
   const concurrency = intFlag(values.concurrency, '--concurrency', 8, 1);
 
   const files = await expandInputs(positionals, { recursive: Boolean(values.recursive) });
@@ -77,15 +73,7 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.FAILED;
   }
   const verbose = Boolean(values.verbose);
-  const scorer = await createScorer(values.model, {
-    ...modelOptions(io),
-    device,
-    dtype: values.dtype === undefined ? undefined : dtype,
-    threads,
-    crops,
-    preset,
-    onWarning: (m) => io.stderr.write(`${m}\n`),
-  });
+  const scorer = await createScorer(values.model, options);
   if (verbose)
     io.stderr.write(
       `iqa score: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason})\n`,

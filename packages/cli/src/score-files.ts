@@ -6,6 +6,7 @@ import {
   type ModelDtype,
   type NodeDevice,
   type NodeScorer,
+  type NodeScorerOptions,
 } from '@iqa-zoo/runtime-node';
 import { cropsFlag, oneOf, presetFlag, threadsFlag } from './args.js';
 import { type CliIo } from './io.js';
@@ -29,23 +30,34 @@ export interface ScorerFlags {
  * const { scorer, dtype } = await openScorer({ model: 'mobilenetv2-ml-clive', dtype: 'fp16' }, io);
  */
 export async function openScorer(flags: ScorerFlags, io: CliIo): Promise<{ scorer: NodeScorer; dtype: ModelDtype }> {
+  const options = scorerOptions(flags, io);
+  const scorer = await createScorer(flags.model, options);
+  const dtype = options.dtype ?? 'fp32';
+  // The dtype that runs: the one given, else the fast preset's when asked for, else fp32.
+  const runs =
+    flags.dtype === undefined && options.preset === 'fast' ? (scorer.card.presets?.fast?.dtype ?? dtype) : dtype;
+  return { scorer, dtype: runs };
+}
+
+/**
+ * The createScorer options that --device, --dtype, --threads, --crops and --preset ask for, checked
+ * (a bad flag is a usage error before any model loads; warnings go to stderr).
+ *
+ * @example
+ * const scorer = await createScorer(flags.model, scorerOptions({ device: 'cpu', crops: '8' }, io));
+ */
+export function scorerOptions(flags: ScorerFlags, io: CliIo): NodeScorerOptions {
   const device = oneOf<NodeDevice>(flags.device, DEVICES, '--device', 'auto');
   const dtype = oneOf<ModelDtype>(flags.dtype, MODEL_DTYPES, '--dtype', 'fp32');
-  const threads = threadsFlag(flags.threads);
-  const crops = cropsFlag(flags.crops);
-  const preset = presetFlag(flags.preset);
-  const scorer = await createScorer(flags.model, {
+  return {
     ...modelOptions(io),
     device,
     dtype: flags.dtype === undefined ? undefined : dtype,
-    threads,
-    crops,
-    preset,
+    threads: threadsFlag(flags.threads),
+    crops: cropsFlag(flags.crops),
+    preset: presetFlag(flags.preset),
     onWarning: (m) => io.stderr.write(`${m}\n`),
-  });
-  // The dtype that runs: the one given, else the fast preset's when asked for, else fp32.
-  const runs = flags.dtype === undefined && preset === 'fast' ? (scorer.card.presets?.fast?.dtype ?? dtype) : dtype;
-  return { scorer, dtype: runs };
+  };
 }
 
 /**

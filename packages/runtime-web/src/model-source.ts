@@ -89,6 +89,16 @@ export async function loadModel(
   }
   const fetchFn = options.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!fetchFn) throw new TypeError(expected('a fetch function', 'options.fetch', fetchFn));
+  // The model file, its size and sha256 checked against the card, through the cache.
+  const download = (url: string, file: { sha256: string; bytes: number }) =>
+    downloadModel({
+      url,
+      sha256: file.sha256,
+      bytes: file.bytes,
+      fetch: fetchFn,
+      cache: cacheName(options),
+      onProgress: options.onProgress,
+    });
   if (isPackageUrls(model)) {
     // A bundler renames the files (hashes), so each comes from its own URL rather than the card's path.
     const cardUrl = absoluteUrl(model.cardUrl);
@@ -100,19 +110,7 @@ export async function loadModel(
     if (fileUrl === undefined)
       throw new TypeError(expected(`${key} in the model package for dtype ${dtype}`, `model.${key}`, fileUrl));
     const url = absoluteUrl(fileUrl);
-    return {
-      card,
-      onnx: await downloadModel({
-        url,
-        sha256: file.sha256,
-        bytes: file.bytes,
-        fetch: fetchFn,
-        cache: cacheName(options),
-        onProgress: options.onProgress,
-      }),
-      source: url,
-      dtype,
-    };
+    return { card, onnx: await download(url, file), source: url, dtype };
   }
   let folder: string;
   if (model === undefined) {
@@ -126,13 +124,5 @@ export async function loadModel(
   const dtype = pickDtype(card);
   const file = cardFileFor(card, dtype, folder);
   const url = new URL(file.path, folder).href;
-  const onnx = await downloadModel({
-    url,
-    sha256: file.sha256,
-    bytes: file.bytes,
-    fetch: fetchFn,
-    cache: cacheName(options),
-    onProgress: options.onProgress,
-  });
-  return { card, onnx, source: url, dtype };
+  return { card, onnx: await download(url, file), source: url, dtype };
 }

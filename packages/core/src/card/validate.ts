@@ -93,9 +93,14 @@ function checkFile(c: Checker, v: unknown, path: string): void {
 
 /** A classic model's input: BRISQUE features computed in core, fed to the ONNX graph as `[N, 36]`. */
 function checkFeatureInput(c: Checker, input: Obj): void {
+  c.oneOf(input, 'features', 'card.input', ['brisque-36']);
+  checkBrisqueInput(c, input);
+}
+
+/** What both BRISQUE input layouts hold: name, sRGB, OpenCV's grey, the size floor and the protocol. */
+function checkBrisqueInput(c: Checker, input: Obj): void {
   const path = 'card.input';
   c.str(input, 'name', path);
-  c.oneOf(input, 'features', path, ['brisque-36']);
   c.oneOf(input, 'colorSpace', path, ['sRGB']);
   c.oneOf(input, 'grey', path, ['opencv-bt601']);
   c.num(input, 'minSize', path, { int: true, min: 16 });
@@ -109,21 +114,11 @@ function checkFeatureInput(c: Checker, input: Obj): void {
 
 /** A classic model's graph input: `[N, H, W, 3]` RGB levels, the whole image (protocol brisque). */
 function checkPixelGraphInput(c: Checker, input: Obj): void {
-  const path = 'card.input';
-  c.str(input, 'name', path);
-  c.oneOf(input, 'channels', path, [3]);
-  c.oneOf(input, 'colorSpace', path, ['sRGB']);
+  c.oneOf(input, 'channels', 'card.input', [3]);
   const range = input.pixelRange;
   if (!Array.isArray(range) || range.length !== 2 || range[0] !== 0 || range[1] !== 255)
-    c.fail(`${path}.pixelRange`, '[0, 255]', range);
-  c.oneOf(input, 'grey', path, ['opencv-bt601']);
-  c.num(input, 'minSize', path, { int: true, min: 16 });
-  c.oneOf(input, 'smallImage', path, ['reject']);
-  const p = c.obj(input.protocol, `${path}.protocol`);
-  if (p) {
-    c.oneOf(p, 'kind', `${path}.protocol`, ['brisque']);
-    c.oneOf(p, 'scales', `${path}.protocol`, [2]);
-  }
+    c.fail('card.input.pixelRange', '[0, 255]', range);
+  checkBrisqueInput(c, input);
 }
 
 /**
