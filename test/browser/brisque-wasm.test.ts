@@ -4,7 +4,7 @@
  * runtime-node's (sharp, core, onnxruntime-node) within 1e-4, and core's own SVR (`scoreBrisque`) within 1e-4 (absolute;
  * measured: Chromium and Node equal to the last bit, core under 2e-6 away: the graph's float32 output).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mulberry32, parseBrisqueModel, scoreBrisque, toRgb } from '@iqa-zoo/core';
@@ -102,6 +102,7 @@ maybe('brisque-clive in Chromium (WASM)', () => {
       }
       // The images differ, so equal scores are not an accident of a constant output.
       expect(new Set(Object.values(report).map((r) => r.node.toFixed(3))).size).toBe(names.length);
+      mkdirSync(resolve('test-output/browser'), { recursive: true });
       writeFileSync(resolve('test-output/browser/brisque-wasm.json'), `${JSON.stringify(report, null, 2)}\n`);
     } finally {
       await page.close();
