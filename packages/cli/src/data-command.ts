@@ -70,7 +70,9 @@ async function checkClive(dir: string): Promise<DataCheck[]> {
       : {
           item: 'clive images',
           ok: false,
-          detail: `${missing.length} of ${rows.length} missing under ${join(dir, 'clive')}, e.g. ${missing.slice(0, 3).join(', ')}`,
+          detail:
+            `${missing.length} of ${rows.length} missing under ${join(dir, 'clive')}, ` +
+            `e.g. ${missing.slice(0, 3).join(', ')}`,
         },
   ];
 }

@@ -31,7 +31,8 @@ export async function loadOptional<T = Record<string, unknown>>(
     return (await load(module)) as T;
   } catch (err) {
     io.stderr.write(
-      `iqa ${command}: expected the package ${module} to provide this command but it could not be loaded: ${(err as Error).message}\n` +
+      `iqa ${command}: expected the package ${module} to provide this command but it could not be loaded: ` +
+        `${(err as Error).message}\n` +
         `  Possible solutions: "npm install ${module}" (in this repository: "npm install" and "npm run build").\n`,
     );
     return undefined;
@@ -43,7 +44,9 @@ export async function loadOptional<T = Record<string, unknown>>(
  * so scoring never loads tfjs. A missing package or function is a clear error (exit code 2).
  *
  * @example
- * const code = await runDelegated('train', ['rank', '--config', 'configs/mobilenetv2-ml/rank.json'], processIo());
+ * const code = await runDelegated(
+ *   'train', ['rank', '--config', 'configs/mobilenetv2-ml/rank.json'], processIo(),
+ * );
  */
 export async function runDelegated(
   command: DelegatedCommand,
@@ -57,7 +60,8 @@ export async function runDelegated(
   const run = mod[fn];
   if (typeof run !== 'function') {
     io.stderr.write(
-      `iqa ${command}: expected ${module} to export a function ${fn}(argv) but it does not (this build may predate it)\n`,
+      `iqa ${command}: expected ${module} to export a function ${fn}(argv) ` +
+        'but it does not (this build may predate it)\n',
     );
     return EXIT.USAGE;
   }

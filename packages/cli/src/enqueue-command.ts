@@ -6,7 +6,9 @@ import { type CliIo, EXIT, UsageError } from './io.js';
 import { loadQueue, redisFlag } from './queue-flags.js';
 import { formatRow } from './score-command.js';
 
-export const ENQUEUE_USAGE = `Usage: iqa enqueue --redis URL FILE|DIR|GLOB... [--model ID] [--queue NAME] [--wait [--timeout-ms N]] [--json | --csv] [--recursive] [--by-path]
+export const ENQUEUE_USAGE =
+  'Usage: iqa enqueue --redis URL FILE|DIR|GLOB... [--model ID] [--queue NAME] [--wait [--timeout-ms N]] ' +
+  `[--json | --csv] [--recursive] [--by-path]
   Submits one job per image to the model's queue on Redis (BullMQ), for "iqa worker" processes to score.
   The image's bytes travel in the job. A file that cannot be read is reported at once and not submitted.
   Without --wait: prints "file<TAB>job id" per image (--json: {"file","id"}; --csv: file,id); the results
@@ -44,7 +46,10 @@ async function readImage(file: string): Promise<Uint8Array | IqaError> {
  * shape of `iqa score`.
  *
  * @example
- * const code = await enqueueCommand(['--redis', 'redis://127.0.0.1:6379', '--wait', '--json', 'a.jpg', 'b.png'], processIo());
+ * const code = await enqueueCommand(
+ *   ['--redis', 'redis://127.0.0.1:6379', '--wait', '--json', 'a.jpg', 'b.png'],
+ *   processIo(),
+ * );
  */
 export async function enqueueCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {

@@ -6,8 +6,11 @@ import { type CliIo, EXIT, UsageError } from './io.js';
 import { rankingEval } from './ranking-eval.js';
 import { openScorer, scoreFiles } from './score-files.js';
 
-export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--threads N] [--crops N] [--preset fast] [--ci [--resamples N]] [--json]
-       iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] [--threads N] [--json]
+export const EVAL_USAGE =
+  'Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] ' +
+  '[--threads N] [--crops N] [--preset fast] [--ci [--resamples N]] [--json]\n' +
+  '       iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] ' +
+  `[--threads N] [--json]
   --mos: scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
   --ranking: scores every file of MANIFEST (columns file,reference,type,level, as iqa distort writes it;
@@ -18,7 +21,8 @@ export const EVAL_USAGE = `Usage: iqa eval --model ID|PATH --mos CSV [--root DIR
   Images that fail are reported on stderr and left out.
   --crops N averages N crops per image instead of the card's protocol count (the first N of its seeded draw);
   --preset fast scores as the card's presets.fast says (--crops and --dtype given win).
-  --dtype fp16|q8 evaluates the card's fp16 (files.onnxFp16) or int8 (files.onnxQ8) variant; --threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
+  --dtype fp16|q8 evaluates the card's fp16 (files.onnxFp16) or int8 (files.onnxQ8) variant; ` +
+  `--threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
   how far the numbers could move on other images like these.`;
 
@@ -122,7 +126,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const f = (v: number) => v.toFixed(4);
     const within = (c: [number, number] | undefined) => (c ? ` (95% CI ${f(c[0])} to ${f(c[1])})` : '');
     io.stdout.write(
-      `model ${report.model} (${dtype}${crops === undefined ? '' : `, ${crops} crops`})\nn ${m.n} (skipped ${skipped})\nSRCC ${f(m.srcc)}${within(ci?.srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${within(ci?.plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}\nRMSE (logistic) ${f(m.rmseLogistic)}\n` +
+      `model ${report.model} (${dtype}${crops === undefined ? '' : `, ${crops} crops`})\n` +
+        `n ${m.n} (skipped ${skipped})\n` +
+        `SRCC ${f(m.srcc)}${within(ci?.srcc)}\n` +
+        `KRCC ${f(m.krcc)}\n` +
+        `PLCC ${f(m.plcc)}${within(ci?.plcc)}\n` +
+        `PLCC (logistic) ${f(m.plccLogistic)}\n` +
+        `RMSE ${f(m.rmse)}\n` +
+        `RMSE (logistic) ${f(m.rmseLogistic)}\n` +
         (ci ? `(intervals: ${resamples} bootstrap resamples of the ${m.n} images, seed 0)\n` : ''),
     );
   }

@@ -77,7 +77,8 @@ export async function rankingEval(flags: RankingFlags, io: CliIo): Promise<numbe
   const report = rankingReport(entries, { higherIsBetter });
   if (report.overall.pairs === 0) {
     io.stderr.write(
-      `iqa eval: expected at least one pair of levels of one reference and type but received none (${entries.length} scored, ${skipped} skipped)\n`,
+      'iqa eval: expected at least one pair of levels of one reference and type but received none ' +
+        `(${entries.length} scored, ${skipped} skipped)\n`,
     );
     return EXIT.FAILED;
   }
@@ -104,19 +105,24 @@ const f4 = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(4));
 export function formatRanking(r: RankingEvalResult): string {
   const c = r.counts;
   const row = (name: string, ladders: number | string, p: PairCount, rho: number) =>
-    `${name.padEnd(14)}${String(ladders).padStart(8)}${String(p.pairs).padStart(8)}${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}${f4(rho).padStart(9)}\n`;
+    `${name.padEnd(14)}${String(ladders).padStart(8)}${String(p.pairs).padStart(8)}` +
+    `${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}${f4(rho).padStart(9)}\n`;
   const lines = [
     `model ${r.model} (${r.dtype}), ranking set ${r.manifest}\n`,
-    `images ${r.images} (skipped ${r.skipped}); ${c.references} references (${c.referencesWithLevel0} with level 0), ${c.types} types, ${c.ladders} ladders\n`,
-    `${'type'.padEnd(14)}${'ladders'.padStart(8)}${'pairs'.padStart(8)}${'in order'.padStart(10)}${'ties'.padStart(6)}${'SRCC'.padStart(9)}\n`,
+    `images ${r.images} (skipped ${r.skipped}); ` +
+      `${c.references} references (${c.referencesWithLevel0} with level 0), ${c.types} types, ${c.ladders} ladders\n`,
+    `${'type'.padEnd(14)}${'ladders'.padStart(8)}${'pairs'.padStart(8)}` +
+      `${'in order'.padStart(10)}${'ties'.padStart(6)}${'SRCC'.padStart(9)}\n`,
     ...Object.entries(r.byType).map(([type, t]) => row(type, t.ladders, t, t.srcc)),
     row('all', c.ladders, r.overall, r.overall.srcc),
     `${'level gap'.padEnd(14)}${''.padStart(8)}${'pairs'.padStart(8)}${'in order'.padStart(10)}${'ties'.padStart(6)}\n`,
     ...Object.entries(r.byGap).map(
       ([gap, p]) =>
-        `${gap.padEnd(14)}${''.padStart(8)}${String(p.pairs).padStart(8)}${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}\n`,
+        `${gap.padEnd(14)}${''.padStart(8)}${String(p.pairs).padStart(8)}` +
+        `${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}\n`,
     ),
-    '(in order: share of pairs within one reference and type whose less distorted image scores better, a tie counting half; SRCC: mean over ladders of SRCC(-level, score))\n',
+    '(in order: share of pairs within one reference and type whose less distorted image scores better, ' +
+      'a tie counting half; SRCC: mean over ladders of SRCC(-level, score))\n',
   ];
   return lines.join('');
 }

@@ -6,7 +6,9 @@ import { expandInputs } from './expand-inputs.js';
 import { scorerOptions } from './score-files.js';
 import { ProgressBar } from './progress.js';
 
-export const SCORE_USAGE = `Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] [--crops N] [--preset fast] [--json | --csv] [--recursive]
+export const SCORE_USAGE =
+  'Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] ' +
+  `[--crops N] [--preset fast] [--json | --csv] [--recursive]
   Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
   Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
 Options:
@@ -14,7 +16,8 @@ Options:
   --device DEVICE    auto (CUDA, else CPU), cuda or cpu (default auto)
   --dtype DTYPE      fp32, fp16 (the card's half-size variant) or q8 (its int8 variant) (default fp32)
   --preset fast      score as the card's presets.fast says (e.g. 8 crops; docs/speed.md); --crops/--dtype win
-  --crops N          average N crops instead of the card's protocol count (the first N of its seeded draw; docs/speed.md)
+  --crops N          average N crops instead of the card's protocol count ` +
+  `(the first N of its seeded draw; docs/speed.md)
   --threads N        onnxruntime intra-op threads (default: one per core; 0: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
   --recursive, -r    include sub-folders of DIR arguments

@@ -4,7 +4,9 @@ import { type CliIo, EXIT } from './io.js';
 import { loadOptional } from './delegate.js';
 import { modelOptions } from './model-options.js';
 
-export const SERVE_USAGE = `Usage: iqa serve [--port 8080] [--host 127.0.0.1] [--model ID|PATH] [--device auto|cuda|cpu] [--threads N]
+export const SERVE_USAGE =
+  'Usage: iqa serve [--port 8080] [--host 127.0.0.1] [--model ID|PATH] [--device auto|cuda|cpu] ' +
+  `[--threads N]
                  [--max-concurrent 16] [--max-scoring N] [--timeout-ms 30000]
                  [--body-limit-mb 20] [--max-files 16] [--max-pixels 50000000] [--log]
   POST /score (raw image body, or multipart/form-data with several images), GET /healthz,

@@ -4,7 +4,9 @@ import { type CliIo, EXIT } from './io.js';
 import { modelOptions } from './model-options.js';
 import { loadQueue, redisFlag } from './queue-flags.js';
 
-export const WORKER_USAGE = `Usage: iqa worker --redis URL [--model ID|PATH] [--concurrency 1] [--queue NAME] [--device auto|cuda|cpu] [--threads N]
+export const WORKER_USAGE =
+  'Usage: iqa worker --redis URL [--model ID|PATH] [--concurrency 1] [--queue NAME] [--device auto|cuda|cpu] ' +
+  `[--threads N]
                   [--lock-ms 30000] [--stalled-ms 30000] [--verbose]
   Scores the jobs of one model's queue on Redis (BullMQ; jobs come from "iqa enqueue") until
   SIGTERM or SIGINT, then finishes the jobs in hand and exits 0 (a second signal stops at once).
@@ -81,7 +83,8 @@ export async function workerCommand(argv: string[], io: CliIo, signal?: AbortSig
     });
   log(
     `ready: model ${scorer.card.id} ${scorer.card.version} on ${scorer.device} (${scorer.deviceReason}), ` +
-      `queue ${worker.queueName} at ${queue.redisAddress(redis)}, concurrency ${concurrency}, lock ${lockDurationMs} ms, stalled check every ${stalledIntervalMs} ms`,
+      `queue ${worker.queueName} at ${queue.redisAddress(redis)}, concurrency ${concurrency}, ` +
+      `lock ${lockDurationMs} ms, stalled check every ${stalledIntervalMs} ms`,
   );
 
   await new Promise<void>((resolve) => {

@@ -93,21 +93,25 @@ describe('iqa worker / iqa enqueue: arguments', () => {
     expect(io.err()).toContain(`Usage: iqa ${argv[0]}`);
   });
 
-  test('a Redis that does not answer is an INVALID_ARGUMENT error naming the address (exit 2), not a hang', async () => {
-    for (const command of ['worker', 'enqueue']) {
-      const io = memoryIo();
-      // Port 1 on loopback: nothing listens, the connection is refused at once.
-      expect(
-        await runCli(
-          [command, '--redis', 'redis://user:secret@127.0.0.1:1', ...(command === 'enqueue' ? ['a.png'] : [])],
-          io,
-        ),
-      ).toBe(2);
-      expect(io.err()).toBe(
-        `iqa ${command}: INVALID_ARGUMENT: Expected a Redis server at 127.0.0.1:1 but connecting failed (ECONNREFUSED)\n`,
-      );
-    }
-  });
+  test(
+    'a Redis that does not answer is an INVALID_ARGUMENT error ' + 'naming the address (exit 2), not a hang',
+    async () => {
+      for (const command of ['worker', 'enqueue']) {
+        const io = memoryIo();
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        expect(
+          await runCli(
+            [command, '--redis', 'redis://user:secret@127.0.0.1:1', ...(command === 'enqueue' ? ['a.png'] : [])],
+            io,
+          ),
+        ).toBe(2);
+        expect(io.err()).toBe(
+          `iqa ${command}: INVALID_ARGUMENT: ` +
+            'Expected a Redis server at 127.0.0.1:1 but connecting failed (ECONNREFUSED)\n',
+        );
+      }
+    },
+  );
 });
 
 describeWithRedis(
@@ -143,7 +147,8 @@ describeWithRedis(
       rmSync(dir, { recursive: true, force: true });
     });
 
-    test('every image has exactly one result, equal to iqa score; the killed job is scored by the other worker', async () => {
+    test('every image has exactly one result, equal to iqa score; ' +
+      'the killed job is scored by the other worker', async () => {
       const started = Date.now();
       const workerArgs = [
         'worker',
@@ -194,8 +199,10 @@ describeWithRedis(
       const recoveryMs = Date.now() - killedAt;
       expect(await enqueue.exited).toBe(1); // the corrupt file fails
       process.stderr.write(
-        `queue kill test: job ${jobId} (${heldFile}) taken again ${recoveryMs} ms after SIGKILL (lock ${LOCK_MS} ms, stalled check every ${STALLED_MS} ms); ` +
-          `iqa score and both workers ready after ${readyAt - started} ms, enqueue --wait done ${Date.now() - readyAt} ms later\n`,
+        `queue kill test: job ${jobId} (${heldFile}) taken again ${recoveryMs} ms after SIGKILL ` +
+          `(lock ${LOCK_MS} ms, stalled check every ${STALLED_MS} ms); ` +
+          `iqa score and both workers ready after ${readyAt - started} ms, ` +
+          `enqueue --wait done ${Date.now() - readyAt} ms later\n`,
       );
 
       // The victim held the job when it died: it never finished it; the survivor put it back and scored it.
@@ -231,13 +238,15 @@ describeWithRedis(
       await queue.close();
       await connection.quit();
 
-      // Without --wait: the job ids, a file that cannot be read is not submitted; the results wait in Redis until collected.
+      // Without --wait: the job ids, a file that cannot be read is not submitted; the results wait
+      // in Redis until collected.
       const later = iqa(['enqueue', '--redis', redis.url, '--json', files[3]!, 'missing.png', files[7]!], dir);
       expect(await later.exited).toBe(1);
       const submitted = jsonLines(later.out()) as unknown as Array<{ file: string; id: string }>;
       expect(submitted.map((s) => s.file)).toEqual([files[3], files[7]]);
       expect(later.err()).toContain(
-        'iqa enqueue: missing.png: DATA_NOT_FOUND: Expected an image file at missing.png but there is none (not submitted)',
+        'iqa enqueue: missing.png: DATA_NOT_FOUND: ' +
+          'Expected an image file at missing.png but there is none (not submitted)',
       );
       const collected = await collectScores(
         submitted.map((s) => s.id),

@@ -57,21 +57,24 @@ async function evalRun(...argv: string[]): Promise<{ code: number; out: string; 
 }
 
 describe('iqa eval --ranking', () => {
-  test('--json: per type, overall and per gap, with level 0 in every ladder; a broken image is reported and left out', async () => {
-    const r = await evalRun('--ranking', join(set, 'manifest.csv'), '--json');
-    expect(r.code).toBe(0);
-    expect(r.err).toContain(`skipped ${join(set, 'blur', '4', 'p.png')}: UNSUPPORTED_IMAGE`);
-    const m = JSON.parse(r.out);
-    expect(m).toMatchObject({ model: 'tiny-test', dtype: 'fp32', images: 11, skipped: 1 });
-    // blur: p [200,150,100,50] and q [100,80,60,40], 6 + 6 pairs all in order; noise p [200,180,190,60]: 5 of 6.
-    expect(m.byType.blur).toMatchObject({ pairs: 12, correct: 12, share: 1, ladders: 2 });
-    expect(m.byType.blur.srcc).toBeCloseTo(1, 12);
-    expect(m.byType.noise).toMatchObject({ pairs: 6, correct: 5, ladders: 1 });
-    expect(m.byType.noise.srcc).toBeCloseTo(0.8, 6);
-    expect(m.overall).toMatchObject({ pairs: 18, correct: 17 });
-    expect(m.byGap['1']).toMatchObject({ pairs: 9, correct: 8 });
-    expect(m.counts).toEqual({ entries: 11, references: 2, types: 2, ladders: 3, referencesWithLevel0: 2 });
-  });
+  test(
+    '--json: per type, overall and per gap, with level 0 in every ladder; ' + 'a broken image is reported and left out',
+    async () => {
+      const r = await evalRun('--ranking', join(set, 'manifest.csv'), '--json');
+      expect(r.code).toBe(0);
+      expect(r.err).toContain(`skipped ${join(set, 'blur', '4', 'p.png')}: UNSUPPORTED_IMAGE`);
+      const m = JSON.parse(r.out);
+      expect(m).toMatchObject({ model: 'tiny-test', dtype: 'fp32', images: 11, skipped: 1 });
+      // blur: p [200,150,100,50] and q [100,80,60,40], 6 + 6 pairs all in order; noise p [200,180,190,60]: 5 of 6.
+      expect(m.byType.blur).toMatchObject({ pairs: 12, correct: 12, share: 1, ladders: 2 });
+      expect(m.byType.blur.srcc).toBeCloseTo(1, 12);
+      expect(m.byType.noise).toMatchObject({ pairs: 6, correct: 5, ladders: 1 });
+      expect(m.byType.noise.srcc).toBeCloseTo(0.8, 6);
+      expect(m.overall).toMatchObject({ pairs: 18, correct: 17 });
+      expect(m.byGap['1']).toMatchObject({ pairs: 9, correct: 8 });
+      expect(m.counts).toEqual({ entries: 11, references: 2, types: 2, ladders: 3, referencesWithLevel0: 2 });
+    },
+  );
 
   test('plain output is a table per type, then per level gap', async () => {
     const r = await evalRun('--ranking', join(set, 'manifest.csv'));
@@ -83,24 +86,27 @@ describe('iqa eval --ranking', () => {
     expect(r.out).toMatch(/\n1\s+9\s+0\.8889\s+0\n2\s+6\s+1\.0000\s+0\n3\s+3\s+1\.0000\s+0\n/);
   });
 
-  test('a manifest without level-0 rows ranks the distorted levels alone, or takes the references from --refs', async () => {
-    const alone = JSON.parse((await evalRun('--ranking', join(set, 'distorted-only.csv'), '--json')).out);
-    // blur p [150,100,50], q [80,60,40]: 6 in order; noise [180,190,60]: 2 of 3.
-    expect(alone).toMatchObject({
-      images: 9,
-      skipped: 0,
-      overall: { pairs: 9, correct: 8 },
-      counts: { referencesWithLevel0: 0 },
-    });
-    const withRefs = JSON.parse(
-      (await evalRun('--ranking', join(set, 'distorted-only.csv'), '--refs', join(set, 'ref'), '--json')).out,
-    );
-    expect(withRefs).toMatchObject({
-      images: 11,
-      overall: { pairs: 18, correct: 17 },
-      counts: { referencesWithLevel0: 2 },
-    });
-  });
+  test(
+    'a manifest without level-0 rows ranks the distorted levels alone, ' + 'or takes the references from --refs',
+    async () => {
+      const alone = JSON.parse((await evalRun('--ranking', join(set, 'distorted-only.csv'), '--json')).out);
+      // blur p [150,100,50], q [80,60,40]: 6 in order; noise [180,190,60]: 2 of 3.
+      expect(alone).toMatchObject({
+        images: 9,
+        skipped: 0,
+        overall: { pairs: 9, correct: 8 },
+        counts: { referencesWithLevel0: 0 },
+      });
+      const withRefs = JSON.parse(
+        (await evalRun('--ranking', join(set, 'distorted-only.csv'), '--refs', join(set, 'ref'), '--json')).out,
+      );
+      expect(withRefs).toMatchObject({
+        images: 11,
+        overall: { pairs: 18, correct: 17 },
+        counts: { referencesWithLevel0: 2 },
+      });
+    },
+  );
 
   test('usage errors exit 2; a set with no pair left exits 1', async () => {
     const both = await evalRun('--mos', 'x.csv', '--ranking', 'y.csv');

@@ -23,7 +23,8 @@ function toDecodeError(err: unknown, name: string): IqaError {
   if (/unsupported image format/i.test(message)) {
     return new IqaError(
       'UNSUPPORTED_IMAGE',
-      `Expected a JPEG, PNG, WebP, AVIF, GIF or TIFF image for ${name} but its bytes are not an image format sharp can decode`,
+      `Expected a JPEG, PNG, WebP, AVIF, GIF or TIFF image for ${name} ` +
+        'but its bytes are not an image format sharp can decode',
       { cause: err },
     );
   }

@@ -19,7 +19,10 @@ export interface EnqueueOptions {
   model?: string;
   /** Send file paths instead of bytes; every worker must be able to read them. Default false. */
   byPath?: boolean;
-  /** Attempts per job for failures other than a bad image (a worker crash is not one: see `startScoreWorker`). Default 3. */
+  /**
+   * Attempts per job for failures other than a bad image (a worker crash is not one: see
+   * `startScoreWorker`). Default 3.
+   */
   attempts?: number;
   /** Queue name (default `scoreQueueName(model)`). */
   queueName?: string;

@@ -65,7 +65,8 @@ async function jobBytes(data: ScoreJobData): Promise<Buffer> {
     return readFile(data.path).catch((err: NodeJS.ErrnoException) => {
       throw new IqaError(
         'DATA_NOT_FOUND',
-        `Expected a readable image file at ${data.path} on the worker but reading it failed (${err.code ?? err.message})`,
+        `Expected a readable image file at ${data.path} on the worker ` +
+          `but reading it failed (${err.code ?? err.message})`,
       );
     });
   }
@@ -81,7 +82,11 @@ async function jobBytes(data: ScoreJobData): Promise<Buffer> {
  * queue goes on.
  *
  * @example
- * const worker = await startScoreWorker({ redis: 'redis://127.0.0.1:6379', model: 'mobilenetv2-ml-clive', concurrency: 2 });
+ * const worker = await startScoreWorker({
+ *   redis: 'redis://127.0.0.1:6379',
+ *   model: 'mobilenetv2-ml-clive',
+ *   concurrency: 2,
+ * });
  * process.once('SIGTERM', () => void worker.close());
  */
 export async function startScoreWorker(options: ScoreWorkerOptions): Promise<ScoreWorker> {

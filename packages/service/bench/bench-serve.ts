@@ -64,11 +64,15 @@ const r = await fire(Number(values.requests));
 const after = memory();
 const s5 = r['5xx'] ?? 0;
 console.log(
-  `# iqa serve under load\nmachine: ${machineLine()}\nmodel: ${bm.label}\nbody: one 500x500 JPEG (${body.length} B); ${values.connections} connections; concurrency limit ${values['max-concurrent']}\n\n` +
-    `requests: ${r.requests.total} in ${r.duration.toFixed(1)} s = ${r.requests.average.toFixed(1)} req/s (mean of per-second samples)\n` +
+  `# iqa serve under load\nmachine: ${machineLine()}\nmodel: ${bm.label}\n` +
+    `body: one 500x500 JPEG (${body.length} B); ${values.connections} connections; ` +
+    `concurrency limit ${values['max-concurrent']}\n\n` +
+    `requests: ${r.requests.total} in ${r.duration.toFixed(1)} s = ${r.requests.average.toFixed(1)} req/s ` +
+    '(mean of per-second samples)\n' +
     `latency: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms\n` +
     `responses: 2xx ${r['2xx']}, non-2xx ${r.non2xx}, 5xx ${s5}, errors ${r.errors}, timeouts ${r.timeouts}\n` +
-    `memory after GC: RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB, V8 heap ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB`,
+    `memory after GC: RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB, ` +
+    `V8 heap ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB`,
 );
 await app.close();
 await scorer.dispose();

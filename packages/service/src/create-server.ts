@@ -111,7 +111,9 @@ export async function scoringPlugin(app: FastifyInstance, options: ScoringOption
     reply.status(404).send({
       error: {
         code: 'NOT_FOUND',
-        message: `Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json but received ${req.method} ${req.url}`,
+        message:
+          'Expected one of POST /score, GET /healthz, GET /models, GET /openapi.json ' +
+          `but received ${req.method} ${req.url}`,
       },
     }),
   );

@@ -20,7 +20,8 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
       title: 'iqa-zoo scoring service',
       version: '0.1.0',
       description:
-        'No-reference image quality scores from an iqa-zoo ONNX model. Images are sent as bytes; file paths are never accepted.',
+        'No-reference image quality scores from an iqa-zoo ONNX model. ' +
+        'Images are sent as bytes; file paths are never accepted.',
     },
     paths: {
       '/score': {
@@ -118,7 +119,8 @@ export function openApiDocument(opts: { bodyLimit: number; maxFiles: number }): 
             limits: {
               type: 'object',
               description:
-                'The admission limits in force (iqa serve --max-concurrent, --max-scoring, --timeout-ms, --body-limit-mb, --max-files)',
+                'The admission limits in force ' +
+                '(iqa serve --max-concurrent, --max-scoring, --timeout-ms, --body-limit-mb, --max-files)',
               properties: {
                 maxConcurrent: {
                   type: 'integer',

@@ -113,7 +113,8 @@ export function multipartBody(bytes: Buffer, filename = 'image.png'): { body: Bu
   const boundary = '----iqa-load-boundary';
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${filename}"\r\n` +
+        'Content-Type: image/png\r\n\r\n',
     ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),

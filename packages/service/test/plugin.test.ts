@@ -35,24 +35,28 @@ async function call(base: string, method: string, path: string, body?: Uint8Arra
   };
 }
 
-test("registered under /iqa in the user's app: POST /iqa/score scores; the app's own JSON route and 404s are untouched", async () => {
-  const app = Fastify();
-  app.post('/echo', async (req) => ({ echoed: req.body }));
-  await app.register(scoringPlugin, { scorer, prefix: '/iqa', maxConcurrent: 2 });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  try {
-    const red = { r: 255, g: 0, b: 0 };
-    const scored = await call(base, 'POST', '/iqa/score', new Uint8Array(await solid(32, 32, red)), 'image/png');
-    expect(scored.status).toBe(200);
-    expect(scored.json.results![0]!.score).toBeCloseTo(tinyScore(red), 3);
-    expect((await call(base, 'GET', '/iqa/healthz')).json).toMatchObject({ status: 'ok', model: 'tiny-test' });
-    // The plugin's bytes-only parser does not reach the app's routes: JSON still parses there.
-    expect((await call(base, 'POST', '/echo', JSON.stringify({ a: 1 }), 'application/json')).json).toEqual({
-      echoed: { a: 1 },
-    });
-    expect((await call(base, 'GET', '/iqa/nope')).json.error!.code).toBe('NOT_FOUND');
-    expect((await call(base, 'GET', '/nope')).json).toMatchObject({ statusCode: 404, error: 'Not Found' });
-  } finally {
-    await app.close();
-  }
-});
+test(
+  "registered under /iqa in the user's app: POST /iqa/score scores; " +
+    "the app's own JSON route and 404s are untouched",
+  async () => {
+    const app = Fastify();
+    app.post('/echo', async (req) => ({ echoed: req.body }));
+    await app.register(scoringPlugin, { scorer, prefix: '/iqa', maxConcurrent: 2 });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const red = { r: 255, g: 0, b: 0 };
+      const scored = await call(base, 'POST', '/iqa/score', new Uint8Array(await solid(32, 32, red)), 'image/png');
+      expect(scored.status).toBe(200);
+      expect(scored.json.results![0]!.score).toBeCloseTo(tinyScore(red), 3);
+      expect((await call(base, 'GET', '/iqa/healthz')).json).toMatchObject({ status: 'ok', model: 'tiny-test' });
+      // The plugin's bytes-only parser does not reach the app's routes: JSON still parses there.
+      expect((await call(base, 'POST', '/echo', JSON.stringify({ a: 1 }), 'application/json')).json).toEqual({
+        echoed: { a: 1 },
+      });
+      expect((await call(base, 'GET', '/iqa/nope')).json.error!.code).toBe('NOT_FOUND');
+      expect((await call(base, 'GET', '/nope')).json).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    } finally {
+      await app.close();
+    }
+  },
+);

@@ -43,27 +43,31 @@ test('work beyond maxRunning waits in FIFO order', async () => {
   expect(await Promise.all(runs)).toEqual([0, 1, 2]);
 });
 
-test('queued work whose signal aborts leaves the queue unrun, rejects with the reason and frees its slot once released', async () => {
-  const admission = createAdmission({ maxAdmitted: 3, maxRunning: 1 });
-  const gate = deferred();
-  const first = admission.tryAdmit()!;
-  const running = first.run(() => gate.promise, live());
-  const ticket = admission.tryAdmit()!;
-  const controller = new AbortController();
-  const work = jest.fn(async () => 1);
-  const queued = ticket.run(work, controller.signal);
-  ticket.release(); // the exchange ended (client gone) while the work is queued: the slot stays held
-  expect(admission.counts()).toEqual({ admitted: 2, running: 1, queued: 1 });
-  const reason = new Error('client left');
-  controller.abort(reason);
-  await expect(queued).rejects.toBe(reason);
-  expect(admission.counts()).toEqual({ admitted: 1, running: 1, queued: 0 });
-  gate.resolve();
-  await running;
-  expect(work).not.toHaveBeenCalled();
-  first.release();
-  expect(admission.counts()).toEqual({ admitted: 0, running: 0, queued: 0 });
-});
+test(
+  'queued work whose signal aborts leaves the queue unrun, ' +
+    'rejects with the reason and frees its slot once released',
+  async () => {
+    const admission = createAdmission({ maxAdmitted: 3, maxRunning: 1 });
+    const gate = deferred();
+    const first = admission.tryAdmit()!;
+    const running = first.run(() => gate.promise, live());
+    const ticket = admission.tryAdmit()!;
+    const controller = new AbortController();
+    const work = jest.fn(async () => 1);
+    const queued = ticket.run(work, controller.signal);
+    ticket.release(); // the exchange ended (client gone) while the work is queued: the slot stays held
+    expect(admission.counts()).toEqual({ admitted: 2, running: 1, queued: 1 });
+    const reason = new Error('client left');
+    controller.abort(reason);
+    await expect(queued).rejects.toBe(reason);
+    expect(admission.counts()).toEqual({ admitted: 1, running: 1, queued: 0 });
+    gate.resolve();
+    await running;
+    expect(work).not.toHaveBeenCalled();
+    first.release();
+    expect(admission.counts()).toEqual({ admitted: 0, running: 0, queued: 0 });
+  },
+);
 
 test('an already aborted signal never runs its work', async () => {
   const admission = createAdmission({ maxAdmitted: 1, maxRunning: 1 });
@@ -74,26 +78,29 @@ test('an already aborted signal never runs its work', async () => {
   expect(work).not.toHaveBeenCalled();
 });
 
-test('running work keeps the slot after release until it ends, even when it fails or throws synchronously', async () => {
-  const admission = createAdmission({ maxAdmitted: 1, maxRunning: 1 });
-  const ticket = admission.tryAdmit()!;
-  const gate = deferred();
-  const running = ticket.run(() => gate.promise.then(() => Promise.reject(new Error('model failed'))), live());
-  ticket.release(); // e.g. a timeout answered 503
-  expect(admission.tryAdmit()).toBeUndefined();
-  gate.resolve();
-  await expect(running).rejects.toThrow('model failed');
-  expect(admission.counts()).toEqual({ admitted: 0, running: 0, queued: 0 });
+test(
+  'running work keeps the slot after release until it ends, ' + 'even when it fails or throws synchronously',
+  async () => {
+    const admission = createAdmission({ maxAdmitted: 1, maxRunning: 1 });
+    const ticket = admission.tryAdmit()!;
+    const gate = deferred();
+    const running = ticket.run(() => gate.promise.then(() => Promise.reject(new Error('model failed'))), live());
+    ticket.release(); // e.g. a timeout answered 503
+    expect(admission.tryAdmit()).toBeUndefined();
+    gate.resolve();
+    await expect(running).rejects.toThrow('model failed');
+    expect(admission.counts()).toEqual({ admitted: 0, running: 0, queued: 0 });
 
-  const again = admission.tryAdmit()!;
-  await expect(
-    again.run(() => {
-      throw new Error('sync throw');
-    }, live()),
-  ).rejects.toThrow('sync throw');
-  again.release();
-  expect(admission.counts()).toEqual({ admitted: 0, running: 0, queued: 0 });
-});
+    const again = admission.tryAdmit()!;
+    await expect(
+      again.run(() => {
+        throw new Error('sync throw');
+      }, live()),
+    ).rejects.toThrow('sync throw');
+    again.release();
+    expect(admission.counts()).toEqual({ admitted: 0, running: 0, queued: 0 });
+  },
+);
 
 test('a freed ticket refuses more work, and limits must be positive integers', async () => {
   const admission = createAdmission({ maxAdmitted: 1, maxRunning: 1 });

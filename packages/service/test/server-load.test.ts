@@ -61,21 +61,24 @@ async function expectRecovered(): Promise<void> {
   expect(JSON.parse(next.body).results[0].score).toBeCloseTo(expected, 3);
 }
 
-test('a burst far above capacity with aborted uploads: back to 0 in flight once running scoring ends, then scoring', async () => {
-  // 32 clients on 2 slots; 7 of every 8 leave, mid-upload or 200 ms after it (queued or scoring).
-  const kinds = Array.from(
-    { length: 32 },
-    (_, i): ClientKind => (i % 8 === 7 ? 'complete' : i % 2 === 0 ? 'abort-after-upload' : 'abort-upload'),
-  );
-  const results = await Promise.all(kinds.map((k) => postScore(port, image, k, { leaveAfterMs: 200 })));
-  const answered = results.filter((r, i) => kinds[i] === 'complete');
-  for (const r of answered) {
-    expect([200, 503]).toContain(r.status);
-    if (r.status === 503) expect(['BUSY', 'TIMEOUT']).toContain(JSON.parse(r.body).error.code);
-    else expect(JSON.parse(r.body).results[0].score).toBeCloseTo(expected, 3);
-  }
-  await expectRecovered();
-});
+test(
+  'a burst far above capacity with aborted uploads: ' + 'back to 0 in flight once running scoring ends, then scoring',
+  async () => {
+    // 32 clients on 2 slots; 7 of every 8 leave, mid-upload or 200 ms after it (queued or scoring).
+    const kinds = Array.from(
+      { length: 32 },
+      (_, i): ClientKind => (i % 8 === 7 ? 'complete' : i % 2 === 0 ? 'abort-after-upload' : 'abort-upload'),
+    );
+    const results = await Promise.all(kinds.map((k) => postScore(port, image, k, { leaveAfterMs: 200 })));
+    const answered = results.filter((r, i) => kinds[i] === 'complete');
+    for (const r of answered) {
+      expect([200, 503]).toContain(r.status);
+      if (r.status === 503) expect(['BUSY', 'TIMEOUT']).toContain(JSON.parse(r.body).error.code);
+      else expect(JSON.parse(r.body).results[0].score).toBeCloseTo(expected, 3);
+    }
+    await expectRecovered();
+  },
+);
 
 test('clients that all leave mid-upload (raw and multipart bodies) free every slot', async () => {
   const form = multipartBody(image);

@@ -23,7 +23,8 @@ function multipart(parts: Array<{ name: string; bytes: Buffer; type?: string }>)
   const boundary = '----iqa-test-boundary';
   const chunks = parts.flatMap((p, i) => [
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="image${i}"; filename="${p.name}"\r\nContent-Type: ${p.type ?? 'image/png'}\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="image${i}"; filename="${p.name}"\r\n` +
+        `Content-Type: ${p.type ?? 'image/png'}\r\n\r\n`,
     ),
     p.bytes,
     Buffer.from('\r\n'),
@@ -59,7 +60,10 @@ async function closeWithin(server: FastifyInstance, ms: number): Promise<void> {
   }
 }
 
-/** A scorer whose scores wait until `release()` (for concurrency, timeout and shutdown tests); `calls` counts `score` calls. */
+/**
+ * A scorer whose scores wait until `release()` (for concurrency, timeout and shutdown tests);
+ * `calls` counts `score` calls.
+ */
 function gatedScorer(real: NodeScorer): NodeScorer & { release: () => void; calls: number } {
   let open: () => void = () => {};
   let gate = new Promise<void>((r) => (open = r));
@@ -304,7 +308,8 @@ test('GET /healthz, /models, /openapi.json and 404', async () => {
     inFlight: 0,
     scoring: 0,
     queued: 0,
-    limits: { maxConcurrent: 16, maxScoring: 2, requestTimeoutMs: 30_000, bodyLimit: 65536, maxFiles: 4 }, // the app above: bodyLimit 64 KiB, maxFiles 4
+    // the app above: bodyLimit 64 KiB, maxFiles 4
+    limits: { maxConcurrent: 16, maxScoring: 2, requestTimeoutMs: 30_000, bodyLimit: 65536, maxFiles: 4 },
   });
   const models = (await request(app, { method: 'GET', url: '/models' })).json();
   expect(models.loaded).toBe('tiny-test');
