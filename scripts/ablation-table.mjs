@@ -125,7 +125,8 @@ const RUNS = [
   [
     'multi-level',
     'yes',
-    'the head step on the same 12 crops (rows cached at block_15_add, `cacheAt`), then 10 epochs (lr x0.3 after 7): the default model `mobilenetv2-ml-clive` 0.4.0',
+    'the head step on the same 12 crops (rows cached at block_15_add, `cacheAt`), then 10 epochs (lr x0.3 after 7): ' +
+      'the default model `mobilenetv2-ml-clive` 0.4.0',
     'runs/mobilenetv2-ml/finetune-upper-12crops-10ep',
   ],
   [
@@ -220,7 +221,8 @@ const RUNS = [
   ],
 ];
 console.log(
-  '| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch | stage-2 training s (features cached) |',
+  '| features | stage 1 (ranking) | backbone | val SRCC | val PLCC | best epoch ' +
+    '| stage-2 training s (features cached) |',
 );
 console.log('|---|---|---|---|---|---|---|');
 for (const [levels, rank, backbone, dir] of RUNS) {
@@ -236,6 +238,7 @@ for (const [levels, rank, backbone, dir] of RUNS) {
     : last.epoch;
   const epochs = last.epoch < planned ? `${last.epoch} (stopped; ${planned} planned)` : `${last.epoch}`;
   console.log(
-    `| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} | ${s.bestEpoch} of ${epochs} | ${Math.round(last.wallSeconds)} |`,
+    `| ${levels} | ${rank} | ${backbone} | ${s.best.srcc.toFixed(4)} | ${s.best.plcc.toFixed(4)} ` +
+      `| ${s.bestEpoch} of ${epochs} | ${Math.round(last.wallSeconds)} |`,
   );
 }

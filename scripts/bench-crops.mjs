@@ -31,7 +31,8 @@ const { values: a } = parseArgs({
 });
 if (!a.mos)
   throw new Error(
-    'Usage: node scripts/bench-crops.mjs --mos VAL_CSV [--model ID|DIR] [--dtype fp32|fp16|q8] [--seeds 5] [--counts 1,4,8,16,30] [--threads N] [--rounds 9] [--json OUT]',
+    'Usage: node scripts/bench-crops.mjs --mos VAL_CSV [--model ID|DIR] [--dtype fp32|fp16|q8] [--seeds 5] ' +
+      '[--counts 1,4,8,16,30] [--threads N] [--rounds 9] [--json OUT]',
   );
 const counts = a.counts.split(',').map(Number);
 const seeds = Array.from({ length: Number(a.seeds) }, (_, i) => i);
@@ -65,7 +66,8 @@ for (let i = 0; i < rows.length; i++) {
   }
   if ((i + 1) % 20 === 0)
     process.stderr.write(
-      `scored ${i + 1}/${rows.length} images x ${seeds.length} seeds (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+      `scored ${i + 1}/${rows.length} images x ${seeds.length} seeds ` +
+        `(${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
     );
 }
 await session.release();
@@ -112,18 +114,37 @@ curve.forEach((row, k) => (row.msPerImage500 = median(times[k])));
 const f = (v) => v.toFixed(4);
 const msFull = curve.find((r) => r.crops === full)?.msPerImage500;
 console.log(
-  `${card.id} ${card.version} (${a.dtype}), ${rows.length} images of ${a.mos}, crop seeds ${seeds.join(',')} (card seed ${cardSeed}), ${threads} intra-op thread(s)`,
+  `${card.id} ${card.version} (${a.dtype}), ${rows.length} images of ${a.mos}, ` +
+    `crop seeds ${seeds.join(',')} (card seed ${cardSeed}), ${threads} intra-op thread(s)`,
 );
 console.log(
   'crops\tSRCC (95% CI)\t\tPLCC\tSRCC - SRCC(30) (95% CI)\tSRCC over seeds: min / max / sd\tms/image 500x500\tspeed-up',
 );
 for (const r of curve) {
   console.log(
-    `${r.crops}\t${f(r.srcc)} (${f(r.srccCi[0])}-${f(r.srccCi[1])})\t${f(r.plcc)}\t${r.vsFull.difference >= 0 ? '+' : ''}${f(r.vsFull.difference)} (${f(r.vsFull.ci[0])} to ${f(r.vsFull.ci[1])})\t${f(r.seeds.min)} / ${f(r.seeds.max)} / ${f(r.seeds.sd)}\t${r.msPerImage500.toFixed(1)}\t${msFull ? (msFull / r.msPerImage500).toFixed(2) : '-'}x`,
+    `${r.crops}\t${f(r.srcc)} (${f(r.srccCi[0])}-${f(r.srccCi[1])})\t${f(r.plcc)}\t` +
+      `${r.vsFull.difference >= 0 ? '+' : ''}${f(r.vsFull.difference)} ` +
+      `(${f(r.vsFull.ci[0])} to ${f(r.vsFull.ci[1])})\t` +
+      `${f(r.seeds.min)} / ${f(r.seeds.max)} / ${f(r.seeds.sd)}\t${r.msPerImage500.toFixed(1)}\t` +
+      `${msFull ? (msFull / r.msPerImage500).toFixed(2) : '-'}x`,
   );
 }
 if (a.json)
   writeFileSync(
     a.json,
-    `${JSON.stringify({ model: card.id, version: card.version, dtype: a.dtype, mos: a.mos, n: rows.length, threads, seeds, cardSeed, curve }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        model: card.id,
+        version: card.version,
+        dtype: a.dtype,
+        mos: a.mos,
+        n: rows.length,
+        threads,
+        seeds,
+        cardSeed,
+        curve,
+      },
+      null,
+      2,
+    )}\n`,
   );

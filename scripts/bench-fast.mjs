@@ -94,13 +94,16 @@ const rows = variants.map((v, i) => ({
 }));
 const baseline = (v) => rows.find((b) => b.dtype === 'fp32' && b.crops === full && b.threads === v.threads);
 console.log(
-  `${card.id} ${card.version}, ${a.rounds} rounds, variants interleaved; speed-up vs fp32 ${full} crops at the same threads`,
+  `${card.id} ${card.version}, ${a.rounds} rounds, variants interleaved; ` +
+    `speed-up vs fp32 ${full} crops at the same threads`,
 );
 console.log(`variant\t${sizes.map(([w, h]) => `${w}x${h} ms (cpu ms)\tspeed-up`).join('\t')}`);
 for (const r of rows) {
   const b = baseline(r);
   console.log(
-    `${r.name}\t${r.sizes.map((s, k) => `${s.ms.toFixed(1)} (${s.cpuMs.toFixed(0)})\t${(b.sizes[k].ms / s.ms).toFixed(2)}x`).join('\t')}`,
+    `${r.name}\t${r.sizes
+      .map((s, k) => `${s.ms.toFixed(1)} (${s.cpuMs.toFixed(0)})\t${(b.sizes[k].ms / s.ms).toFixed(2)}x`)
+      .join('\t')}`,
   );
 }
 if (a.json)

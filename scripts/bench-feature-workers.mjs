@@ -54,15 +54,19 @@ for (const n of [1, workers]) {
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1));
   runs[n] = { ...result, totalSeconds: (performance.now() - t0) / 1000 };
   console.log(
-    `--feature-workers ${n}: feature pass ${result.featureSeconds.toFixed(1)} s (${result.cache.misses} images computed), whole command ${runs[n].totalSeconds.toFixed(1)} s, validation SRCC ${result.state.best.srcc.toFixed(4)}`,
+    `--feature-workers ${n}: feature pass ${result.featureSeconds.toFixed(1)} s ` +
+      `(${result.cache.misses} images computed), whole command ${runs[n].totalSeconds.toFixed(1)} s, ` +
+      `validation SRCC ${result.state.best.srcc.toFixed(4)}`,
   );
 }
 const [a, b] = [runs[1], runs[workers]];
 console.log(
-  `feature pass speed-up with ${workers} workers: ${(a.featureSeconds / b.featureSeconds).toFixed(2)}x; whole command: ${(a.totalSeconds / b.totalSeconds).toFixed(2)}x`,
+  `feature pass speed-up with ${workers} workers: ${(a.featureSeconds / b.featureSeconds).toFixed(2)}x; ` +
+    `whole command: ${(a.totalSeconds / b.totalSeconds).toFixed(2)}x`,
 );
 console.log(
-  `same model: ${a.state.best.srcc === b.state.best.srcc && a.state.best.plcc === b.state.best.plcc ? 'yes' : 'NO'}; load average after ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
+  `same model: ${a.state.best.srcc === b.state.best.srcc && a.state.best.plcc === b.state.best.plcc ? 'yes' : 'NO'}; ` +
+    `load average after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
 );

@@ -2,8 +2,8 @@
 // an RBF SVR whose C/gamma/epsilon are chosen by 5-fold CV inside each training split, SRCC/PLCC on the
 // default split (splitByImage, valFraction 0.2, seed 2017, fold 0) and in 5-fold CV (folds 0..4), and the
 // ms per 500x500 image of the feature extraction. With --model DIR it writes the default split's SVR as data.
-// Usage: node scripts/brisque-clive.mjs [--csv ../shared/data/clive/mos.csv] [--cache runs/brisque] [--model models/brisque-clive]
-//        [--bench-images 20] [--bench-only]
+// Usage: node scripts/brisque-clive.mjs [--csv ../shared/data/clive/mos.csv] [--cache runs/brisque]
+//        [--model models/brisque-clive] [--bench-images 20] [--bench-only]
 // Run `npm run build` (or `npx tsc -b packages/core packages/image-node packages/train`) first.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,10 @@ const GRID = { C: [16, 64, 256, 1024, 4096], gamma: [0.01, 0.03, 0.1, 0.3], epsi
 
 const f4 = (v) => v.toFixed(4);
 
-/** Features of every image, cached in CACHE/clive-features.json and saved every 50 images (an interrupted pass resumes). */
+/**
+ * Features of every image, cached in CACHE/clive-features.json and saved every 50 images (an interrupted
+ * pass resumes).
+ */
 async function extractAll(entries, cacheFile) {
   const cache = existsSync(cacheFile)
     ? JSON.parse(readFileSync(cacheFile, 'utf8'))
@@ -112,7 +115,8 @@ function fitAndEvaluate(train, val, featuresOf, label) {
   const s = ((performance.now() - t0) / 1000).toFixed(0);
   console.log(
     `${label}: C ${best.C} gamma ${best.gamma} epsilon ${best.epsilon} (inner CV SRCC ${f4(inner.srcc)}), ` +
-      `${fitted.model.supportVectors.length} SVs; val n ${m.n} SRCC ${f4(m.srcc)} PLCC ${f4(m.plcc)} (logistic ${f4(m.plccLogistic)}) [${s} s]`,
+      `${fitted.model.supportVectors.length} SVs; val n ${m.n} SRCC ${f4(m.srcc)} PLCC ${f4(m.plcc)} ` +
+      `(logistic ${f4(m.plccLogistic)}) [${s} s]`,
   );
   return {
     best,
@@ -137,7 +141,8 @@ console.log(
 const bench = await benchmark(entries, Number(args['bench-images']));
 console.log(
   `benchmark: brisqueFeatures on ${bench.images} decoded 500x500 images x 3: median ${bench.medianMs.toFixed(1)} ms, ` +
-    `mean ${bench.meanMs.toFixed(1)} ms wall, ${bench.cpuMs.toFixed(1)} ms CPU per image (Node ${process.version}, load ${bench.load.toFixed(1)})`,
+    `mean ${bench.meanMs.toFixed(1)} ms wall, ${bench.cpuMs.toFixed(1)} ms CPU per image ` +
+    `(Node ${process.version}, load ${bench.load.toFixed(1)})`,
 );
 if (args['bench-only']) process.exit(0);
 
@@ -152,7 +157,8 @@ const sr = folds.map((r) => r.metrics.srcc);
 const pl = folds.map((r) => r.metrics.plcc);
 console.log(`default split (fold 0): SRCC ${f4(sr[0])} PLCC ${f4(pl[0])}`);
 console.log(
-  `5-fold CV: SRCC ${f4(mean(sr))} +- ${f4(sd(sr))}, PLCC ${f4(mean(pl))} +- ${f4(sd(pl))} (mean +- sd over folds 0..4)`,
+  `5-fold CV: SRCC ${f4(mean(sr))} +- ${f4(sd(sr))}, PLCC ${f4(mean(pl))} +- ${f4(sd(pl))} ` +
+    '(mean +- sd over folds 0..4)',
 );
 console.log('published CLIVE (HyperIQA table, CVPR 2020): BRISQUE SRCC 0.608, PLCC 0.629');
 
@@ -186,13 +192,19 @@ function cardDraft(file, bytes, { best, model, metrics }) {
     date: results.date,
   };
   const clive =
-    'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
+    'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, ' +
+    '"Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
   return {
     schemaVersion: 1,
     id: 'brisque-clive',
     version: '0.1.0',
     task: 'nr',
-    description: `BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012): 36 MSCN/AGGD features at two scales, RBF epsilon-SVR (C ${best.C}, gamma ${best.gamma}, epsilon ${best.epsilon}, ${model.supportVectors.length} support vectors) fitted by LIBSVM on the CLIVE training split. Features as OpenCV's quality module computes them (AGGD fit for the MSCN, zero-filled products, INTER_CUBIC half scale), in float64.`,
+    description:
+      'BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012): 36 MSCN/AGGD features at two scales, ' +
+      `RBF epsilon-SVR (C ${best.C}, gamma ${best.gamma}, epsilon ${best.epsilon}, ` +
+      `${model.supportVectors.length} support vectors) fitted by LIBSVM on the CLIVE training split. ` +
+      "Features as OpenCV's quality module computes them (AGGD fit for the MSCN, zero-filled products, " +
+      'INTER_CUBIC half scale), in float64.',
     input: { colorSpace: 'sRGB', protocol: { kind: 'brisque', scales: 2, minSize: 16 } },
     output: { range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
     files: {
@@ -223,7 +235,10 @@ function cardDraft(file, bytes, { best, model, metrics }) {
       stages: [
         {
           name: 'svr',
-          description: `C, gamma and epsilon chosen from ${GRID.C.length * GRID.gamma.length * GRID.epsilon.length} grid points by ${INNER_FOLDS}-fold CV inside the training split (pooled SRCC), then fitted on the whole training split`,
+          description:
+            `C, gamma and epsilon chosen from ${GRID.C.length * GRID.gamma.length * GRID.epsilon.length} grid points ` +
+            `by ${INNER_FOLDS}-fold CV inside the training split (pooled SRCC), ` +
+            'then fitted on the whole training split',
         },
       ],
       commands: [results.command],
@@ -253,8 +268,10 @@ function cardDraft(file, bytes, { best, model, metrics }) {
     ],
     licence: 'MIT (code and model); LIBSVM (libsvm-js) is BSD-3-Clause',
     credits: [
-      'A. Mittal, A. K. Moorthy and A. C. Bovik, "No-Reference Image Quality Assessment in the Spatial Domain", IEEE TIP 2012.',
-      'C.-C. Chang and C.-J. Lin, "LIBSVM: A library for support vector machines", ACM TIST 2011 (libsvm-js, the emscripten build).',
+      'A. Mittal, A. K. Moorthy and A. C. Bovik, ' +
+        '"No-Reference Image Quality Assessment in the Spatial Domain", IEEE TIP 2012.',
+      'C.-C. Chang and C.-J. Lin, "LIBSVM: A library for support vector machines", ' +
+        'ACM TIST 2011 (libsvm-js, the emscripten build).',
       clive,
     ],
   };

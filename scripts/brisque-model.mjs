@@ -5,7 +5,8 @@
 // (protocol `brisque`, layout NHWC, files with their hashes). Then it scores the first --check-images CLIVE
 // photos with the graph in onnxruntime-node and with core (brisqueFeatures + predictSvr) and prints the
 // largest difference.
-// Usage: node scripts/brisque-model.mjs [--dir models/brisque-clive] [--check-images 40] (CLIVE: IQA_ZOO_DATA or ./data)
+// Usage: node scripts/brisque-model.mjs [--dir models/brisque-clive] [--check-images 40]
+//        (CLIVE: IQA_ZOO_DATA or ./data)
 // Run `npx tsc -b packages/core packages/train` first. Rerunning it on a folder with card.json and no draft
 // rebuilds model.onnx and card.json from card.json (the training fields and metrics are kept).
 import { createHash } from 'node:crypto';
@@ -51,13 +52,18 @@ const card = {
   version: args.version ?? source.version,
   task: 'nr',
   description:
-    `BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012) fitted on CLIVE: 36 MSCN/AGGD features of the image and its half-scale copy, ` +
-    `RBF epsilon-SVR (C ${C}, gamma ${gamma}, epsilon ${epsilon}, ${svs} support vectors) fitted by LIBSVM on the CLIVE training split. ` +
-    `model.onnx is all of BRISQUE as one float64 graph (grey, MSCN, AGGD fits by ArgMin over core's shape table, the half-scale cubic copy, ` +
-    `svm-scale, the RBF SVR): the image's RGB levels in, the score out, in onnxruntime-node and onnxruntime-web alike; it equals core's TypeScript path to 1e-5. ` +
+    `BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012) fitted on CLIVE: ` +
+    `36 MSCN/AGGD features of the image and its half-scale copy, ` +
+    `RBF epsilon-SVR (C ${C}, gamma ${gamma}, epsilon ${epsilon}, ${svs} support vectors) ` +
+    `fitted by LIBSVM on the CLIVE training split. ` +
+    `model.onnx is all of BRISQUE as one float64 graph (grey, MSCN, AGGD fits by ArgMin over core's shape table, ` +
+    `the half-scale cubic copy, svm-scale, the RBF SVR): the image's RGB levels in, the score out, ` +
+    `in onnxruntime-node and onnxruntime-web alike; it equals core's TypeScript path to 1e-5. ` +
     `Where ours differs from OpenCV's quality module (BRISQUE trained on LIVE): ` +
-    `the SVR is fitted on CLIVE, not LIVE; features in float64 where OpenCV uses float32 (shapes within 0.002, median relative difference 4.8e-4 on 40 CLIVE photos), ` +
-    `flat windows give MSCN 0 exactly. Where OpenCV and ours differ from the paper: the MSCN shape comes from the AGGD fit, products are 0 outside the image, ` +
+    `the SVR is fitted on CLIVE, not LIVE; features in float64 where OpenCV uses float32 ` +
+    `(shapes within 0.002, median relative difference 4.8e-4 on 40 CLIVE photos), ` +
+    `flat windows give MSCN 0 exactly. Where OpenCV and ours differ from the paper: ` +
+    `the MSCN shape comes from the AGGD fit, products are 0 outside the image, ` +
     `the half-scale copy is INTER_CUBIC without antialiasing (docs/classic-models.md).`,
   input: {
     name: 'image',
@@ -89,7 +95,8 @@ const card = {
   credits: source.credits,
 };
 
-// The card without files (a file cannot hold its own hash), as the exporter embeds it (packages/export/test/zoo-models.test.ts).
+// The card without files (a file cannot hold its own hash), as the exporter embeds it
+// (packages/export/test/zoo-models.test.ts).
 const { files: _none, ...embedded } = card;
 const onnx = brisqueToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(embedded) } });
 writeFileSync(path.join(args.dir, 'model.onnx'), onnx);
@@ -98,7 +105,8 @@ validateCard(card, cardPath);
 writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
 if (fromDraft) rmSync(draftPath);
 console.log(
-  `wrote ${path.join(args.dir, 'model.onnx')} (${onnx.length} bytes) and ${cardPath}${fromDraft ? `; removed ${draftPath}` : ''}`,
+  `wrote ${path.join(args.dir, 'model.onnx')} (${onnx.length} bytes) and ${cardPath}` +
+    `${fromDraft ? `; removed ${draftPath}` : ''}`,
 );
 
 // The graph against core's TypeScript path (brisqueFeatures + predictSvr) on CLIVE photos.
@@ -116,6 +124,7 @@ if (count > 0) {
   }
   await session.release();
   console.log(
-    `model.onnx (onnxruntime-node) vs core brisqueFeatures + predictSvr on the first ${entries.length} CLIVE photos: max |diff| ${max.toExponential(2)}`,
+    `model.onnx (onnxruntime-node) vs core brisqueFeatures + predictSvr on the first ${entries.length} CLIVE photos: ` +
+      `max |diff| ${max.toExponential(2)}`,
   );
 }

@@ -77,12 +77,13 @@ try {
     };
   });
   const worst = perImage.reduce((a, b) => (b.maxRel > a.maxRel ? b : a));
-  console.log(
-    `${entries.length} CLIVE photos, brisqueFeatures vs OpenCV ${spawnSync('/usr/bin/python3', ['-c', 'import cv2; print(cv2.__version__)'], { encoding: 'utf8' }).stdout.trim()} on the same pixels:`,
-  );
+  const cv2 = spawnSync('/usr/bin/python3', ['-c', 'import cv2; print(cv2.__version__)'], { encoding: 'utf8' });
+  console.log(`${entries.length} CLIVE photos, brisqueFeatures vs OpenCV ${cv2.stdout.trim()} on the same pixels:`);
   console.log(`  largest shape difference ${Math.max(...perImage.map((p) => p.shape)).toFixed(4)}`);
   console.log(
-    `  other features, relative difference: median over images of the per-image median ${median(perImage.map((p) => p.medianRel)).toExponential(2)}, largest ${worst.maxRel.toFixed(3)} (${worst.worst})`,
+    '  other features, relative difference: median over images of the per-image median ' +
+      `${median(perImage.map((p) => p.medianRel)).toExponential(2)}, ` +
+      `largest ${worst.maxRel.toFixed(3)} (${worst.worst})`,
   );
   console.log(
     `  images whose other features all agree within 1e-3 relative: ${perImage.filter((p) => p.maxRel < 1e-3).length}`,
@@ -90,9 +91,12 @@ try {
   const v = BRISQUE_FEATURE_NAMES.indexOf('s1.mscn.var');
   const relTo = (a, b) => Math.abs(a - b) / Math.abs(b);
   console.log(
-    `  s1.mscn.var, median relative difference: ours vs OpenCV ${median(ours.map((o, i) => relTo(o[v], theirs[i][v]))).toExponential(2)}, ` +
-      `ours vs OpenCV's primitives in float64 ${median(ours.map((o, i) => relTo(o[v], python[i].var64))).toExponential(2)}, ` +
-      `OpenCV vs its primitives in float32 ${median(theirs.map((t, i) => relTo(t[v], python[i].var32))).toExponential(2)}`,
+    '  s1.mscn.var, median relative difference: ' +
+      `ours vs OpenCV ${median(ours.map((o, i) => relTo(o[v], theirs[i][v]))).toExponential(2)}, ` +
+      "ours vs OpenCV's primitives in float64 " +
+      `${median(ours.map((o, i) => relTo(o[v], python[i].var64))).toExponential(2)}, ` +
+      'OpenCV vs its primitives in float32 ' +
+      `${median(theirs.map((t, i) => relTo(t[v], python[i].var32))).toExponential(2)}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,8 @@ for (const [name, metric] of [
   ['PLCC', plcc],
 ]) {
   console.log(
-    `${name}\tA ${span(bootstrapInterval(a, mos, metric, options))}\tB ${span(bootstrapInterval(b, mos, metric, options))}`,
+    `${name}\tA ${span(bootstrapInterval(a, mos, metric, options))}\t` +
+      `B ${span(bootstrapInterval(b, mos, metric, options))}`,
   );
   const { difference, shareAhead } = pairedBootstrap(a, b, mos, metric, options);
   console.log(`${name}\tA - B ${span(difference)}\tA ahead in ${(100 * shareAhead).toFixed(1)}% of resamples`);

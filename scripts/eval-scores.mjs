@@ -22,6 +22,7 @@ const ci = (metric) => {
   return ` (95% CI ${f(c.low)} to ${f(c.high)})`;
 };
 console.log(
-  `n ${m.n}\nSRCC ${f(m.srcc)}${ci(srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${ci(plcc)}\nPLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}`,
+  `n ${m.n}\nSRCC ${f(m.srcc)}${ci(srcc)}\nKRCC ${f(m.krcc)}\nPLCC ${f(m.plcc)}${ci(plcc)}\n` +
+    `PLCC (logistic) ${f(m.plccLogistic)}\nRMSE ${f(m.rmse)}`,
 );
 console.log(`(intervals: ${options.resamples} bootstrap resamples of the ${m.n} images, seed 0)`);

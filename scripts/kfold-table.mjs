@@ -70,6 +70,8 @@ for (const { fold, head, upper } of FOLDS) {
 if (done.length >= 2) {
   const row = (pick) => `${f(mean(done.map(pick)))} (sd ${f(sd(done.map(pick)))})`;
   console.log(
-    `| mean of ${done.length} | ${row((d) => d.head)} | ${row((d) => d.best.srcc)} / ${f(mean(done.map((d) => d.best.plcc)))} | ${row((d) => d.last.srcc)} / ${f(mean(done.map((d) => d.last.plcc)))} |`,
+    `| mean of ${done.length} | ${row((d) => d.head)} ` +
+      `| ${row((d) => d.best.srcc)} / ${f(mean(done.map((d) => d.best.plcc)))} ` +
+      `| ${row((d) => d.last.srcc)} / ${f(mean(done.map((d) => d.last.plcc)))} |`,
   );
 }

@@ -44,7 +44,11 @@ for (const src of SOURCES) {
 }
 writeFileSync(
   path.join('models', id, 'calibration.json'),
-  `${JSON.stringify({ model: id, tolerance: 1e-3, note: 'scores from runtime-node (CPU) when the model was added', images: entries }, null, 2)}\n`,
+  `${JSON.stringify(
+    { model: id, tolerance: 1e-3, note: 'scores from runtime-node (CPU) when the model was added', images: entries },
+    null,
+    2,
+  )}\n`,
 );
 // Three examples for the README's first command.
 for (const [from, to] of [

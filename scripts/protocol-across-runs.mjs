@@ -32,12 +32,15 @@ for (const run of runs) {
     const s = srcc(scores, mos);
     diffs.push(s - best.srcc);
     console.log(
-      `${run}: logged (epoch ${best.epoch}) SRCC ${best.srcc.toFixed(4)} PLCC ${best.plcc.toFixed(4)} | ${spec}: SRCC ${s.toFixed(4)} PLCC ${plcc(scores, mos).toFixed(4)}`,
+      `${run}: logged (epoch ${best.epoch}) SRCC ${best.srcc.toFixed(4)} PLCC ${best.plcc.toFixed(4)} | ` +
+        `${spec}: SRCC ${s.toFixed(4)} PLCC ${plcc(scores, mos).toFixed(4)}`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
 console.log(
-  `${spec} minus logged SRCC over ${diffs.length} runs: mean ${(diffs.reduce((a, b) => a + b, 0) / diffs.length).toFixed(4)}, min ${Math.min(...diffs).toFixed(4)}, max ${Math.max(...diffs).toFixed(4)}`,
+  `${spec} minus logged SRCC over ${diffs.length} runs: ` +
+    `mean ${(diffs.reduce((a, b) => a + b, 0) / diffs.length).toFixed(4)}, ` +
+    `min ${Math.min(...diffs).toFixed(4)}, max ${Math.max(...diffs).toFixed(4)}`,
 );

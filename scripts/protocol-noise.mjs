@@ -1,7 +1,8 @@
 // How much the test-time protocol moves a model's validation numbers: scores a MOS list with the
 // model under other crop seeds and counts, or as one whole-image pass, in one run (each protocol a
 // copy of the model folder whose card changes only `input.protocol`).
-//   node scripts/protocol-noise.mjs MODEL_DIR VAL_CSV [count:seed | full[:maxSide] ...]   (default 30:0 30:1 30:2 60:0 120:0)
+//   node scripts/protocol-noise.mjs MODEL_DIR VAL_CSV [count:seed | full[:maxSide] ...]
+//   (default 30:0 30:1 30:2 60:0 120:0)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseMosCsv, plcc, srcc } from '@iqa-zoo/core';
@@ -22,6 +23,7 @@ for (const spec of specs.length > 0 ? specs : ['30:0', '30:1', '30:2', '60:0', '
       ? `whole image${protocol.maxSide ? ` (at most ${protocol.maxSide} px)` : ''}`
       : `${protocol.count} crops, seed ${protocol.seed}`;
   console.log(
-    `${name}: SRCC ${srcc(scores, mos).toFixed(4)}, PLCC ${plcc(scores, mos).toFixed(4)} (n ${files.length}, ${msPerImage.toFixed(0)} ms/image)`,
+    `${name}: SRCC ${srcc(scores, mos).toFixed(4)}, PLCC ${plcc(scores, mos).toFixed(4)} ` +
+      `(n ${files.length}, ${msPerImage.toFixed(0)} ms/image)`,
   );
 }

@@ -27,7 +27,8 @@ export function readScoredSet(valCsv, scoreCsvs) {
     const missing = names.filter((n) => !s.has(n));
     if (missing.length > 0)
       throw new Error(
-        `Expected a score for every image of ${valCsv} in ${file} but ${missing.length} are missing (first: ${missing[0]})`,
+        `Expected a score for every image of ${valCsv} in ${file} ` +
+          `but ${missing.length} are missing (first: ${missing[0]})`,
       );
     return names.map((n) => s.get(n));
   });

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createScorer } from '@iqa-zoo/runtime-node';
 
-/** `30:0` = 30 crops placed by seed 0 (of the card's size); `full` or `full:500` = one whole-image pass (longer side at most 500). */
+/**
+ * `30:0` = 30 crops placed by seed 0 (of the card's size); `full` or `full:500` = one whole-image pass
+ * (longer side at most 500).
+ */
 export function parseProtocol(spec, card) {
   const [kind, arg] = spec.split(':');
   if (kind === 'full') return arg ? { kind: 'full', maxSide: Number(arg) } : { kind: 'full' };
