@@ -98,7 +98,8 @@ async function calibrationImages(): Promise<RawImage[]> {
 }
 
 describe('brisqueToOnnx', () => {
-  it("equals core's brisqueFeatures + predictSvr within 1e-5, per image and as a batch, in onnxruntime-node and onnxruntime-web", async () => {
+  it("equals core's brisqueFeatures + predictSvr within 1e-5, " +
+    'per image and as a batch, in onnxruntime-node and onnxruntime-web', async () => {
     const svr = parseBrisqueModel(JSON.parse(readFileSync(join(MODEL_DIR, 'brisque-svr.json'), 'utf8')));
     const onnx = brisqueToOnnx(svr);
     const images = await calibrationImages();
@@ -139,16 +140,21 @@ describe('models/brisque-clive', () => {
   const svr = parseBrisqueModel(JSON.parse(readFileSync(join(MODEL_DIR, card.files.svr!.path), 'utf8')));
   const onnx = new Uint8Array(readFileSync(join(MODEL_DIR, card.files.onnx.path)));
 
-  it('model.onnx is brisqueToOnnx of the SVR file the card lists, with the card embedded (node scripts/brisque-model.mjs)', () => {
-    const embedded = readEmbeddedCard(onnx, 'model.onnx')!;
-    // The embedded card has no files (a file cannot hold its own hash).
-    expect({ ...embedded, files: card.files }).toEqual(card);
-    const { files: _files, ...withoutFiles } = card;
-    const rebuilt = brisqueToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(withoutFiles) } });
-    expect(Buffer.from(rebuilt).equals(Buffer.from(onnx))).toBe(true);
-  });
+  it(
+    'model.onnx is brisqueToOnnx of the SVR file the card lists, ' +
+      'with the card embedded (node scripts/brisque-model.mjs)',
+    () => {
+      const embedded = readEmbeddedCard(onnx, 'model.onnx')!;
+      // The embedded card has no files (a file cannot hold its own hash).
+      expect({ ...embedded, files: card.files }).toEqual(card);
+      const { files: _files, ...withoutFiles } = card;
+      const rebuilt = brisqueToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(withoutFiles) } });
+      expect(Buffer.from(rebuilt).equals(Buffer.from(onnx))).toBe(true);
+    },
+  );
 
-  it("createScorer('brisque-clive') scores as core's features + predictSvr within 1e-4, and refuses what BRISQUE cannot score", async () => {
+  it("createScorer('brisque-clive') scores as core's features + predictSvr within 1e-4, " +
+    'and refuses what BRISQUE cannot score', async () => {
     const scorer = await createScorer('brisque-clive', { device: 'cpu' });
     try {
       expect(scorer.card).toEqual(card);

@@ -132,25 +132,28 @@ describe('the packed packages in a project of their own', () => {
     }
   });
 
-  test('(a) npx iqa score: both images scored with the default model that came with @iqa-zoo/cli, nothing on stderr', () => {
-    const r = run(
-      process.execPath,
-      [join(project, 'node_modules/.bin/iqa'), 'score', '--json', 'photo.jpg', 'blurred.png'],
-      project,
-    );
-    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
-    const rows = r.out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { file: string; score: number });
-    expect(rows.map((x) => x.file)).toEqual(['photo.jpg', 'blurred.png']);
-    // Scores are on the card's MOS scale (about 0-100; a linear head can step slightly outside it).
-    for (const row of rows) expect(Number.isFinite(row.score)).toBe(true);
-    expect(rows[0]!.score).not.toBe(rows[1]!.score);
-    const viaNpx = run('npx', ['iqa', 'models'], project);
-    expect({ code: viaNpx.code, err: viaNpx.err }).toEqual({ code: 0, err: '' });
-    expect(viaNpx.out).toMatch(/^mobilenetv2-ml-clive \*/m);
-  });
+  test(
+    '(a) npx iqa score: both images scored with the default model that came with @iqa-zoo/cli, ' + 'nothing on stderr',
+    () => {
+      const r = run(
+        process.execPath,
+        [join(project, 'node_modules/.bin/iqa'), 'score', '--json', 'photo.jpg', 'blurred.png'],
+        project,
+      );
+      expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+      const rows = r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { file: string; score: number });
+      expect(rows.map((x) => x.file)).toEqual(['photo.jpg', 'blurred.png']);
+      // Scores are on the card's MOS scale (about 0-100; a linear head can step slightly outside it).
+      for (const row of rows) expect(Number.isFinite(row.score)).toBe(true);
+      expect(rows[0]!.score).not.toBe(rows[1]!.score);
+      const viaNpx = run('npx', ['iqa', 'models'], project);
+      expect({ code: viaNpx.code, err: viaNpx.err }).toEqual({ code: 0, err: '' });
+      expect(viaNpx.out).toMatch(/^mobilenetv2-ml-clive \*/m);
+    },
+  );
 
   test("(b) the README's Node example, verbatim, prints photo.jpg's score and nothing on stderr", () => {
     writeFileSync(join(project, 'example.mjs'), nodeExample!);
@@ -168,7 +171,8 @@ describe('the packed packages in a project of their own', () => {
 
   const skip = skipReason();
   (skip ? test.skip : test)(
-    "(c) the README's web example, verbatim, in a Vite app in headless Chromium: Node's score with the same settings within 1e-4",
+    "(c) the README's web example, verbatim, in a Vite app in headless Chromium: " +
+      "Node's score with the same settings within 1e-4",
     async () => {
       expect(nodeScore).toBeDefined();
       // Headless Chromium has no GPU adapter, so runtime-web runs WASM with the card's fast preset
@@ -214,7 +218,8 @@ describe('the packed packages in a project of their own', () => {
         let failed = false;
         page.on('console', (m) => {
           if (m.type() === 'log') logs.push(m.text());
-          // A failed load is reported by the response handler with its path (the browser's own favicon.ico request is not).
+          // A failed load is reported by the response handler with its path (the browser's own
+          // favicon.ico request is not).
           else if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
         });
         page.on('pageerror', (e) => {

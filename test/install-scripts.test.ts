@@ -37,7 +37,10 @@ it('packageName reads scoped and nested lock paths', () => {
   expect(packageName('node_modules/onnx-proto/node_modules/protobufjs')).toBe('protobufjs');
 });
 
-it('npm runs in this repository without a warning (no project config npm does not know, such as a .npmrc skip key)', () => {
-  const r = spawnSync('npm', ['prefix'], { encoding: 'utf8' });
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-});
+it(
+  'npm runs in this repository without a warning ' + '(no project config npm does not know, such as a .npmrc skip key)',
+  () => {
+    const r = spawnSync('npm', ['prefix'], { encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  },
+);

@@ -24,13 +24,17 @@ test.each(index.models)(
     const card = readJson(`models/${id}/card.json`);
     expect(readJson('package.json').workspaces).toContain(`models/${id}`);
     expect({ name: pkg.name, version: pkg.version }).toEqual({ name: modelPackageName(id), version: card.version });
-    const listed = Object.values(card.files as Record<string, { path: string }>).map((f) => f.path); // onnx, its dtype variants, a classic model's svr
+    // onnx, its dtype variants, a classic model's svr
+    const listed = Object.values(card.files as Record<string, { path: string }>).map((f) => f.path);
     expect(pkg.files).toEqual(expect.arrayContaining(['card.json', 'NOTICE.md', ...listed, 'calibration']));
   },
 );
 
-test("core's DEFAULT_MODEL_ID is the zoo's default, and @iqa-zoo/cli depends on its package at its card's version", () => {
-  expect(DEFAULT_MODEL_ID).toBe(index.default);
-  const card = readJson(`models/${index.default}/card.json`);
-  expect(readJson('packages/cli/package.json').dependencies[modelPackageName(index.default)]).toBe(card.version);
-});
+test(
+  "core's DEFAULT_MODEL_ID is the zoo's default, " + "and @iqa-zoo/cli depends on its package at its card's version",
+  () => {
+    expect(DEFAULT_MODEL_ID).toBe(index.default);
+    const card = readJson(`models/${index.default}/card.json`);
+    expect(readJson('packages/cli/package.json').dependencies[modelPackageName(index.default)]).toBe(card.version);
+  },
+);

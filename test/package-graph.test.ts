@@ -86,7 +86,10 @@ export function findCycle(edges: Map<string, string[]>): string[] | null {
 
 describe('the package graph', () => {
   test('the helpers find imports, package names and cycles (so the checks below can fail)', () => {
-    const text = `import a from 'a';\nimport { b } from '@s/b/sub';\nexport * from "c";\nimport 'd';\nconst e = await import('e');\nrequire('f');\nimport x from './x.js';\n * import * as m from 'doc-only';\n// import('commented');`;
+    const text =
+      `import a from 'a';\nimport { b } from '@s/b/sub';\nexport * from "c";\nimport 'd';\n` +
+      `const e = await import('e');\nrequire('f');\nimport x from './x.js';\n` +
+      ` * import * as m from 'doc-only';\n// import('commented');`;
     expect(importedSpecifiers(text).sort()).toEqual(['@s/b/sub', 'a', 'c', 'd', 'e', 'f']);
     expect(['node:fs', 'path', 'fs/promises', '@s/b/sub', 'glob'].map(packageOf)).toEqual([
       null,

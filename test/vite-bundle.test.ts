@@ -167,26 +167,33 @@ maybe('runtime-web bundled by Vite', () => {
     }
   }
 
-  test('the bundle holds runtime-web, core and onnxruntime-web, and no sharp, onnxruntime-node or node: imports', () => {
-    const chunks = output.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
-    const modules = chunks.flatMap((c) => c.moduleIds);
-    expect(modules.some((m) => m.endsWith('packages/runtime-web/dist/scorer.js'))).toBe(true);
-    expect(modules.some((m) => m.includes('packages/core/dist/'))).toBe(true);
-    expect(modules.some((m) => m.endsWith('node_modules/onnxruntime-web/dist/ort.bundle.min.mjs'))).toBe(true);
-    expect(modules.filter((m) => /node_modules\/(sharp|onnxruntime-node|@img)\/|^node:|^\0?node:/.test(m))).toEqual([]);
-    const imports = chunks.flatMap((c) => [...c.imports, ...c.dynamicImports]);
-    expect(
-      imports.filter((i) => i.startsWith('node:') || /^(fs|path|os|crypto|url|sharp|onnxruntime-node)$/.test(i)),
-    ).toEqual([]);
-    for (const c of chunks) {
-      expect(c.code).not.toMatch(/\bfrom\s*["'](node:|sharp["'])|\bimport\s*\(\s*["'](node:|sharp["'])/);
-    }
-    // Vite emits onnxruntime-web's .wasm as an asset (its `new URL(..., import.meta.url)`), and public/ort/ comes along.
-    const assets = output.output.filter((o) => o.type === 'asset').map((o) => o.fileName);
-    expect(assets).toContainEqual(expect.stringMatching(/^assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/));
-  });
+  test(
+    'the bundle holds runtime-web, core and onnxruntime-web, ' + 'and no sharp, onnxruntime-node or node: imports',
+    () => {
+      const chunks = output.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
+      const modules = chunks.flatMap((c) => c.moduleIds);
+      expect(modules.some((m) => m.endsWith('packages/runtime-web/dist/scorer.js'))).toBe(true);
+      expect(modules.some((m) => m.includes('packages/core/dist/'))).toBe(true);
+      expect(modules.some((m) => m.endsWith('node_modules/onnxruntime-web/dist/ort.bundle.min.mjs'))).toBe(true);
+      expect(modules.filter((m) => /node_modules\/(sharp|onnxruntime-node|@img)\/|^node:|^\0?node:/.test(m))).toEqual(
+        [],
+      );
+      const imports = chunks.flatMap((c) => [...c.imports, ...c.dynamicImports]);
+      expect(
+        imports.filter((i) => i.startsWith('node:') || /^(fs|path|os|crypto|url|sharp|onnxruntime-node)$/.test(i)),
+      ).toEqual([]);
+      for (const c of chunks) {
+        expect(c.code).not.toMatch(/\bfrom\s*["'](node:|sharp["'])|\bimport\s*\(\s*["'](node:|sharp["'])/);
+      }
+      // Vite emits onnxruntime-web's .wasm as an asset (its `new URL(..., import.meta.url)`), and public/ort/
+      // comes along.
+      const assets = output.output.filter((o) => o.type === 'asset').map((o) => o.fileName);
+      expect(assets).toContainEqual(expect.stringMatching(/^assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/));
+    },
+  );
 
-  test("wasmPaths '/ort/' (public/ort/), cross-origin isolated, 2 threads: scores equal runtime-node's within 1e-4", async () => {
+  test("wasmPaths '/ort/' (public/ort/), cross-origin isolated, 2 threads: " +
+    "scores equal runtime-node's within 1e-4", async () => {
     const run = await open({ wasmPaths: '/ort/', threads: '2' });
     expectReferenceScores(run);
     expect(run.threads).toBe('2');
@@ -204,7 +211,8 @@ maybe('runtime-web bundled by Vite', () => {
     expect(run.wasmRequests.some((p) => p.endsWith('.mjs'))).toBe(true);
   }, 90_000);
 
-  test("no wasmPaths: Vite's emitted .wasm is found; 2 threads asked on an isolated page are lowered to 1, saying why; same scores", async () => {
+  test("no wasmPaths: Vite's emitted .wasm is found; " +
+    '2 threads asked on an isolated page are lowered to 1, saying why; same scores', async () => {
     // With threads, onnxruntime-web's workers would load the app's chunk (see docs): runtime-web refuses that.
     const run = await open({ threads: '2' });
     expectReferenceScores(run);
