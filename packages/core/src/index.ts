@@ -82,3 +82,7 @@ export type { RankingManifestRow } from './data/ranking-manifest.js';
 
 // Concurrency
 export { mapLimit } from './map-limit.js';
+
+// What both runtimes' scorers share (platform pieces passed in)
+export { checkSha256, verifySha256 } from './card/file-integrity.js';
+export type { ExpectedFile, Sha256Hex } from './card/file-integrity.js';

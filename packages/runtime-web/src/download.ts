@@ -1,4 +1,4 @@
-import { IqaError } from '@iqa-zoo/core';
+import { IqaError, verifySha256 } from '@iqa-zoo/core';
 import type { LoadProgress } from './types.js';
 
 /** The Cache API name runtime-web stores ONNX files under unless told otherwise. */
@@ -10,22 +10,17 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   if (!subtle) {
     throw new IqaError(
       'MODEL_INTEGRITY',
-      'Expected crypto.subtle to check the model hash but it is missing (pages must be served over https or from localhost)',
+      'Expected crypto.subtle to check the model hash but it is missing ' +
+        '(pages must be served over https or from localhost)',
     );
   }
   const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Throws `IqaError('MODEL_INTEGRITY')` unless `bytes` hash to `sha256`. */
+/** Throws `IqaError('MODEL_INTEGRITY')` unless `bytes` hash to `sha256` (core's `verifySha256` with WebCrypto). */
 export async function checkIntegrity(bytes: Uint8Array, sha256: string, url: string): Promise<void> {
-  const got = await sha256Hex(bytes);
-  if (got !== sha256.toLowerCase()) {
-    throw new IqaError(
-      'MODEL_INTEGRITY',
-      `Expected sha256 ${sha256} for ${url} (from the model card) but received ${got}`,
-    );
-  }
+  await verifySha256(bytes, { sha256 }, url, sha256Hex);
 }
 
 /** Reads a response body to the end, reporting progress after each chunk. */
@@ -69,7 +64,8 @@ export async function fetchOk(fetchFn: typeof fetch, url: string, what: string):
   } catch (err) {
     throw new IqaError(
       'MODEL_NOT_FOUND',
-      `Expected to download ${what} from ${url} but the request failed: ${err instanceof Error ? err.message : String(err)}`,
+      `Expected to download ${what} from ${url} but the request failed: ` +
+        (err instanceof Error ? err.message : String(err)),
       { cause: err },
     );
   }

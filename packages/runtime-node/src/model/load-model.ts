@@ -12,6 +12,7 @@ import {
   cardFileFor,
   isIqaError,
   modelPackageName,
+  verifySha256,
 } from '@iqa-zoo/core';
 import { sha256Hex } from './hash.js';
 import { readEmbeddedCard } from './onnx-card.js';
@@ -50,13 +51,7 @@ async function readVerified(path: string, file: CardFile): Promise<Uint8Array> {
       },
     );
   }
-  const actual = sha256Hex(bytes);
-  if (actual !== file.sha256) {
-    throw new IqaError(
-      'MODEL_INTEGRITY',
-      `Expected sha256 ${file.sha256} for ${path} (from its card) but the file hashes to ${actual} (${bytes.length} bytes); re-download or re-export the model`,
-    );
-  }
+  await verifySha256(bytes, { sha256: file.sha256 }, path, sha256Hex, 're-download or re-export the model');
   return bytes;
 }
 
@@ -80,7 +75,8 @@ async function loadOnnxFile(path: string): Promise<LoadedModel> {
   if (!card) {
     throw new IqaError(
       'INVALID_CARD',
-      `Expected a model card for ${path}: neither a card.json beside it lists this file nor does the ONNX metadata hold "iqa_zoo.card"`,
+      `Expected a model card for ${path}: neither a card.json beside it lists this file ` +
+        'nor does the ONNX metadata hold "iqa_zoo.card"',
     );
   }
   return { card, onnx: bytes, path };
@@ -139,7 +135,8 @@ export async function loadModel(
   }
   if (!MODEL_DTYPES.includes(dtype)) {
     throw new RangeError(
-      `Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`,
+      `Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype ` +
+        `but received ${JSON.stringify(dtype)}`,
     );
   }
   if (model !== undefined && isUrl(model)) {
@@ -165,8 +162,9 @@ export async function loadModel(
     : ' (IQA_ZOO_MODELS is not set)';
   throw new IqaError(
     'MODEL_NOT_FOUND',
-    `Expected a model folder, an .onnx path, a URL or a zoo id for model but received ${JSON.stringify(id)}: no such path, ` +
-      `no installed package ${modelPackageName(id)}, not in a zoo folder${known} and no remote zoo (IQA_ZOO_REMOTE is not set). ` +
+    `Expected a model folder, an .onnx path, a URL or a zoo id for model but received ${JSON.stringify(id)}: ` +
+      `no such path, no installed package ${modelPackageName(id)}, not in a zoo folder${known} ` +
+      'and no remote zoo (IQA_ZOO_REMOTE is not set). ' +
       `Possible solutions: npm install ${modelPackageName(id)}`,
   );
 }

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type CardFile, IqaError, type ModelCard, validateCard } from '@iqa-zoo/core';
+import { type CardFile, IqaError, type ModelCard, checkSha256, validateCard } from '@iqa-zoo/core';
 
 /** One progress report of a model download. */
 export interface DownloadProgress {
@@ -96,13 +96,11 @@ async function downloadVerified(url: string, dest: string, file: CardFile, optio
       err,
     );
   }
-  const actual = hash.digest('hex');
-  if (actual !== file.sha256 || loaded !== file.bytes) {
+  try {
+    checkSha256(file, { sha256: hash.digest('hex'), bytes: loaded }, url, 'nothing was cached');
+  } catch (err) {
     await rm(tmp, { force: true });
-    throw new IqaError(
-      'MODEL_INTEGRITY',
-      `Expected sha256 ${file.sha256} (${file.bytes} bytes, from the card) for ${url} but the download hashes to ${actual} (${loaded} bytes); nothing was cached`,
-    );
+    throw err;
   }
   await rename(tmp, dest);
 }
@@ -113,7 +111,8 @@ async function downloadVerified(url: string, dest: string, file: CardFile, optio
  * atomically, then the card, so a cached card's file is complete. Returns the card.
  *
  * @example
- * await downloadModelFolder('https://example.com/zoo/mobilenetv2-ml-clive/', cacheFolder, (card) => card.files.onnx, {});
+ * const url = 'https://example.com/zoo/mobilenetv2-ml-clive/';
+ * await downloadModelFolder(url, cacheFolder, (card) => card.files.onnx, {});
  */
 export async function downloadModelFolder(
   folderUrl: string,
