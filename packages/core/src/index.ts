@@ -84,5 +84,13 @@ export type { RankingManifestRow } from './data/ranking-manifest.js';
 export { mapLimit } from './map-limit.js';
 
 // What both runtimes' scorers share (platform pieces passed in)
+export { scorerFromParts } from './scorer/scorer-from-parts.js';
+export type { ScorerParts } from './scorer/scorer-from-parts.js';
+export { RunBatcher } from './scorer/run-batcher.js';
+export type { BatchingOptions, RunBatch } from './scorer/run-batcher.js';
+export { checkSessionIo, float32Output } from './scorer/session-checks.js';
+export type { SessionNames } from './scorer/session-checks.js';
+export { checkScorerOptions, scoringChoice } from './scorer/scorer-options.js';
+export type { ScoringChoice } from './scorer/scorer-options.js';
 export { checkSha256, verifySha256 } from './card/file-integrity.js';
 export type { ExpectedFile, Sha256Hex } from './card/file-integrity.js';

@@ -1,4 +1,4 @@
-import type { ModelCard, ProtocolChoice, Scorer } from '@iqa-zoo/core';
+import { MODEL_DTYPES, type ModelCard, type ModelDtype, type ProtocolChoice, type Scorer } from '@iqa-zoo/core';
 
 /** Where the model runs in the browser: WebGPU, or ONNX Runtime's WebAssembly CPU backend. */
 export type WebDevice = 'webgpu' | 'wasm';
@@ -9,11 +9,14 @@ export type WebDeviceRequest = 'auto' | WebDevice;
 /** The allowed `device` values, for error messages and validation. */
 export const WEB_DEVICES: readonly WebDeviceRequest[] = ['auto', 'webgpu', 'wasm'];
 
-/** Which ONNX file of the card to load: `fp32` (`files.onnx`), `fp16` (`files.onnxFp16`) or `q8` (`files.onnxQ8`, int8). */
-export type WebDtype = 'fp32' | 'fp16' | 'q8';
+/**
+ * Which ONNX file of the card to load: `fp32` (`files.onnx`), `fp16` (`files.onnxFp16`) or `q8`
+ * (`files.onnxQ8`, int8).
+ */
+export type WebDtype = ModelDtype;
 
-/** The allowed `dtype` values. */
-export const WEB_DTYPES: readonly WebDtype[] = ['fp32', 'fp16', 'q8'];
+/** The allowed `dtype` values (core's `MODEL_DTYPES`: one list for both runtimes). */
+export const WEB_DTYPES: readonly WebDtype[] = MODEL_DTYPES;
 
 /**
  * Pixels already in memory, shaped like `ImageData`: interleaved 8-bit samples, row-major.
@@ -76,9 +79,15 @@ export interface LoadProgress {
 
 /** Options of `createScorer` in the browser. */
 export interface WebScorerOptions extends ProtocolChoice {
-  /** `auto` (default): WebGPU when an adapter exists, else WASM. A failing `webgpu` falls back to WASM with a warning. */
+  /**
+   * `auto` (default): WebGPU when an adapter exists, else WASM. A failing `webgpu` falls back to
+   * WASM with a warning.
+   */
   device?: WebDeviceRequest;
-  /** Which ONNX file of the card to load (default `fp32`, or the fast preset's). Ignored for a model passed in memory. */
+  /**
+   * Which ONNX file of the card to load (default `fp32`, or the fast preset's). Ignored for a model
+   * passed in memory.
+   */
   dtype?: WebDtype;
   /**
    * `fast`: the card's measured cheaper setting (`card.presets.fast`: fewer crops and/or another

@@ -247,6 +247,9 @@ describe('runtime-web model loading', () => {
     } finally {
       await Promise.all([fast, plain, twoCropsFp32, mixed].map((s) => s.dispose()));
     }
-    await expect(open({ preset: 'fastest' })).rejects.toThrow(TypeError);
+    // The same RangeError, from core's checkScorerOptions, as runtime-node gives.
+    await expect(open({ preset: 'fastest' })).rejects.toThrow(
+      new RangeError('Expected one of default, fast for options.preset but received "fastest"'),
+    );
   });
 });

@@ -1,26 +1,29 @@
 import {
-  IqaError,
   type ModelCard,
   type ProtocolChoice,
-  type ScoreOutcome,
+  RunBatcher,
   type Scorer,
   type TensorData,
-  chooseProtocol,
-  mapLimit,
-  scorePixels,
+  checkScorerOptions,
+  checkSessionIo,
+  float32Output,
+  scorerFromParts,
+  scoringChoice,
   toIqaError,
 } from '@iqa-zoo/core';
 import * as ort from 'onnxruntime-node';
 import { type NodeImageInput, describeInput, readImageInput } from '../image/input.js';
 import { type ModelDtype, type ModelSourceOptions, loadModel } from '../model/load-model.js';
-import { RunBatcher } from './batcher.js';
 import { type NodeDevice, type ResolvedDevice, defaultIntraOpThreads, openSession } from './session.js';
 
 /** Options of `createScorer`; where a zoo id is looked up and how it is downloaded: see `loadModel`. */
 export interface NodeScorerOptions extends ModelSourceOptions, ProtocolChoice {
   /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
   device?: NodeDevice;
-  /** onnxruntime intra-op threads; default one per available core (`defaultIntraOpThreads`); 0 lets onnxruntime choose. */
+  /**
+   * onnxruntime intra-op threads; default one per available core (`defaultIntraOpThreads`); 0 lets
+   * onnxruntime choose.
+   */
   threads?: number;
   /** `fp16` loads the card's `onnxFp16` variant, `q8` its int8 `onnxQ8`. */
   dtype?: ModelDtype;
@@ -29,7 +32,10 @@ export interface NodeScorerOptions extends ModelSourceOptions, ProtocolChoice {
    * docs/speed.md); `crops`/`dtype` given here win. Default `default`: the card's protocol.
    */
   preset?: 'default' | 'fast';
-  /** Most images merged into one `session.run` when `score` calls overlap (1: never merge). Default: see `DEFAULT_BATCHING`. */
+  /**
+   * Most images merged into one `session.run` when `score` calls overlap (1: never merge).
+   * Default: see `DEFAULT_BATCHING`.
+   */
   maxBatch?: number;
   /** Most batch rows (crops) in one merged `session.run`. Default: see `DEFAULT_BATCHING`. */
   maxBatchItems?: number;
@@ -66,28 +72,13 @@ export const DEFAULT_BATCHING: Record<ResolvedDevice, { maxBatch: number; maxBat
   cuda: { maxBatch: 8, maxBatchItems: 256 },
 };
 
-function checkIo(session: ort.InferenceSession, card: ModelCard, path: string): void {
-  if (!session.inputNames.includes(card.input.name) || !session.outputNames.includes(card.output.name)) {
-    throw new IqaError(
-      'INVALID_CARD',
-      `Expected input "${card.input.name}" and output "${card.output.name}" (from the card) in ${path} but the model has inputs ${JSON.stringify(session.inputNames)} and outputs ${JSON.stringify(session.outputNames)}`,
-    );
-  }
-}
-
 /** fp16 variants keep float32 inputs and outputs (Cast nodes at the edges), so one path serves both. */
 function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData) => Promise<Float32Array> {
   return async (t) => {
     const input = new ort.Tensor('float32', t.data, t.dims);
     const result = await session.run({ [card.input.name]: input }, [card.output.name]);
     const out = result[card.output.name]!;
-    if (out.type !== 'float32') {
-      throw new IqaError(
-        'INVALID_CARD',
-        `Expected a float32 output "${card.output.name}" but the model produced ${out.type}`,
-      );
-    }
-    return out.data as Float32Array;
+    return float32Output(card.output.name, out.type, out.data);
   };
 }
 
@@ -96,79 +87,47 @@ function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData
  * and returns a scorer. Overlapping `score` calls can be merged into one `session.run` (`maxBatch`).
  *
  * @example
- * const scorer = await createScorer('vgg-small-ml', { device: 'auto' });
+ * const scorer = await createScorer('mobilenetv2-ml-clive', { device: 'auto' });
  * console.log(scorer.device, await scorer.score('photo.jpg'));
  * const results = await scorer.scoreBatch(['a.jpg', fs.readFileSync('b.png')]); // [{ score }, { error }]
  * await scorer.dispose();
  */
 export async function createScorer(model?: string, options: NodeScorerOptions = {}): Promise<NodeScorer> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected an options object for options but received ${JSON.stringify(options)}`);
-  }
-  if (options.preset !== undefined && options.preset !== 'default' && options.preset !== 'fast') {
-    throw new RangeError(`Expected one of "default", "fast" for preset but received ${JSON.stringify(options.preset)}`);
-  }
+  checkScorerOptions(options);
   let loaded = await loadModel(model, options.dtype ?? 'fp32', options);
-  const fast = options.preset === 'fast' ? loaded.card.presets?.fast : undefined;
-  if (options.dtype === undefined && fast?.dtype !== undefined && fast.dtype !== 'fp32')
-    loaded = await loadModel(model, fast.dtype, options);
+  // The card's fast preset may name another file: load that one instead.
+  const { dtype } = scoringChoice(loaded.card, options);
+  if (dtype !== (options.dtype ?? 'fp32')) loaded = await loadModel(model, dtype, options);
   const { card } = loaded;
-  // `crops`/`cropSeed` change only how images are cut; `card` stays the model's own.
-  const scoringCard = {
-    ...card,
-    input: chooseProtocol(card, { crops: options.crops ?? fast?.crops, cropSeed: options.cropSeed }),
-  };
+  const cutBy = scoringChoice(card, options).card; // before the session opens: a bad `crops` leaves nothing open
   const { session, device, reason } = await openSession(loaded.onnx, {
     device: options.device ?? 'auto',
     threads: options.threads ?? defaultIntraOpThreads(),
   });
   if (options.verbose && reason.startsWith('CUDA is not available'))
     (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
-  checkIo(session, card, loaded.path);
+  checkSessionIo(session, card, loaded.path);
   const maxBatch = options.maxBatch ?? DEFAULT_BATCHING[device].maxBatch;
-  const batcher = new RunBatcher(
-    makeRun(session, card),
-    maxBatch,
-    options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems,
-  );
+  const batcher = new RunBatcher(makeRun(session, card), {
+    maxImages: maxBatch,
+    maxItems: options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems,
+    defer: setImmediate,
+  });
   const readOpts = { maxPixels: options.maxPixels, maxBytes: options.maxBytes };
-  let disposed = false;
-
-  const score = async (input: NodeImageInput): Promise<number> => {
-    if (disposed) throw new IqaError('INVALID_ARGUMENT', `Expected a live scorer but "${card.id}" was disposed`);
-    const name = describeInput(input);
-    const pixels = await readImageInput(input, { ...readOpts, name });
-    try {
-      return await scorePixels(scoringCard, pixels, (t) => batcher.run(t));
-    } catch (err) {
+  const scorer = scorerFromParts({
+    card,
+    scoringCard: cutBy,
+    device,
+    decode: (input: NodeImageInput) => readImageInput(input, { ...readOpts, name: describeInput(input) }),
+    run: (t) => batcher.run(t),
+    release: () => session.release(),
+    concurrency: Math.max(4, 2 * maxBatch),
+    describe: describeInput,
+    runError: (err, input) => {
       const e = toIqaError(err);
       if (typeof input === 'string' && !e.message.includes(input)) e.message = `${input}: ${e.message}`;
-      throw e;
-    }
-  };
-
-  return {
-    card,
-    device,
-    modelPath: loaded.path,
-    deviceReason: reason,
-    stats: batcher.stats,
-    score,
-    async scoreBatch(inputs: readonly NodeImageInput[]): Promise<ScoreOutcome[]> {
-      if (!Array.isArray(inputs)) throw new TypeError(`Expected an array for inputs but received ${typeof inputs}`);
-      const limit = Math.max(4, 2 * maxBatch);
-      return mapLimit(inputs, limit, async (input): Promise<ScoreOutcome> => {
-        try {
-          return { score: await score(input) };
-        } catch (err) {
-          return { error: toIqaError(err, describeInput(input)) };
-        }
-      });
+      return e;
     },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await session.release();
-    },
-  };
+  });
+  return { ...scorer, modelPath: loaded.path, deviceReason: reason, stats: batcher.stats };
 }

@@ -1,4 +1,5 @@
-import { IqaError, type TensorData } from '@iqa-zoo/core';
+import { IqaError } from '../errors.js';
+import type { TensorData } from '../preprocess/to-tensor.js';
 
 interface Pending {
   tensor: TensorData;
@@ -9,6 +10,19 @@ interface Pending {
 /** Runs one NCHW batch and returns one output value per batch item. */
 export type RunBatch = (tensor: TensorData) => Promise<Float32Array>;
 
+/** How a `RunBatcher` merges runs and when it starts the first one. */
+export interface BatchingOptions {
+  /** Most images merged into one run (default 1: runs are only serialised). */
+  maxImages?: number;
+  /** Most batch rows (crops) in one merged run (default: no limit). */
+  maxItems?: number;
+  /**
+   * Schedules the first run after the queue was empty, so callers that finish preprocessing in
+   * the same turn join it (runtime-node passes `setImmediate`). Default: a microtask.
+   */
+  defer?: (start: () => void) => unknown;
+}
+
 /** Tensors can share one run when everything but N matches. */
 function shapeKey(t: TensorData): string {
   return t.dims.slice(1).join('x');
@@ -18,10 +32,11 @@ function shapeKey(t: TensorData): string {
  * Serialises `session.run` calls and merges tensors of the same shape that arrive while a run is
  * in flight into one run: up to `maxImages` images and `maxItems` batch rows (crops) in all.
  * With the crops protocol every image yields `[K,3,S,S]`, so concurrent `score` calls can merge;
- * one image whose K already reaches `maxItems` runs alone. With `maxImages` 1 runs are only serialised.
+ * one image whose K already reaches `maxItems` runs alone. With `maxImages` 1 runs are only serialised
+ * (onnxruntime sessions must not run concurrently): both runtimes put their `session.run` behind one.
  *
  * @example
- * const batcher = new RunBatcher((t) => runOnnx(t), 8, 32);
+ * const batcher = new RunBatcher((t) => runOnnx(t), { maxImages: 8, maxItems: 32, defer: setImmediate });
  * const raw = await batcher.run(tensor); // this image's outputs only
  */
 export class RunBatcher {
@@ -30,17 +45,24 @@ export class RunBatcher {
   /** How many `run` batches were executed and how many images they held (for benchmarks). */
   readonly stats = { runs: 0, images: 0 };
 
+  private readonly maxImages: number;
+  private readonly maxItems: number;
+  private readonly defer: (start: () => void) => unknown;
+
   constructor(
     private readonly runBatch: RunBatch,
-    private readonly maxImages: number,
-    private readonly maxItems: number,
+    options: BatchingOptions = {},
   ) {
+    const { maxImages = 1, maxItems = Number.MAX_SAFE_INTEGER } = options;
     if (!Number.isInteger(maxImages) || maxImages < 1) {
       throw new RangeError(`Expected a positive integer for maxBatch but received ${JSON.stringify(maxImages)}`);
     }
     if (!Number.isInteger(maxItems) || maxItems < 1) {
       throw new RangeError(`Expected a positive integer for maxBatchItems but received ${JSON.stringify(maxItems)}`);
     }
+    this.maxImages = maxImages;
+    this.maxItems = maxItems;
+    this.defer = options.defer ?? ((start) => Promise.resolve().then(start));
   }
 
   /** Queues one image's tensor; resolves with its own slice of the outputs. */
@@ -50,7 +72,7 @@ export class RunBatcher {
       if (!this.busy) {
         this.busy = true;
         // Let callers that finish preprocessing in this turn join the first batch.
-        setImmediate(() => void this.drain());
+        this.defer(() => void this.drain());
       }
     });
   }

@@ -1,0 +1,75 @@
+import type { ModelCard } from '../card/types.js';
+import { IqaError, expected } from '../errors.js';
+import { mapLimit } from '../map-limit.js';
+import type { RawImage } from '../preprocess/raw-image.js';
+import { type RunModel, type ScoreOutcome, type Scorer, scorePixels, toIqaError } from '../scoring.js';
+
+/** The platform pieces a runtime hands to `scorerFromParts` (ofetch-style: core imports no platform). */
+export interface ScorerParts<TInput, TDevice extends string> {
+  /** The model's own card (the scorer's `card`). */
+  card: ModelCard;
+  /** The card images are cut by (`scoringCard`: crops and seed chosen); default `card`. */
+  scoringCard?: ModelCard;
+  device: TDevice;
+  /** Decodes one input to pixels; its errors reach the caller as they are. */
+  decode(input: TInput): Promise<RawImage>;
+  /** Runs the network (behind a `RunBatcher`, so runs never overlap on the session). */
+  run: RunModel;
+  /** Releases the session; called once, by the first `dispose`. */
+  release(): Promise<void>;
+  /** How many images `scoreBatch` has in flight at once (default 1: one after the other). */
+  concurrency?: number;
+  /** Names an image in a `scoreBatch` error that carries no code of its own (default `image <i>`). */
+  describe?(input: TInput, index: number): string;
+  /** Turns an error of preprocessing or the run into what `score` rejects with (default: as it is). */
+  runError?(err: unknown, input: TInput): unknown;
+}
+
+/**
+ * The `Scorer` object both runtimes return: `score` refuses work after `dispose`, decodes, then
+ * scores with core's `scorePixels`; `scoreBatch` checks its array and gives one `{ score }` or
+ * `{ error }` per image (an `IqaError` always); `dispose` releases the session once.
+ *
+ * @example
+ * const scorer = scorerFromParts({ card, device: 'cpu', decode, run: (t) => batcher.run(t), release });
+ * const outcomes = await scorer.scoreBatch(['a.jpg', 'b.png']); // [{ score }, { error }]
+ */
+export function scorerFromParts<TInput, TDevice extends string>(
+  parts: ScorerParts<TInput, TDevice>,
+): Scorer<TInput, TDevice> {
+  const { card, device, decode, run } = parts;
+  const scoringCard = parts.scoringCard ?? card;
+  const describe = parts.describe ?? ((_: TInput, i: number) => `image ${i}`);
+  let disposed = false;
+
+  const score = async (input: TInput): Promise<number> => {
+    if (disposed) throw new IqaError('INVALID_ARGUMENT', `Expected a live scorer but "${card.id}" was disposed`);
+    const pixels = await decode(input);
+    try {
+      return await scorePixels(scoringCard, pixels, run);
+    } catch (err) {
+      throw parts.runError ? parts.runError(err, input) : err;
+    }
+  };
+
+  return {
+    card,
+    device,
+    score,
+    async scoreBatch(inputs: readonly TInput[]): Promise<ScoreOutcome[]> {
+      if (!Array.isArray(inputs)) throw new TypeError(expected('an array of images', 'inputs', inputs));
+      return mapLimit(inputs, parts.concurrency ?? 1, async (input, i): Promise<ScoreOutcome> => {
+        try {
+          return { score: await score(input) };
+        } catch (err) {
+          return { error: toIqaError(err, describe(input, i)) };
+        }
+      });
+    },
+    async dispose(): Promise<void> {
+      if (disposed) return;
+      disposed = true;
+      await parts.release();
+    },
+  };
+}
