@@ -26,6 +26,8 @@ export type {
   BrisqueProtocol,
   FeatureCardInput,
   PixelGraphInput,
+  PatchCardInput,
+  PatchProtocol,
   ModelInput,
 } from './card/types.js';
 export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } from './card/zoo.js';
@@ -42,6 +44,8 @@ export { resizeImage } from './preprocess/resize.js';
 export { mulberry32 } from './preprocess/random.js';
 export { preprocess, cropBoxes, writeNormalisedChw } from './preprocess/to-tensor.js';
 export type { TensorData, CropBox } from './preprocess/to-tensor.js';
+export { patchTensor, patchGrid, greyPlane, writeLcnPatch } from './preprocess/patches.js';
+export type { PatchOrigin } from './preprocess/patches.js';
 
 // Classic metrics
 export {

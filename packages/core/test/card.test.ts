@@ -69,7 +69,7 @@ describe('validateCard', () => {
           c.input.protocol.count = 0;
           c.output.higherIsBetter = 'yes';
           c.files.onnx.sha256 = 'xyz';
-          c.architecture.pooling = ['avg', 'max'];
+          c.architecture.pooling = ['avg', 'median'];
           c.training.data[1].role = 'test';
           c.metrics[0].srcc = 1.5;
         }),

@@ -82,8 +82,51 @@ export interface PixelGraphInput {
   protocol: BrisqueProtocol;
 }
 
-/** A card's input: pixels (`CardInput`, NCHW), features computed in core (`FeatureCardInput`), or a classic model's pixels (`PixelGraphInput`). */
-export type ModelInput = CardInput | FeatureCardInput | PixelGraphInput;
+/**
+ * A patch model's test protocol (CNNIQA, Kang et al. CVPR 2014): non-overlapping `size` x `size` patches on a
+ * regular grid from the top-left corner with step `stride` (`floor((W - size) / stride) + 1` per row; a 500x500
+ * image gives 15 x 15 = 225 patches of 32), the score the mean over patches. Above `maxPatches`, a regular
+ * subsample of the grid (row-major grid index `floor((i + 0.5) * n / maxPatches)`, i < maxPatches): no seed.
+ */
+export interface PatchProtocol {
+  kind: 'patches';
+  size: number;
+  stride: number;
+  maxPatches?: number;
+}
+
+/**
+ * The input of a patch model: `[N, 1, S, S]` float32 patches of the grey, locally contrast-normalised image
+ * (`patchTensor` in core computes them, identically in every runtime and in training).
+ */
+export interface PatchCardInput {
+  /** ONNX input name. */
+  name: string;
+  layout: 'patches';
+  channels: 1;
+  colorSpace: 'sRGB';
+  /** Grey: ITU-R BT.601 luma in float, 0.299 R + 0.587 G + 0.114 B, not rounded (alpha composited onto white first). */
+  grey: 'bt601';
+  /** Grey levels are scaled to this range before normalisation. */
+  pixelRange: [number, number];
+  /**
+   * Local contrast normalisation (Kang et al.): (I - mu) / (sigma + c) over a `window` x `window` neighbourhood,
+   * sigma the population std, on the whole grey image (edge pixels repeated at the border, as scipy's
+   * `boundary='symm'` for a 3x3 window); patches are cut afterwards, so a patch's border pixels see their real
+   * neighbours (lidq92/CNNIQA normalises each patch on its own).
+   */
+  lcn: { window: number; c: number };
+  /** Smallest side accepted (the patch size). */
+  minSize: number;
+  smallImage: 'upscale' | 'reject';
+  protocol: PatchProtocol;
+}
+
+/**
+ * A card's input: pixels (`CardInput`, NCHW), features computed in core (`FeatureCardInput`), a classic model's
+ * pixels (`PixelGraphInput`), or grey normalised patches (`PatchCardInput`).
+ */
+export type ModelInput = CardInput | FeatureCardInput | PixelGraphInput | PatchCardInput;
 
 export interface CardOutput {
   /** ONNX output name. */
@@ -117,8 +160,8 @@ export interface CardArchitecture {
   backbone: string;
   /** Names of the tapped layers whose pooled outputs are concatenated (empty for a classic model). */
   taps: string[];
-  /** Empty for a classic model. */
-  pooling: Array<'avg' | 'std'>;
+  /** Empty for a classic model; `max` and `min` for CNNIQA's global max and min pooling. */
+  pooling: Array<'avg' | 'std' | 'max' | 'min'>;
   params: number;
 }
 

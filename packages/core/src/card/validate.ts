@@ -122,6 +122,35 @@ function checkPixelGraphInput(c: Checker, input: Obj): void {
 }
 
 /**
+ * A patch model's input (CNNIQA): `[N, 1, S, S]` grey patches, BT.601 grey, local contrast normalisation over an odd
+ * window with a positive constant, and a `patches` protocol whose patch fits the size floor.
+ */
+function checkPatchInput(c: Checker, input: Obj): void {
+  const path = 'card.input';
+  c.str(input, 'name', path);
+  c.oneOf(input, 'channels', path, [1]);
+  c.oneOf(input, 'colorSpace', path, ['sRGB']);
+  c.oneOf(input, 'grey', path, ['bt601']);
+  c.tuple(input, 'pixelRange', path, 2);
+  const lcn = c.obj(input.lcn, `${path}.lcn`);
+  if (lcn) {
+    if (!(Number.isInteger(lcn.window) && (lcn.window as number) >= 1 && (lcn.window as number) % 2 === 1))
+      c.fail(`${path}.lcn.window`, 'an odd positive integer', lcn.window);
+    if (!(typeof lcn.c === 'number' && Number.isFinite(lcn.c) && lcn.c > 0))
+      c.fail(`${path}.lcn.c`, 'a positive finite number', lcn.c);
+  }
+  c.num(input, 'minSize', path, { int: true, min: 1 });
+  c.oneOf(input, 'smallImage', path, ['upscale', 'reject']);
+  const p = c.obj(input.protocol, `${path}.protocol`);
+  if (!p) return;
+  c.oneOf(p, 'kind', `${path}.protocol`, ['patches']);
+  // The size floor is at least the patch: a smaller image is upscaled or refused before any patch is cut.
+  c.num(p, 'size', `${path}.protocol`, { int: true, min: 1, max: Number(input.minSize) || undefined });
+  c.num(p, 'stride', `${path}.protocol`, { int: true, min: 1 });
+  c.num(p, 'maxPatches', `${path}.protocol`, { int: true, min: 1, optional: true });
+}
+
+/**
  * Validates a parsed model card and returns it typed.
  * Throws `IqaError('INVALID_CARD')` listing every bad field by its path.
  *
@@ -146,9 +175,10 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
     const features = input?.layout === 'features' || input?.layout === 'NHWC';
     if (input && input.layout === 'features') checkFeatureInput(c, input);
     else if (input && input.layout === 'NHWC') checkPixelGraphInput(c, input);
+    else if (input && input.layout === 'patches') checkPatchInput(c, input);
     else if (input) {
       c.str(input, 'name', 'card.input');
-      c.oneOf(input, 'layout', 'card.input', ['NCHW', 'features', 'NHWC']);
+      c.oneOf(input, 'layout', 'card.input', ['NCHW', 'features', 'NHWC', 'patches']);
       c.oneOf(input, 'channels', 'card.input', [3]);
       c.oneOf(input, 'colorSpace', 'card.input', ['sRGB']);
       c.tuple(input, 'pixelRange', 'card.input', 2);
@@ -164,6 +194,8 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
             '"NHWC" or "features" (protocol "brisque" takes the image as it is, or its features)',
             input.layout,
           );
+        else if (p.kind === 'patches')
+          c.fail('card.input.layout', '"patches" (protocol "patches" takes grey patches)', input.layout);
         else c.oneOf(p, 'kind', 'card.input.protocol', ['full', 'crops']);
         if (p.kind === 'crops') {
           c.num(p, 'count', 'card.input.protocol', { int: true, min: 1, max: 1024 });
@@ -200,7 +232,8 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.strArr(arch, 'taps', 'card.architecture', features ? 0 : 1);
       const pooling = c.arr(arch, 'pooling', 'card.architecture', features ? 0 : 1);
       pooling?.forEach((p, i) => {
-        if (p !== 'avg' && p !== 'std') c.fail(`card.architecture.pooling[${i}]`, 'one of "avg", "std"', p);
+        if (!['avg', 'std', 'max', 'min'].includes(p as string))
+          c.fail(`card.architecture.pooling[${i}]`, 'one of "avg", "std", "max", "min"', p);
       });
       c.num(arch, 'params', 'card.architecture', { int: true, min: 1 });
     }

@@ -1,6 +1,7 @@
 import type { CardInput, ModelInput } from '../card/types.js';
 import { featureTensor, pixelGraphTensor } from '../classic/feature-input.js';
 import { IqaError, expected } from '../errors.js';
+import { patchTensor } from './patches.js';
 import { mulberry32 } from './random.js';
 import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
 import { resizeImage } from './resize.js';
@@ -85,7 +86,7 @@ export function writeNormalisedChw(
  * Scales so the longer side is at most `maxSide`, but never so far that the shorter side drops
  * below `minSide`. An image whose own shorter side is below `minSide` is upscaled or refused.
  */
-function fitImage(
+export function fitImage(
   rgb: RawImage,
   minSide: number,
   maxSide: number | undefined,
@@ -113,7 +114,8 @@ function fitImage(
  * grey and RGBA become RGB, small images are upscaled (or refused), and the test-time protocol
  * gives either one full-image tensor `[1,3,H,W]` or `[K,3,S,S]` crops. A classic model's card
  * (protocol `brisque`) gives its `[1,36]` feature tensor (`layout: 'features'`, `featureTensor`) or its
- * `[1,H,W,3]` RGB levels (`layout: 'NHWC'`, `pixelGraphTensor`).
+ * `[1,H,W,3]` RGB levels (`layout: 'NHWC'`, `pixelGraphTensor`). A patch model's card (`layout: 'patches'`) gives
+ * `[N,1,S,S]` grey, locally contrast-normalised patches (`patchTensor`).
  *
  * @example
  * const t = preprocess({ data, width: 500, height: 375, channels: 4 }, card.input);
@@ -122,6 +124,7 @@ function fitImage(
 export function preprocess(image: RawImage, input: ModelInput): TensorData {
   if (input.layout === 'features') return featureTensor(image, input);
   if (input.layout === 'NHWC') return pixelGraphTensor(image, input);
+  if (input.layout === 'patches') return patchTensor(image, input);
   assertRawImage(image);
   const rgb = toRgb(image);
   const p = input.protocol;

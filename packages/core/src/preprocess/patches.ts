@@ -1,0 +1,154 @@
+/**
+ * The patch protocol of CNNIQA (Kang, Ye, Li and Doermann, "Convolutional Neural Networks for No-Reference Image
+ * Quality Assessment", CVPR 2014): grey, local contrast normalisation, non-overlapping patches on a grid.
+ * One implementation for runtime-node, runtime-web and training.
+ */
+import type { PatchCardInput, PatchProtocol } from '../card/types.js';
+import { IqaError, expected } from '../errors.js';
+import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
+import { type TensorData, fitImage } from './to-tensor.js';
+
+/** A patch's top-left corner in the (possibly upscaled) image. */
+export interface PatchOrigin {
+  x: number;
+  y: number;
+}
+
+/**
+ * The top-left corners of the protocol's patches, row-major: a grid from (0, 0) with step `stride`,
+ * `floor((width - size) / stride) + 1` per row (lidq92/CNNIQA's grid), subsampled regularly to `maxPatches`.
+ *
+ * @example
+ * patchGrid(500, 500, { kind: 'patches', size: 32, stride: 32 }).length; // 225
+ */
+export function patchGrid(width: number, height: number, protocol: PatchProtocol): PatchOrigin[] {
+  const { size, stride, maxPatches } = protocol;
+  for (const [name, v] of [
+    ['size', size],
+    ['stride', stride],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(expected('positive integer', `protocol.${name}`, v));
+  }
+  if (maxPatches !== undefined && (!Number.isInteger(maxPatches) || maxPatches < 1))
+    throw new RangeError(expected('positive integer', 'protocol.maxPatches', maxPatches));
+  if (Math.min(width, height) < size)
+    throw new RangeError(expected(`an image at least ${size}x${size}`, 'patchGrid', `${width}x${height}`));
+  const cols = Math.floor((width - size) / stride) + 1;
+  const rows = Math.floor((height - size) / stride) + 1;
+  const n = cols * rows;
+  const take = maxPatches !== undefined && maxPatches < n ? maxPatches : n;
+  const out: PatchOrigin[] = [];
+  for (let i = 0; i < take; i++) {
+    const k = take === n ? i : Math.floor(((i + 0.5) * n) / take);
+    out.push({ x: (k % cols) * stride, y: Math.floor(k / cols) * stride });
+  }
+  return out;
+}
+
+/**
+ * BT.601 luma in float of an interleaved RGB image, scaled from 0..255 to `pixelRange`: one value per pixel.
+ *
+ * @example
+ * greyPlane(rgb, [0, 255])[0]; // 0.299 * R + 0.587 * G + 0.114 * B of the first pixel
+ */
+export function greyPlane(rgb: RawImage, pixelRange: [number, number]): Float32Array {
+  if (rgb.channels !== 3) throw new RangeError(expected('an RGB image (3 channels)', 'greyPlane', rgb.channels));
+  const [lo, hi] = pixelRange;
+  const k = (hi - lo) / 255;
+  const src = rgb.data;
+  const out = new Float32Array(rgb.width * rgb.height);
+  for (let i = 0, s = 0; i < out.length; i++, s += 3)
+    out[i] = (0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]!) * k + lo;
+  return out;
+}
+
+/**
+ * Writes the local contrast normalisation of the `size` x `size` window at (`x0`, `y0`) of a grey plane into `out`
+ * at `offset`: (I - mu) / (sigma + c), mu and sigma (population std, from the window's sum and sum of squares in
+ * float64) over the `window` x `window` neighbourhood, coordinates outside the image clamped to its edge (the same
+ * as scipy's `boundary='symm'` for a 3x3 window). The same numbers as normalising the whole plane and cutting the
+ * window out of it.
+ */
+export function writeLcnPatch(
+  grey: Float32Array,
+  width: number,
+  height: number,
+  x0: number,
+  y0: number,
+  size: number,
+  lcn: PatchCardInput['lcn'],
+  out: Float32Array,
+  offset: number,
+): void {
+  const k = lcn.window;
+  const r = (k - 1) / 2;
+  const side = size + k - 1;
+  const n = k * k;
+  // The window with its halo (edge pixels repeated), then sums along rows, then along columns.
+  const halo = new Float64Array(side * side);
+  for (let y = 0; y < side; y++) {
+    const row = Math.min(height - 1, Math.max(0, y0 + y - r)) * width;
+    for (let x = 0; x < side; x++) halo[y * side + x] = grey[row + Math.min(width - 1, Math.max(0, x0 + x - r))]!;
+  }
+  const rowSum = new Float64Array(side * size);
+  const rowSq = new Float64Array(side * size);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < size; x++) {
+      let s = 0;
+      let q = 0;
+      for (let d = 0, i = y * side + x; d < k; d++, i++) {
+        const v = halo[i]!;
+        s += v;
+        q += v * v;
+      }
+      rowSum[y * size + x] = s;
+      rowSq[y * size + x] = q;
+    }
+  }
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let s = 0;
+      let q = 0;
+      for (let d = 0, i = y * size + x; d < k; d++, i += size) {
+        s += rowSum[i]!;
+        q += rowSq[i]!;
+      }
+      const mu = s / n;
+      const sigma = Math.sqrt(Math.max(0, q / n - mu * mu));
+      out[offset + y * size + x] = (halo[(y + r) * side + x + r]! - mu) / (sigma + lcn.c);
+    }
+  }
+}
+
+/** Throws INVALID_CARD for a patch input whose settings the preprocessing cannot follow. */
+function checkPatchInput(input: PatchCardInput): void {
+  const { window, c } = input.lcn ?? {};
+  if (!Number.isInteger(window) || window! < 1 || window! % 2 === 0)
+    throw new IqaError('INVALID_CARD', expected('an odd positive integer', 'card.input.lcn.window', window));
+  if (!(typeof c === 'number' && c > 0))
+    throw new IqaError('INVALID_CARD', expected('a positive number', 'card.input.lcn.c', c));
+  if (input.protocol?.kind !== 'patches')
+    throw new IqaError('INVALID_CARD', expected('"patches"', 'card.input.protocol.kind', input.protocol?.kind));
+}
+
+/**
+ * The `[N, 1, S, S]` float32 patches of one image, as a patch card's `input` says: RGB(A) (alpha composited onto
+ * white) to BT.601 grey in `pixelRange`, local contrast normalisation of the whole grey image, then the protocol's
+ * grid of patches (`patchGrid`). An image whose shorter side is below `minSize` is upscaled (core's `resizeImage`,
+ * the shorter side to `minSize`) or refused with `IqaError('IMAGE_TOO_SMALL')`, as `smallImage` says.
+ *
+ * @example
+ * const t = patchTensor(rgba500x500, card.input); // dims [225, 1, 32, 32]
+ */
+export function patchTensor(image: RawImage, input: PatchCardInput): TensorData {
+  assertRawImage(image);
+  checkPatchInput(input);
+  const p = input.protocol;
+  const rgb = fitImage(toRgb(image), Math.max(p.size, input.minSize), undefined, input.smallImage);
+  const grey = greyPlane(rgb, input.pixelRange);
+  const origins = patchGrid(rgb.width, rgb.height, p);
+  const plane = p.size * p.size;
+  const data = new Float32Array(origins.length * plane);
+  origins.forEach((o, i) => writeLcnPatch(grey, rgb.width, rgb.height, o.x, o.y, p.size, input.lcn, data, i * plane));
+  return { data, dims: [origins.length, 1, p.size, p.size] };
+}
