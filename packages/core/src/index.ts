@@ -97,4 +97,5 @@ export type { SessionNames } from './scorer/session-checks.js';
 export { checkScorerOptions, scoringChoice } from './scorer/scorer-options.js';
 export type { ScoringChoice } from './scorer/scorer-options.js';
 export { checkSha256, verifySha256 } from './card/file-integrity.js';
+export { parseCardJson } from './card/parse-json.js';
 export type { ExpectedFile, Sha256Hex } from './card/file-integrity.js';

@@ -1,4 +1,4 @@
-import { type ModelCard, IqaError, cardFileFor, expected, parseZooIndex, validateCard } from '@iqa-zoo/core';
+import { type ModelCard, cardFileFor, expected, parseCardJson, parseZooIndex, validateCard } from '@iqa-zoo/core';
 import { DEFAULT_CACHE_NAME, downloadModel, fetchOk, readWithProgress } from './download.js';
 import type { InMemoryModel, ModelPackageUrls, WebDtype, WebModelSource, WebScorerOptions } from './types.js';
 
@@ -41,15 +41,7 @@ async function loadJson(
   const bytes = await readWithProgress(response, (loaded, total) =>
     onProgress?.({ phase: 'card', url, loaded, total, fromCache: false }),
   );
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch (err) {
-    throw new IqaError(
-      'INVALID_CARD',
-      `Expected JSON for ${what} at ${url} but it did not parse: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
+  return parseCardJson(new TextDecoder().decode(bytes), `${what} at ${url}`);
 }
 
 function isPackageUrls(model: unknown): model is ModelPackageUrls {
@@ -64,7 +56,8 @@ function isPackageUrls(model: unknown): model is ModelPackageUrls {
  * default (`<zooUrl>index.json`) when `model` is omitted, or takes one already in memory.
  *
  * @example
- * const { card, onnx } = await loadModel('https://example.com/models/mobilenetv2-ml-clive/', { onProgress: console.log });
+ * const url = 'https://example.com/models/mobilenetv2-ml-clive/';
+ * const { card, onnx } = await loadModel(url, { onProgress: console.log });
  */
 export async function loadModel(
   model: WebModelSource | undefined,

@@ -1,4 +1,4 @@
-import { CARD_METADATA_KEY, IqaError, type ModelCard, validateCard } from '@iqa-zoo/core';
+import { CARD_METADATA_KEY, IqaError, type ModelCard, parseCardJson, validateCard } from '@iqa-zoo/core';
 import onnxProto from 'onnx-proto';
 import { sha256Hex } from './hash.js';
 
@@ -27,18 +27,7 @@ export function readEmbeddedCard(bytes: Uint8Array, fileName: string): ModelCard
   }
   const entry = model.metadataProps.find((p) => p.key === CARD_METADATA_KEY);
   if (!entry?.value) return undefined;
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(entry.value) as Record<string, unknown>;
-  } catch (err) {
-    throw new IqaError(
-      'INVALID_CARD',
-      `Expected JSON in the ${CARD_METADATA_KEY} metadata of ${fileName}: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
+  const parsed = parseCardJson(entry.value, `the ${CARD_METADATA_KEY} metadata of ${fileName}`) as object;
   const name = fileName.split(/[\\/]/).pop() ?? fileName;
   const withFiles = { ...parsed, files: { onnx: { path: name, sha256: sha256Hex(bytes), bytes: bytes.length } } };
   return validateCard(withFiles, `model card in ${fileName}`);

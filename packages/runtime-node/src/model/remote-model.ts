@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type CardFile, IqaError, type ModelCard, checkSha256, validateCard } from '@iqa-zoo/core';
+import { type CardFile, IqaError, type ModelCard, checkSha256, parseCardJson, validateCard } from '@iqa-zoo/core';
 
 /** One progress report of a model download. */
 export interface DownloadProgress {
@@ -125,16 +125,7 @@ export async function downloadModelFolder(
   const text = await response.text().catch((err: unknown) => {
     throw downloadError(cardUrl, `the transfer broke off (${(err as Error).message})`, err);
   });
-  let card: ModelCard;
-  try {
-    card = validateCard(JSON.parse(text), cardUrl);
-  } catch (err) {
-    throw err instanceof IqaError
-      ? err
-      : new IqaError('INVALID_CARD', `Expected a JSON model card at ${cardUrl}: ${(err as Error).message}`, {
-          cause: err,
-        });
-  }
+  const card = validateCard(parseCardJson(text, `the model card at ${cardUrl}`), cardUrl);
   await mkdir(cacheFolder, { recursive: true });
   const file = pick(card);
   await downloadVerified(new URL(file.path, folderUrl).href, join(cacheFolder, file.path), file, options);

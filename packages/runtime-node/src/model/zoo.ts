@@ -7,6 +7,7 @@ import {
   type ModelCard,
   type ZooIndex,
   modelPackageName,
+  parseCardJson,
   parseZooIndex,
   validateCard,
 } from '@iqa-zoo/core';
@@ -46,11 +47,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
       },
     );
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new IqaError('INVALID_CARD', `Expected JSON in ${path}: ${(err as Error).message}`, { cause: err });
-  }
+  return parseCardJson(text, path);
 }
 
 /**
