@@ -91,7 +91,7 @@ export { mapLimit } from './map-limit.js';
 export { scorerFromParts } from './scorer/scorer-from-parts.js';
 export type { ScorerParts } from './scorer/scorer-from-parts.js';
 export { RunBatcher } from './scorer/run-batcher.js';
-export type { BatchingOptions, RunBatch } from './scorer/run-batcher.js';
+export type { BatchingOptions } from './scorer/run-batcher.js';
 export { checkSessionIo, float32Output } from './scorer/session-checks.js';
 export type { SessionNames } from './scorer/session-checks.js';
 export { checkScorerOptions, scoringChoice } from './scorer/scorer-options.js';

@@ -1,14 +1,12 @@
 import { IqaError } from '../errors.js';
 import type { TensorData } from '../preprocess/to-tensor.js';
+import type { RunModel } from '../scoring.js';
 
 interface Pending {
   tensor: TensorData;
   resolve: (out: Float32Array) => void;
   reject: (err: unknown) => void;
 }
-
-/** Runs one NCHW batch and returns one output value per batch item. */
-export type RunBatch = (tensor: TensorData) => Promise<Float32Array>;
 
 /** How a `RunBatcher` merges runs and when it starts the first one. */
 export interface BatchingOptions {
@@ -50,7 +48,7 @@ export class RunBatcher {
   private readonly defer: (start: () => void) => unknown;
 
   constructor(
-    private readonly runBatch: RunBatch,
+    private readonly runBatch: RunModel,
     options: BatchingOptions = {},
   ) {
     const { maxImages = 1, maxItems = Number.MAX_SAFE_INTEGER } = options;
