@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// ms per 500x500 image of a zoo model and of a baseline model, in one run on the same images, interleaved
-// (round by round, each model scores every image once), so a busy machine slows both alike. Images: the first
-// CLIVE photos that are 500x500, decoded once by @iqa-zoo/image-node (decoding is not timed); each model's
-// createScorer('<id>', { device: 'cpu' }) with its default threads. Prints the median and mean wall ms and the
-// process CPU ms (all threads) and the load average; with --write, records the median in the model's card.json as `speed` (the zoo table shows it).
-// A card embedded in the model's ONNX file is then stale: re-embed it (brisque-clive: node scripts/brisque-model.mjs
-// --check-images 0, then node scripts/model-packages.mjs).
-// Usage: node scripts/bench-speed.mjs MODEL [--baseline mobilenetv2-ml-clive] [--images 10] [--rounds 3] [--write]
+// ms per image of a zoo model and of a baseline model, in one run on the same images, interleaved (round by round,
+// each model scores every image once), so a busy machine slows both alike. Images: the first CLIVE photos that are
+// 500x500, decoded once by @iqa-zoo/image-node (decoding is not timed); with --size WxH (e.g. 1080x800) the same
+// photos resized by core's resizeImage. Each model's createScorer('<id>', { device: 'cpu' }) with its default
+// threads. Prints the median and mean wall ms, the process CPU ms (all threads) and the load average; with --write,
+// records the median in the model's card.json as `speed` for that size (the zoo table and `iqa models` show it).
+// A card embedded in the model's ONNX file is then stale: re-embed it (node scripts/embed-card.mjs models/MODEL,
+// then node scripts/model-packages.mjs).
+// Usage: node scripts/bench-speed.mjs MODEL [--baseline mobilenetv2-ml-clive] [--size 500x500] [--images 10]
+//          [--rounds 3] [--write]
 // Needs the CLIVE folder (IQA_ZOO_DATA or ./data, clive/mos.csv). Run `npm run build` first.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { validateCard } from '@iqa-zoo/core';
+import { resizeImage, validateCard } from '@iqa-zoo/core';
 import { decodeImage } from '@iqa-zoo/image-node';
 import { createScorer, defaultIntraOpThreads } from '@iqa-zoo/runtime-node';
 import { readMosCsv } from '@iqa-zoo/train';
@@ -24,6 +26,7 @@ const { values: args, positionals } = parseArgs({
     baseline: { type: 'string', default: 'mobilenetv2-ml-clive' },
     images: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
+    size: { type: 'string', default: '500x500' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -37,6 +40,10 @@ for (const e of entries) {
   const img = await decodeImage(e.file);
   if (img.width === 500 && img.height === 500) images.push(img);
 }
+const [width, height] = args.size.split('x').map(Number);
+if (!(width >= 16 && height >= 16)) throw new Error(`Expected --size WxH (e.g. 1080x800) but received ${args.size}`);
+// Other sizes: the same photos resized (bilinear), so both sizes time the same content.
+if (args.size !== '500x500') images.splice(0, images.length, ...images.map((img) => resizeImage(img, width, height)));
 const ids = [model, args.baseline];
 const scorers = await Promise.all(ids.map((id) => createScorer(id, { device: 'cpu' })));
 for (const s of scorers) for (const img of images.slice(0, 2)) await s.score(img); // warm-up
@@ -61,11 +68,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const ms = times.map(median);
 const cpuMs = cpu.map((total, k) => total / times[k].length);
-const machine = `${os.cpus().length} CPU cores (${os.cpus()[0]?.model}), shared with other jobs: load average ${load.toFixed(1)} during the run`;
+const machine =
+  `${os.cpus().length} CPU cores (${os.cpus()[0]?.model}), shared with other jobs: ` +
+  `load average ${load.toFixed(1)} during the run`;
 const command = `node scripts/bench-speed.mjs ${process.argv.slice(2).join(' ')}`;
 ids.forEach((id, k) =>
   console.log(
-    `${id}: median ${ms[k].toFixed(1)} ms, mean ${mean(times[k]).toFixed(1)} ms wall, ${cpuMs[k].toFixed(1)} ms process CPU per 500x500 image ` +
+    `${id}: median ${ms[k].toFixed(1)} ms, mean ${mean(times[k]).toFixed(1)} ms wall, ` +
+      `${cpuMs[k].toFixed(1)} ms process CPU per ${args.size} image ` +
       `(${times[k].length} scores of ${images.length} CLIVE images)`,
   ),
 );
@@ -74,10 +84,11 @@ console.log(`${machine}; onnxruntime-node cpu, ${defaultIntraOpThreads()} intra-
 if (args.write) {
   const file = path.join('models', model, 'card.json');
   const card = validateCard(JSON.parse(readFileSync(file, 'utf8')), file);
-  const runtime = `onnxruntime-node cpu (${defaultIntraOpThreads()} intra-op threads), createScorer().score on decoded pixels`;
+  const runtime =
+    `onnxruntime-node cpu (${defaultIntraOpThreads()} intra-op threads), ` + 'createScorer().score on decoded pixels';
   const entry = {
     runtime,
-    image: '500x500',
+    image: args.size,
     msPerImage: Number(ms[0].toFixed(1)),
     cpuMsPerImage: Number(cpuMs[0].toFixed(1)),
     baseline: {

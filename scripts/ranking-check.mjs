@@ -4,19 +4,21 @@
 // A benchmark, not run in CI; exits 1 when a command fails (not when a target is missed), 2 on bad arguments.
 //
 // Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV]
-//          [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]
+//          [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json] [--write]
 //   --set DIR           the held-out set (default runs/heldout-ranking; made with the script if missing)
 //   --clive MOS_CSV     CLIVE's image,mos list (default clive/mos.csv of $IQA_ZOO_DATA, else ./data); its images are
 //                       scored once with `iqa score --csv` and cached as
 //                       runs/ranking-check/clive-<card id>-<dtype>-<onnx sha256, 12 hex>.csv
 //   --clive-scores CSV  an `iqa score --csv` output of those images to use instead (nothing is scored)
+//   --write             record the per-type shares in the zoo model's card.json as `ranking` (the zoo table and
+//                       `iqa models` show them); then re-embed the card (node scripts/embed-card.mjs models/ID)
 // Run `npm run build` first (it runs packages/cli/bin/iqa.js and reads the packages' dist).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseMosCsv } from '@iqa-zoo/core';
+import { parseMosCsv, validateCard } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import { DATA } from './lib/data-folder.mjs';
 import { readScoredSet } from './lib/score-csv.mjs';
@@ -24,7 +26,8 @@ import { readScoredSet } from './lib/score-csv.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const IQA = join(ROOT, 'packages/cli/bin/iqa.js');
 const USAGE =
-  'Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV] [--dtype fp32|fp16] [--device auto|cuda|cpu] [--json]';
+  'Usage: node scripts/ranking-check.mjs --model ID|PATH [--set DIR] [--clive MOS_CSV] [--clive-scores CSV] ' +
+  '[--dtype fp32|fp16] [--device auto|cuda|cpu] [--json] [--write]';
 
 let args;
 try {
@@ -37,6 +40,7 @@ try {
       dtype: { type: 'string', default: 'fp32' },
       device: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
+      write: { type: 'boolean', default: false },
     },
   }).values;
   if (!args.model) throw new Error('Expected --model ID|PATH but received none');
@@ -45,8 +49,11 @@ try {
   process.exit(2);
 }
 
-/** Runs a command; its stderr passes through, its stdout comes back. A failure ends the check with exit code 1. */
-function run(command, argv) {
+/**
+ * Runs a command; its stderr passes through, its stdout comes back. An exit code outside `okCodes` ends the
+ * check with exit code 1 (`iqa score` exits 1 when some of its files failed: their lines carry the error).
+ */
+function run(command, argv, okCodes = [0]) {
   const shown = argv.length > 12 ? [...argv.slice(0, 10), `... (${argv.length} arguments)`] : argv;
   const line = [command, ...shown].join(' ');
   const r = spawnSync(command, argv, {
@@ -55,8 +62,10 @@ function run(command, argv) {
     maxBuffer: 1 << 28,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (r.status !== 0) {
-    console.error(`ranking-check: expected exit code 0 from \`${line}\` but received ${r.status ?? r.signal}`);
+  if (!okCodes.includes(r.status)) {
+    console.error(
+      `ranking-check: expected exit code ${okCodes.join(' or ')} from \`${line}\` but received ${r.status ?? r.signal}`,
+    );
     process.exit(1);
   }
   return r.stdout;
@@ -89,7 +98,8 @@ const extremesDir = join(setDir, 'extremes');
 const extremeFiles = readdirSync(extremesDir)
   .sort()
   .map((f) => join(extremesDir, f));
-const extremes = run('node', [IQA, 'score', '--json', ...scorerFlags, ...extremeFiles])
+// A model may reject an extreme (BRISQUE: a single-colour image has no statistics): that line carries the error.
+const extremes = run('node', [IQA, 'score', '--json', ...scorerFlags, ...extremeFiles], [0, 1])
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l));
@@ -169,7 +179,8 @@ else {
     ...Object.entries(r.byType).map(
       ([t, x]) => `${t.padEnd(8)}${String(x.pairs).padStart(7)}${f(x.share).padStart(10)}${f(x.srcc).padStart(9)}`,
     ),
-    `${'all'.padEnd(8)}${String(r.overall.pairs).padStart(7)}${f(r.overall.share).padStart(10)}${f(r.overall.srcc).padStart(9)}`,
+    `${'all'.padEnd(8)}${String(r.overall.pairs).padStart(7)}` +
+      `${f(r.overall.share).padStart(10)}${f(r.overall.srcc).padStart(9)}`,
     `by level gap: ${Object.entries(r.byGap)
       .map(([g, x]) => `${g}: ${f(x.share)} (${x.pairs})`)
       .join(', ')}`,
@@ -177,12 +188,45 @@ else {
       .sort((a, b) => a[1].share - b[1].share)
       .map(([ref, x]) => `${ref} ${f(x.share)}`)
       .join(', ')}`,
-    `CLIVE: ${report.clive.n} images, 10th percentile ${report.clive.p10.toFixed(2)}, median ${report.clive.median.toFixed(2)}; target: each extreme below the 10th percentile`,
+    `CLIVE: ${report.clive.n} images, 10th percentile ${report.clive.p10.toFixed(2)}, ` +
+      `median ${report.clive.median.toFixed(2)}; target: each extreme below the 10th percentile`,
     ...report.extremes.map((e) => {
       const verdict =
         e.role === 'clean' ? '(the undistorted photo, for comparison)' : e.belowP10 ? 'below' : 'NOT below';
-      return `  ${e.name.padEnd(20)}${e.score === null ? `failed: ${e.error}` : `${e.score.toFixed(2).padStart(7)}  ${verdict}`}`;
+      const value = e.score === null ? `failed: ${e.error}` : `${e.score.toFixed(2).padStart(7)}  ${verdict}`;
+      return `  ${e.name.padEnd(20)}${value}`;
     }),
   ];
   console.log(out.join('\n'));
+}
+
+if (args.write) {
+  const cardFile = join(ROOT, 'models', card.id, 'card.json');
+  if (!existsSync(cardFile)) {
+    console.error(`ranking-check: --write expected a zoo model's card at ${cardFile} but found none`);
+    process.exit(2);
+  }
+  const onDisk = validateCard(JSON.parse(readFileSync(cardFile, 'utf8')), cardFile);
+  const r = report.ranking;
+  const share = (x) => ({ pairs: x.pairs, share: Number(x.share.toFixed(4)) });
+  const entry = {
+    set:
+      `ImageMagick ladders (blur, JPEG, noise; 4 levels each) of ${r.references} images kept out of training ` +
+      '(scripts/heldout-ranking-set.sh)',
+    images: r.images,
+    references: r.references,
+    byType: Object.fromEntries(Object.entries(r.byType).map(([t, x]) => [t, share(x)])),
+    overall: share(r.overall),
+    measured: {
+      command:
+        `node scripts/ranking-check.mjs --model ${card.id}` + (args.dtype === 'fp32' ? '' : ` --dtype ${args.dtype}`),
+      runtime: `onnxruntime-node (iqa eval --ranking), ${args.dtype}, onnx sha256 ${sha.slice(0, 12)}`,
+      date: new Date().toISOString(),
+    },
+  };
+  const ranking = [entry, ...(onDisk.ranking ?? []).filter((x) => x.set !== entry.set)];
+  writeFileSync(cardFile, `${JSON.stringify(validateCard({ ...onDisk, ranking }, cardFile), null, 2)}\n`);
+  console.error(
+    `ranking-check: wrote ${cardFile} (ranking); re-embed it: node scripts/embed-card.mjs models/${card.id}`,
+  );
 }

@@ -22,6 +22,8 @@ export type {
   CardMetric,
   TestProtocol,
   CardSpeed,
+  CardRanking,
+  CardPairShare,
   CardPreset,
   BrisqueProtocol,
   FeatureCardInput,
@@ -34,6 +36,8 @@ export { CARD_METADATA_KEY, DEFAULT_MODEL_ID, modelPackageName, parseZooIndex } 
 export { MODEL_DTYPES, DTYPE_FILE_KEYS, cardDtypes, cardFileFor } from './card/dtype-file.js';
 export type { ModelDtype } from './card/dtype-file.js';
 export { chooseProtocol } from './card/protocol-choice.js';
+export { summariseCard, protocolText, pairText, rankingText, speedText } from './card/summary.js';
+export type { CardSummary } from './card/summary.js';
 export type { ProtocolChoice } from './card/protocol-choice.js';
 export type { ZooIndex } from './card/zoo.js';
 

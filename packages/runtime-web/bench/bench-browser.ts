@@ -23,11 +23,15 @@
  *   node-cpu-1t    the same with threads: 1
  *   node-ort-web   runtime-web itself under Node (onnxruntime-web's Node build: WASM, 1 thread), to tell
  *                  the cost of onnxruntime-web's WASM kernels apart from the browser's
+ * --write-card: record wasm-1t's median (what runtime-web picks on 2 cores) in the model folder's card.json as a
+ * `speed` entry for this size, with node-cpu of the same run as its baseline (the zoo table shows it); then
+ * re-embed the card (node scripts/embed-card.mjs DIR). Only with --dtype and --crops left at the card's protocol.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CardSpeed, validateCard } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import { createScorer as createWebScorer } from '../src/index.js';
 import {
@@ -50,6 +54,7 @@ const { values } = parseArgs({
     crops: { type: 'string' },
     out: { type: 'string', default: 'test-output/bench-runtime-web.json' },
     'no-webgpu': { type: 'boolean', default: false },
+    'write-card': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.images);
@@ -341,3 +346,33 @@ const report = {
 };
 writeFileSync(resolve(values.out!), `${JSON.stringify(report, null, 2)}\n`);
 console.log(`wrote ${values.out}`);
+
+if (values['write-card']) {
+  if (DTYPE !== 'fp32' || CROPS !== undefined)
+    throw new Error('Expected --write-card with the card protocol (no --dtype other than fp32, no --crops)');
+  const wasm = results.find((r) => r.run === 'wasm-1t');
+  if (!wasm) throw new Error(`Expected a wasm-1t result to write but the runs were: ${notRun.join('; ')}`);
+  const file = join(dir, 'card.json');
+  const card = validateCard(JSON.parse(readFileSync(file, 'utf8')), file);
+  const runtime = 'Chromium (headless), onnxruntime-web wasm, 1 thread, createScorer().score on RGBA pixels';
+  const load = report.loadavg[0]!.toFixed(1);
+  const entry: CardSpeed = {
+    runtime,
+    image: report.size,
+    msPerImage: Number(wasm.msPerImage.toFixed(1)),
+    baseline: {
+      model: card.id,
+      runtime: 'onnxruntime-node cpu (its default threads)',
+      msPerImage: Number(node.msPerImage.toFixed(1)),
+    },
+    machine: `${cores} CPU cores (${cpus()[0]?.model}), shared with other jobs: load average ${load} after the run`,
+    measured: {
+      command: `npm run bench -w @iqa-zoo/runtime-web -- ${process.argv.slice(2).join(' ')}`,
+      runtime,
+      date: report.date,
+    },
+  };
+  const speed = [...(card.speed ?? []).filter((x) => !(x.image === entry.image && x.runtime === entry.runtime)), entry];
+  writeFileSync(file, `${JSON.stringify(validateCard({ ...card, speed }, file), null, 2)}\n`);
+  console.log(`wrote ${file} (speed in Chromium, ${entry.image}); re-embed it: node scripts/embed-card.mjs ${dir}`);
+}

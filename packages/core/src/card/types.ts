@@ -204,6 +204,11 @@ export interface CardMetric {
   dataset: string;
   split: string;
   n: number;
+  /**
+   * Set for k-fold cross-validation: the number of folds (each image validated once, by the fold that did not
+   * train on it); `split` says whether the numbers pool all `n` images or average the folds.
+   */
+  folds?: number;
   /** Provenance of the numbers (cards before 0.5.0 lack it). */
   measured?: CardMeasurement;
   srcc: number;
@@ -211,6 +216,30 @@ export interface CardMetric {
   krcc?: number;
   plccLogistic?: number;
   rmse?: number;
+}
+
+/** Ordered pairs of one distortion type (or of all types together). */
+export interface CardPairShare {
+  /** Pairs of versions of one reference at different levels. */
+  pairs: number;
+  /** Share of them the model orders as the levels are (ties count as half). */
+  share: number;
+}
+
+/**
+ * How well a model orders distorted versions of the same reference (`iqa eval --ranking`; docs/evaluation.md):
+ * the share of pairs in order per distortion type and over all types.
+ */
+export interface CardRanking {
+  /** What the set is and who made its distortions, e.g. ImageMagick ladders of 14 images kept out of training. */
+  set: string;
+  /** Images scored (references and their distorted versions). */
+  images: number;
+  references: number;
+  /** Per distortion type, e.g. `blur`, `jpeg`, `noise`. */
+  byType: Record<string, CardPairShare>;
+  overall: CardPairShare;
+  measured: CardMeasurement;
 }
 
 /**
@@ -226,8 +255,11 @@ export interface CardSpeed {
   msPerImage: number;
   /** Process CPU ms per image (all threads): less sensitive than wall time to other jobs on the machine. */
   cpuMsPerImage?: number;
-  /** A model timed in the same run (interleaved), for comparison. */
-  baseline?: { model: string; msPerImage: number; cpuMsPerImage?: number };
+  /**
+   * A model timed in the same run (interleaved), for comparison; `runtime` where it ran elsewhere than `runtime`
+   * (a browser speed's baseline is the same model in onnxruntime-node).
+   */
+  baseline?: { model: string; runtime?: string; msPerImage: number; cpuMsPerImage?: number };
   /** The machine and how busy it was. */
   machine: string;
   measured: CardMeasurement;
@@ -256,6 +288,8 @@ export interface ModelCard {
   architecture: CardArchitecture;
   training: CardTraining;
   metrics: CardMetric[];
+  /** Ranking evaluations on synthetic distortions (cards before 0.5.0's have none). */
+  ranking?: CardRanking[];
   /** Measured speeds (cards before brisque-clive 0.1.0 have none). */
   speed?: CardSpeed[];
   /** Named ways to score (`fast`: what runtime-web uses on a CPU-only browser); cards before 0.5.0's have none. */

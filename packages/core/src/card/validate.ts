@@ -75,6 +75,12 @@ class Checker {
     return v;
   }
 
+  /** A `CardMeasurement`: the command, runtime and date of a measured number. */
+  measured(v: unknown, path: string): void {
+    const o = this.obj(v, path);
+    if (o) for (const k of ['command', 'runtime', 'date']) this.str(o, k, path);
+  }
+
   strArr(o: Obj, key: string, path: string, minLength = 0): void {
     const v = this.arr(o, key, path, minLength);
     v?.forEach((s, i) => {
@@ -267,13 +273,33 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.str(o, 'dataset', path);
       c.str(o, 'split', path);
       c.num(o, 'n', path, { int: true, min: 1 });
+      c.num(o, 'folds', path, { int: true, min: 2, optional: true });
       c.num(o, 'srcc', path, { min: -1, max: 1 });
       c.num(o, 'plcc', path, { min: -1, max: 1 });
       for (const k of ['krcc', 'plccLogistic']) c.num(o, k, path, { min: -1, max: 1, optional: true });
       c.num(o, 'rmse', path, { min: 0, optional: true });
-      const measured = o.measured === undefined ? undefined : c.obj(o.measured, `${path}.measured`);
-      if (measured) for (const k of ['command', 'runtime', 'date']) c.str(measured, k, `${path}.measured`);
+      if (o.measured !== undefined) c.measured(o.measured, `${path}.measured`);
     });
+    if (root.ranking !== undefined) {
+      c.arr(root, 'ranking', 'card')?.forEach((r, i) => {
+        const path = `card.ranking[${i}]`;
+        const o = c.obj(r, path);
+        if (!o) return;
+        c.str(o, 'set', path);
+        c.num(o, 'images', path, { int: true, min: 2 });
+        c.num(o, 'references', path, { int: true, min: 1 });
+        const checkShare = (v: unknown, at: string): void => {
+          const share = c.obj(v, at);
+          if (!share) return;
+          c.num(share, 'pairs', at, { int: true, min: 1 });
+          c.num(share, 'share', at, { min: 0, max: 1 });
+        };
+        const byType = c.obj(o.byType, `${path}.byType`);
+        if (byType) for (const [type, v] of Object.entries(byType)) checkShare(v, `${path}.byType.${type}`);
+        checkShare(o.overall, `${path}.overall`);
+        c.measured(o.measured, `${path}.measured`);
+      });
+    }
     const presets = root.presets === undefined ? undefined : c.obj(root.presets, 'card.presets');
     const fast = presets?.fast === undefined ? undefined : c.obj(presets.fast, 'card.presets.fast');
     if (fast) {
@@ -309,11 +335,11 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
         const baseline = o.baseline === undefined ? undefined : c.obj(o.baseline, `${path}.baseline`);
         if (baseline) {
           c.str(baseline, 'model', `${path}.baseline`);
+          if (baseline.runtime !== undefined) c.str(baseline, 'runtime', `${path}.baseline`);
           c.num(baseline, 'msPerImage', `${path}.baseline`, { min: 0 });
           c.num(baseline, 'cpuMsPerImage', `${path}.baseline`, { min: 0, optional: true });
         }
-        const measured = c.obj(o.measured, `${path}.measured`);
-        if (measured) for (const k of ['command', 'runtime', 'date']) c.str(measured, k, `${path}.measured`);
+        c.measured(o.measured, `${path}.measured`);
       });
     }
   }
