@@ -26,6 +26,13 @@ const INCEPTION_SHAPES: Shape[] = [
   [2, 3, 99, 120],
 ];
 const OPT_IN = new Set(['inceptionv3-ml', 'inceptionv3-sl']);
+/** Patch networks take one fixed-size grey patch per batch item (CNNIQA: [N, 1, 32, 32]). */
+const PATCH_SHAPES: Record<string, Shape[]> = {
+  cnniqa: [
+    [1, 1, 32, 32],
+    [7, 1, 32, 32],
+  ],
+};
 const RUN_OPT_IN = process.env.IQA_TEST_INCEPTION === '1';
 
 test('the opt-in networks are registered', () => {
@@ -65,10 +72,13 @@ for (const name of listNetworks()) {
       const ops = proto.graph!.node!.map((n) => n.opType);
       expect(ops.filter((op) => op === 'Transpose' || op === 'BatchNormalization')).toEqual([]);
       const dims = proto.graph!.input![0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-      expect(dims).toEqual(['batch', 3, 'height', 'width']);
+      const patch = PATCH_SHAPES[name]?.[0];
+      expect(dims).toEqual(patch ? ['batch', ...patch.slice(1)] : ['batch', 3, 'height', 'width']);
     });
 
-    const shapes = OPT_IN.has(name) ? INCEPTION_SHAPES : LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES;
+    const shapes =
+      PATCH_SHAPES[name] ??
+      (OPT_IN.has(name) ? INCEPTION_SHAPES : LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES);
     test.each(shapes)('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
       const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
       const expected = runTfjs(model, data, shape);

@@ -1,7 +1,8 @@
 /**
  * Pooling: MaxPooling2D / AveragePooling2D (TensorFlow padding; average pooling ignores the
  * padded cells, as ONNX's `count_include_pad = 0`), global average / max pooling, and the
- * project's GlobalStdPooling2D: sqrt(mean over H, W of (x - mean)^2 + epsilon).
+ * project's GlobalStdPooling2D: sqrt(mean over H, W of (x - mean)^2 + epsilon), and
+ * GlobalExtremumPooling2D (CNNIQA's global max or min pooling, `mode`): ReduceMax or ReduceMin.
  */
 import type { TensorRef } from '../graph/builder.js';
 import { pair, paddingAttrs } from './padding.js';
@@ -35,7 +36,7 @@ function pool(op: 'MaxPool' | 'AveragePool') {
 registerConverter('MaxPooling2D', pool('MaxPool'));
 registerConverter('AveragePooling2D', pool('AveragePool'));
 
-function globalReduce(op: 'ReduceMean' | 'ReduceMax') {
+function globalReduce(op: 'ReduceMean' | 'ReduceMax' | 'ReduceMin') {
   return (ctx: ConvertContext): TensorRef => {
     const x = nchwInput(ctx);
     const keep = ctx.config.keepDims === true;
@@ -46,6 +47,11 @@ function globalReduce(op: 'ReduceMean' | 'ReduceMax') {
 
 registerConverter('GlobalAveragePooling2D', globalReduce('ReduceMean'));
 registerConverter('GlobalMaxPooling2D', globalReduce('ReduceMax'));
+registerConverter('GlobalExtremumPooling2D', (ctx) => {
+  const mode = ctx.config.mode;
+  if (mode !== 'max' && mode !== 'min') unsupported(ctx, 'mode', mode);
+  return globalReduce(mode === 'max' ? 'ReduceMax' : 'ReduceMin')(ctx);
+});
 
 registerConverter('GlobalStdPooling2D', (ctx) => {
   const g = ctx.graph;
