@@ -3,18 +3,16 @@
  * this test makes, export it to ONNX, and score an image with runtime-node and runtime-web.
  * Both runtimes and tfjs must agree.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
-import { type ModelCard, preprocess, validateCard } from '@iqa-zoo/core';
-import { exportOnnx } from '@iqa-zoo/export';
+import { preprocess } from '@iqa-zoo/core';
 import { createScorer as createNodeScorer } from '@iqa-zoo/runtime-node';
 import { createScorer as createWebScorer } from '@iqa-zoo/runtime-web';
-import { loadModel, runFinetune } from '@iqa-zoo/train';
+import { runFinetune } from '@iqa-zoo/train';
 import { makeMosDataset } from '../packages/train/test/training/helpers.js';
+import { exportBest, rgbaPixels } from './helpers/export-run.js';
 
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
@@ -46,24 +44,11 @@ it('trains, exports and scores the same in tfjs, runtime-node and runtime-web', 
   expect(run.state.epoch).toBe(3);
 
   // Export the best checkpoint with its drafted card, as `iqa export` does.
-  const best = path.join(work, 'run', 'best');
-  const model = await loadModel(best);
-  const draft = JSON.parse(await fs.readFile(path.join(best, 'card.json'), 'utf8'));
-  const onnx = await exportOnnx(model, { card: draft });
-  const sha256 = createHash('sha256').update(onnx).digest('hex');
-  const card: ModelCard = validateCard({
-    ...draft,
-    files: { onnx: { path: 'model.onnx', sha256, bytes: onnx.length } },
-  });
-  const dir = path.join(work, 'exported');
-  await fs.mkdir(dir);
-  await fs.writeFile(path.join(dir, 'model.onnx'), onnx);
-  await fs.writeFile(path.join(dir, 'card.json'), JSON.stringify(card));
+  const { model, card, onnx, dir } = await exportBest(work);
 
   // One image, scored three ways.
   const file = path.join(data.dir, 'img4.png');
-  const { data: rgba, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const pixels = { data: new Uint8Array(rgba), width: info.width, height: info.height, channels: 4 as const };
+  const pixels = await rgbaPixels(file);
   const t = preprocess(pixels, card.input);
   const raw = tf.tidy(() =>
     (

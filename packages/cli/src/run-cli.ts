@@ -45,6 +45,7 @@ const DELEGATED_SUMMARIES: Record<DelegatedCommand, string> = {
 const TRAIN_STAGES = {
   rank: 'stage 1: learn to rank distorted images (iqa train rank --config FILE)',
   finetune: 'stage 2: fine-tune on MOS labels (iqa train finetune --config FILE --from CKPT)',
+  patches: 'a patch network (CNNIQA) trained whole on MOS (iqa train patches --config FILE)',
 } as const;
 
 const ALL_COMMANDS = [...Object.keys(OWN_COMMANDS), ...Object.keys(DELEGATES)];

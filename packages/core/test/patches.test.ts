@@ -54,7 +54,7 @@ function noise(width: number, height: number, channels: 3 | 4, seed = 1): RawIma
 }
 
 function patchCard(input: PatchCardInput = INPUT): ModelCard {
-  const card = validCard();
+  const card: ModelCard = validCard();
   card.input = { ...input, lcn: { ...input.lcn }, protocol: { ...input.protocol } };
   card.architecture = { network: 'cnniqa', backbone: 'CNNIQA', taps: ['conv1'], pooling: ['max', 'min'], params: 1 };
   return card;

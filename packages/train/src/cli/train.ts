@@ -1,6 +1,7 @@
 /**
- * `iqa train rank --config FILE [--data DIR] [--resume]` and
- * `iqa train finetune --config FILE [--data DIR] [--from CKPT] [--resume]`.
+ * `iqa train rank --config FILE [--data DIR] [--resume]`,
+ * `iqa train finetune --config FILE [--data DIR] [--from CKPT] [--resume]` and
+ * `iqa train patches --config FILE [--data DIR] [--resume]` (a patch network trained whole, e.g. CNNIQA).
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { readTrainConfig } from '../training/config.js';
 import { DATA_ENV, dataFolder } from '../training/data-folder.js';
 import { featureHelperProcess } from '../training/feature-helper-process.js';
 import { runFinetune } from '../training/stage-finetune.js';
+import { runPatches } from '../training/stage-patches.js';
 import { runRank } from '../training/stage-rank.js';
 
 /** The default --feature-workers on wasm or cpu: each helper is a process holding its own copy of the network. */
@@ -20,6 +22,7 @@ export const TRAIN_USAGE = `Usage:
                  [--feature-workers N]
   iqa train finetune --config FILE [--data DIR] [--from CKPT] [--resume] [--backend ...] [--out DIR] [--cache DIR]
                      [--feature-workers N]
+  iqa train patches --config FILE [--data DIR] [--resume] [--backend ...] [--out DIR]
 --data: the training data folder the config's data paths (refs, mos, root) are relative to
   (default: $${DATA_ENV}, else ./data); \`iqa data check DIR\` says what it lacks, \`iqa data --help\` the layout.
 --out and --cache override the config's run folder and feature cache (e.g. a fresh cache to time a first run).
@@ -51,9 +54,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${TRAIN_USAGE}\n`);
     return 0;
   }
-  if (stage !== 'rank' && stage !== 'finetune') {
+  if (stage !== 'rank' && stage !== 'finetune' && stage !== 'patches') {
     process.stderr.write(
-      `Expected a stage "rank" or "finetune" but received ${stage === undefined ? 'nothing' : JSON.stringify(stage)}\n${TRAIN_USAGE}\n`,
+      `Expected a stage "rank", "finetune" or "patches" but received ${
+        stage === undefined ? 'nothing' : JSON.stringify(stage)
+      }\n${TRAIN_USAGE}\n`,
     );
     return 2;
   }
@@ -82,7 +87,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const featureWorkers = workers ?? defaultWorkers(backend.name);
   process.stderr.write(`tfjs backend: ${backend.name} (${backend.reason})\n`);
   const t0 = Date.now();
-  if (stage === 'rank') {
+  if (stage === 'patches') {
+    const cfg = { ...(await readTrainConfig(values.config, 'patches', data)), ...overrides };
+    const commands = [`iqa train patches --config ${values.config}${values.out ? ` --out ${values.out}` : ''}`];
+    const result = await runPatches(cfg, { resume: values.resume, commands });
+    process.stdout.write(`${JSON.stringify({ stage, wallSeconds: (Date.now() - t0) / 1000, ...result })}\n`);
+  } else if (stage === 'rank') {
     const cfg = { ...(await readTrainConfig(values.config, 'rank', data)), ...overrides };
     const featureHelper = featureHelperProcess({ stage, config: cfg, backend: backend.name as TfBackendRequest });
     const result = await runRank(cfg, {

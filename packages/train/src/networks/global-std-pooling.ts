@@ -8,6 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 
 export const STD_POOLING_EPSILON = 1e-6;
 
+/** The output shape of a global pooling over height and width: `[N, H, W, C]` -> `[N, C]`. */
+export function globalPoolShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+  return [s[0]!, s[3]!];
+}
+
 export class GlobalStdPooling2D extends tf.layers.Layer {
   static className = 'GlobalStdPooling2D';
 
@@ -16,8 +22,7 @@ export class GlobalStdPooling2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [s[0]!, s[3]!];
+    return globalPoolShape(inputShape);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -4,8 +4,11 @@ import { VGG16, VGG_SMALL, VGG_TINY, buildVgg, type VggConfig } from './vgg.js';
 import { MOBILENETV2_TAPS, buildMobileNetV2 } from './mobilenetv2.js';
 import { INCEPTIONV3_TAPS, buildInceptionV3 } from './inceptionv3.js';
 import { nsfwjsBackboneLayers } from './nsfwjs-network.js';
+import { CNNIQA_DEFAULTS, CNNIQA_PATCH, buildCnniqa } from './cnniqa.js';
 
 export { GlobalStdPooling2D, STD_POOLING_EPSILON } from './global-std-pooling.js';
+export { GlobalExtremumPooling2D, buildCnniqa, CNNIQA_DEFAULTS, CNNIQA_PATCH } from './cnniqa.js';
+export type { CnniqaOptions } from './cnniqa.js';
 export { multiLevelHead, DEFAULT_HEAD } from './multi-level-head.js';
 export type { HeadOptions } from './multi-level-head.js';
 export { registerNetwork, getNetwork, listNetworks, headOptions } from './registry.js';
@@ -87,4 +90,24 @@ registerNsfwjs({
   minSize: 75,
   taps: INCEPTIONV3_TAPS,
   build: (head) => buildInceptionV3(headOptions(head), 'inceptionv3-ml'),
+});
+
+registerNetwork({
+  name: 'cnniqa',
+  description:
+    'CNNIQA (Kang et al. CVPR 2014): 32x32 grey LCN patches, one 7x7 conv (50 filters), global max + min pooling, ' +
+    'FC 800, FC 800, FC 1; the image score is the mean over patches',
+  backbone: 'CNNIQA',
+  // The card's input is a patch input (core's patchTensor); these fields say what the patches hold: grey levels.
+  input: { pixelRange: [0, 255], mean: [0, 0, 0], std: [1, 1, 1], cropSize: CNNIQA_PATCH, minSize: CNNIQA_PATCH },
+  taps: ['conv1'],
+  // head.hidden: the FC width (0: Kang's 800); head.dropout and head.seed as for the other networks.
+  build: async (head) =>
+    buildCnniqa({
+      hidden: head?.hidden || CNNIQA_DEFAULTS.hidden,
+      filters: CNNIQA_DEFAULTS.filters,
+      dropout: head?.dropout ?? CNNIQA_DEFAULTS.dropout,
+      seed: head?.seed ?? CNNIQA_DEFAULTS.seed,
+    }),
+  backboneLayers: () => ['conv1'],
 });

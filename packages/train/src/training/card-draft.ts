@@ -3,7 +3,7 @@
  * `iqa export` fills in the file hashes. Everything in it comes from the run itself.
  */
 import os from 'node:os';
-import type { CardInput, ModelCard, TestProtocol } from '@iqa-zoo/core';
+import type { CardDataset, CardInput, CardMetric, CardOutput, ModelCard, TestProtocol } from '@iqa-zoo/core';
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../networks/registry.js';
 import type { FinetuneConfig } from './config.js';
@@ -43,7 +43,7 @@ export interface CardDraftInput {
   cache: { hits: number; misses: number };
 }
 
-const CLIVE_CREDIT =
+export const CLIVE_CREDIT =
   'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
 
 /** The card's `input` of a network scored with `protocol`: what the runtimes (and stage 2's validation) feed it. */
@@ -102,6 +102,45 @@ function trainingInputs(cfg: FinetuneConfig): string {
     : crops;
 }
 
+/** The output of a model trained on MOS normalised by the training split: score = raw * std + mean, on 0-100. */
+export function mosOutput(normalisation: { mean: number; std: number }): CardOutput {
+  return { name: 'score', range: [0, 100], higherIsBetter: true, scale: normalisation.std, offset: normalisation.mean };
+}
+
+/** The CLIVE training and validation splits, as `training.data` lists them. */
+export function cliveSplitData(split: { train: number; val: number }): CardDataset[] {
+  const licence = 'LIVE-README: use and redistribution with notice kept';
+  return [
+    { name: 'CLIVE (LIVE In the Wild Challenge), training split', role: 'finetune', images: split.train, licence },
+    { name: 'CLIVE, validation split', role: 'validation', images: split.val, licence },
+  ];
+}
+
+/** The validation metric a run measured on its own split, with the epoch it picked and the command. */
+export function cliveValidationMetric(
+  cfg: Pick<FinetuneConfig, 'valFraction' | 'splitSeed' | 'valFold' | 'chosenOnValidation'>,
+  n: number,
+  state: TrainState,
+  command: string,
+): CardMetric {
+  const best = state.best ?? { srcc: Number.NaN, plcc: Number.NaN };
+  return {
+    dataset: 'CLIVE',
+    split:
+      `validation (${Math.round(cfg.valFraction * 100)}% by image, split seed ${cfg.splitSeed}` +
+      `${cfg.valFold ? `, fold ${cfg.valFold}` : ''}; also used to pick the best epoch` +
+      `${cfg.chosenOnValidation ? ` and ${cfg.chosenOnValidation}` : ''})`,
+    n,
+    measured: {
+      command,
+      runtime: `tfjs ${tf.getBackend()} (validation during training, epoch ${state.bestEpoch})`,
+      date: new Date().toISOString(),
+    },
+    srcc: best.srcc!,
+    plcc: best.plcc!,
+  };
+}
+
 /** Builds the card draft of a stage-2 run. */
 export function draftCard(d: CardDraftInput): CardDraft {
   const pooling = (d.cfg.head.pooling ?? ['avg']) as Array<'avg' | 'std'>;
@@ -121,7 +160,6 @@ export function draftCard(d: CardDraftInput): CardDraft {
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });
-  const best = d.state.best ?? { srcc: Number.NaN, plcc: Number.NaN };
   return {
     schemaVersion: 1,
     id: d.cfg.modelId ?? `${d.spec.name}-clive`,
@@ -129,13 +167,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
     task: 'nr',
     description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
     input: cardInput(d.spec, testProtocol(d.cfg)),
-    output: {
-      name: 'score',
-      range: [0, 100],
-      higherIsBetter: true,
-      scale: d.normalisation.std,
-      offset: d.normalisation.mean,
-    },
+    output: mosOutput(d.normalisation),
     architecture: {
       network: d.spec.name,
       backbone: d.spec.backbone,
@@ -156,18 +188,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
               },
             ]
           : []),
-        {
-          name: 'CLIVE (LIVE In the Wild Challenge), training split',
-          role: 'finetune',
-          images: d.split.train,
-          licence: 'LIVE-README: use and redistribution with notice kept',
-        },
-        {
-          name: 'CLIVE, validation split',
-          role: 'validation',
-          images: d.split.val,
-          licence: 'LIVE-README: use and redistribution with notice kept',
-        },
+        ...cliveSplitData(d.split),
       ],
       stages,
       commands: [...(d.prior?.training.commands ?? []), ...d.commands],
@@ -175,20 +196,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
       machine: machineText(),
       wallSeconds: stages.reduce((sum, s) => sum + (s.wallSeconds ?? 0), 0),
     },
-    metrics: [
-      {
-        dataset: 'CLIVE',
-        split: `validation (${Math.round(d.cfg.valFraction * 100)}% by image, split seed ${d.cfg.splitSeed}${d.cfg.valFold ? `, fold ${d.cfg.valFold}` : ''}; also used to pick the best epoch${d.cfg.chosenOnValidation ? ` and ${d.cfg.chosenOnValidation}` : ''})`,
-        n: d.split.val,
-        measured: {
-          command: d.commands[d.commands.length - 1] ?? 'runFinetune()',
-          runtime: `tfjs ${tf.getBackend()} (validation during training, epoch ${d.state.bestEpoch})`,
-          date: new Date().toISOString(),
-        },
-        srcc: best.srcc!,
-        plcc: best.plcc!,
-      },
-    ],
+    metrics: [cliveValidationMetric(d.cfg, d.split.val, d.state, d.commands[d.commands.length - 1] ?? 'runFinetune()')],
     licence: pretrained
       ? 'MIT (code and weights); backbone weights from nsfwjs (MIT), ImageNet-derived and fine-tuned by nsfwjs for NSFW classification'
       : 'MIT',

@@ -159,7 +159,31 @@ export interface MosRankingConfig {
   minGap: number;
 }
 
-export type TrainConfig = RankConfig | FinetuneConfig;
+/**
+ * A patch network trained whole on MOS (CNNIQA): every epoch, `patchesPerImage` random patches of each training
+ * image's grid (the card's `test` protocol), each regressed on its image's normalised MOS; validation scores every
+ * validation image with the card's protocol (the mean over its patches).
+ */
+export interface PatchesConfig extends Omit<CommonConfig, 'cut' | 'featuresFrom' | 'cacheAt' | 'microBatch'> {
+  stage: 'patches';
+  mos: string;
+  root?: string;
+  valFraction: number;
+  splitSeed: number;
+  valFold?: number;
+  /** Patches drawn per training image per epoch (seeded by `seed`, the epoch and the image). */
+  patchesPerImage: number;
+  /** The card's patch protocol: size, stride and the optional cap on patches per image. */
+  test: { kind: 'patches'; size: number; stride: number; maxPatches?: number };
+  /** Local contrast normalisation (default Kang's 3x3 window; c in grey levels 0..255). */
+  lcn: { window: number; c: number };
+  loss: 'l2' | 'l1';
+  modelId?: string;
+  modelVersion?: string;
+  chosenOnValidation?: string;
+}
+
+export type TrainConfig = RankConfig | FinetuneConfig | PatchesConfig;
 
 const DEFAULTS = { cache: '.cache/features', seed: 1, weightDecay: 5e-4, head: {} };
 
@@ -306,6 +330,20 @@ const COMMON_KEYS = [
   'cacheAt',
 ];
 const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
+  patches: [
+    'mos',
+    'root',
+    'valFraction',
+    'splitSeed',
+    'valFold',
+    'patchesPerImage',
+    'test',
+    'lcn',
+    'loss',
+    'modelId',
+    'modelVersion',
+    'chosenOnValidation',
+  ],
   rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
   finetune: [
     'mos',
@@ -341,7 +379,29 @@ function checkKeys(raw: Record<string, unknown>, stage: TrainConfig['stage'], fi
 }
 
 /** The data paths of each stage, resolved against the data folder when relative. */
-const DATA_KEYS: Record<TrainConfig['stage'], string[]> = { rank: ['refs'], finetune: ['mos', 'root'] };
+const DATA_KEYS: Record<TrainConfig['stage'], string[]> = {
+  rank: ['refs'],
+  finetune: ['mos', 'root'],
+  patches: ['mos', 'root'],
+};
+
+/** A patches config's own fields: the patch protocol, patches per image, LCN and loss. */
+function checkPatches(cfg: Record<string, unknown>, file: string): void {
+  const bad = (what: string, value: unknown) => invalid(file, `expected ${what} but received ${describeValue(value)}`);
+  const posInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+  if (!posInt(cfg.patchesPerImage)) throw bad('a positive integer for "patchesPerImage"', cfg.patchesPerImage);
+  const test = cfg.test as Record<string, unknown> | undefined;
+  if (typeof test !== 'object' || test === null || test.kind !== 'patches')
+    throw bad('{ "kind": "patches", "size", "stride"[, "maxPatches"] } for "test"', test);
+  for (const k of ['size', 'stride']) if (!posInt(test[k])) throw bad(`a positive integer for "test.${k}"`, test[k]);
+  if (test.maxPatches !== undefined && !posInt(test.maxPatches))
+    throw bad('a positive integer for "test.maxPatches"', test.maxPatches);
+  cfg.lcn ??= { window: 3, c: 1 };
+  const lcn = cfg.lcn as Record<string, unknown>;
+  if (!(posInt(lcn.window) && (lcn.window as number) % 2 === 1) || !((lcn.c as number) > 0))
+    throw bad('{ "window": an odd positive integer, "c": a positive number } for "lcn"', JSON.stringify(lcn));
+  if (cfg.loss !== 'l1' && cfg.loss !== 'l2') throw bad('"l1" or "l2" for "loss"', cfg.loss);
+}
 
 /**
  * Reads and checks a config file; `stage` must match what the command trains. Its data paths are
@@ -391,6 +451,13 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(
     for (const k of ['refs', 'set']) need(cfg, k, 'string', file);
     for (const k of ['maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'])
       need(cfg, k, 'number', file);
+  } else if (stage === 'patches') {
+    need(cfg, 'mos', 'string', file);
+    for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);
+    checkValFold(cfg, file);
+    checkPatches(cfg, file);
+    for (const k of ['modelId', 'modelVersion', 'chosenOnValidation', 'root'])
+      if (cfg[k] !== undefined) need(cfg, k, 'string', file);
   } else {
     need(cfg, 'mos', 'string', file);
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);

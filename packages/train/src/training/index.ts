@@ -13,12 +13,15 @@ export { saveCheckpoint, readCheckpointState, hasCheckpoint } from './checkpoint
 export { readTrainConfig } from './config.js';
 export { DATA_ENV, DATA_LAYOUT_LINE, dataFolder, resolveDataPath } from './data-folder.js';
 export type { DataFolder } from './data-folder.js';
-export type { TrainConfig, RankConfig, FinetuneConfig, MosRankingConfig } from './config.js';
+export type { TrainConfig, RankConfig, FinetuneConfig, MosRankingConfig, PatchesConfig } from './config.js';
 export { readMosCsv, splitByImage, seededShuffle, epochBatches } from './mos-data.js';
 export type { MosEntry } from './mos-data.js';
 export { runFinetune, fillFinetuneCache, meanPerImage } from './stage-finetune.js';
 export type { FinetuneResult, FinetuneOptions } from './stage-finetune.js';
 export { runRank, fillRankCache } from './stage-rank.js';
+export { runPatches, readPatchRows, patchBatches } from './stage-patches.js';
+export type { PatchesOptions, PatchesResult, PatchRows } from './stage-patches.js';
+export { patchCardInput, draftPatchCard } from './patch-card.js';
 export type { RankResult, RankOptions } from './stage-rank.js';
 export { shardedFeaturePass, shardOf, parseFeatureShard } from './feature-shards.js';
 export type { FeatureShard, ShardCounts, ShardHelper, FeatureWorkerOptions } from './feature-shards.js';

@@ -79,6 +79,11 @@ export function epochBatches(rows: number, size: number, seed: number, epoch: nu
     Array.from({ length: rows }, (_, i) => i),
     seed * 7919 + epoch,
   );
+  return cutBatches(order, size);
+}
+
+/** `order` cut into consecutive batches of `size` (the last one may be shorter). */
+export function cutBatches(order: readonly number[], size: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
   return out;

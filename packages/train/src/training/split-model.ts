@@ -122,7 +122,8 @@ export function splitModel(
   const early: Sym[] = [];
   for (const layer of model.layers) {
     const node = nodeOf(layer);
-    if (!node.inputTensors.some((t) => above.has(t.id))) continue;
+    // Cut at the input (a patch network trained whole): the input layer's node reads its own output.
+    if (layer.getClassName() === 'InputLayer' || !node.inputTensors.some((t) => above.has(t.id))) continue;
     top.push(layer);
     for (const t of node.inputTensors) if (!above.has(t.id) && !early.some((e) => e.id === t.id)) early.push(t);
     for (const t of node.outputTensors) above.add(t.id);
@@ -144,8 +145,9 @@ export function splitModel(
     typeof fixed[0] === 'number' && typeof fixed[1] === 'number' ? [fixed[0], fixed[1]] : [PROBE_SIZE, PROBE_SIZE];
   const [height, width] =
     options.inputShape ?? (options.cropSize !== undefined ? [options.cropSize, options.cropSize] : fallback);
+  const channels = model.inputs[0]!.shape[3] ?? 3;
   const probe = tf.tidy(() => {
-    const out = features.predict(tf.zeros([1, height, width, 3]));
+    const out = features.predict(tf.zeros([1, height, width, channels]));
     return (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
   });
   const parts = probe;

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readTrainConfig } from '../../src/training/config.js';
+import { writeConfig } from './helpers.js';
 
 const base = {
   stage: 'finetune',
@@ -15,12 +15,7 @@ const base = {
   learningRate: 0.01,
 };
 
-async function write(cfg: object): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-cfg-'));
-  const file = path.join(dir, 'cfg.json');
-  await fs.writeFile(file, JSON.stringify(cfg));
-  return file;
-}
+const write = writeConfig;
 
 describe('readTrainConfig', () => {
   it('accepts crop training and whole-image training', async () => {

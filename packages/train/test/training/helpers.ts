@@ -3,6 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 
+/** Writes a training config as JSON into a fresh temporary folder and returns the file. */
+export async function writeConfig(cfg: object): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-cfg-'));
+  const file = path.join(dir, 'cfg.json');
+  await fs.writeFile(file, JSON.stringify(cfg));
+  return file;
+}
+
 /** Writes `n` small textured PNGs with a synthetic "MOS" (blurrier = lower) and a mos.csv. */
 export async function makeMosDataset(n: number, size = 40): Promise<{ dir: string; csv: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-mos-'));

@@ -1,0 +1,102 @@
+/**
+ * The model card drafted by a patches run (CNNIQA) into every checkpoint (`card.json`, without `files`):
+ * its patch input, the run's split, schedule and best validation epoch.
+ */
+import type { PatchCardInput } from '@iqa-zoo/core';
+import type * as tf from '@tensorflow/tfjs';
+import type { NetworkSpec } from '../networks/registry.js';
+import {
+  CLIVE_CREDIT,
+  type CardDraft,
+  cliveSplitData,
+  cliveValidationMetric,
+  machineText,
+  mosOutput,
+} from './card-draft.js';
+import type { PatchesConfig } from './config.js';
+import type { TrainState } from './head-trainer.js';
+
+const KANG =
+  'CNNIQA: L. Kang, P. Ye, Y. Li and D. Doermann, "Convolutional Neural Networks for No-Reference Image Quality ' +
+  'Assessment", CVPR 2014.';
+
+/**
+ * The card's input of a patch network: grey BT.601 levels in the network's `pixelRange`, the config's local
+ * contrast normalisation and patch protocol; images below the patch size are upscaled (core's resize).
+ *
+ * @example
+ * patchCardInput(getNetwork('cnniqa'), cfg).protocol; // { kind: 'patches', size: 32, stride: 32, maxPatches: 1024 }
+ */
+export function patchCardInput(spec: NetworkSpec, cfg: Pick<PatchesConfig, 'test' | 'lcn'>): PatchCardInput {
+  const { size, stride, maxPatches } = cfg.test;
+  return {
+    name: 'image',
+    layout: 'patches',
+    channels: 1,
+    colorSpace: 'sRGB',
+    grey: 'bt601',
+    pixelRange: spec.input.pixelRange,
+    lcn: { window: cfg.lcn.window, c: cfg.lcn.c },
+    minSize: size,
+    smallImage: 'upscale',
+    protocol: { kind: 'patches', size, stride, ...(maxPatches !== undefined ? { maxPatches } : {}) },
+  };
+}
+
+export interface PatchCardDraftInput {
+  spec: NetworkSpec;
+  model: tf.LayersModel;
+  cfg: PatchesConfig;
+  state: TrainState;
+  normalisation: { mean: number; std: number };
+  split: { train: number; val: number };
+  commands: string[];
+  /** Seconds spent decoding the images and cutting their patches before training. */
+  patchSeconds: number;
+}
+
+/** Builds the card draft of a patches run. */
+export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
+  const { cfg } = d;
+  const decay = cfg.lrDecay ? `, x${cfg.lrDecay.factor} every ${cfg.lrDecay.every} epochs` : '';
+  const stage = {
+    name: 'patches',
+    description:
+      `${cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, ` +
+      `std ${d.normalisation.std.toFixed(3)}), every patch labelled with its image's MOS; ${cfg.patchesPerImage} ` +
+      `random ${cfg.test.size}px patches of each training image's grid per epoch, batches of ${cfg.batchSize}, ` +
+      `Adam (learning rate ${cfg.learningRate}${decay}), ` +
+      `L2 ${cfg.weightDecay} on kernels, dropout ${cfg.head.dropout ?? 0.5}; best epoch ${d.state.bestEpoch} of ` +
+      `${cfg.epochs} chosen by validation SRCC (every patch of each validation image, the card's protocol); ` +
+      `decoding and patches ${Math.round(d.patchSeconds)} s`,
+    epochs: d.state.epoch,
+    wallSeconds: Math.round(d.state.wallSeconds + d.patchSeconds),
+  };
+  return {
+    schemaVersion: 1,
+    id: cfg.modelId ?? `${d.spec.name}-clive`,
+    version: cfg.modelVersion ?? '0.1.0',
+    task: 'nr',
+    description: `${d.spec.description}; trained on CLIVE MOS.`,
+    input: patchCardInput(d.spec, cfg),
+    output: mosOutput(d.normalisation),
+    architecture: {
+      network: d.spec.name,
+      backbone: d.spec.backbone,
+      taps: d.spec.taps,
+      pooling: ['max', 'min'],
+      params: d.model.countParams(),
+    },
+    training: {
+      data: cliveSplitData(d.split),
+      stages: [stage],
+      commands: d.commands,
+      seed: cfg.seed,
+      machine: machineText(),
+      wallSeconds: stage.wallSeconds,
+    },
+    metrics: [cliveValidationMetric(cfg, d.split.val, d.state, d.commands[d.commands.length - 1] ?? 'runPatches()')],
+    licence: 'MIT',
+    credits: [CLIVE_CREDIT, KANG],
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * CNNIQA end to end on a tiny dataset this test makes: train the patch network (`runPatches`, killed after one epoch
+ * and resumed), export the best checkpoint to ONNX with its drafted patch card, and score one image in tfjs (core's
+ * patches through the tfjs model), runtime-node and runtime-web: all three agree.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { patchTensor } from '@iqa-zoo/core';
+import { createScorer as createNodeScorer } from '@iqa-zoo/runtime-node';
+import { createScorer as createWebScorer } from '@iqa-zoo/runtime-web';
+import { type PatchesConfig, initTfBackend, loadModel, runPatches } from '@iqa-zoo/train';
+import { makeMosDataset } from '../packages/train/test/training/helpers.js';
+import { exportBest, rgbaPixels } from './helpers/export-run.js';
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+}
+
+it('trains CNNIQA on patches (a killed run resumed), exports it, scores the same in tfjs and both runtimes', async () => {
+  // The backend training runs on (wasm, with the project's gradient kernels); cpu where wasm cannot start.
+  await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
+  const data = await makeMosDataset(10, 72);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-cnniqa-'));
+  const cfg: PatchesConfig = {
+    stage: 'patches',
+    network: 'cnniqa',
+    head: { hidden: 24, dropout: 0.5, seed: 2 },
+    mos: data.csv,
+    valFraction: 0.3,
+    splitSeed: 3,
+    patchesPerImage: 3,
+    test: { kind: 'patches', size: 32, stride: 32 },
+    lcn: { window: 3, c: 1 },
+    loss: 'l1',
+    epochs: 2,
+    batchSize: 8,
+    learningRate: 0.003,
+    weightDecay: 0,
+    seed: 9,
+    cache: path.join(work, 'cache'),
+    out: path.join(work, 'run'),
+  };
+  // Killed after one epoch, then resumed: the same weights as one uninterrupted run.
+  const killed = await runPatches(cfg, { stopAfter: 1 });
+  expect(killed.state.epoch).toBe(1);
+  const run = await runPatches(cfg, { resume: true });
+  expect(run.state.epoch).toBe(2);
+  expect(run.split).toEqual({ train: 7, val: 3, skipped: [] });
+  const straight = await runPatches({ ...cfg, out: path.join(work, 'straight') });
+  const weights = async (dir: string) => (await loadModel(dir)).getWeights().map((w) => Array.from(w.dataSync()));
+  expect(await weights(path.join(work, 'run', 'last'))).toEqual(await weights(path.join(work, 'straight', 'last')));
+  const log = (await fs.readFile(path.join(work, 'run', 'log.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(log.map((r) => r.event ?? r.epoch)).toEqual([1, 'resume', 2]);
+
+  // Export the best checkpoint with its drafted card, as `iqa export` does.
+  const { model, card, onnx, dir } = await exportBest(work);
+  expect(card.input).toMatchObject({ layout: 'patches', channels: 1, protocol: { kind: 'patches', size: 32 } });
+
+  // One image (72x72: a 2x2 grid of patches), scored three ways.
+  const file = path.join(data.dir, 'img4.png');
+  const pixels = await rgbaPixels(file);
+  if (card.input.layout !== 'patches') throw new Error('expected a patch card');
+  const t = patchTensor(pixels, card.input);
+  expect(t.dims).toEqual([4, 1, 32, 32]);
+  // One channel: the [N, 1, S, S] patches are the tfjs model's [N, S, S, 1].
+  const raw = tf.tidy(() => (model.predict(tf.tensor4d(t.data, [4, 32, 32, 1])) as tf.Tensor).dataSync());
+  const expected = (Array.from(raw).reduce((a, b) => a + b, 0) / raw.length) * card.output.scale + card.output.offset;
+
+  const nodeScorer = await createNodeScorer(dir, { device: 'cpu' });
+  const webScorer = await createWebScorer({ card, onnx }, { device: 'wasm' });
+  try {
+    const fromNode = await nodeScorer.score(file);
+    const fromWeb = await webScorer.score(pixels);
+    expect(close(fromNode, expected)).toBe(true);
+    expect(close(fromWeb, expected)).toBe(true);
+    expect(nodeScorer.card.input.layout).toBe('patches');
+  } finally {
+    await nodeScorer.dispose();
+    await webScorer.dispose();
+  }
+}, 600_000);
