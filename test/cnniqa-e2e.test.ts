@@ -18,7 +18,7 @@ function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
 }
 
-it('trains CNNIQA on patches (a killed run resumed), exports it, scores the same in tfjs and both runtimes', async () => {
+it('trains CNNIQA on patches (killed, resumed), exports it, scores the same in tfjs and both runtimes', async () => {
   // The backend training runs on (wasm, with the project's gradient kernels); cpu where wasm cannot start.
   await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
   const data = await makeMosDataset(10, 72);
