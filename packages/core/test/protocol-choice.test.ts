@@ -49,4 +49,6 @@ test('bad values are RangeErrors naming the option; a full-image model has no cr
   const full = { id: 'f', input: { ...input, protocol: { kind: 'full' } } } as unknown as ModelCard;
   expect(chooseProtocol(full)).toBe(full.input);
   expect(() => chooseProtocol(full, { crops: 4 })).toThrow('"f" scores the whole image (protocol "full")');
+  const patches = { id: 'p', input: { protocol: { kind: 'patches', size: 32, stride: 32 } } } as unknown as ModelCard;
+  expect(() => chooseProtocol(patches, { crops: 4 })).toThrow('"p" scores every 32px patch (protocol "patches")');
 });

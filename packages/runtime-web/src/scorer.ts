@@ -15,7 +15,8 @@ function presetReason(
   options: WebScorerOptions,
 ): string {
   const p = card.input.protocol;
-  const cut = p.kind === 'crops' ? `${p.count} crop${p.count === 1 ? '' : 's'}` : 'the whole image';
+  const whole = p.kind === 'patches' ? `every ${p.size}px patch` : 'the whole image';
+  const cut = p.kind === 'crops' ? `${p.count} crop${p.count === 1 ? '' : 's'}` : whole;
   const what = `${cut}, ${dtype ?? 'the ONNX bytes given'}`;
   const given = [options.crops !== undefined ? 'crops' : '', options.dtype !== undefined ? 'dtype' : '']
     .filter((s) => s)

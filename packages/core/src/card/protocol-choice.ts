@@ -32,7 +32,9 @@ export function chooseProtocol<C extends Pick<ModelCard, 'id' | 'input'>>(
   const p = card.input.protocol;
   if (p.kind !== 'crops') {
     throw new RangeError(
-      `Expected a model whose card protocol is "crops" for crops/cropSeed but "${card.id}" scores the whole image (protocol "${p.kind}")`,
+      `Expected a model whose card protocol is "crops" for crops/cropSeed but "${card.id}" scores ${
+        p.kind === 'patches' ? `every ${p.size}px patch` : 'the whole image'
+      } (protocol "${p.kind}")`,
     );
   }
   // Only a pixel input (CardInput) has a crops protocol.
