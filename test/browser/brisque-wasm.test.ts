@@ -7,12 +7,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mulberry32, parseBrisqueModel, scoreBrisque, toRgb } from '@iqa-zoo/core';
+import { parseBrisqueModel, scoreBrisque, toRgb } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import sharp from 'sharp';
 import { buildBrowser } from '../../packages/runtime-web/scripts/build-browser.mjs';
 import { startDemoServer } from '../../packages/runtime-web/demo/server.mjs';
 import { type Launched, launch, skipReason } from './helpers/chromium.js';
+import { type TextureSpec, writeTextures } from './helpers/textures.js';
 
 const skip = skipReason();
 const maybe = skip ? describe.skip : describe;
@@ -21,34 +22,11 @@ const MODEL_DIR = resolve('models/brisque-clive');
 const within = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-4;
 
 /** Textures with seeded grain, a blurred copy, and one with a soft alpha gradient (composited onto white in both runtimes). */
-async function writeImages(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const [i, [w, h, blur, alpha]] of (
-    [
-      [160, 120, 0, false],
-      [97, 131, 2, false],
-      [200, 150, 0, true],
-    ] as const
-  ).entries()) {
-    const rand = mulberry32(40 + i);
-    const channels = alpha ? 4 : 3;
-    const data = new Uint8Array(w * h * channels);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const p = (y * w + x) * channels;
-        const base = 120 + 60 * Math.sin(x / (4 + i) + y / 7) + 30 * rand();
-        for (let c = 0; c < 3; c++) data[p + c] = Math.max(0, Math.min(255, Math.round(base + 20 * (c - 1))));
-        if (alpha) data[p + 3] = Math.round((x * 255) / (w - 1));
-      }
-    }
-    const name = `texture-${i}.png`;
-    let img = sharp(data, { raw: { width: w, height: h, channels } });
-    if (blur) img = img.blur(blur);
-    await img.png().toFile(join(dir, name));
-    names.push(name);
-  }
-  return names;
-}
+const TEXTURES: TextureSpec[] = [
+  [160, 120, 0, false],
+  [97, 131, 2, false],
+  [200, 150, 0, true],
+];
 
 maybe('brisque-clive in Chromium (WASM)', () => {
   let dir: string;
@@ -59,7 +37,7 @@ maybe('brisque-clive in Chromium (WASM)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'iqa-brisque-browser-'));
     await buildBrowser({ outdir: join(dir, 'dist'), logLevel: 'error' });
-    names = await writeImages(dir);
+    names = await writeTextures(dir, TEXTURES);
     server = await startDemoServer({
       port: 0,
       quiet: true,
