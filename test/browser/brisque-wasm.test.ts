@@ -4,16 +4,14 @@
  * runtime-node's (sharp, core, onnxruntime-node) within 1e-4, and core's own SVR (`scoreBrisque`) within 1e-4 (absolute;
  * measured: Chromium and Node equal to the last bit, core under 2e-6 away: the graph's float32 output).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseBrisqueModel, scoreBrisque, toRgb } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import sharp from 'sharp';
-import { buildBrowser } from '../../packages/runtime-web/scripts/build-browser.mjs';
-import { startDemoServer } from '../../packages/runtime-web/demo/server.mjs';
-import { type Launched, launch, skipReason } from './helpers/chromium.js';
-import { type TextureSpec, writeTextures } from './helpers/textures.js';
+import { skipReason } from './helpers/chromium.js';
+import type { TextureSpec } from './helpers/textures.js';
+import { type ZooModelSite, openZooModelSite, scoreInChromium } from './helpers/zoo-model-site.js';
 
 const skip = skipReason();
 const maybe = skip ? describe.skip : describe;
@@ -29,47 +27,24 @@ const TEXTURES: TextureSpec[] = [
 ];
 
 maybe('brisque-clive in Chromium (WASM)', () => {
-  let dir: string;
-  let browser: Launched;
-  let server: { url: string; close(): Promise<void> };
-  let names: string[];
-
+  let site: ZooModelSite;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'iqa-brisque-browser-'));
-    await buildBrowser({ outdir: join(dir, 'dist'), logLevel: 'error' });
-    names = await writeTextures(dir, TEXTURES);
-    server = await startDemoServer({
-      port: 0,
-      quiet: true,
-      mounts: { '/dist/': join(dir, 'dist'), '/brisque/': MODEL_DIR, '/images/': dir },
-    });
-    browser = await launch();
+    site = await openZooModelSite(MODEL_DIR, TEXTURES);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await site?.close();
   });
 
   test('scores equal runtime-node and core within 1e-4', async () => {
     const node = await createScorer(MODEL_DIR, { device: 'cpu' });
     const svr = parseBrisqueModel(JSON.parse(readFileSync(join(MODEL_DIR, 'brisque-svr.json'), 'utf8')));
-    const page = await browser.context.newPage();
+    const names = site.names;
     try {
-      await page.goto(`${server.url}/images/${names[0]}`);
-      const web = await page.evaluate(async (files) => {
-        const lib = await import('/dist/iqa-zoo-web.js' as string);
-        const scorer = await lib.createScorer('/brisque/', { device: 'wasm', cache: false });
-        const scores: Record<string, number> = {};
-        for (const f of files) scores[f] = await scorer.score(`/images/${f}`);
-        const device = scorer.device as string;
-        await scorer.dispose();
-        return { device, scores };
-      }, names);
+      const web = await scoreInChromium(site);
       expect(web.device).toBe('wasm');
       const report: Record<string, { chromium: number; node: number; core: number }> = {};
       for (const name of names) {
-        const file = join(dir, name);
+        const file = join(site.dir, name);
         const fromNode = await node.score(file);
         const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
         const rgba = { data: new Uint8Array(data), width: info.width, height: info.height, channels: 4 as const };
@@ -83,7 +58,6 @@ maybe('brisque-clive in Chromium (WASM)', () => {
       mkdirSync(resolve('test-output/browser'), { recursive: true });
       writeFileSync(resolve('test-output/browser/brisque-wasm.json'), `${JSON.stringify(report, null, 2)}\n`);
     } finally {
-      await page.close();
       await node.dispose();
     }
   }, 240_000);
