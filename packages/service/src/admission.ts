@@ -109,8 +109,14 @@ export function createAdmission(options: AdmissionOptions): {
               next();
             };
             settled.then(
-              (value) => (done(), resolve(value)),
-              (err: unknown) => (done(), reject(err)),
+              (value) => {
+                done();
+                resolve(value);
+              },
+              (err: unknown) => {
+                done();
+                reject(err);
+              },
             );
           },
         };

@@ -5,7 +5,10 @@ import { createAdmission } from '../src/admission.js';
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 const tick = () => new Promise((r) => setImmediate(r));
@@ -29,7 +32,10 @@ test('work beyond maxRunning waits in FIFO order', async () => {
   const gates = [deferred(), deferred(), deferred()];
   const started: number[] = [];
   const runs = gates.map((g, i) =>
-    admission.tryAdmit()!.run(async () => (started.push(i), g.promise.then(() => i)), live()),
+    admission.tryAdmit()!.run(async () => {
+      started.push(i);
+      return g.promise.then(() => i);
+    }, live()),
   );
   await tick();
   expect(started).toEqual([0]);

@@ -70,7 +70,7 @@ test(
       (_, i): ClientKind => (i % 8 === 7 ? 'complete' : i % 2 === 0 ? 'abort-after-upload' : 'abort-upload'),
     );
     const results = await Promise.all(kinds.map((k) => postScore(port, image, k, { leaveAfterMs: 200 })));
-    const answered = results.filter((r, i) => kinds[i] === 'complete');
+    const answered = results.filter((_, i) => kinds[i] === 'complete');
     for (const r of answered) {
       expect([200, 503]).toContain(r.status);
       if (r.status === 503) expect(['BUSY', 'TIMEOUT']).toContain(JSON.parse(r.body).error.code);

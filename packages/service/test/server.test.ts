@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type NodeScorer, createScorer } from '@iqa-zoo/runtime-node';
 import { createServer } from '@iqa-zoo/service';
+import type { ErrorBody } from '../src/http-errors.js';
 import { serveCommand } from '@iqa-zoo/cli';
 import { memoryIo } from '../../runtime-node/test/helpers/cli-io.js';
-import { health, healthWhen, portOf, postScore } from './http-clients.js';
+import { healthWhen, portOf, postScore } from './http-clients.js';
 import { hugeHeaderPng, solid, tinyScore } from '../../runtime-node/test/helpers/images.js';
 import { createTinyModel, writeTinyModelDir } from '../../runtime-node/test/helpers/tiny-model.js';
 
@@ -83,11 +84,18 @@ function gatedScorer(real: NodeScorer): NodeScorer & { release: () => void; call
   };
 }
 
+/** `POST /score`'s answer: one result per image, a score or the image's error. */
+interface ScoreBody {
+  model: string;
+  results: Array<{ name?: string; score?: number; error?: ErrorBody['error'] }>;
+}
+
 interface Res {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The body parsed as JSON, as the body of the route it answers (`POST /score`'s unless said). */
+  json: <T = ScoreBody>() => T;
 }
 
 /** Real HTTP over loopback (fastify's inject needs require(esm), which jest on Node 20 lacks). */
@@ -161,9 +169,9 @@ test('POST /score multipart with several images, one of them bad', async () => {
   const res = await request(app, { method: 'POST', url: '/score', payload, headers });
   expect(res.statusCode).toBe(200);
   const { results } = res.json();
-  expect(results.map((r: { name: string }) => r.name)).toEqual(['a.png', 'notes.txt', 'b.png']);
+  expect(results.map((r) => r.name)).toEqual(['a.png', 'notes.txt', 'b.png']);
   expect(results[0].score).toBeCloseTo(tinyScore(orange), 3);
-  expect(results[1].error.code).toBe('UNSUPPORTED_IMAGE');
+  expect(results[1].error?.code).toBe('UNSUPPORTED_IMAGE');
   expect(results[2].score).toBeCloseTo(tinyScore({ r: 0, g: 0, b: 255 }), 3);
 });
 
@@ -188,7 +196,7 @@ test.each([
     headers: { 'content-type': type },
   });
   expect(res.statusCode).toBe(status);
-  const body = res.json();
+  const body = res.json<Partial<ScoreBody & ErrorBody>>();
   expect(body.results?.[0]?.error?.code ?? body.error?.code).toBe(code);
   expect(res.body).not.toContain('/etc/passwd:');
   const ok = await request(app, {
@@ -235,8 +243,8 @@ test('a saturated concurrency limit answers 503 with Retry-After, then recovers'
   const rejected = await send();
   expect(rejected.statusCode).toBe(503);
   expect(rejected.headers['retry-after']).toBe('1');
-  expect(rejected.json().error.code).toBe('BUSY');
-  expect((await request(small, { method: 'GET', url: '/healthz' })).json().inFlight).toBe(2);
+  expect(rejected.json<ErrorBody>().error.code).toBe('BUSY');
+  expect((await request(small, { method: 'GET', url: '/healthz' })).json<{ inFlight: number }>().inFlight).toBe(2);
   gated.release();
   for (const res of await Promise.all(first)) expect(res.statusCode).toBe(200);
   expect((await send()).statusCode).toBe(200);
@@ -247,7 +255,7 @@ test('a request that takes longer than the timeout is 503', async () => {
   const slow = await startForTest(await createServer({ scorer: gated, requestTimeoutMs: 100 }));
   const res = await postPng(slow);
   expect(res.statusCode).toBe(503);
-  expect(res.json().error.code).toBe('TIMEOUT');
+  expect(res.json<ErrorBody>().error.code).toBe('TIMEOUT');
 });
 
 test('requests whose clients leave while queued are never scored, and free their slots', async () => {
@@ -283,7 +291,7 @@ test('a timeout drops queued work, and running work keeps its slot until it ends
   const answers = await Promise.all([send(), send(), send()]);
   for (const res of answers) {
     expect(res.statusCode).toBe(503);
-    expect(res.json().error.code).toBe('TIMEOUT');
+    expect(res.json<ErrorBody>().error.code).toBe('TIMEOUT');
     expect(res.headers['retry-after']).toBe('1');
   }
   // A 503 is sent before its response's 'close' frees the slot: wait for that, not a moment after.
@@ -301,7 +309,7 @@ test('a timeout drops queued work, and running work keeps its slot until it ends
 });
 
 test('GET /healthz, /models, /openapi.json and 404', async () => {
-  expect((await request(app, { method: 'GET', url: '/healthz' })).json()).toEqual({
+  expect((await request(app, { method: 'GET', url: '/healthz' })).json<unknown>()).toEqual({
     status: 'ok',
     model: 'tiny-test',
     device: 'cpu',
@@ -311,15 +319,15 @@ test('GET /healthz, /models, /openapi.json and 404', async () => {
     // the app above: bodyLimit 64 KiB, maxFiles 4
     limits: { maxConcurrent: 16, maxScoring: 2, requestTimeoutMs: 30_000, bodyLimit: 65536, maxFiles: 4 },
   });
-  const models = (await request(app, { method: 'GET', url: '/models' })).json();
+  const models = (await request(app, { method: 'GET', url: '/models' })).json<{ loaded: string; models: unknown[] }>();
   expect(models.loaded).toBe('tiny-test');
   expect(models.models.length).toBeGreaterThan(0);
-  const doc = (await request(app, { method: 'GET', url: '/openapi.json' })).json();
+  const doc = (await request(app, { method: 'GET', url: '/openapi.json' })).json<{ openapi: string; paths: object }>();
   expect(doc.openapi).toBe('3.1.0');
   expect(Object.keys(doc.paths)).toEqual(['/score', '/healthz', '/models', '/openapi.json']);
   const missing = await request(app, { method: 'GET', url: '/etc/passwd' });
   expect(missing.statusCode).toBe(404);
-  expect(missing.json().error.code).toBe('NOT_FOUND');
+  expect(missing.json<ErrorBody>().error.code).toBe('NOT_FOUND');
 });
 
 test('graceful shutdown: in-flight requests finish, new ones are refused', async () => {
