@@ -9,7 +9,7 @@ import {
   type NodeScorerOptions,
 } from '@iqa-zoo/runtime-node';
 import { cropsFlag, oneOf, presetFlag, threadsFlag } from './args.js';
-import { type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 import { modelOptions } from './model-options.js';
 import { ProgressBar } from './progress.js';
 

@@ -177,7 +177,10 @@ describe('--help', () => {
     // train's and export's commands write to the process's stdout themselves.
     let printed = '';
     const write = process.stdout.write;
-    process.stdout.write = ((chunk: unknown) => ((printed += String(chunk)), true)) as typeof write;
+    process.stdout.write = ((chunk: unknown) => {
+      printed += String(chunk);
+      return true;
+    }) as typeof write;
     const r = await cli(...command, '--help').finally(() => {
       process.stdout.write = write;
     });
@@ -365,7 +368,12 @@ describe('delegated commands', () => {
   test('distort/train/export call the named function of the other package with the arguments', async () => {
     const calls: unknown[] = [];
     const io = memoryIo();
-    const load = async (m: string) => ({ trainCommand: (argv: string[]) => (calls.push([m, argv]), 3) });
+    const load = async (m: string) => ({
+      trainCommand: (argv: string[]) => {
+        calls.push([m, argv]);
+        return 3;
+      },
+    });
     expect(await runDelegated('train', ['--config', 'x.json'], io, load)).toBe(3);
     expect(calls).toEqual([['@iqa-zoo/train', ['--config', 'x.json']]]);
   });
