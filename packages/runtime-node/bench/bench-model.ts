@@ -13,7 +13,9 @@ import { createFixtureModel, type FixtureModel, writeFixtureModelDir } from '../
 
 /** Temporary folders made by the benchmark, removed when the process exits. */
 const made: string[] = [];
-process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+process.on('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 async function tempDir(prefix: string): Promise<string> {
   const dir = await fs.mkdtemp(path.join(tmpdir(), prefix));

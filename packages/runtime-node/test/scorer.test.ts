@@ -103,7 +103,9 @@ test('concurrent score calls are merged into fewer session.run calls with the sa
   const a = await Promise.all(images.map((i) => separate.score(i)));
   const b = await Promise.all(images.map((i) => merged.score(i)));
   expect(b).toEqual(a);
-  colours.forEach((c, i) => expect(b[i]).toBeCloseTo(tinyScore(c), 4));
+  colours.forEach((c, i) => {
+    expect(b[i]).toBeCloseTo(tinyScore(c), 4);
+  });
   expect(separate.stats).toEqual({ runs: 5, images: 5 });
   expect(merged.stats.images).toBe(5);
   expect(merged.stats.runs).toBeLessThan(5);
@@ -155,7 +157,10 @@ test('crops and cropSeed score as a card with that count and seed; a full-image 
 
 /** Whether onnxruntime-node's CUDA provider starts here: the CUDA tests run on a GPU host, the fallback tests elsewhere, and the other half is a visible skip. */
 const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
-  async (s) => (await s.dispose(), true),
+  async (s) => {
+    await s.dispose();
+    return true;
+  },
   () => false,
 );
 

@@ -170,7 +170,12 @@ describe('runtime-web model loading', () => {
   test('the Cache API serves the second load; a corrupted cached copy is downloaded again', async () => {
     const cache = new MapCache();
     const opened: string[] = [];
-    g.caches = { open: async (name: string) => (opened.push(name), cache) };
+    g.caches = {
+      open: async (name: string) => {
+        opened.push(name);
+        return cache;
+      },
+    };
     const url = `${BASE}${card.id}/onnx/model.onnx`;
     const log: string[] = [];
     await loadModel(`${BASE}${card.id}/`, { fetch: fakeFetch(files, log) });
@@ -199,7 +204,7 @@ describe('runtime-web model loading', () => {
     // A stand-in "q8" file: the fp32 graph with its output doubled, to see which file ran.
     const proto = onnxProto.ModelProto.decode(onnx);
     const out = proto.graph!.output![0]!.name!;
-    proto.graph!.node!.forEach((n) => (n.output = n.output!.map((o) => (o === out ? `${out}_half` : o))));
+    for (const n of proto.graph!.node!) n.output = n.output!.map((o) => (o === out ? `${out}_half` : o));
     proto.graph!.node!.push(
       onnxProto.NodeProto.create({
         opType: 'Add',

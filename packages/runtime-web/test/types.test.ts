@@ -6,10 +6,14 @@ import type { Scorer } from '@iqa-zoo/core';
 import type { WebDevice, WebImageInput, WebScorer } from '../src/index.js';
 import { WEB_DEVICES } from '../src/index.js';
 
-type Assert<T extends true> = T;
 type Extends<A, B> = [A] extends [B] ? true : false;
-export type WebIsScorer = Assert<Extends<WebScorer, Scorer<WebImageInput, WebDevice>>>;
-export type DevicesAreWebDevices = Assert<Extends<WebDevice, (typeof WEB_DEVICES)[number]>>;
+
+test('a WebScorer is a core Scorer and every WebDevice is in the device list (a drift fails type-checking)', () => {
+  // `true` is assignable only where the type is `true`: where A extends B.
+  const webIsScorer: Extends<WebScorer, Scorer<WebImageInput, WebDevice>> = true;
+  const devicesAreWebDevices: Extends<WebDevice, (typeof WEB_DEVICES)[number]> = true;
+  expect([webIsScorer, devicesAreWebDevices]).toEqual([true, true]);
+});
 
 test('the device list names every WebDevice and auto', () => {
   expect([...WEB_DEVICES].sort()).toEqual(['auto', 'wasm', 'webgpu']);
