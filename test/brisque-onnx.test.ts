@@ -64,7 +64,9 @@ describe('svrToOnnx', () => {
       expect(b.dims).toEqual([9, 1]);
       expect(Array.from(b.data as Float32Array)).toEqual(Array.from(a.data as Float32Array));
       // float64 inside: only the float32 output rounds (about 1e-6 at these magnitudes).
-      (a.data as Float32Array).forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5));
+      (a.data as Float32Array).forEach((v, i) => {
+        expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5);
+      });
       // The scores differ, and the constant feature (index 2) has no effect.
       expect(new Set(expected.map((v) => v.toFixed(4))).size).toBe(9);
       const moved = Float32Array.from(x.flatMap((r) => [r[0]!, r[1]!, 99, r[3]!, r[4]!]));
@@ -109,12 +111,16 @@ describe('brisqueToOnnx', () => {
     try {
       const { width: w, height: h } = images[0]!;
       const batch = new Float32Array(images.length * h * w * 3);
-      images.forEach((img, i) => batch.set(img.data, i * h * w * 3));
+      images.forEach((img, i) => {
+        batch.set(img.data, i * h * w * 3);
+      });
       const a = (await node.run({ image: new ortNode.Tensor('float32', batch, [3, h, w, 3]) })).score!;
       const b = (await web.run({ image: new ortWeb.Tensor('float32', batch, [3, h, w, 3]) })).score!;
       expect(a.dims).toEqual([3, 1]);
       expect(Array.from(b.data as Float32Array)).toEqual(Array.from(a.data as Float32Array));
-      (a.data as Float32Array).forEach((v, i) => expect(Math.abs(v - core[i]!)).toBeLessThan(1e-5));
+      (a.data as Float32Array).forEach((v, i) => {
+        expect(Math.abs(v - core[i]!)).toBeLessThan(1e-5);
+      });
       // An odd-sized crop (the half-scale copy's cubic weights vary per column) on its own.
       const odd = await sharp(join(MODEL_DIR, 'calibration', 'kodim15-jpeg4.png'))
         .extract({ left: 3, top: 5, width: 161, height: 117 })

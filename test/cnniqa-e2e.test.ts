@@ -48,7 +48,7 @@ it('trains CNNIQA on patches (killed, resumed), exports it, scores the same in t
   const run = await runPatches(cfg, { resume: true });
   expect(run.state.epoch).toBe(2);
   expect(run.split).toEqual({ train: 7, val: 3, skipped: [] });
-  const straight = await runPatches({ ...cfg, out: path.join(work, 'straight') });
+  await runPatches({ ...cfg, out: path.join(work, 'straight') });
   const weights = async (dir: string) => (await loadModel(dir)).getWeights().map((w) => Array.from(w.dataSync()));
   expect(await weights(path.join(work, 'run', 'last'))).toEqual(await weights(path.join(work, 'straight', 'last')));
   const log = (await fs.readFile(path.join(work, 'run', 'log.jsonl'), 'utf8'))

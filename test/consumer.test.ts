@@ -27,7 +27,7 @@ import { type Launched, launch, skipReason } from './browser/helpers/chromium.js
 const ROOT = resolve('.');
 
 /** The fenced blocks of one language under a README heading, in order. */
-export function readmeBlocks(readme: string, heading: string, lang: string): string[] {
+function readmeBlocks(readme: string, heading: string, lang: string): string[] {
   const start = readme.indexOf(`\n## ${heading}\n`);
   if (start < 0) throw new Error(`Expected a "## ${heading}" section in README.md`);
   const end = readme.indexOf('\n## ', start + 1);

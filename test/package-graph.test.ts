@@ -33,7 +33,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Bare specifiers of static imports and re-exports, `import()` and `require()` calls. */
-export function importedSpecifiers(source: string): string[] {
+function importedSpecifiers(source: string): string[] {
   // Comment lines (JSDoc examples name packages a user installs) are not imports.
   const text = source
     .split('\n')
@@ -50,7 +50,7 @@ export function importedSpecifiers(source: string): string[] {
 }
 
 /** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`; null for Node's builtins. */
-export function packageOf(specifier: string): string | null {
+function packageOf(specifier: string): string | null {
   if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!)) return null;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
@@ -64,7 +64,7 @@ const declared = (m: Manifest) =>
   ]);
 
 /** A cycle in `edges` as a path `a -> b -> a`, or null. */
-export function findCycle(edges: Map<string, string[]>): string[] | null {
+function findCycle(edges: Map<string, string[]>): string[] | null {
   const state = new Map<string, 'open' | 'done'>();
   const visit = (node: string, path: string[]): string[] | null => {
     if (state.get(node) === 'open') return [...path.slice(path.indexOf(node)), node];
