@@ -109,7 +109,9 @@ for (let r = 0; r < Number(a.rounds); r++) {
 }
 for (const s of scorers) await s.dispose();
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-curve.forEach((row, k) => (row.msPerImage500 = median(times[k])));
+curve.forEach((row, k) => {
+  row.msPerImage500 = median(times[k]);
+});
 
 const f = (v) => v.toFixed(4);
 const msFull = curve.find((r) => r.crops === full)?.msPerImage500;

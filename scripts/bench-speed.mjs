@@ -72,13 +72,13 @@ const machine =
   `${os.cpus().length} CPU cores (${os.cpus()[0]?.model}), shared with other jobs: ` +
   `load average ${load.toFixed(1)} during the run`;
 const command = `node scripts/bench-speed.mjs ${process.argv.slice(2).join(' ')}`;
-ids.forEach((id, k) =>
+ids.forEach((id, k) => {
   console.log(
     `${id}: median ${ms[k].toFixed(1)} ms, mean ${mean(times[k]).toFixed(1)} ms wall, ` +
       `${cpuMs[k].toFixed(1)} ms process CPU per ${args.size} image ` +
       `(${times[k].length} scores of ${images.length} CLIVE images)`,
-  ),
-);
+  );
+});
 console.log(`${machine}; onnxruntime-node cpu, ${defaultIntraOpThreads()} intra-op threads; Node ${process.version}`);
 
 if (args.write) {

@@ -20,7 +20,9 @@ if (!valCsv || scoreCsvs.length === 0) {
 }
 const { mos: y, scores } = readScoredSet(valCsv, scoreCsvs);
 const line = (label, x) => console.log(`${label}\tSRCC ${srcc(x, y).toFixed(4)}\tPLCC ${plcc(x, y).toFixed(4)}`);
-scoreCsvs.forEach((file, i) => line(file, scores[i]));
+scoreCsvs.forEach((file, i) => {
+  line(file, scores[i]);
+});
 line(
   'mean of all',
   y.map((_, j) => scores.reduce((a, s) => a + s[j], 0) / scores.length),
