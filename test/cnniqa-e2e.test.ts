@@ -32,7 +32,7 @@ it('trains CNNIQA on patches (killed, resumed), exports it, scores the same in t
     splitSeed: 3,
     patchesPerImage: 3,
     test: { kind: 'patches', size: 32, stride: 32 },
-    lcn: { window: 3, c: 1 },
+    lcn: { size: 3, c: 1 },
     loss: 'l1',
     epochs: 2,
     batchSize: 8,

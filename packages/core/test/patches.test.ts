@@ -22,7 +22,7 @@ const INPUT: PatchCardInput = {
   colorSpace: 'sRGB',
   grey: 'bt601',
   pixelRange: [0, 255],
-  lcn: { window: 3, c: 1 },
+  lcn: { size: 3, c: 1 },
   minSize: 32,
   smallImage: 'upscale',
   protocol: { kind: 'patches', size: 32, stride: 32 },
@@ -162,9 +162,9 @@ describe('patchTensor', () => {
     expect(t.dims).toEqual([100, 1, 32, 32]);
   });
 
-  test('an impossible LCN window is an INVALID_CARD error naming the field', () => {
-    const bad = { ...INPUT, lcn: { window: 2, c: 1 } };
-    expect(() => patchTensor(noise(32, 32, 3), bad)).toThrow(/card.input.lcn.window/);
+  test('an impossible LCN size is an INVALID_CARD error naming the field', () => {
+    const bad = { ...INPUT, lcn: { size: 2, c: 1 } };
+    expect(() => patchTensor(noise(32, 32, 3), bad)).toThrow(/card.input.lcn.size/);
   });
 });
 
@@ -181,7 +181,7 @@ describe('the patch input in a card', () => {
 
   test('bad patch fields are listed by path with what was expected', () => {
     const card = patchCard() as unknown as Record<string, Record<string, unknown>>;
-    card.input = { ...card.input, channels: 3, grey: 'srgb', lcn: { window: 4, c: 0 } };
+    card.input = { ...card.input, channels: 3, grey: 'srgb', lcn: { size: 4, c: 0 } };
     card.input.protocol = { kind: 'patches', size: 64, stride: 0 };
     let message = '';
     try {
@@ -193,7 +193,7 @@ describe('the patch input in a card', () => {
     }
     expect(message).toMatch(/card.input.channels: expected one of 1 but received 3/);
     expect(message).toMatch(/card.input.grey: expected one of "bt601" but received "srgb"/);
-    expect(message).toMatch(/card.input.lcn.window: expected an odd positive integer but received 4/);
+    expect(message).toMatch(/card.input.lcn.size: expected an odd positive integer but received 4/);
     expect(message).toMatch(/card.input.lcn.c: expected a positive finite number but received 0/);
     expect(message).toMatch(/card.input.protocol.size: expected an integer >= 1 and <= 32 but received 64/);
     expect(message).toMatch(/card.input.protocol.stride: expected an integer >= 1 but received 0/);

@@ -110,12 +110,12 @@ export interface PatchCardInput {
   /** Grey levels are scaled to this range before normalisation. */
   pixelRange: [number, number];
   /**
-   * Local contrast normalisation (Kang et al.): (I - mu) / (sigma + c) over a `window` x `window` neighbourhood,
+   * Local contrast normalisation (Kang et al.): (I - mu) / (sigma + c) over a `size` x `size` neighbourhood,
    * sigma the population std, on the whole grey image (edge pixels repeated at the border, as scipy's
    * `boundary='symm'` for a 3x3 window); patches are cut afterwards, so a patch's border pixels see their real
    * neighbours (lidq92/CNNIQA normalises each patch on its own).
    */
-  lcn: { window: number; c: number };
+  lcn: { size: number; c: number };
   /** Smallest side accepted (the patch size). */
   minSize: number;
   smallImage: 'upscale' | 'reject';

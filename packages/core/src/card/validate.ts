@@ -140,8 +140,8 @@ function checkPatchInput(c: Checker, input: Obj): void {
   c.tuple(input, 'pixelRange', path, 2);
   const lcn = c.obj(input.lcn, `${path}.lcn`);
   if (lcn) {
-    if (!(Number.isInteger(lcn.window) && (lcn.window as number) >= 1 && (lcn.window as number) % 2 === 1))
-      c.fail(`${path}.lcn.window`, 'an odd positive integer', lcn.window);
+    if (!(Number.isInteger(lcn.size) && (lcn.size as number) >= 1 && (lcn.size as number) % 2 === 1))
+      c.fail(`${path}.lcn.size`, 'an odd positive integer', lcn.size);
     if (!(typeof lcn.c === 'number' && Number.isFinite(lcn.c) && lcn.c > 0))
       c.fail(`${path}.lcn.c`, 'a positive finite number', lcn.c);
   }

@@ -65,7 +65,7 @@ export function greyPlane(rgb: RawImage, pixelRange: [number, number]): Float32A
 /**
  * Writes the local contrast normalisation of the `size` x `size` window at (`x0`, `y0`) of a grey plane into `out`
  * at `offset`: (I - mu) / (sigma + c), mu and sigma (population std, from the window's sum and sum of squares in
- * float64) over the `window` x `window` neighbourhood, coordinates outside the image clamped to its edge (the same
+ * float64) over the `lcn.size` x `lcn.size` neighbourhood, coordinates outside the image clamped to its edge (the same
  * as scipy's `boundary='symm'` for a 3x3 window). The same numbers as normalising the whole plane and cutting the
  * window out of it.
  */
@@ -80,7 +80,7 @@ export function writeLcnPatch(
   out: Float32Array,
   offset: number,
 ): void {
-  const k = lcn.window;
+  const k = lcn.size;
   const r = (k - 1) / 2;
   const side = size + k - 1;
   const n = k * k;
@@ -122,9 +122,9 @@ export function writeLcnPatch(
 
 /** Throws INVALID_CARD for a patch input whose settings the preprocessing cannot follow. */
 function checkPatchInput(input: PatchCardInput): void {
-  const { window, c } = input.lcn ?? {};
-  if (!Number.isInteger(window) || window! < 1 || window! % 2 === 0)
-    throw new IqaError('INVALID_CARD', expected('an odd positive integer', 'card.input.lcn.window', window));
+  const { size, c } = input.lcn ?? {};
+  if (!Number.isInteger(size) || size! < 1 || size! % 2 === 0)
+    throw new IqaError('INVALID_CARD', expected('an odd positive integer', 'card.input.lcn.size', size));
   if (!(typeof c === 'number' && c > 0))
     throw new IqaError('INVALID_CARD', expected('a positive number', 'card.input.lcn.c', c));
   if (input.protocol?.kind !== 'patches')

@@ -176,7 +176,7 @@ export interface PatchesConfig extends Omit<CommonConfig, 'cut' | 'featuresFrom'
   /** The card's patch protocol: size, stride and the optional cap on patches per image. */
   test: { kind: 'patches'; size: number; stride: number; maxPatches?: number };
   /** Local contrast normalisation (default Kang's 3x3 window; c in grey levels 0..255). */
-  lcn: { window: number; c: number };
+  lcn: { size: number; c: number };
   loss: 'l2' | 'l1';
   modelId?: string;
   modelVersion?: string;
@@ -396,10 +396,10 @@ function checkPatches(cfg: Record<string, unknown>, file: string): void {
   for (const k of ['size', 'stride']) if (!posInt(test[k])) throw bad(`a positive integer for "test.${k}"`, test[k]);
   if (test.maxPatches !== undefined && !posInt(test.maxPatches))
     throw bad('a positive integer for "test.maxPatches"', test.maxPatches);
-  cfg.lcn ??= { window: 3, c: 1 };
+  cfg.lcn ??= { size: 3, c: 1 };
   const lcn = cfg.lcn as Record<string, unknown>;
-  if (!(posInt(lcn.window) && (lcn.window as number) % 2 === 1) || !((lcn.c as number) > 0))
-    throw bad('{ "window": an odd positive integer, "c": a positive number } for "lcn"', JSON.stringify(lcn));
+  if (!(posInt(lcn.size) && (lcn.size as number) % 2 === 1) || !((lcn.c as number) > 0))
+    throw bad('{ "size": an odd positive integer, "c": a positive number } for "lcn"', JSON.stringify(lcn));
   if (cfg.loss !== 'l1' && cfg.loss !== 'l2') throw bad('"l1" or "l2" for "loss"', cfg.loss);
 }
 

@@ -36,7 +36,7 @@ export function patchCardInput(spec: NetworkSpec, cfg: Pick<PatchesConfig, 'test
     colorSpace: 'sRGB',
     grey: 'bt601',
     pixelRange: spec.input.pixelRange,
-    lcn: { window: cfg.lcn.window, c: cfg.lcn.c },
+    lcn: { size: cfg.lcn.size, c: cfg.lcn.c },
     minSize: size,
     smallImage: 'upscale',
     protocol: { kind: 'patches', size, stride, ...(maxPatches !== undefined ? { maxPatches } : {}) },

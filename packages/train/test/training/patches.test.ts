@@ -36,7 +36,7 @@ beforeAll(async () => {
 describe('a patches config', () => {
   it("is read with Kang's LCN by default", async () => {
     const cfg = await readTrainConfig(await write(base), 'patches');
-    expect(cfg.lcn).toEqual({ window: 3, c: 1 });
+    expect(cfg.lcn).toEqual({ size: 3, c: 1 });
     expect(cfg.test).toEqual({ kind: 'patches', size: 32, stride: 32 });
   });
 
@@ -47,8 +47,8 @@ describe('a patches config', () => {
     await expect(readTrainConfig(await write({ ...base, test: { count: 4, seed: 0 } }), 'patches')).rejects.toThrow(
       /expected \{ "kind": "patches", "size", "stride"\[, "maxPatches"\] \} for "test"/,
     );
-    await expect(readTrainConfig(await write({ ...base, lcn: { window: 2, c: 1 } }), 'patches')).rejects.toThrow(
-      /"window": an odd positive integer/,
+    await expect(readTrainConfig(await write({ ...base, lcn: { size: 2, c: 1 } }), 'patches')).rejects.toThrow(
+      /"size": an odd positive integer/,
     );
     await expect(readTrainConfig(await write({ ...base, loss: 'huber' }), 'patches')).rejects.toThrow(
       /expected "l1" or "l2" for "loss" but received "huber"/,
