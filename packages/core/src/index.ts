@@ -13,6 +13,7 @@ export type {
   ModelCard,
   CardInput,
   CardOutput,
+  CardSpread,
   CardFile,
   CardFiles,
   CardArchitecture,
@@ -25,6 +26,7 @@ export type {
   CardRanking,
   CardPairShare,
   CardPreset,
+  CardRuntime,
   BrisqueProtocol,
   FeatureCardInput,
   PixelGraphInput,
@@ -68,8 +70,16 @@ export { MSCN_C, MSCN_FLAT, MSCN_GAUSSIAN } from './classic/mscn.js';
 export type { ShapeGrid } from './classic/aggd-fit.js';
 
 // Scoring
-export { scorePixels, aggregateScore, toIqaError } from './scoring.js';
-export type { Scorer, ScoreOutcome, RunModel } from './scoring.js';
+export {
+  scorePixels,
+  scorePixelsDetail,
+  aggregateScore,
+  aggregateSpread,
+  interleaveOutputs,
+  valuesPerItem,
+  toIqaError,
+} from './scoring.js';
+export type { Scorer, ScoreOutcome, ScoreDetail, RunModel } from './scoring.js';
 
 // Metrics
 export { srcc, krcc, plcc, rmse } from './metrics/correlation.js';

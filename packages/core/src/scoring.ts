@@ -3,8 +3,20 @@ import { IqaError } from './errors.js';
 import { type TensorData, preprocess } from './preprocess/to-tensor.js';
 import type { RawImage } from './preprocess/raw-image.js';
 
-/** One result of `scoreBatch`: a score, or the error that image caused. Never both. */
-export type ScoreOutcome = { score: number; error?: undefined } | { score?: undefined; error: IqaError };
+/**
+ * One result of `scoreBatch`: a score, or the error that image caused. Never both. A model whose card has
+ * `output.spread` (it predicts a score distribution, as NIMA) also gives `std`, the standard deviation of the
+ * image's predicted distribution on the score's scale.
+ */
+export type ScoreOutcome =
+  | { score: number; std?: number; error?: undefined }
+  | { score?: undefined; std?: undefined; error: IqaError };
+
+/** One image's score and, for a card with `output.spread`, its predicted distribution's standard deviation. */
+export interface ScoreDetail {
+  score: number;
+  std?: number;
+}
 
 /**
  * The public shape shared by `@iqa-zoo/runtime-node` and `@iqa-zoo/runtime-web`.
@@ -17,14 +29,71 @@ export interface Scorer<TInput, TDevice extends string = string> {
   readonly device: TDevice;
   /** Scores one image on the card's output scale; rejects with an `IqaError` for a bad image. */
   score(input: TInput): Promise<number>;
-  /** Scores many images; one bad image gives an `{ error }` entry and never fails the batch. */
+  /**
+   * Scores many images; one bad image gives an `{ error }` entry and never fails the batch. For a model whose card
+   * has `output.spread` (NIMA) each entry is `{ score, std }`: the mean and standard deviation of its prediction.
+   */
   scoreBatch(inputs: readonly TInput[]): Promise<ScoreOutcome[]>;
   /** Releases the inference session. */
   dispose(): Promise<void>;
 }
 
-/** Runs the network on an NCHW float32 batch and returns one raw output per batch item. */
+/**
+ * Runs the network on an NCHW float32 batch and returns its raw outputs item by item: one per batch item, or for a
+ * card with `output.spread` two (the score output, then the spread output: `[s0, d0, s1, d1, ...]`).
+ */
 export type RunModel = (input: TensorData) => Promise<Float32Array>;
+
+/** Raw values `RunModel` returns per batch item for this card: 2 with `output.spread`, else 1. */
+export function valuesPerItem(card: Pick<ModelCard, 'output'>): number {
+  return card.output.spread ? 2 : 1;
+}
+
+/**
+ * Interleaves a model's score output and spread output item by item (`[s0, d0, s1, d1, ...]`), as `RunModel`
+ * returns them for a card with `output.spread`.
+ */
+export function interleaveOutputs(score: Float32Array, spread: Float32Array): Float32Array {
+  if (score.length !== spread.length) {
+    throw new IqaError(
+      'INTERNAL',
+      `Expected one spread value per score but received ${spread.length} for ${score.length} scores`,
+    );
+  }
+  const out = new Float32Array(score.length * 2);
+  for (let i = 0; i < score.length; i++) {
+    out[2 * i] = score[i]!;
+    out[2 * i + 1] = spread[i]!;
+  }
+  return out;
+}
+
+/**
+ * One image's score and spread from its crops' interleaved raw means and standard deviations: the score is the mean
+ * of the crops' means (as `aggregateScore`), the spread the standard deviation of the mixture of the crops'
+ * distributions, sqrt(mean(std_k^2 + mean_k^2) - mean^2), times `spread.scale`.
+ */
+export function aggregateSpread(raw: ArrayLike<number>, output: CardOutput): Required<ScoreDetail> {
+  const spread = output.spread;
+  if (!spread) throw new IqaError('INTERNAL', 'Expected a card output with a spread but it has none');
+  if (raw.length === 0 || raw.length % 2 !== 0)
+    throw new IqaError('INTERNAL', `Expected pairs of score and spread outputs but received ${raw.length} values`);
+  const n = raw.length / 2;
+  let sum = 0;
+  let second = 0;
+  for (let i = 0; i < n; i++) {
+    const m = raw[2 * i]!;
+    const d = raw[2 * i + 1]!;
+    sum += m;
+    second += d * d + m * m;
+  }
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(0, second / n - mean * mean)) * spread.scale;
+  const score = mean * output.scale + output.offset;
+  if (!Number.isFinite(score) || !Number.isFinite(std))
+    throw new IqaError('INTERNAL', `Expected a finite score and std but the network produced ${score} and ${std}`);
+  return { score, std };
+}
 
 /** Maps raw network outputs for one image's crops to its score: mean, then `scale`/`offset`. */
 export function aggregateScore(raw: ArrayLike<number>, output: Pick<CardOutput, 'scale' | 'offset'>): number {
@@ -46,15 +115,27 @@ export function aggregateScore(raw: ArrayLike<number>, output: Pick<CardOutput, 
  * const score = await scorePixels(card, rgba, (t) => runOnnx(session, t));
  */
 export async function scorePixels(card: ModelCard, image: RawImage, run: RunModel): Promise<number> {
+  return (await scorePixelsDetail(card, image, run)).score;
+}
+
+/**
+ * As `scorePixels`, with the standard deviation of the predicted distribution for a card with `output.spread`.
+ *
+ * @example
+ * const { score, std } = await scorePixelsDetail(card, rgba, (t) => runOnnx(session, t)); // std: NIMA's spread
+ */
+export async function scorePixelsDetail(card: ModelCard, image: RawImage, run: RunModel): Promise<ScoreDetail> {
   const tensor = preprocess(image, card.input);
   const raw = await run(tensor);
-  if (raw.length !== tensor.dims[0]) {
+  const per = valuesPerItem(card);
+  if (raw.length !== tensor.dims[0] * per) {
     throw new IqaError(
       'INTERNAL',
-      `Expected ${tensor.dims[0]} network outputs (one per batch item) but received ${raw.length}`,
+      `Expected ${tensor.dims[0] * per} network outputs (${per === 1 ? 'one' : per} per batch item) ` +
+        `but received ${raw.length}`,
     );
   }
-  return aggregateScore(raw, card.output);
+  return per === 2 ? aggregateSpread(raw, card.output) : { score: aggregateScore(raw, card.output) };
 }
 
 /** Wraps any thrown value as an `IqaError` so batch results always carry a code. */

@@ -1,4 +1,12 @@
-import { RunBatcher, type RunModel, type TensorData, checkSessionIo, float32Output } from '@iqa-zoo/core';
+import {
+  RunBatcher,
+  type RunModel,
+  type TensorData,
+  checkSessionIo,
+  float32Output,
+  interleaveOutputs,
+  valuesPerItem,
+} from '@iqa-zoo/core';
 import type { LoadedModel } from './model-source.js';
 import { ort } from './ort-env.js';
 import type { WebDevice } from './types.js';
@@ -19,6 +27,7 @@ export async function createSession(model: LoadedModel, device: WebDevice): Prom
   });
   const inName = card.input.name;
   const outName = card.output.name;
+  const spreadName = card.output.spread?.name;
   try {
     checkSessionIo(session, card, model.source);
   } catch (err) {
@@ -28,15 +37,20 @@ export async function createSession(model: LoadedModel, device: WebDevice): Prom
   const runOnce = async (t: TensorData): Promise<Float32Array> => {
     const feeds = { [inName]: new ort.Tensor('float32', t.data, t.dims) };
     const results = await session.run(feeds);
-    const out = results[outName]!;
-    try {
+    const read = async (name: string): Promise<Float32Array> => {
+      const out = results[name]!;
       const data = device === 'webgpu' && out.location === 'gpu-buffer' ? await out.getData(true) : out.data;
-      return float32Output(outName, out.type, data).slice();
+      return float32Output(name, out.type, data).slice();
+    };
+    try {
+      const scores = await read(outName);
+      // A distribution model (NIMA): each item's score and std, interleaved as core's scorer reads them.
+      return spreadName ? interleaveOutputs(scores, await read(spreadName)) : scores;
     } finally {
       for (const r of Object.values(results)) r.dispose();
     }
   };
   // onnxruntime-web refuses overlapping runs on one session: one at a time.
-  const batcher = new RunBatcher(runOnce);
+  const batcher = new RunBatcher(runOnce, { valuesPerItem: valuesPerItem(card) });
   return { run: (t) => batcher.run(t), release: () => session.release() };
 }

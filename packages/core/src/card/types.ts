@@ -137,6 +137,20 @@ export interface CardOutput {
   /** score = raw * scale + offset; maps the network output to `range`. */
   scale: number;
   offset: number;
+  /**
+   * Set when the network predicts a score distribution (NIMA): a second ONNX output `name` holds the
+   * distribution's standard deviation per batch item, reported as raw * `scale` on the score's scale (no
+   * offset: a spread does not move with the scores). The scorers then return `std` beside each score.
+   */
+  spread?: CardSpread;
+}
+
+/** The ONNX output and scale of a distribution model's standard deviation (`card.output.spread`). */
+export interface CardSpread {
+  name: string;
+  /** What the spread is: the standard deviation of the predicted score distribution. */
+  kind: 'std';
+  scale: number;
 }
 
 export interface CardFile {
@@ -276,6 +290,16 @@ export interface CardPreset {
   description: string;
 }
 
+/** Run settings a model asks for by default (`card.runtime`). */
+export interface CardRuntime {
+  /**
+   * onnxruntime-node's intra-op threads when `createScorer`'s `threads` is not given (otherwise one per core).
+   * brisque-clive says 1: its graph is hundreds of small memory-bound ops, which a second thread slowed (and
+   * doubled in CPU time) on the 2 shared cores it was measured on (docs/classic-models.md).
+   */
+  threads?: number;
+}
+
 export interface ModelCard {
   schemaVersion: 1;
   id: string;
@@ -294,6 +318,8 @@ export interface ModelCard {
   speed?: CardSpeed[];
   /** Named ways to score (`fast`: what runtime-web uses on a CPU-only browser); cards before 0.5.0's have none. */
   presets?: { fast?: CardPreset };
+  /** How a runtime runs the model when the caller does not say (cards before brisque-clive 0.2.1 have none). */
+  runtime?: CardRuntime;
   licence: string;
   credits: string[];
 }

@@ -220,6 +220,18 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       c.bool(output, 'higherIsBetter', 'card.output');
       c.num(output, 'scale', 'card.output');
       c.num(output, 'offset', 'card.output');
+      if (output.spread !== undefined) {
+        const spread = c.obj(output.spread, 'card.output.spread');
+        if (spread) {
+          c.str(spread, 'name', 'card.output.spread');
+          c.oneOf(spread, 'kind', 'card.output.spread', ['std']);
+          const scale = spread.scale;
+          if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0))
+            c.fail('card.output.spread.scale', 'a positive finite number', scale);
+          if (spread.name === output.name)
+            c.fail('card.output.spread.name', `an output name other than "${output.name}" (the score's)`, spread.name);
+        }
+      }
     }
 
     const files = c.obj(root.files, 'card.files');
@@ -322,6 +334,8 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
       }
       c.str(fast, 'description', 'card.presets.fast');
     }
+    const runtime = root.runtime === undefined ? undefined : c.obj(root.runtime, 'card.runtime');
+    if (runtime) c.num(runtime, 'threads', 'card.runtime', { int: true, min: 1, optional: true });
     if (root.speed !== undefined) {
       c.arr(root, 'speed', 'card')?.forEach((v, i) => {
         const path = `card.speed[${i}]`;

@@ -19,6 +19,8 @@ export interface BatchingOptions {
    * the same turn join it (runtime-node passes `setImmediate`). Default: a microtask.
    */
   defer?: (start: () => void) => unknown;
+  /** Raw values the run returns per batch item (default 1; 2 for a card with `output.spread`: `valuesPerItem`). */
+  valuesPerItem?: number;
 }
 
 /** Tensors can share one run when everything but N matches. */
@@ -46,6 +48,7 @@ export class RunBatcher {
   private readonly maxImages: number;
   private readonly maxItems: number;
   private readonly defer: (start: () => void) => unknown;
+  private readonly perItem: number;
 
   constructor(
     private readonly runBatch: RunModel,
@@ -61,6 +64,7 @@ export class RunBatcher {
     this.maxImages = maxImages;
     this.maxItems = maxItems;
     this.defer = options.defer ?? ((start) => Promise.resolve().then(start));
+    this.perItem = options.valuesPerItem ?? 1;
   }
 
   /** Queues one image's tensor; resolves with its own slice of the outputs. */
@@ -120,16 +124,17 @@ export class RunBatcher {
     const out = await this.runBatch(tensor);
     this.stats.runs++;
     this.stats.images += group.length;
-    if (out.length !== total) {
+    const per = this.perItem;
+    if (out.length !== total * per) {
       throw new IqaError(
         'INTERNAL',
-        `Expected ${total} network outputs (one per batch item) but received ${out.length}`,
+        `Expected ${total * per} network outputs (${per === 1 ? 'one' : per} per batch item) but received ${out.length}`,
       );
     }
     let start = 0;
     group.forEach((p, i) => {
-      p.resolve(out.subarray(start, start + counts[i]!));
-      start += counts[i]!;
+      p.resolve(out.subarray(start, start + counts[i]! * per));
+      start += counts[i]! * per;
     });
   }
 }

@@ -2,7 +2,14 @@ import type { ModelCard } from '../card/types.js';
 import { IqaError, expected } from '../errors.js';
 import { mapLimit } from '../map-limit.js';
 import type { RawImage } from '../preprocess/raw-image.js';
-import { type RunModel, type ScoreOutcome, type Scorer, scorePixels, toIqaError } from '../scoring.js';
+import {
+  type RunModel,
+  type ScoreDetail,
+  type ScoreOutcome,
+  type Scorer,
+  scorePixelsDetail,
+  toIqaError,
+} from '../scoring.js';
 
 /** The platform pieces a runtime hands to `scorerFromParts` (ofetch-style: core imports no platform). */
 export interface ScorerParts<TInput, TDevice extends string> {
@@ -27,8 +34,9 @@ export interface ScorerParts<TInput, TDevice extends string> {
 
 /**
  * The `Scorer` object both runtimes return: `score` refuses work after `dispose`, decodes, then
- * scores with core's `scorePixels`; `scoreBatch` checks its array and gives one `{ score }` or
- * `{ error }` per image (an `IqaError` always); `dispose` releases the session once.
+ * scores with core's `scorePixels`; `scoreBatch` checks its array and gives one `{ score }` (`{ score, std }` for a
+ * card with `output.spread`: the std of the predicted score distribution, the mixture of the crops') or `{ error }`
+ * per image (an `IqaError` always); `dispose` releases the session once.
  *
  * @example
  * const scorer = scorerFromParts({ card, device: 'cpu', decode, run: (t) => batcher.run(t), release });
@@ -42,11 +50,11 @@ export function scorerFromParts<TInput, TDevice extends string>(
   const describe = parts.describe ?? ((_: TInput, i: number) => `image ${i}`);
   let disposed = false;
 
-  const score = async (input: TInput): Promise<number> => {
+  const detail = async (input: TInput): Promise<ScoreDetail> => {
     if (disposed) throw new IqaError('INVALID_ARGUMENT', `Expected a live scorer but "${card.id}" was disposed`);
     const pixels = await decode(input);
     try {
-      return await scorePixels(scoringCard, pixels, run);
+      return await scorePixelsDetail(scoringCard, pixels, run);
     } catch (err) {
       throw parts.runError ? parts.runError(err, input) : err;
     }
@@ -55,12 +63,13 @@ export function scorerFromParts<TInput, TDevice extends string>(
   return {
     card,
     device,
-    score,
+    score: async (input) => (await detail(input)).score,
     async scoreBatch(inputs: readonly TInput[]): Promise<ScoreOutcome[]> {
       if (!Array.isArray(inputs)) throw new TypeError(expected('an array of images', 'inputs', inputs));
       return mapLimit(inputs, parts.concurrency ?? 1, async (input, i): Promise<ScoreOutcome> => {
         try {
-          return { score: await score(input) };
+          const { score, std } = await detail(input);
+          return std === undefined ? { score } : { score, std };
         } catch (err) {
           return { error: toIqaError(err, describe(input, i)) };
         }

@@ -16,10 +16,12 @@ export interface SessionNames {
  */
 export function checkSessionIo(session: SessionNames, card: Pick<ModelCard, 'input' | 'output'>, source: string): void {
   const { inputNames, outputNames } = session;
-  if (inputNames.includes(card.input.name) && outputNames.includes(card.output.name)) return;
+  const wanted = [card.output.name, ...(card.output.spread ? [card.output.spread.name] : [])];
+  if (inputNames.includes(card.input.name) && wanted.every((o) => outputNames.includes(o))) return;
   throw new IqaError(
     'INVALID_CARD',
-    `Expected input "${card.input.name}" and output "${card.output.name}" (from the card) in ${source} ` +
+    `Expected input "${card.input.name}" and output${wanted.length > 1 ? 's' : ''} ` +
+      `${wanted.map((o) => `"${o}"`).join(' and ')} (from the card) in ${source} ` +
       `but the model has inputs ${JSON.stringify(inputNames)} and outputs ${JSON.stringify(outputNames)}`,
   );
 }

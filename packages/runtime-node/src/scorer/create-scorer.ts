@@ -7,6 +7,8 @@ import {
   checkScorerOptions,
   checkSessionIo,
   float32Output,
+  interleaveOutputs,
+  valuesPerItem,
   scorerFromParts,
   scoringChoice,
   toIqaError,
@@ -21,8 +23,8 @@ export interface NodeScorerOptions extends ModelSourceOptions, ProtocolChoice {
   /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
   device?: NodeDevice;
   /**
-   * onnxruntime intra-op threads; default one per available core (`defaultIntraOpThreads`); 0 lets
-   * onnxruntime choose.
+   * onnxruntime intra-op threads; default the card's `runtime.threads` if it has one, else one per available
+   * core (`defaultIntraOpThreads`); 0 lets onnxruntime choose.
    */
   threads?: number;
   /** `fp16` loads the card's `onnxFp16` variant, `q8` its int8 `onnxQ8`. */
@@ -76,9 +78,13 @@ export const DEFAULT_BATCHING: Record<ResolvedDevice, { maxBatch: number; maxBat
 function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData) => Promise<Float32Array> {
   return async (t) => {
     const input = new ort.Tensor('float32', t.data, t.dims);
-    const result = await session.run({ [card.input.name]: input }, [card.output.name]);
+    const spread = card.output.spread?.name;
+    const result = await session.run({ [card.input.name]: input }, [card.output.name, ...(spread ? [spread] : [])]);
     const out = result[card.output.name]!;
-    return float32Output(card.output.name, out.type, out.data);
+    const scores = float32Output(card.output.name, out.type, out.data);
+    if (!spread) return scores;
+    // A distribution model (NIMA): each item's score and std, interleaved as core's scorer reads them.
+    return interleaveOutputs(scores, float32Output(spread, result[spread]!.type, result[spread]!.data));
   };
 }
 
@@ -102,7 +108,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   const cutBy = scoringChoice(card, options).card; // before the session opens: a bad `crops` leaves nothing open
   const { session, device, reason } = await openSession(loaded.onnx, {
     device: options.device ?? 'auto',
-    threads: options.threads ?? defaultIntraOpThreads(),
+    threads: options.threads ?? card.runtime?.threads ?? defaultIntraOpThreads(),
   });
   if (options.verbose && reason.startsWith('CUDA is not available'))
     (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
@@ -112,6 +118,7 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
     maxImages: maxBatch,
     maxItems: options.maxBatchItems ?? DEFAULT_BATCHING[device].maxBatchItems,
     defer: setImmediate,
+    valuesPerItem: valuesPerItem(card),
   });
   const readOpts = { maxPixels: options.maxPixels, maxBytes: options.maxBytes };
   const scorer = scorerFromParts({
