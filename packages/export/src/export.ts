@@ -22,6 +22,11 @@ export interface ExportOptions {
   inputName?: string;
   /** ONNX output name (default `score`). */
   outputName?: string;
+  /**
+   * ONNX names of the model's further outputs, in `model.outputs` order after the first (which is `outputName`),
+   * e.g. `['std']` for NIMA's standard deviation; required when the model has more than one output.
+   */
+  extraOutputNames?: string[];
   /** ONNX opset, 13 to 17 (default 17). */
   opset?: number;
   /** Weights and compute in float16 with float32 input and output (default false). */
@@ -57,7 +62,7 @@ function rename(nodes: O.INodeProto[], from: string, to: string): void {
   }
 }
 
-function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'card'>> {
+function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'card' | 'extraOutputNames'>> {
   const opset = options.opset ?? 17;
   if (!(SUPPORTED_OPSETS as readonly number[]).includes(opset)) {
     throw new RangeError(
@@ -88,28 +93,34 @@ function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'car
  */
 export function toModelProto(model: tf.LayersModel, options: ExportOptions = {}): O.ModelProto {
   const opts = checkOptions(options);
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+  const outputNames = [opts.outputName, ...(options.extraOutputNames ?? [])];
+  if (model.inputs.length !== 1 || model.outputs.length !== outputNames.length) {
     throw new IqaError(
       'EXPORT_INVALID',
-      `Expected a model with 1 input and 1 output but ${JSON.stringify(model.name)} has ${model.inputs.length} and ${model.outputs.length}`,
+      `Expected a model with 1 input and ${outputNames.length} output(s) (${outputNames.join(', ')}) ` +
+        `but ${JSON.stringify(model.name)} has ${model.inputs.length} and ${model.outputs.length}`,
     );
   }
+  if (new Set([opts.inputName, ...outputNames]).size !== outputNames.length + 1)
+    throw new RangeError(`Expected distinct input and output names but received ${JSON.stringify(outputNames)}`);
   const g = new GraphBuilder();
   g.reserve(opts.inputName);
   const input = inputDims(model.inputs[0]!.shape, opts.inputName);
-  const [out] = convertLayers(model, g, [input.ref]);
-  const result = out!;
-  let outName = result.name;
-  if (outName === opts.inputName) outName = g.add('Identity', [outName], opts.outputName);
-  if (g.nodes.some((n) => n.output?.includes(opts.outputName)) && outName !== opts.outputName) {
-    throw new RangeError(
-      `Expected outputName to differ from the model's layer names but received ${JSON.stringify(opts.outputName)}`,
-    );
-  }
-  rename(g.nodes, outName, opts.outputName);
+  const results = convertLayers(model, g, [input.ref]);
+  results.forEach((result, i) => {
+    const wanted = outputNames[i]!;
+    let outName = result.name;
+    if (outName === opts.inputName) outName = g.add('Identity', [outName], wanted);
+    if (g.nodes.some((n) => n.output?.includes(wanted)) && outName !== wanted) {
+      throw new RangeError(
+        `Expected output name ${JSON.stringify(wanted)} to differ from the model's layer names but it names one`,
+      );
+    }
+    rename(g.nodes, outName, wanted);
+  });
   if (opts.fold) {
-    foldBatchNorm(g.nodes, g.initializers, [opts.outputName]);
-    foldPadIntoConv(g.nodes, g.initializers, [opts.outputName]);
+    foldBatchNorm(g.nodes, g.initializers, outputNames);
+    foldPadIntoConv(g.nodes, g.initializers, outputNames);
   }
   protectPadBeforeMaxPool(g.nodes, g.initializers);
 
@@ -118,7 +129,9 @@ export function toModelProto(model: tf.LayersModel, options: ExportOptions = {})
     node: g.nodes,
     initializer: g.initializers,
     input: [valueInfo(opts.inputName, DataType.FLOAT, input.dims)],
-    output: [valueInfo(opts.outputName, DataType.FLOAT, outputDims(model.outputs[0]!.shape, result))],
+    output: outputNames.map((name, i) =>
+      valueInfo(name, DataType.FLOAT, outputDims(model.outputs[i]!.shape, results[i]!)),
+    ),
   };
   if (opts.fp16) graph = toFp16(graph);
   const metadataProps =

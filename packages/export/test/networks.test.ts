@@ -4,13 +4,14 @@
  * onnxruntime-node within 1e-4 (absolute or relative). The exported graphs have no Transpose and
  * no BatchNormalization left (all folded). `inceptionv3-ml`/`-sl` run only when
  * IQA_TEST_INCEPTION=1: loading nsfwjs' 22M InceptionV3 weights takes minutes on a shared 2-core
- * machine, too slow for every run.
+ * machine, too slow for every run. A network that predicts a score distribution (NIMA) is built with its own
+ * head (average pooling) and exported with its second output, `std`; both outputs are compared.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { getNetwork, initTfBackend, listNetworks } from '@iqa-zoo/train';
 import { onnx, toModelProto } from '@iqa-zoo/export';
-import { mismatches, randomNchw, runTfjs } from './helpers/parity.js';
+import { mismatches, randomNchw, runTfjsOutputs } from './helpers/parity.js';
 
 type Shape = [number, number, number, number];
 const SHAPES: Shape[] = [
@@ -56,8 +57,9 @@ for (const name of listNetworks()) {
 
     beforeAll(
       async () => {
-        model = await getNetwork(name).build({ seed: 5, pooling: ['avg', 'std'] });
-        proto = toModelProto(model);
+        const distribution = getNetwork(name).distribution !== undefined;
+        model = await getNetwork(name).build({ seed: 5, pooling: distribution ? ['avg'] : ['avg', 'std'] });
+        proto = toModelProto(model, { extraOutputNames: distribution ? ['std'] : [] });
         session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
       },
       OPT_IN.has(name) ? 900_000 : undefined,
@@ -81,11 +83,15 @@ for (const name of listNetworks()) {
       (OPT_IN.has(name) ? INCEPTION_SHAPES : LARGE_NETWORKS.has(name) ? SHAPES.slice(0, 2) : SHAPES);
     test.each(shapes)('tfjs and onnxruntime-node agree on [%i, %i, %i, %i]', async (...shape) => {
       const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
-      const expected = runTfjs(model, data, shape);
+      const expected = runTfjsOutputs(model, data, shape);
       const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
-      expect(out.score!.dims).toEqual([shape[0], 1]);
-      expect(expected.every(Number.isFinite)).toBe(true);
-      expect(mismatches(out.score!.data as Float32Array, expected)).toEqual([]);
+      const names = model.outputs.length > 1 ? ['score', 'std'] : ['score'];
+      expect(expected.length).toBe(names.length);
+      names.forEach((output, i) => {
+        expect(out[output]!.dims).toEqual([shape[0], 1]);
+        expect(expected[i]!.every(Number.isFinite)).toBe(true);
+        expect(mismatches(out[output]!.data as Float32Array, expected[i]!)).toEqual([]);
+      });
     });
   });
 }

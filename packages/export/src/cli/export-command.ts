@@ -117,7 +117,13 @@ export async function exportCheckpoint(args: {
   await initTfBackend({ backend: 'auto' });
   const model = await loadModel(args.from);
   try {
-    const options = { card: draft, inputName: draft.input.name, outputName: draft.output.name, opset: args.opset };
+    const options = {
+      card: draft,
+      inputName: draft.input.name,
+      outputName: draft.output.name,
+      extraOutputNames: draft.output.spread ? [draft.output.spread.name] : [],
+      opset: args.opset,
+    };
     const fp32 = await exportOnnx(model, options);
     const fp16 = await exportOnnx(model, { ...options, fp16: true });
     const card = validateCard({

@@ -2,6 +2,7 @@
 import './activation.js';
 import './conv.js';
 import './dense.js';
+import './distribution.js';
 import './merge.js';
 import './pooling.js';
 import './shape.js';

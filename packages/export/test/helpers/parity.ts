@@ -15,6 +15,19 @@ export function randomNchw(shape: [number, number, number, number], seed: number
   return out;
 }
 
+/** Every output of the tfjs model for NCHW `data` (transposed to NHWC for tfjs), in `model.outputs` order. */
+export function runTfjsOutputs(
+  model: tf.LayersModel,
+  data: Float32Array,
+  shape: [number, number, number, number],
+): Float32Array[] {
+  return tf.tidy(() => {
+    const nhwc = tf.transpose(tf.tensor4d(data, shape), [0, 2, 3, 1]);
+    const out = model.predict(nhwc) as tf.Tensor | tf.Tensor[];
+    return (Array.isArray(out) ? out : [out]).map((t) => Float32Array.from(t.dataSync()));
+  });
+}
+
 /** The tfjs model's output for NCHW `data` (transposed to NHWC for tfjs). */
 export function runTfjs(
   model: tf.LayersModel,
