@@ -5,10 +5,13 @@ import { MOBILENETV2_TAPS, buildMobileNetV2 } from './mobilenetv2.js';
 import { INCEPTIONV3_TAPS, buildInceptionV3 } from './inceptionv3.js';
 import { nsfwjsBackboneLayers } from './nsfwjs-network.js';
 import { CNNIQA_DEFAULTS, CNNIQA_PATCH, buildCnniqa } from './cnniqa.js';
+import { NIMA_BINS, NIMA_DISTRIBUTION_LAYER, NIMA_TAP, buildNima } from './nima.js';
 
 export { GlobalStdPooling2D, STD_POOLING_EPSILON } from './global-std-pooling.js';
 export { GlobalExtremumPooling2D, buildCnniqa, CNNIQA_DEFAULTS, CNNIQA_PATCH } from './cnniqa.js';
 export type { CnniqaOptions } from './cnniqa.js';
+export { DistributionMoments, distributionMoments, binValues } from './distribution-moments.js';
+export { buildNima, NIMA_BINS, NIMA_DISTRIBUTION_LAYER, NIMA_TAP } from './nima.js';
 export { multiLevelHead, DEFAULT_HEAD } from './multi-level-head.js';
 export type { HeadOptions } from './multi-level-head.js';
 export { registerNetwork, getNetwork, listNetworks, headOptions } from './registry.js';
@@ -59,7 +62,7 @@ registerVgg(
 
 /** A network on an nsfwjs backbone: inputs in [0, 1] (nsfwjs divides by 255), no mean/std. */
 function registerNsfwjs(
-  spec: Pick<NetworkSpec, 'name' | 'description' | 'backbone' | 'taps' | 'build'> & {
+  spec: Pick<NetworkSpec, 'name' | 'description' | 'backbone' | 'taps' | 'build' | 'distribution'> & {
     cropSize: number;
     minSize: number;
   },
@@ -80,6 +83,20 @@ registerNsfwjs({
   minSize: 32,
   taps: MOBILENETV2_TAPS,
   build: (head) => buildMobileNetV2(headOptions(head), 'mobilenetv2-ml'),
+});
+
+registerNsfwjs({
+  name: 'mobilenetv2-nima',
+  description:
+    'NIMA (Talebi and Milanfar, IEEE TIP 2018) on MobileNetV2 (alpha 1.0, pretrained weights from nsfwjs): ' +
+    'average pooling of out_relu, dropout, dense 10 + softmax, a distribution over the scores 1..10 ' +
+    '(outputs: its mean and standard deviation)',
+  backbone: 'MobileNetV2',
+  cropSize: 224,
+  minSize: 32,
+  taps: [NIMA_TAP],
+  build: (head) => buildNima(headOptions(head), 'mobilenetv2-nima'),
+  distribution: { layer: NIMA_DISTRIBUTION_LAYER, bins: NIMA_BINS },
 });
 
 registerNsfwjs({

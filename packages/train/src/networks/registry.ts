@@ -31,6 +31,11 @@ export interface NetworkSpec {
    * layers up to and including that name.
    */
   backboneLayers(model: tf.LayersModel): string[];
+  /**
+   * Set for a network that predicts a score distribution (NIMA): the layer whose output is the distribution over
+   * `bins` score bins (1..bins), which the EMD loss trains; the model's outputs are its mean and std.
+   */
+  distribution?: { layer: string; bins: number };
 }
 
 const registry = new Map<string, NetworkSpec>();

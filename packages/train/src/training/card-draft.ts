@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../networks/registry.js';
 import type { FinetuneConfig } from './config.js';
 import type { TrainState } from './head-trainer.js';
+import { distributionOutput } from './score-distribution.js';
 
 export type CardDraft = Omit<ModelCard, 'files'>;
 
@@ -107,6 +108,42 @@ export function mosOutput(normalisation: { mean: number; std: number }): CardOut
   return { name: 'score', range: [0, 100], higherIsBetter: true, scale: normalisation.std, offset: normalisation.mean };
 }
 
+/**
+ * The output of a network that predicts a distribution over `bins` bins of 0-100 (NIMA): `score` is its mean, 1..K
+ * mapped to the bins' centres on 0-100, and `spread` its standard deviation on the same scale.
+ */
+export function distributionCardOutput(bins: number): CardOutput {
+  const { scale, offset } = distributionOutput(bins);
+  return {
+    name: 'score',
+    range: [0, 100],
+    higherIsBetter: true,
+    scale,
+    offset,
+    spread: { name: 'std', kind: 'std', scale },
+  };
+}
+
+export const NIMA_CREDIT =
+  'NIMA: H. Talebi and P. Milanfar, "NIMA: Neural Image Assessment", IEEE Transactions on Image Processing 27(8), 2018.';
+
+/** The stage-2 loss in words, as the card states it. */
+function lossText(d: CardDraftInput): string {
+  const bins = d.spec.distribution?.bins;
+  if (d.cfg.loss === 'emd' && bins) {
+    const width = 100 / bins;
+    return (
+      `EMD (r = 2, NIMA) between the predicted distribution over the scores 1..${bins} and each training image's ` +
+      `target: the normal N(MOS, std) of its ratings on 0-100 cut into ${bins} equal bins ([0, ${width}), ...) ` +
+      `and renormalised over [0, 100]`
+    );
+  }
+  return (
+    `${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split ` +
+    `(mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)})`
+  );
+}
+
 /** The CLIVE training and validation splits, as `training.data` lists them. */
 export function cliveSplitData(split: { train: number; val: number }): CardDataset[] {
   const licence = 'LIVE-README: use and redistribution with notice kept';
@@ -156,7 +193,7 @@ export function draftCard(d: CardDraftInput): CardDraft {
   }
   stages.push({
     name: 'finetune',
-    description: `${d.prior ? 'starting from the weights the stages above ended with: ' : ''}${d.cfg.loss.toUpperCase()}${mosRankingText(d.cfg)} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, std ${d.normalisation.std.toFixed(3)}), ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; ${d.cfg.averageFrom ? `from epoch ${d.cfg.averageFrom} on, validated and kept as the mean of the weights at the end of each epoch so far (SWA); ` : ''}best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ${d.refit ? `the stage-1 score refit to normalised MOS on the training rows before training (x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); ` : ''}trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description: `${d.prior ? 'starting from the weights the stages above ended with: ' : ''}${lossText(d)}, ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; ${d.cfg.averageFrom ? `from epoch ${d.cfg.averageFrom} on, validated and kept as the mean of the weights at the end of each epoch so far (SWA); ` : ''}best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ${d.refit ? `the stage-1 score refit to normalised MOS on the training rows before training (x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); ` : ''}trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });
@@ -165,9 +202,11 @@ export function draftCard(d: CardDraftInput): CardDraft {
     id: d.cfg.modelId ?? `${d.spec.name}-clive`,
     version: d.cfg.modelVersion ?? '0.1.0',
     task: 'nr',
-    description: `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
+    description: d.spec.distribution
+      ? `${d.spec.description}; the head trained on CLIVE's MOS and rating std as score distributions (EMD).`
+      : `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
     input: cardInput(d.spec, testProtocol(d.cfg)),
-    output: mosOutput(d.normalisation),
+    output: d.spec.distribution ? distributionCardOutput(d.spec.distribution.bins) : mosOutput(d.normalisation),
     architecture: {
       network: d.spec.name,
       backbone: d.spec.backbone,
@@ -202,7 +241,9 @@ export function draftCard(d: CardDraftInput): CardDraft {
       : 'MIT',
     credits: [
       CLIVE_CREDIT,
-      'RankIQA: X. Liu, J. van de Weijer, A. D. Bagdanov, "RankIQA: Learning from Rankings for No-reference Image Quality Assessment", ICCV 2017.',
+      d.spec.distribution
+        ? NIMA_CREDIT
+        : 'RankIQA: X. Liu, J. van de Weijer, A. D. Bagdanov, "RankIQA: Learning from Rankings for No-reference Image Quality Assessment", ICCV 2017.',
       ...(pretrained ? ['Backbone weights: nsfwjs (MIT), https://github.com/infinitered/nsfwjs'] : []),
     ],
   };

@@ -36,10 +36,13 @@ interface CommonConfig {
    */
   cut?: string;
   /**
-   * Frozen backbone only: take the cached pooled features of this network (whose taps include
-   * this one's) and keep this network's columns, e.g. mobilenetv2-sl from mobilenetv2-ml.
+   * Take the cached pooled features of this network (whose taps include this one's) and keep this
+   * network's columns, e.g. mobilenetv2-sl from mobilenetv2-ml. As `{ network, head }`, that network
+   * is built with these head options (default: this run's), e.g. the pooling its cached rows were made
+   * with; with `cacheAt`, its rows cached at that layer are read and pooled; with `cut`, its rows at the
+   * cut, for a network that reads nothing below the cut (mobilenetv2-nima above block_15_add).
    */
-  featuresFrom?: string;
+  featuresFrom?: string | { network: string; head?: Partial<HeadOptions> };
   /**
    * Frozen backbone only: cache the trunk's rows at this layer (as a run with `"cut"` there
    * does) and run the frozen layers above it on them for the pooled features. A later run that
@@ -97,7 +100,12 @@ export interface FinetuneConfig extends CommonConfig {
    *   most `maxSide`, exactly as the runtimes do) and its mirror, scoring the whole image once.
    */
   test: FinetuneTest;
-  loss: 'l2' | 'l1';
+  /**
+   * `l2`/`l1` on normalised MOS; `emd`: NIMA's earth mover's distance (r = 2) between the network's score
+   * distribution and N(MOS, std) binned on 0-100 (`score-distribution.ts`), for a network with a distribution
+   * (`mobilenetv2-nima`); the MOS CSV must then have a std column.
+   */
+  loss: 'l2' | 'l1' | 'emd';
   /**
    * Adds RankIQA's hinge to the regression loss, on MOS: over every pair of rows in a batch whose
    * normalised MOS differ by more than `minGap`, `weight` x mean(max(0, margin - (s_better - s_worse))).
@@ -311,6 +319,39 @@ function checkImageLoss(cfg: Record<string, unknown>, file: string): void {
   }
 }
 
+/** Stage 2's loss; EMD trains a score distribution, which none of the crop-pairing or score-refit options fit. */
+function checkLoss(cfg: Record<string, unknown>, file: string): void {
+  if (cfg.loss !== undefined && cfg.loss !== 'l1' && cfg.loss !== 'l2' && cfg.loss !== 'emd')
+    throw invalid(file, `expected "l1", "l2" or "emd" for "loss" but received ${describeValue(cfg.loss)}`);
+  if (cfg.loss !== 'emd') return;
+  for (const k of ['mosRanking', 'imageLoss', 'rankTask', 'refitScore']) {
+    if (cfg[k] !== undefined) {
+      throw invalid(
+        file,
+        `"loss": "emd" trains a score distribution and cannot be combined with "${k}" (a loss on single scores); ` +
+          `remove "${k}"`,
+      );
+    }
+  }
+}
+
+function checkFeaturesFrom(cfg: Record<string, unknown>, file: string): void {
+  const f = cfg.featuresFrom as Record<string, unknown> | string | undefined;
+  if (f === undefined || typeof f === 'string') return;
+  if (
+    typeof f !== 'object' ||
+    f === null ||
+    typeof f.network !== 'string' ||
+    (f.head !== undefined && (typeof f.head !== 'object' || f.head === null))
+  ) {
+    throw invalid(
+      file,
+      'expected a network name or { "network", "head" } for "featuresFrom" ' +
+        `but received ${typeof f === 'object' && f !== null ? JSON.stringify(f) : describeValue(f)}`,
+    );
+  }
+}
+
 const COMMON_KEYS = [
   'stage',
   'network',
@@ -432,6 +473,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(
   }
   checkKeys(raw, stage, file);
   for (const k of ['network', 'out', 'cache']) need(cfg, k, 'string', file);
+  checkFeaturesFrom(cfg, file);
   for (const k of ['seed', 'epochs', 'batchSize', 'learningRate', 'weightDecay']) need(cfg, k, 'number', file);
   if (
     cfg.averageFrom !== undefined &&
@@ -466,6 +508,7 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(
     checkMosRanking(cfg, file);
     checkImageLoss(cfg, file);
     checkRankTask(cfg, file);
+    checkLoss(cfg, file);
     if (cfg.refitScore !== undefined && typeof cfg.refitScore !== 'boolean') {
       throw invalid(file, `expected true or false for "refitScore" but received ${describeValue(cfg.refitScore)}`);
     }

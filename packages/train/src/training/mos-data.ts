@@ -10,6 +10,8 @@ export interface MosEntry {
   image: string;
   file: string;
   mos: number;
+  /** The standard deviation of the image's ratings, where the CSV has a std column (NIMA's target needs it). */
+  std?: number;
 }
 
 /** Reads `image,mos[,std]` rows (core's `parseMosCsv`); image paths are relative to `root` (default: the CSV's folder). */
@@ -25,7 +27,12 @@ export async function readMosCsv(csv: string, root?: string): Promise<MosEntry[]
     );
   }
   const base = root ?? path.dirname(csv);
-  return parseMosCsv(text, csv).map(({ image, mos }) => ({ image, file: path.resolve(base, image), mos }));
+  return parseMosCsv(text, csv).map(({ image, mos, std }) => ({
+    image,
+    file: path.resolve(base, image),
+    mos,
+    ...(std !== undefined ? { std } : {}),
+  }));
 }
 
 /** Fisher-Yates shuffle with mulberry32(seed). */

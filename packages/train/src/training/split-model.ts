@@ -107,6 +107,8 @@ export function splitModel(
     inputShape?: [number, number];
     /** Run frozen BatchNormalization above the cut as one affine map (default true; false: through the layer, for the bench). */
     foldBatchNorm?: boolean;
+    /** The layer whose output `forward` returns (default: the model's first output), e.g. NIMA's distribution. */
+    output?: string;
   } = {},
 ): SplitModel {
   const cut = options.cut ?? pooledLayer(model);
@@ -194,7 +196,7 @@ export function splitModel(
     }
     return values.get(until.id)!;
   };
-  const score = model.outputs[0] as Sym;
+  const score = (options.output ? model.getLayer(options.output).output : model.outputs[0]) as Sym;
   const pooledOutput = model.getLayer(pooledLayer(model)).output as Sym;
   const pooledAbove =
     pooledOutput.id === cutTensor.id || top.some((l) => nodeOf(l).outputTensors[0]!.id === pooledOutput.id);

@@ -22,6 +22,7 @@ import { labelPairs, rankingAccuracy, rankingHingeLoss, rankingPairs } from './r
 import { type LadderRows, type Ladder, ladderItems, rankLadders } from './rank-ladders.js';
 import { type MultiTaskBatch, ladderSlots, multiTaskLoss, withLadders } from './multi-task.js';
 import { readImageRgb } from './read-image.js';
+import { distributionMeans, distributionOutput, emdLoss, scoreDistribution } from './score-distribution.js';
 import { featureSource } from './feature-source.js';
 import {
   type FeatureShard,
@@ -119,6 +120,17 @@ async function wholeImageShape(entries: MosEntry[], input: CardInput): Promise<[
   throw new IqaError('INVALID_ARGUMENT', 'Expected at least one readable training image but none could be decoded');
 }
 
+/** NIMA's target of one training image: N(MOS, std) in `bins` bins of 0-100; the CSV must give its std. */
+function imageDistribution(e: MosEntry, bins: number): Float32Array {
+  if (e.std === undefined) {
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a std for ${e.image} ("loss": "emd" needs a MOS CSV with columns image,mos,std) but it has none`,
+    );
+  }
+  return scoreDistribution(e.mos, e.std, bins);
+}
+
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -160,6 +172,16 @@ async function readPriorCard(dir: string): Promise<CardDraftInput['prior']> {
  */
 async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
   const spec = getNetwork(cfg.network);
+  if ((cfg.loss === 'emd') !== (spec.distribution !== undefined)) {
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      cfg.loss === 'emd'
+        ? `Expected a network that predicts a score distribution (such as mobilenetv2-nima) for "loss": "emd" ` +
+            `but ${cfg.network} predicts one score`
+        : `Expected "loss": "emd" for ${cfg.network}, which predicts a score distribution, ` +
+            `but received ${JSON.stringify(cfg.loss)}`,
+    );
+  }
   const model = await spec.build(cfg.head);
   if (from) {
     const init = await loadModel(from);
@@ -172,7 +194,7 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
   const whole = cfg.test.kind === 'full' ? cfg.test : undefined;
   // Above a cut, whole images fix the cut map's size; a frozen backbone gives pooled rows of any size.
   const inputShape = whole && cfg.cut ? await wholeImageShape(train, input) : undefined;
-  const source = await featureSource(model, cfg, inputShape);
+  const source = await featureSource(model, cfg, inputShape, spec.distribution?.layer);
   const cache = new FeatureCache(cfg.cache, await weightsHash(source.extractor.features, sha256));
   const trunk = source.extractor.features;
   const width = source.extractor.featureSize;
@@ -331,6 +353,10 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const std = Math.sqrt(mosTrain.reduce((a, b) => a + (b - mean) ** 2, 0) / mosTrain.length);
   const target = Float32Array.from(trainRows.image, (i) => (mosTrain[i]! - mean) / std);
   const valMos = valRows.kept.map((e) => e.mos);
+  // NIMA: each training image's target distribution, and the card's map from the distribution's mean to MOS.
+  const bins = spec.distribution?.bins;
+  const targetDistributions = bins ? trainRows.kept.map((e) => imageDistribution(e, bins)) : undefined;
+  const toMos = bins ? distributionOutput(bins) : { scale: std, offset: mean };
 
   let refit: LinearFit | undefined;
   if (cfg.refitScore) {
@@ -381,7 +407,17 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
         if (task) {
           const mt = multi.get(batch.join(','))!;
           const y = Float32Array.from({ length: mt.mosRows }, (_, i) => target[batch[i]!]!);
-          return multiTaskLoss(scores, mt, y, { loss: cfg.loss, weight: task.weight, margin: task.margin });
+          return multiTaskLoss(scores, mt, y, {
+            loss: cfg.loss as 'l1' | 'l2',
+            weight: task.weight,
+            margin: task.margin,
+          });
+        }
+        if (targetDistributions) {
+          const k = bins!;
+          const q = new Float32Array(batch.length * k);
+          batch.forEach((r, i) => q.set(targetDistributions[trainRows.image[r]!]!, i * k));
+          return emdLoss(scores, tf.tensor2d(q, [batch.length, k]));
         }
         if (setSize) {
           const sets = batch.length / setSize;
@@ -404,8 +440,11 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
           : fit;
       }),
     validate: async (predict) => {
-      const perImage = meanPerImage(await predict(valRows.features), valRows.image, valRows.kept.length);
-      const scores = Array.from(perImage, (z) => z * std + mean);
+      const predicted = await predict(valRows.features);
+      // A distribution network predicts K probabilities per row: its mean over bins 1..K is the row's score.
+      const rowScores = bins ? distributionMeans(predicted, bins) : predicted;
+      const perImage = meanPerImage(rowScores, valRows.image, valRows.kept.length);
+      const scores = Array.from(perImage, (z) => z * toMos.scale + toMos.offset);
       const metrics: Record<string, number> = { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
       if (ladders && ladders.heldRows.length > 0) {
         const x = new Float32Array(ladders.heldRows.length * f);

@@ -116,4 +116,29 @@ describe('readTrainConfig', () => {
       ),
     ).rejects.toThrow(/"imageLoss" and "mosRanking" cannot be combined/);
   });
+
+  it('checks the loss: l1, l2 or emd, and emd alone (no loss on single scores beside it)', async () => {
+    const crops = { ...base, cropSize: 32, cropsPerImage: 4, test: { count: 4, seed: 0 } };
+    expect((await readTrainConfig(await write({ ...crops, loss: 'emd' }), 'finetune')).loss).toBe('emd');
+    await expect(readTrainConfig(await write({ ...crops, loss: 'huber' }), 'finetune')).rejects.toThrow(
+      /expected "l1", "l2" or "emd" for "loss" but received "huber"/,
+    );
+    await expect(
+      readTrainConfig(
+        await write({ ...crops, loss: 'emd', mosRanking: { weight: 1, margin: 0.1, minGap: 0 } }),
+        'finetune',
+      ),
+    ).rejects.toThrow(/"loss": "emd" trains a score distribution and cannot be combined with "mosRanking"/);
+  });
+
+  it('takes featuresFrom as a network name or { network, head }', async () => {
+    const crops = { ...base, cropSize: 32, cropsPerImage: 4, test: { count: 4, seed: 0 } };
+    const from = { network: 'mobilenetv2-ml', head: { pooling: ['avg', 'std'] } };
+    expect((await readTrainConfig(await write({ ...crops, featuresFrom: from }), 'finetune')).featuresFrom).toEqual(
+      from,
+    );
+    await expect(readTrainConfig(await write({ ...crops, featuresFrom: { head: {} } }), 'finetune')).rejects.toThrow(
+      /expected a network name or \{ "network", "head" \} for "featuresFrom" but received \{"head":\{\}\}/,
+    );
+  });
 });
