@@ -17,7 +17,10 @@ export interface FixtureOptions {
   network?: string;
   /** Weight seed (default 1). */
   seed?: number;
-  /** Pooling of every tap (default `['avg', 'std']`, so both pooling converters are exercised). */
+  /**
+   * Pooling of every tap (default `['avg', 'std']`, so both pooling converters are exercised; `['avg']` for a
+   * network that predicts a score distribution, whose card then has `output.spread` and whose ONNX output `std`).
+   */
   pooling?: Array<'avg' | 'std'>;
   /** Test-time protocol (default 4 crops of 32 px, seed 7). */
   protocol?: TestProtocol;
@@ -55,8 +58,8 @@ export async function createFixtureModel(opts: FixtureOptions = {}): Promise<Fix
   await ensureBackend();
   const network = opts.network ?? 'vgg-tiny-ml';
   const seed = opts.seed ?? 1;
-  const pooling = opts.pooling ?? ['avg', 'std'];
   const spec = getNetwork(network);
+  const pooling = opts.pooling ?? (spec.distribution ? ['avg'] : ['avg', 'std']);
   const model = await spec.build({ seed, pooling, dropout: 0.5 });
   const cardWithoutFiles: Omit<ModelCard, 'files'> = {
     schemaVersion: 1,
@@ -65,7 +68,14 @@ export async function createFixtureModel(opts: FixtureOptions = {}): Promise<Fix
     task: 'nr',
     description: `Test fixture: ${network} with seeded random weights (seed ${seed}); its scores carry no meaning`,
     input: cardInput(spec, opts.protocol ?? FIXTURE_PROTOCOL),
-    output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
+    output: {
+      name: 'score',
+      range: [0, 100],
+      higherIsBetter: true,
+      scale: 1,
+      offset: 0,
+      ...(spec.distribution ? { spread: { name: 'std', kind: 'std' as const, scale: 1 } } : {}),
+    },
     architecture: { network, backbone: spec.backbone, taps: spec.taps, pooling, params: model.countParams() },
     training: {
       data: [{ name: 'none (random initialisation)', role: 'ranking', images: 0, licence: 'n/a' }],
@@ -77,7 +87,10 @@ export async function createFixtureModel(opts: FixtureOptions = {}): Promise<Fix
     licence: 'MIT',
     credits: [],
   };
-  const onnx = await exportOnnx(model, { card: cardWithoutFiles });
+  const onnx = await exportOnnx(model, {
+    card: cardWithoutFiles,
+    extraOutputNames: spec.distribution ? ['std'] : [],
+  });
   const card = validateCard(
     { ...cardWithoutFiles, files: { onnx: { path: 'model.onnx', sha256: sha256Hex(onnx), bytes: onnx.byteLength } } },
     'fixture card',

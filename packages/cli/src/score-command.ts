@@ -9,7 +9,8 @@ import { ProgressBar } from './progress.js';
 export const SCORE_USAGE =
   'Usage: iqa score FILE|DIR|GLOB... [--model ID|PATH] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] ' +
   `[--crops N] [--preset fast] [--json | --csv] [--recursive]
-  Prints "file<TAB>score" per image (--json: one JSON object per line; --csv: a header and rows).
+  Prints "file<TAB>score" per image (--json: one JSON object per line, with "std" for a model that predicts a
+  score distribution; --csv: a header and rows).
   Exit code 0 when every image was scored, 1 when any failed (each named on stderr or in its row).
 Options:
   --model ID|PATH    zoo id, model folder or .onnx file (default: the zoo's default)
@@ -23,7 +24,7 @@ Options:
   --recursive, -r    include sub-folders of DIR arguments
   --verbose          say which device runs and why (e.g. auto's fallback to CPU when CUDA cannot start)`;
 
-type Row = { file: string; score: number } | { file: string; error: IqaError };
+type Row = { file: string; score: number; std?: number } | { file: string; error: IqaError };
 
 function csvCell(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -33,7 +34,7 @@ function csvCell(v: string): string {
 export function formatRow(row: Row, format: 'text' | 'json' | 'csv'): string | undefined {
   if (format === 'json') {
     return 'score' in row
-      ? JSON.stringify({ file: row.file, score: row.score })
+      ? JSON.stringify({ file: row.file, score: row.score, ...(row.std !== undefined ? { std: row.std } : {}) })
       : JSON.stringify({ file: row.file, error: { code: row.error.code, message: row.error.message } });
   }
   if (format === 'csv') {
@@ -100,7 +101,12 @@ export async function scoreCommand(argv: string[], io: CliIo): Promise<number> {
     await mapLimit(files, concurrency, async (file, i) => {
       let row: Row;
       try {
-        row = { file, score: await scorer.score(file) };
+        if (scorer.card.output.spread) {
+          // A distribution model (NIMA): scoreBatch's entry carries the std beside the score.
+          const [outcome] = await scorer.scoreBatch([file]);
+          if (outcome!.error) throw outcome!.error;
+          row = { file, score: outcome!.score!, std: outcome!.std };
+        } else row = { file, score: await scorer.score(file) };
       } catch (err) {
         const error = toIqaError(err, file);
         row = { file, error };
