@@ -99,7 +99,7 @@ function fitAndEvaluate(train, val, featuresOf, label) {
   const rows = train.map((e) => featuresOf[e.image]);
   const mos = train.map((e) => e.mos);
   const t0 = performance.now();
-  const onResult = (r, done, total) => {
+  const onResult = (_r, done, total) => {
     if (done % 10 === 0 || done === total)
       console.log(`${label}: grid ${done}/${total} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   };

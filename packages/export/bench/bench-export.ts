@@ -23,7 +23,7 @@ import * as ortWeb from 'onnxruntime-web';
 import sharp from 'sharp';
 import { srcc } from '@iqa-zoo/core';
 import { getNetwork, initTfBackend, listNetworks, type NetworkSpec } from '@iqa-zoo/train';
-import { exportOnnx, onnx, toModelProto } from '@iqa-zoo/export';
+import { exportOnnx, toModelProto } from '@iqa-zoo/export';
 
 const { values } = parseArgs({
   options: {

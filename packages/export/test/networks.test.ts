@@ -7,7 +7,7 @@
  * machine, too slow for every run. A network that predicts a score distribution (NIMA) is built with its own
  * head (average pooling) and exported with its second output, `std`; both outputs are compared.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { getNetwork, initTfBackend, listNetworks } from '@iqa-zoo/train';
 import { onnx, toModelProto } from '@iqa-zoo/export';

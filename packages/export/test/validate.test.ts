@@ -42,27 +42,59 @@ test('a well-formed model has no problems', () => {
 test.each<[string, (m: O.IModelProto) => void, RegExp]>([
   [
     'missing opset import',
-    (m) => void (m.opsetImport = []),
+    (m) => {
+      m.opsetImport = [];
+    },
     /opset_import: expected a version for the default ONNX domain/,
   ],
   [
     'undefined input',
-    (m) => void (m.graph!.node![1]!.input = ['nowhere']),
+    (m) => {
+      m.graph!.node![1]!.input = ['nowhere'];
+    },
     /input "nowhere" is not defined before it is used/,
   ],
   ['use before definition', (m) => void m.graph!.node!.reverse(), /input "y" is not defined before it is used/],
   [
     'raw data of the wrong length',
-    (m) => void (m.graph!.initializer = [floats('w', [3], 2)]),
+    (m) => {
+      m.graph!.initializer = [floats('w', [3], 2)];
+    },
     /expected 12 bytes of raw data for dims \[3\] but received 8/,
   ],
-  ['negative dims', (m) => void (m.graph!.initializer = [floats('w', [-2], 2)]), /expected non-negative integer dims/],
-  ['unknown data type', (m) => void (m.graph!.initializer![0]!.dataType = 99), /unsupported data type 99/],
-  ['a tensor defined twice', (m) => void (m.graph!.node![1]!.output = ['y']), /tensor "y" is defined more than once/],
-  ['a duplicated node name', (m) => void (m.graph!.node![1]!.name = 'mul'), /node name "mul" is used more than once/],
+  [
+    'negative dims',
+    (m) => {
+      m.graph!.initializer = [floats('w', [-2], 2)];
+    },
+    /expected non-negative integer dims/,
+  ],
+  [
+    'unknown data type',
+    (m) => {
+      m.graph!.initializer![0]!.dataType = 99;
+    },
+    /unsupported data type 99/,
+  ],
+  [
+    'a tensor defined twice',
+    (m) => {
+      m.graph!.node![1]!.output = ['y'];
+    },
+    /tensor "y" is defined more than once/,
+  ],
+  [
+    'a duplicated node name',
+    (m) => {
+      m.graph!.node![1]!.name = 'mul';
+    },
+    /node name "mul" is used more than once/,
+  ],
   [
     'an output nobody produces',
-    (m) => void (m.graph!.output = [vi('nothing')]),
+    (m) => {
+      m.graph!.output = [vi('nothing')];
+    },
     /graph.output "nothing": not produced by any node/,
   ],
 ])('%s is reported', (_name, breakIt, message) => {

@@ -13,7 +13,7 @@
  */
 import { IqaError, expected } from '../errors.js';
 import { type RawImage, assertRawImage } from '../preprocess/raw-image.js';
-import { type AggdFit, AggdMoments, aggdMean, fitAggd } from './aggd-fit.js';
+import { type AggdFit, type AggdMoments, aggdMean, fitAggd } from './aggd-fit.js';
 import { PAIR_SHIFTS, type Plane, greyPlane, mscn, pairMoments, resizeCubic } from './mscn.js';
 
 /** The smallest side BRISQUE accepts: the half-size copy keeps at least 8 pixels for the 7x7 window. */

@@ -10,7 +10,7 @@ function weights(
   outSize: number,
 ): { start: Int32Array; count: Int32Array; w: Float32Array; taps: number } {
   const scale = inSize / outSize;
-  const support = scale > 1 ? scale : 1; // triangle radius in input pixels
+  const support = Math.max(scale, 1); // triangle radius in input pixels
   const taps = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
   const count = new Int32Array(outSize);

@@ -37,7 +37,7 @@ export function foldPadIntoConv(nodes: O.INodeProto[], initializers: O.ITensorPr
     const pads = int64Values(inits.get(pad.input![1]!));
     const out = pad.output![0]!;
     const conv = readers.get(out);
-    if (!pads || pads.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5] || graphOutputs.includes(out)) continue;
+    if (pads?.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5] || graphOutputs.includes(out)) continue;
     if (conv?.length !== 1 || conv[0]!.opType !== 'Conv' || conv[0]!.input![0] !== out) continue;
     const target = conv[0]!;
     const autoPad = attr(target, 'auto_pad');

@@ -136,7 +136,6 @@ export function quantizeQdq(
     if (n.opType === 'Conv' || (n.opType === 'Add' && n.input.length === 2 && n.input.every(fromQuantized)))
       quantOps.add(n);
   }
-  const readByQuantOp = (t: string) => consumers(t).some((c) => quantOps.has(c));
 
   // Fold Conv -> Clip (ReLU6) or Relu into the Conv's output quantization, keeping the clip's bounds, when
   // only int8 ops read the clip's output (a float reader, e.g. the pooling of a tap, keeps the Clip).
