@@ -127,7 +127,9 @@ describe('patchTensor', () => {
       [-0.0717885, -0.06393352, 0.94353552, -0.6919389],
       [-0.07046635, 0.38852447, 1.23662111, -0.46267662],
     ].flat();
-    Array.from(t.data).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    Array.from(t.data).forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i]!, 6);
+    });
   });
 
   test('a 500x500 image gives [225, 1, 32, 32]; each patch is the whole-image normalisation cut out', () => {

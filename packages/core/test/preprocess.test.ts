@@ -52,7 +52,9 @@ describe('preprocess: normalisation values', () => {
     //          G plane [(128/255 - 0.456)/0.224, (20/255 - 0.456)/0.224] = [0.205182, -1.685574]
     //          B plane [(1 - 0.406)/0.225, (30/255 - 0.406)/0.225] = [2.64, -1.281569]
     const want = [-2.117904, -1.946656, 0.205182, -1.685574, 2.64, -1.281569];
-    want.forEach((v, i) => expect(t.data[i]).toBeCloseTo(v, 5));
+    want.forEach((v, i) => {
+      expect(t.data[i]).toBeCloseTo(v, 5);
+    });
   });
 
   it('honours pixelRange [-1, 1] with mean 0 and std 1', () => {

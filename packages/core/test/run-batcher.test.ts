@@ -22,7 +22,9 @@ test('overlapping calls of one shape merge within maxImages and maxItems; each g
   const { runs, run } = recorder();
   const b = new RunBatcher(run, { maxImages: 8, maxItems: 8, defer: setImmediate });
   const out = await Promise.all([1, 2, 3, 4].map((id) => b.run(tensor(id, 3))));
-  out.forEach((o, k) => expect(Array.from(o)).toEqual([0, 1, 2].map((r) => (k + 1) * 100 + r)));
+  out.forEach((o, k) => {
+    expect(Array.from(o)).toEqual([0, 1, 2].map((r) => (k + 1) * 100 + r));
+  });
   expect(runs).toEqual([
     [6, 3, 2, 2],
     [6, 3, 2, 2],

@@ -149,6 +149,8 @@ export function patchTensor(image: RawImage, input: PatchCardInput): TensorData 
   const origins = patchGrid(rgb.width, rgb.height, p);
   const plane = p.size * p.size;
   const data = new Float32Array(origins.length * plane);
-  origins.forEach((o, i) => writeLcnPatch(grey, rgb.width, rgb.height, o.x, o.y, p.size, input.lcn, data, i * plane));
+  origins.forEach((o, i) => {
+    writeLcnPatch(grey, rgb.width, rgb.height, o.x, o.y, p.size, input.lcn, data, i * plane);
+  });
   return { data, dims: [origins.length, 1, p.size, p.size] };
 }

@@ -133,7 +133,9 @@ export function preprocess(image: RawImage, input: ModelInput): TensorData {
     const boxes = cropBoxes(fitted.width, fitted.height, p.size, p.count, p.seed);
     const plane = 3 * p.size * p.size;
     const data = new Float32Array(boxes.length * plane);
-    boxes.forEach((b, i) => writeNormalisedChw(fitted, b.x, b.y, b.size, b.size, input, data, i * plane));
+    boxes.forEach((b, i) => {
+      writeNormalisedChw(fitted, b.x, b.y, b.size, b.size, input, data, i * plane);
+    });
     return { data, dims: [boxes.length, 3, p.size, p.size] };
   }
   const fitted = fitImage(rgb, input.minSize, p.maxSide, input.smallImage);

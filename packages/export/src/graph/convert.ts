@@ -28,7 +28,9 @@ export function layerWeights(layer: tf.layers.Layer): Map<string, WeightData> {
  */
 export function convertLayers(model: tf.LayersModel, graph: GraphBuilder, inputs: TensorRef[]): TensorRef[] {
   const known = new Map<number, TensorRef>();
-  model.inputs.forEach((t, i) => known.set(t.id, inputs[i]!));
+  model.inputs.forEach((t, i) => {
+    known.set(t.id, inputs[i]!);
+  });
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
     for (const node of layer.inboundNodes) {
@@ -50,7 +52,9 @@ export function convertLayers(model: tf.LayersModel, graph: GraphBuilder, inputs
           `Expected ${node.outputTensors.length} output(s) from the converter of ${layer.name} but received ${outs.length}`,
         );
       }
-      node.outputTensors.forEach((t, i) => known.set(t.id, outs[i]!));
+      node.outputTensors.forEach((t, i) => {
+        known.set(t.id, outs[i]!);
+      });
     }
   }
   return model.outputs.map((t) => {

@@ -169,7 +169,10 @@ export function quantizeQdq(
   // the float tensor, so the head sees no activation rounding of its own.
   const quantized = new Set<string>();
   for (const n of nodes)
-    if (quantOps.has(n)) n.input.slice(0, n.opType === 'Conv' ? 1 : 2).forEach((t) => quantized.add(t));
+    if (quantOps.has(n))
+      n.input.slice(0, n.opType === 'Conv' ? 1 : 2).forEach((t) => {
+        quantized.add(t);
+      });
   const params = new Map([...quantized].map((t) => [t, activationParams(clipped.get(t) ?? range(t), type)]));
 
   const newInits: O.ITensorProto[] = [];
