@@ -3,12 +3,14 @@
 // each model scores every image once), so a busy machine slows both alike. Images: the first CLIVE photos that are
 // 500x500, decoded once by @iqa-zoo/image-node (decoding is not timed); with --size WxH (e.g. 1080x800) the same
 // photos resized by core's resizeImage. Each model's createScorer('<id>', { device: 'cpu' }) with its default
-// threads. Prints the median and mean wall ms, the process CPU ms (all threads) and the load average; with --write,
-// records the median in the model's card.json as `speed` for that size (the zoo table and `iqa models` show it).
+// threads (its card's runtime.threads, else one per core), or --threads N for both; --baseline is a zoo id, a model
+// folder or an .onnx file (e.g. an older version of the model). Prints the median and mean wall ms, the process CPU
+// ms (all threads) and the load average; with --write, records the median in the model's card.json as `speed` for
+// that size (the zoo table and `iqa models` show it).
 // A card embedded in the model's ONNX file is then stale: re-embed it (node scripts/embed-card.mjs models/MODEL,
 // then node scripts/model-packages.mjs).
 // Usage: node scripts/bench-speed.mjs MODEL [--baseline mobilenetv2-ml-clive] [--size 500x500] [--images 10]
-//          [--rounds 3] [--write]
+//          [--rounds 3] [--threads N] [--write]
 // Needs the CLIVE folder (IQA_ZOO_DATA or ./data, clive/mos.csv). Run `npm run build` first.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,7 @@ const { values: args, positionals } = parseArgs({
     images: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     size: { type: 'string', default: '500x500' },
+    threads: { type: 'string' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -45,7 +48,13 @@ if (!(width >= 16 && height >= 16)) throw new Error(`Expected --size WxH (e.g. 1
 // Other sizes: the same photos resized (bilinear), so both sizes time the same content.
 if (args.size !== '500x500') images.splice(0, images.length, ...images.map((img) => resizeImage(img, width, height)));
 const ids = [model, args.baseline];
-const scorers = await Promise.all(ids.map((id) => createScorer(id, { device: 'cpu' })));
+// --threads N: both scorers with N intra-op threads; else each its default: the card's runtime.threads if it has
+// one, else one per core (createScorer's default).
+const asked = args.threads === undefined ? undefined : Number(args.threads);
+if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1))
+  throw new Error(`Expected --threads N (a positive integer) but received ${args.threads}`);
+const scorers = await Promise.all(ids.map((id) => createScorer(id, { device: 'cpu', threads: asked })));
+const threads = scorers.map((s) => asked ?? s.card.runtime?.threads ?? defaultIntraOpThreads());
 for (const s of scorers) for (const img of images.slice(0, 2)) await s.score(img); // warm-up
 const times = ids.map(() => []);
 const cpu = ids.map(() => 0);
@@ -79,13 +88,17 @@ ids.forEach((id, k) => {
       `(${times[k].length} scores of ${images.length} CLIVE images)`,
   );
 });
-console.log(`${machine}; onnxruntime-node cpu, ${defaultIntraOpThreads()} intra-op threads; Node ${process.version}`);
+console.log(
+  `${machine}; onnxruntime-node cpu, intra-op threads ${ids.map((id, k) => `${threads[k]} (${id})`).join(', ')}; ` +
+    `Node ${process.version}`,
+);
 
 if (args.write) {
   const file = path.join('models', model, 'card.json');
   const card = validateCard(JSON.parse(readFileSync(file, 'utf8')), file);
   const runtime =
-    `onnxruntime-node cpu (${defaultIntraOpThreads()} intra-op threads), ` + 'createScorer().score on decoded pixels';
+    `onnxruntime-node cpu (${threads[0]} intra-op thread${threads[0] === 1 ? '' : 's'}), ` +
+    'createScorer().score on decoded pixels';
   const entry = {
     runtime,
     image: args.size,

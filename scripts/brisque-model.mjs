@@ -8,7 +8,8 @@
 // Usage: node scripts/brisque-model.mjs [--dir models/brisque-clive] [--check-images 40]
 //        (CLIVE: IQA_ZOO_DATA or ./data)
 // Run `npx tsc -b packages/core packages/train` first. Rerunning it on a folder with card.json and no draft
-// rebuilds model.onnx and card.json from card.json (the training fields and metrics are kept).
+// rebuilds model.onnx and card.json from card.json (the training fields, metrics, ranking, speeds and presets are
+// kept).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,7 +57,8 @@ const card = {
     `36 MSCN/AGGD features of the image and its half-scale copy, ` +
     `RBF epsilon-SVR (C ${C}, gamma ${gamma}, epsilon ${epsilon}, ${svs} support vectors) ` +
     `fitted by LIBSVM on the CLIVE training split. ` +
-    `model.onnx is all of BRISQUE as one float64 graph (grey, MSCN, AGGD fits by ArgMin over core's shape table, ` +
+    `model.onnx is all of BRISQUE as one float64 graph (grey (its fixed point in float32, exact), MSCN, ` +
+    `AGGD fits by ArgMin over core's shape table, ` +
     `the half-scale cubic copy, svm-scale, the RBF SVR): the image's RGB levels in, the score out, ` +
     `in onnxruntime-node and onnxruntime-web alike; it equals core's TypeScript path to 1e-5. ` +
     `Where ours differs from OpenCV's quality module (BRISQUE trained on LIVE): ` +
@@ -90,7 +92,12 @@ const card = {
     commands: [...new Set([...source.training.commands, `node scripts/brisque-model.mjs --dir ${args.dir}`])],
   },
   metrics: source.metrics,
+  ...(source.ranking ? { ranking: source.ranking } : {}),
   ...(source.speed ? { speed: source.speed } : {}),
+  ...(source.presets ? { presets: source.presets } : {}),
+  // One intra-op thread in onnxruntime-node unless the caller says otherwise: the graph is hundreds of small
+  // memory-bound ops, and a second thread made it slower and doubled its CPU time (docs/classic-models.md, Speed).
+  runtime: { threads: 1 },
   licence: source.licence,
   credits: source.credits,
 };

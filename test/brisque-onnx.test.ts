@@ -164,6 +164,12 @@ describe('models/brisque-clive', () => {
     const scorer = await createScorer('brisque-clive', { device: 'cpu' });
     try {
       expect(scorer.card).toEqual(card);
+      // The card's runtime.threads (1) is the default; the caller's threads option wins.
+      expect(card.runtime).toEqual({ threads: 1 });
+      expect(scorer.deviceReason).toMatch(/; 1 intra-op thread$/);
+      const two = await createScorer('brisque-clive', { device: 'cpu', threads: 2 });
+      expect(two.deviceReason).toMatch(/; 2 intra-op threads$/);
+      await two.dispose();
       const scores: number[] = [];
       for (const [i, blur] of [0, 1.5, 4].entries()) {
         const rand = mulberry32(11 + i);

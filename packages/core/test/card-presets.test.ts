@@ -1,4 +1,7 @@
-/** card.presets.fast: a measured cheaper way to score, validated against the card's protocol and files. */
+/**
+ * card.presets.fast: a measured cheaper way to score, validated against the card's protocol and files; and
+ * card.runtime: run settings a model asks for by default (brisque-clive: 1 intra-op thread in onnxruntime-node).
+ */
 import { isIqaError, validateCard } from '../src/index.js';
 import { validCard } from './fixtures/card.js';
 
@@ -37,4 +40,13 @@ test('more crops than the protocol, an unknown dtype, a dtype without its file o
   expect(problems(withFast({ dtype: 'q8', description: 'd' }))).toContain('card.files.onnxQ8 is missing');
   expect(problems(withFast({ crops: 1 }))).toContain('card.presets.fast.description');
   expect(problems(withFast('fast'))).toContain('card.presets.fast');
+});
+
+test('card.runtime is optional; threads, when given, is a positive integer', () => {
+  const withRuntime = (runtime: unknown) => withFast({ description: 'd' }, (c) => (c.runtime = runtime));
+  expect(validateCard(validCard()).runtime).toBeUndefined();
+  expect(validateCard(withRuntime({ threads: 1 })).runtime).toEqual({ threads: 1 });
+  expect(validateCard(withRuntime({})).runtime).toEqual({});
+  for (const threads of [0, 1.5, -1, '1']) expect(problems(withRuntime({ threads }))).toContain('card.runtime.threads');
+  expect(problems(withRuntime('one thread'))).toContain('card.runtime');
 });

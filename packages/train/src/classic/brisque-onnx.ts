@@ -2,21 +2,30 @@
  * BRISQUE (A. Mittal, A. K. Moorthy and A. C. Bovik, "No-Reference Image Quality Assessment in the Spatial
  * Domain", IEEE TIP 2012) as one ONNX graph: RGB pixels in, the SVR's score out. Every step is core's
  * (packages/core/src/classic: mscn.ts, aggd-fit.ts, brisque-features.ts, svr-model.ts) written as ONNX ops in
- * float64, in the same order of operations, so the graph's features equal core's to rounding:
+ * float64, so the graph's features equal core's to rounding (sums are added in onnxruntime's order):
  *
- * - grey: OpenCV's fixed point, `floor((4899 R + 9617 G + 1868 B + 8192) / 16384) / 255` (exact in float64);
+ * - grey: OpenCV's fixed point, `floor((4899 R + 9617 G + 1868 B + 8192) / 16384) / 255`, the fixed point in
+ *   float32 (exact for 8-bit levels), then float64;
  * - MSCN: the 7-tap Gaussian (sigma 7/6) as seven shifted `Slice`s of an edge-`Pad`ded plane per direction
  *   (onnxruntime's CPU `Conv` has no float64 kernel); |I - mu| < 1e-9 counts as 0, as in core;
- * - pairwise products: `Slice` and `Mul` (products outside the image are 0: they count in n only);
- * - AGGD fit: sums by `ReduceSum` over `Greater`/`Less` masks; the shape is `ArgMin` over |ratio table - r̂|
- *   (core's table; the ratio rises with the shape, so this is the grid point core's scan stops at) and the
- *   Γ values of the chosen shape are `Gather`s from tables that core's `gammaFn` filled;
+ * - pairwise products: the coefficients times a `Slice` of them with a zero border (products outside the image
+ *   are 0: they count in n only);
+ * - AGGD fit: per plane, the positive side's squares by `Relu` + `ReduceSumSquare`, the negative side's as all
+ *   squares less those, the counts from `Sign` (`ReduceSum` and `ReduceL1`), |x|'s sum by `ReduceL1`; the 10 fits
+ *   of both scales then run at once on `[N, 10]` columns: the shape is `ArgMin` over |ratio table - r̂| (core's
+ *   table; the ratio rises with the shape, so this is the grid point core's scan stops at) and the Γ values of
+ *   the chosen shape are `Gather`s from tables that core's `gammaFn` filled;
  * - half scale: Keys' cubic (a = -0.75, half-pixel centres, clamped taps) as `Gather`s of the four taps with
  *   weights computed from the sizes, rows then columns (onnxruntime's `Resize` has no float64 kernel);
  * - the SVR: svm-scale as `x * a + b`, the RBF kernel sum and rho, as in svr-onnx.ts.
  *
+ * Speed (docs/classic-models.md): onnxruntime runs one op at a time over whole planes, so the cost is about the
+ * number of full-size planes written; no op here has a last dimension of 1 (onnxruntime's elementwise ops take
+ * a much slower path there).
+ *
  * Input: `[N, H, W, 3]` float32 RGB levels 0..255 (alpha already composited onto white; N images of one
- * size). Output: `[N, 1]` float32 scores. A flat image (no positive or no negative MSCN value) gives NaN, which the scorer refuses.
+ * size). Output: `[N, 1]` float32 scores. A flat image (no positive or no negative MSCN value) gives NaN, which the
+ * scorer refuses.
  */
 import {
   type SvrModel,
@@ -28,7 +37,7 @@ import {
   expected,
   gammaFn,
 } from '@iqa-zoo/core';
-import { ONNX_DOUBLE, ONNX_FLOAT, OnnxGraph } from './onnx-graph.js';
+import { ONNX_DOUBLE, ONNX_FLOAT, ONNX_INT64, OnnxGraph } from './onnx-graph.js';
 import { addSvr } from './svr-onnx.js';
 
 /** Options of {@link brisqueToOnnx}. */
@@ -49,31 +58,33 @@ interface Tables {
   g3: string;
 }
 
-/** The 7-tap Gaussian along `axis` (1: rows, 2: columns) of `[N, H, W]` planes, edges replicated: K3 d + K2 (c + e) + K1 (b + f) + K0 (a + g), as core. */
-function blur(g: OnnxGraph, x: string, axis: 1 | 2, squared: boolean, base: string): string {
+/** The 7-tap Gaussian along `axis` of `x`, edges replicated: K3 d + K2 (c + e) + K1 (b + f) + K0 (a + g), as core. */
+function blurAxis(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
   const pads = axis === 1 ? [0, 3, 0, 0, 3, 0] : [0, 0, 3, 0, 0, 3];
   const padded = g.op('Pad', [x, g.int64(pads)], `${base}/pad`, { mode: { s: 'edge' } });
-  const taps = [0, 1, 2, 3, 4, 5, 6].map((k) =>
+  const [a, b, c, d, e, f, h] = [0, 1, 2, 3, 4, 5, 6].map((k) =>
     g.slice(padded, axis, k, k === 6 ? undefined : k - 6, `${base}/tap${k}`),
   );
-  const [a, b, c, d, e, f, h] = squared ? taps.map((t, k) => g.op('Mul', [t, t], `${base}/sq${k}`)) : taps;
   const [K0, K1, K2, K3] = [0, 1, 2, 3].map((k) => g.double(`gauss_${k}`, [MSCN_GAUSSIAN[k]!]));
-  // Core's square row is K3 * d * d = (K3 * d) * d; its pairs are c * c + e * e. Same order here.
-  const centre = squared
-    ? g.op('Mul', [g.op('Mul', [K3!, taps[3]!], `${base}/k3d`), taps[3]!], `${base}/k3dd`)
-    : g.op('Mul', [K3!, d!], `${base}/k3d`);
+  const centre = g.op('Mul', [K3!, d!], `${base}/k3d`);
   let sum = g.op('Add', [centre, g.op('Mul', [K2!, g.op('Add', [c!, e!], `${base}/ce`)], `${base}/k2`)], `${base}/s2`);
   sum = g.op('Add', [sum, g.op('Mul', [K1!, g.op('Add', [b!, f!], `${base}/bf`)], `${base}/k1`)], `${base}/s1`);
   return g.op('Add', [sum, g.op('Mul', [K0!, g.op('Add', [a!, h!], `${base}/ag`)], `${base}/k0`)], `${base}/s0`);
 }
 
-/** MSCN coefficients of `[N, H, W]` grey planes, as core's `mscn`. */
+/** The 7x7 Gaussian of `[N, H, W]` planes with replicated edges, separably: along the rows, then the columns. */
+function blur(g: OnnxGraph, x: string, base: string): string {
+  return blurAxis(g, blurAxis(g, x, 2, `${base}/h`), 1, `${base}/v`);
+}
+
+/**
+ * MSCN coefficients of `[N, H, W]` grey planes, as core's `mscn`. The second moment is the Gaussian of I² (core
+ * squares each tap, K3 d d; the same to the last bit or so). I and I² are blurred one after the other: stacked as
+ * one `[N, 2, H, W]` tensor they were slower here (each op's planes no longer fit in the cache).
+ */
 function mscn(g: OnnxGraph, grey: string, base: string): string {
-  // Horizontal pass of I and of I² (core squares the taps: K3*d*d + K2*(c*c + e*e) + ...), then the vertical pass of each.
-  const rowMean = blur(g, grey, 2, false, `${base}/h_mean`);
-  const rowSquare = blur(g, grey, 2, true, `${base}/h_sq`);
-  const mu = blur(g, rowMean, 1, false, `${base}/v_mean`);
-  const mom2 = blur(g, rowSquare, 1, false, `${base}/v_sq`);
+  const mu = blur(g, grey, `${base}/mu`);
+  const mom2 = blur(g, g.op('Mul', [grey, grey], `${base}/sq`), `${base}/mom2`);
   const zero = g.double('zero', [0]);
   const v = g.op('Sub', [mom2, g.op('Mul', [mu, mu], `${base}/mu2`)], `${base}/var`);
   const sigma = g.op('Sqrt', [g.op('Max', [v, zero], `${base}/var_pos`)], `${base}/sigma`);
@@ -83,35 +94,69 @@ function mscn(g: OnnxGraph, grey: string, base: string): string {
   return g.op('Where', [flat, zero, ratio], `${base}/mscn`);
 }
 
-/** Per image `[N]`: shape, mean, left and right variance, and (σl² + σr²) / 2 of the AGGD fit of `x` `[N, h, w]`, with n = `n`. */
+/** The sums an AGGD fit needs of each of `[N, H, W]` planes, as `[N, planes]` columns (AggdMoments in core). */
+interface Moments {
+  posCount: string;
+  negCount: string;
+  posSq: string;
+  negSq: string;
+  absSum: string;
+}
+
+/** The AGGD sums of one `[N, H, W]` plane, each `[N, 1]`: squares of each side, the signs' sum and count, |x|'s sum. */
+function moments(g: OnnxGraph, x: string, base: string): Moments {
+  const reduce = (op: string, v: string, b: string) =>
+    g.op(
+      'Unsqueeze',
+      [
+        // Opset 13+ takes ReduceSum's axes as an input, the other reductions' (until opset 18) as an attribute.
+        op === 'ReduceSum'
+          ? g.op(op, [v, g.int64([1, 2])], `${base}/${b}_n`, { keepdims: { i: 0 } })
+          : g.op(op, [v], `${base}/${b}_n`, { axes: { ints: [1, 2] }, keepdims: { i: 0 } }),
+        g.int64([1]),
+      ],
+      `${base}/${b}`,
+    );
+  const sign = g.op('Sign', [x], `${base}/sign`);
+  const signSum = reduce('ReduceSum', sign, 'sign_sum'); // posCount - negCount
+  const signCount = reduce('ReduceL1', sign, 'sign_count'); // posCount + negCount
+  const half = g.double('half', [0.5]);
+  const posSq = reduce('ReduceSumSquare', g.op('Relu', [x], `${base}/pos`), 'pos_sq');
+  return {
+    posCount: g.op('Mul', [g.op('Add', [signCount, signSum], `${base}/pos2`), half], `${base}/pos_count`),
+    negCount: g.op('Mul', [g.op('Sub', [signCount, signSum], `${base}/neg2`), half], `${base}/neg_count`),
+    posSq,
+    // The negative side's squares as all squares less the positive side's: one pass that reads x and writes nothing.
+    negSq: g.op('Sub', [reduce('ReduceSumSquare', x, 'sq_sum'), posSq], `${base}/neg_sq`),
+    absSum: reduce('ReduceL1', x, 'abs_sum'),
+  };
+}
+
+/**
+ * The AGGD fits of `[N, K]` moment columns with n = `n` (`[K]`), all at once, as core's `fitAggd` and `aggdMean`:
+ * each `[N, K]`. The shape is the nearest grid point of core's ratio table (`ArgMin` over `[N, K, grid]`).
+ */
 function aggd(
   g: OnnxGraph,
-  x: string,
+  m: Moments,
   n: string,
   t: Tables,
-  base: string,
 ): { shape: string; mean: string; leftVar: string; rightVar: string; variance: string } {
-  const zero = g.double('zero', [0]);
-  const sum = (v: string, b: string) => g.op('ReduceSum', [v, g.int64([1, 2])], `${base}/${b}`, { keepdims: { i: 0 } });
-  const pos = g.op('Cast', [g.op('Greater', [x, zero], `${base}/is_pos`)], `${base}/pos`, { to: { i: ONNX_DOUBLE } });
-  const neg = g.op('Cast', [g.op('Less', [x, zero], `${base}/is_neg`)], `${base}/neg`, { to: { i: ONNX_DOUBLE } });
-  const sq = g.op('Mul', [x, x], `${base}/sq`);
-  const posSq = sum(g.op('Mul', [sq, pos], `${base}/pos_sq_v`), 'pos_sq');
-  const negSq = sum(g.op('Mul', [sq, neg], `${base}/neg_sq_v`), 'neg_sq');
-  const leftVar = g.op('Div', [negSq, sum(neg, 'neg_count')], `${base}/left_var`);
-  const rightVar = g.op('Div', [posSq, sum(pos, 'pos_count')], `${base}/right_var`);
+  const base = 'aggd';
+  const leftVar = g.op('Div', [m.negSq, m.negCount], `${base}/left_var`);
+  const rightVar = g.op('Div', [m.posSq, m.posCount], `${base}/right_var`);
   const left = g.op('Sqrt', [leftVar], `${base}/left`);
   const right = g.op('Sqrt', [rightVar], `${base}/right`);
   // Core squares the sigmas again (sigma * sigma), which can differ from the variance in the last bit.
   const leftSq = g.op('Mul', [left, left], `${base}/left_sq`);
   const rightSq = g.op('Mul', [right, right], `${base}/right_sq`);
   const gh = g.op('Div', [left, right], `${base}/gamma_hat`);
-  const meanAbs = g.op('Div', [sum(g.op('Abs', [x], `${base}/abs`), 'abs_sum'), n], `${base}/mean_abs`);
+  const meanAbs = g.op('Div', [m.absSum, n], `${base}/mean_abs`);
   const rHat = g.op(
     'Div',
     [
       g.op('Mul', [meanAbs, meanAbs], `${base}/mean_abs2`),
-      g.op('Div', [g.op('Add', [negSq, posSq], `${base}/sq_sum`), n], `${base}/mean_sq`),
+      g.op('Div', [g.op('Add', [m.negSq, m.posSq], `${base}/sq_sum`), n], `${base}/mean_sq`),
     ],
     `${base}/r_hat`,
   );
@@ -129,11 +174,11 @@ function aggd(
   );
   const den1 = g.op('Add', [gh2, one], `${base}/gh2_1`);
   const rNorm = g.op('Div', [num, g.op('Mul', [den1, den1], `${base}/den`)], `${base}/r_norm`);
-  const dist = g.op('Sub', [t.ratios, g.op('Unsqueeze', [rNorm, g.int64([1])], `${base}/r_norm_col`)], `${base}/dist`); // [N, grid]
+  const dist = g.op('Sub', [t.ratios, g.op('Unsqueeze', [rNorm, g.int64([2])], `${base}/r_norm_col`)], `${base}/dist`);
   const idx = g.op('ArgMin', [g.op('Abs', [dist], `${base}/abs_dist`)], `${base}/idx`, {
     keepdims: { i: 0 },
-    axis: { i: 1 },
-  });
+    axis: { i: 2 },
+  }); // [N, K]
   const pick = (table: string, b: string) => g.op('Gather', [table, idx], `${base}/${b}`, { axis: { i: 0 } });
   const shape = pick(t.shapes, 'shape');
   const g1 = pick(t.g1, 'g1');
@@ -158,48 +203,50 @@ function aggd(
   return { shape, mean, leftVar: leftSq, rightVar: rightSq, variance };
 }
 
-/** The 18 features of one scale of `[N, H, W]` planes, as `[N, 18]` in BRISQUE_FEATURE_NAMES order. */
-function scaleFeatures(g: OnnxGraph, grey: string, t: Tables, base: string): string {
+/** H (0, 1), V (1, 0), D1 (1, 1), D2 (-1, 1): the neighbour's row and column offsets, as core's PAIR_SHIFTS. */
+const SHIFTS: Array<[string, number, number]> = [
+  ['h', 0, 1],
+  ['v', 1, 0],
+  ['d1', 1, 1],
+  ['d2', -1, 1],
+];
+
+/**
+ * The moments of one scale's `[N, H, W]` grey planes: the MSCN coefficients, then their products with each
+ * neighbour (0 where the neighbour is outside the image: a zero border, so each product plane is `[N, H, W]`
+ * and such products count in n only, as core). Returns 5 columns per moment and n = H W.
+ */
+function scaleMoments(g: OnnxGraph, grey: string, base: string): { m: Moments[]; n: string } {
   const coeffs = mscn(g, grey, base);
   const hw = g.slice(g.op('Shape', [grey], `${base}/shape`), 0, 1, 3, `${base}/hw`);
-  const n = g.op('Cast', [g.op('ReduceProd', [hw], `${base}/numel`, { keepdims: { i: 0 } })], `${base}/n`, {
+  const n = g.op('Cast', [g.op('ReduceProd', [hw], `${base}/numel`, { keepdims: { i: 1 } })], `${base}/n`, {
     to: { i: ONNX_DOUBLE },
   });
-  const m = aggd(g, coeffs, n, t, `${base}/mscn_fit`);
-  const parts = [m.shape, m.variance];
-  // H (0, 1), V (1, 0), D1 (1, 1), D2 (-1, 1): coefficient times its neighbour, inside the image only.
-  const shifts: Array<[string, [number, number]]> = [
-    ['h', [0, 1]],
-    ['v', [1, 0]],
-    ['d1', [1, 1]],
-    ['d2', [-1, 1]],
-  ];
-  for (const [name, [dy, dx]] of shifts) {
-    let here = coeffs;
-    let there = coeffs;
-    if (dy === 1)
-      [here, there] = [
-        g.slice(here, 1, 0, -1, `${base}/${name}/y0`),
-        g.slice(there, 1, 1, undefined, `${base}/${name}/y1`),
-      ];
-    if (dy === -1)
-      [here, there] = [
-        g.slice(here, 1, 1, undefined, `${base}/${name}/y0`),
-        g.slice(there, 1, 0, -1, `${base}/${name}/y1`),
-      ];
-    if (dx === 1)
-      [here, there] = [
-        g.slice(here, 2, 0, -1, `${base}/${name}/x0`),
-        g.slice(there, 2, 1, undefined, `${base}/${name}/x1`),
-      ];
-    const p = aggd(g, g.op('Mul', [here, there], `${base}/${name}/product`), n, t, `${base}/${name}`);
-    parts.push(p.shape, p.mean, p.leftVar, p.rightVar);
+  // Rows 1..H and columns 0..W-1 of the padded plane are the coefficients: the neighbour at (dy, dx) of every
+  // coefficient is the H x W window from row 1 + dy, column dx.
+  const padded = g.op('Pad', [coeffs, g.int64([0, 1, 0, 0, 1, 1])], `${base}/zero_border`);
+  const m = [moments(g, coeffs, `${base}/mscn_m`)];
+  for (const [name, dy, dx] of SHIFTS) {
+    const end = (k: number) => (k === 0 ? Number.MAX_SAFE_INTEGER : k); // counted from the end; 0: to the end
+    const there = g.op(
+      'Slice',
+      [padded, g.int64([1 + dy, dx]), g.int64([end(dy - 1), end(dx - 1)]), g.int64([1, 2])],
+      `${base}/${name}/there`,
+    );
+    m.push(moments(g, g.op('Mul', [coeffs, there], `${base}/${name}/product`), `${base}/${name}_m`));
   }
-  const columns = parts.map((s, i) => g.op('Unsqueeze', [s, g.int64([1])], `${base}/f${i}`));
-  return g.op('Concat', columns, `${base}/features`, { axis: { i: 1 } });
+  return { m, n };
 }
 
-/** Cubic resampling of `[N, H, W]` along `axis` (1: rows, 2: columns) from its size to floor(size / 2), as core's `cubicTaps` + `resizeCubic`. */
+/** Columns of `parts` side by side: `[N, K]` each into `[N, sum K]`. */
+function columns(g: OnnxGraph, parts: string[], base: string): string {
+  return g.op('Concat', parts, base, { axis: { i: 1 } });
+}
+
+/**
+ * Cubic resampling of `[N, H, W]` along `axis` (1: rows, 2: columns) from its size to floor(size / 2), as core's
+ * `cubicTaps` + `resizeCubic`.
+ */
 function halfCubic(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
   const size = g.op(
     'Cast',
@@ -284,7 +331,7 @@ function halfCubic(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
       'Cast',
       [g.op('Max', [g.op('Min', [at, last], `${base}/min${k}`), zero], `${base}/clamp${k}`)],
       `${base}/idx${k}`,
-      { to: { i: 7 } },
+      { to: { i: ONNX_INT64 } },
     );
     const taps = g.op('Gather', [x, idx], `${base}/taps${k}`, { axis: { i: axis } });
     const w = axis === 1 ? g.op('Unsqueeze', [weights[k]!, g.int64([1])], `${base}/wcol${k}`) : weights[k]!;
@@ -294,22 +341,21 @@ function halfCubic(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
   return sum!;
 }
 
-/** The grey planes `[N, H, W]` in [0, 1] of `[N, H, W, 3]` RGB levels, as core's `greyPlane`. */
+/**
+ * The grey planes `[N, H, W]` in [0, 1] of `[N, H, W, 3]` RGB levels, as core's `greyPlane`. The fixed point runs in
+ * float32, where it is exact for 8-bit levels (every sum is an integer below 2^24, and / 16384 is a power of two);
+ * one `Cast` to float64 and / 255 follow. `MatMul`'s `[N, H, W, 1]` is squeezed at once: onnxruntime's elementwise
+ * ops on a tensor whose last dimension is 1 take a path about 10 times slower (and `MatMul` by a vector, too).
+ */
 function grey(g: OnnxGraph, image: string): string {
-  const rgb = g.op('Cast', [image], 'rgb', { to: { i: ONNX_DOUBLE } });
-  const weighted = g.op('MatMul', [rgb, g.double('grey_weights', [4899, 9617, 1868], [3, 1])], 'grey_fixed');
-  const shifted = g.op(
+  const column = g.op('MatMul', [image, g.float('grey_weights', [4899, 9617, 1868], [3, 1])], 'grey_fixed');
+  const weighted = g.op('Squeeze', [column, g.int64([3])], 'grey_sum');
+  const level = g.op(
     'Floor',
-    [
-      g.op(
-        'Div',
-        [g.op('Add', [weighted, g.double('round', [8192])], 'grey_round'), g.double('q14', [16384])],
-        'grey_q',
-      ),
-    ],
+    [g.op('Div', [g.op('Add', [weighted, g.float('round', [8192])], 'grey_round'), g.float('q14', [16384])], 'grey_q')],
     'grey_level',
   );
-  const plane = g.op('Squeeze', [shifted, g.int64([3])], 'grey_planes');
+  const plane = g.op('Cast', [level], 'grey_planes', { to: { i: ONNX_DOUBLE } });
   return g.op('Div', [plane, g.double('levels', [255])], 'grey');
 }
 
@@ -351,10 +397,40 @@ export function brisqueToOnnx(model: SvrModel, options: BrisqueOnnxOptions = {})
     ),
   };
   const plane = grey(g, inputName);
-  const full = scaleFeatures(g, plane, t, 's1');
+  const full = scaleMoments(g, plane, 's1');
   const halfPlane = halfCubic(g, halfCubic(g, plane, 2, 'half_w'), 1, 'half_h');
-  const half = scaleFeatures(g, halfPlane, t, 's2');
-  const features = g.op('Concat', [full, half], 'features', { axis: { i: 1 } }); // [N, 36]
+  const half = scaleMoments(g, halfPlane, 's2');
+  // The 10 fits (5 per scale) at once, on [N, 10] columns; then the 36 features picked in BRISQUE_FEATURE_NAMES order.
+  const all = [...full.m, ...half.m];
+  const col = (k: keyof Moments) =>
+    columns(
+      g,
+      all.map((m) => m[k]),
+      `moments/${k}`,
+    );
+  const moments: Moments = {
+    posCount: col('posCount'),
+    negCount: col('negCount'),
+    posSq: col('posSq'),
+    negSq: col('negSq'),
+    absSum: col('absSum'),
+  };
+  const five = g.int64([5]);
+  const n = g.op(
+    'Concat',
+    [g.op('Expand', [full.n, five], 's1/n5'), g.op('Expand', [half.n, five], 's2/n5')],
+    'moments/n',
+    { axis: { i: 0 } },
+  );
+  const fit = aggd(g, moments, n, t);
+  const table = columns(g, [fit.shape, fit.variance, fit.mean, fit.leftVar, fit.rightVar], 'fits'); // [N, 50]
+  // Column q * 10 + j: q = shape, variance, mean, left, right; j = 5 * scale + plane (MSCN, H, V, D1, D2).
+  const order = [0, 5].flatMap((j) => [
+    j,
+    10 + j,
+    ...[1, 2, 3, 4].flatMap((k) => [j + k, 20 + j + k, 30 + j + k, 40 + j + k]),
+  ]);
+  const features = g.op('Gather', [table, g.int64(order)], 'features', { axis: { i: 1 } }); // [N, 36]
   const decision = addSvr(g, features, model);
   g.op('Cast', [decision], outputName, { to: { i: ONNX_FLOAT } });
   return g.encode({

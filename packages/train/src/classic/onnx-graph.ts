@@ -1,5 +1,5 @@
 /**
- * A minimal ONNX graph writer for the classic models: auto-named nodes, float64 and int64 constants, and the
+ * A minimal ONNX graph writer for the classic models: auto-named nodes, float64, float32 and int64 constants, and the
  * encoded ModelProto (opset 17, IR 8). The deep models use @iqa-zoo/export's builder; this one needs float64
  * constants and no tfjs.
  */
@@ -47,11 +47,20 @@ export class OnnxGraph {
 
   /** A float64 initialiser of shape `dims` (a scalar when `dims` is empty); equal scalars share one. */
   double(base: string, values: ArrayLike<number>, dims: number[] = []): string {
-    const key = dims.length === 0 ? `f64:${values[0]}` : undefined;
+    return this.real(ONNX_DOUBLE, base, values, dims);
+  }
+
+  /** A float32 initialiser of shape `dims` (a scalar when `dims` is empty); equal scalars share one. */
+  float(base: string, values: ArrayLike<number>, dims: number[] = []): string {
+    return this.real(ONNX_FLOAT, base, values, dims);
+  }
+
+  private real(dataType: number, base: string, values: ArrayLike<number>, dims: number[]): string {
+    const key = dims.length === 0 ? `f${dataType === ONNX_DOUBLE ? 64 : 32}:${values[0]}` : undefined;
     if (key && this.constants.has(key)) return this.constants.get(key)!;
     const name = this.unique(base);
-    const data = Float64Array.from(values as ArrayLike<number>);
-    this.initializers.push({ name, dims, dataType: ONNX_DOUBLE, rawData: new Uint8Array(data.buffer) });
+    const data = (dataType === ONNX_DOUBLE ? Float64Array : Float32Array).from(values as ArrayLike<number>);
+    this.initializers.push({ name, dims, dataType, rawData: new Uint8Array(data.buffer) });
     if (key) this.constants.set(key, name);
     return name;
   }
