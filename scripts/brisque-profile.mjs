@@ -3,9 +3,10 @@
 // timed on one CLIVE photo that is 500x500 (or resized with --size WxH by core's resizeImage), decoded once.
 // 1. Each model file in its own onnxruntime-node session (--threads intra-op threads, default 1), the files run in
 //    turn, --rounds rounds of 3 runs each: the median and the smallest wall ms and process CPU ms of one run.
-// 2. With --profile, onnxruntime's own profiler (enableProfiling) over --profile-runs runs of each file: kernel ms
-//    per run by op type, by node and by node group (the name up to its second `/`, e.g. `s1/mu`). Kernel times are
-//    wall times: on a busy machine they include waiting for a core, so compare them within one run.
+// 2. With --profile, onnxruntime's own profiler (enableProfiling) over --profile-runs runs of each file (after 2
+//    warm-up runs): each node's median kernel time over the runs, summed by op type, by node and by node group
+//    (the name up to its second `/`, e.g. `s1/mu`). Kernel times are wall times; the median drops the runs in
+//    which a busy machine took the core away.
 // Usage: node scripts/brisque-profile.mjs MODEL.onnx [MODEL2.onnx ...] [--threads 1] [--rounds 10] [--size 500x500]
 //          [--profile] [--profile-runs 10] [--top 12]
 // Needs the CLIVE folder (IQA_ZOO_DATA or ./data). Run `npx tsc -b packages/core packages/train` first.
@@ -94,24 +95,32 @@ if (args.profile) {
       enableProfiling: true,
       profileFilePrefix: path.join(dir, 'p'),
     });
-    for (let i = 0; i < runs; i++) await s.run({ image: input });
+    for (let i = 0; i < runs + 2; i++) await s.run({ image: input });
     await s.release();
     const [json] = readdirSync(dir);
     const events = JSON.parse(readFileSync(path.join(dir, json), 'utf8'));
     rmSync(path.join(dir, json));
+    const times = new Map(); // node -> its kernel times, run by run
+    const opOf = new Map();
+    for (const e of events) {
+      if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+      const node = e.name.slice(0, -'_kernel_time'.length);
+      if (!times.has(node)) times.set(node, []);
+      times.get(node).push(e.dur);
+      opOf.set(node, e.args.op_name);
+    }
     const byType = new Map();
     const byNode = new Map();
     const byGroup = new Map();
     const add = (m, k, v) => m.set(k, (m.get(k) ?? 0) + v);
-    for (const e of events) {
-      if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
-      const node = e.name.slice(0, -'_kernel_time'.length);
-      add(byType, e.args.op_name, e.dur);
-      add(byNode, node, e.dur);
-      add(byGroup, node.split('/').slice(0, 2).join('/'), e.dur);
+    for (const [node, us] of times) {
+      const m = median(us.slice(2));
+      add(byType, opOf.get(node), m);
+      add(byNode, node, m);
+      add(byGroup, node.split('/').slice(0, 2).join('/'), m);
     }
     const total = [...byType.values()].reduce((a, b) => a + b, 0);
-    const perRun = (us) => ms(us / runs / 1000);
+    const perRun = (us) => (us / 1000).toFixed(2);
     const list = (title, m) =>
       console.log(
         `  ${title}: ${[...m]
@@ -120,7 +129,9 @@ if (args.profile) {
           .map(([k, v]) => `${k} ${perRun(v)}`)
           .join(', ')}`,
       );
-    console.log(`${f}: ${byNode.size} nodes, kernels ${perRun(total)} ms per run (${runs} runs, wall)`);
+    console.log(
+      `${f}: ${byNode.size} nodes, kernels ${perRun(total)} ms per run (sum of per-node medians, ${runs} runs)`,
+    );
     list('by op type (ms per run)', byType);
     list('by node', byNode);
     list('by group', byGroup);

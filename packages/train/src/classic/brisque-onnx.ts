@@ -16,7 +16,8 @@
  *   table; the ratio rises with the shape, so this is the grid point core's scan stops at) and the Γ values of
  *   the chosen shape are `Gather`s from tables that core's `gammaFn` filled;
  * - half scale: Keys' cubic (a = -0.75, half-pixel centres, clamped taps) as `Gather`s of the four taps with
- *   weights computed from the sizes, rows then columns (onnxruntime's `Resize` has no float64 kernel);
+ *   weights computed from the sizes, along the width, then the height, each pass gathering whole rows (the
+ *   width pass on transposed planes); onnxruntime's `Resize` has no float64 kernel;
  * - the SVR: svm-scale as `x * a + b`, the RBF kernel sum and rho, as in svr-onnx.ts.
  *
  * Speed (docs/classic-models.md): onnxruntime runs one op at a time over whole planes, so the cost is about the
@@ -398,7 +399,11 @@ export function brisqueToOnnx(model: SvrModel, options: BrisqueOnnxOptions = {})
   };
   const plane = grey(g, inputName);
   const full = scaleMoments(g, plane, 's1');
-  const halfPlane = halfCubic(g, halfCubic(g, plane, 2, 'half_w'), 1, 'half_h');
+  // Columns first, as core: on the transposed planes, so that both passes gather whole rows (a `Gather` along the
+  // last axis copies one value at a time and took 4 times as long).
+  const swap = { perm: { ints: [0, 2, 1] } };
+  const narrow = halfCubic(g, g.op('Transpose', [plane], 'half_t', swap), 1, 'half_w'); // [N, W / 2, H]
+  const halfPlane = halfCubic(g, g.op('Transpose', [narrow], 'half_t2', swap), 1, 'half_h');
   const half = scaleMoments(g, halfPlane, 's2');
   // The 10 fits (5 per scale) at once, on [N, 10] columns; then the 36 features picked in BRISQUE_FEATURE_NAMES order.
   const all = [...full.m, ...half.m];
