@@ -74,7 +74,9 @@ async function perType(): Promise<void> {
     const t0 = performance.now();
     for (const [i, img] of images.entries()) {
       const outs = await distortLevels(img, t, { seed: i });
-      outs.forEach((o, l) => (psnrs[l]! += psnr(img, o) / images.length));
+      outs.forEach((o, l) => {
+        psnrs[l]! += psnr(img, o) / images.length;
+      });
     }
     const secs = (performance.now() - t0) / 1000;
     const n = images.length * levels;
@@ -165,7 +167,9 @@ if (every > 0) {
       const ps: number[] = [];
       for (const r of levels) ps.push(psnr(ref, await raw(join(values.out!, r[0]!))));
       const per = stats.get(type) ?? levels.map(() => []);
-      ps.forEach((p, i) => per[i]!.push(p));
+      ps.forEach((p, i) => {
+        per[i]!.push(p);
+      });
       stats.set(type, per);
       groups++;
       if (ps.every((p, i) => i === 0 || p < ps[i - 1]!)) ordered++;

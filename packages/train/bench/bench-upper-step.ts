@@ -44,7 +44,9 @@ function gradients(split: SplitModel): Float32Array[] {
 
 /** Median milliseconds per step of each split, steps alternating between them (so a change in load hits both), after a warm-up step each. */
 function time(splits: SplitModel[]): number[] {
-  splits.forEach((split) => gradients(split));
+  splits.forEach((split) => {
+    gradients(split);
+  });
   const ms: number[][] = splits.map(() => []);
   for (let i = 0; i < steps; i++) {
     splits.forEach((split, j) => {
@@ -59,9 +61,11 @@ function time(splits: SplitModel[]): number[] {
 const a = gradients(folded);
 const b = gradients(layered);
 let worst = 0;
-a.forEach((g, i) =>
-  g.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - b[i]![k]!) / (Math.abs(b[i]![k]!) + 1e-3)))),
-);
+a.forEach((g, i) => {
+  g.forEach((v, k) => {
+    worst = Math.max(worst, Math.abs(v - b[i]![k]!) / (Math.abs(b[i]![k]!) + 1e-3));
+  });
+});
 console.log(`largest relative gradient difference, folded vs layer: ${worst.toExponential(2)}`);
 const [layerMs, foldedMs] = time([layered, folded]) as [number, number];
 console.log(

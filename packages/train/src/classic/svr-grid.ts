@@ -31,7 +31,9 @@ export function kFoldAssignment(n: number, k: number, seed: number): Int32Array 
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const fold = new Int32Array(n);
-  order.forEach((row, rank) => (fold[row] = Math.floor((rank * k) / n)));
+  order.forEach((row, rank) => {
+    fold[row] = Math.floor((rank * k) / n);
+  });
   return fold;
 }
 

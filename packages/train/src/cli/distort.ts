@@ -272,7 +272,9 @@ function validate(o: Record<string, string | boolean | undefined>): Plan {
   const levels = levelList?.map((l) => Number(l));
   if (levels)
     for (const t of types)
-      levels.forEach((l, i) => checkLevel(getDistortion(t), Number.isInteger(l) ? l : levelList![i]));
+      levels.forEach((l, i) => {
+        checkLevel(getDistortion(t), Number.isInteger(l) ? l : levelList![i]);
+      });
   return {
     refsDir,
     outDir,

@@ -27,7 +27,9 @@ export async function cropFeatures(
     const size = batch[0]!.size;
     const plane = 3 * size * size;
     const chw = new Float32Array(batch.length * plane);
-    batch.forEach((c, i) => writeNormalisedChw(rgb, c.x, c.y, c.size, c.size, input, chw, i * plane));
+    batch.forEach((c, i) => {
+      writeNormalisedChw(rgb, c.x, c.y, c.size, c.size, input, chw, i * plane);
+    });
     const y = tf.tidy(() => {
       const nhwc = tf.transpose(tf.tensor4d(chw, [batch.length, 3, size, size]), [0, 2, 3, 1]);
       const flips = batch.map((c) => c.flip);

@@ -73,7 +73,9 @@ export function checkpointDirs(outDir: string): { last: string; best: string; lo
 
 function rowsOf(x: Float32Array, rows: number[], f: number): Float32Array {
   const out = new Float32Array(rows.length * f);
-  rows.forEach((r, i) => out.set(x.subarray(r * f, (r + 1) * f), i * f));
+  rows.forEach((r, i) => {
+    out.set(x.subarray(r * f, (r + 1) * f), i * f);
+  });
   return out;
 }
 
@@ -185,7 +187,9 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
       average = next;
       state.averaged = k;
       raw = vars.map((v) => v.clone());
-      vars.forEach((v, i) => v.assign(average![i]!));
+      vars.forEach((v, i) => {
+        v.assign(average![i]!);
+      });
     }
     const metrics = await spec.validate(predict);
     state.wallSeconds = (Date.now() - started) / 1000;
@@ -211,7 +215,9 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
     const extra = spec.extraFiles?.(state) ?? {};
     if (improved) await saveCheckpoint(dirs.best, model, null, state, extra);
     if (raw) {
-      vars.forEach((v, i) => v.assign(raw![i]!));
+      vars.forEach((v, i) => {
+        v.assign(raw![i]!);
+      });
       tf.dispose(raw);
     }
     await saveCheckpoint(

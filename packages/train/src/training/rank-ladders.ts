@@ -101,19 +101,21 @@ export async function rankLadders(
             const out: Float32Array[] = [];
             for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], input));
             const all = new Float32Array(out.length * fx);
-            out.forEach((o, i) => all.set(o, i * fx));
+            out.forEach((o, i) => {
+              all.set(o, i * fx);
+            });
             return all;
           });
           const feats = await source.select(cached);
           const base = rows.length;
           for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
           const levels = (feats.length / f - 1) / types.length;
-          types.forEach((_, t) =>
+          types.forEach((_, t) => {
             ladders.push({
               ref: r,
               items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)],
-            }),
-          );
+            });
+          });
         }
       } catch (err) {
         skipped.push(`${refs[r]}: ${(err as Error).message}`);

@@ -345,7 +345,9 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   if (ladderRows) {
     features = new Float32Array((nMos + ladderRows.rows.length) * f);
     features.set(trainRows.features);
-    ladderRows.rows.forEach((row, i) => features.set(row, (nMos + i) * f));
+    ladderRows.rows.forEach((row, i) => {
+      features.set(row, (nMos + i) * f);
+    });
   }
 
   const mosTrain = trainRows.kept.map((e) => e.mos);
@@ -385,7 +387,9 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
   const regression = (d: tf.Tensor): tf.Scalar =>
     (cfg.loss === 'l1' ? tf.mean(tf.abs(d)) : tf.mean(tf.square(d))) as tf.Scalar;
   const groups: number[][] = trainRows.kept.map(() => []);
-  trainRows.image.forEach((img, r) => groups[img]!.push(r));
+  trainRows.image.forEach((img, r) => {
+    groups[img]!.push(r);
+  });
   const state = await trainHead({
     stage: 'finetune',
     model,
@@ -416,7 +420,9 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
         if (targetDistributions) {
           const k = bins!;
           const q = new Float32Array(batch.length * k);
-          batch.forEach((r, i) => q.set(targetDistributions[trainRows.image[r]!]!, i * k));
+          batch.forEach((r, i) => {
+            q.set(targetDistributions[trainRows.image[r]!]!, i * k);
+          });
           return emdLoss(scores, tf.tensor2d(q, [batch.length, k]));
         }
         if (setSize) {
@@ -448,7 +454,9 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
       const metrics: Record<string, number> = { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
       if (ladders && ladders.heldRows.length > 0) {
         const x = new Float32Array(ladders.heldRows.length * f);
-        ladders.heldRows.forEach((r, i) => x.set(features.subarray((nMos + r) * f, (nMos + r + 1) * f), i * f));
+        ladders.heldRows.forEach((r, i) => {
+          x.set(features.subarray((nMos + r) * f, (nMos + r + 1) * f), i * f);
+        });
         metrics.rankAccuracy = rankingAccuracy(await predict(x), ladders.heldPairs);
       }
       return metrics;

@@ -73,8 +73,12 @@ export async function readPatchRows(entries: MosEntry[], input: PatchCardInput, 
   const width = input.protocol.size * input.protocol.size;
   const rows = new Float32Array(total * width);
   const image = new Int32Array(total);
-  chunks.forEach((c, i) => rows.set(c, groups[i]![0]! * width));
-  groups.forEach((g, i) => image.fill(i, g[0]!, g[0]! + g.length));
+  chunks.forEach((c, i) => {
+    rows.set(c, groups[i]![0]! * width);
+  });
+  groups.forEach((g, i) => {
+    image.fill(i, g[0]!, g[0]! + g.length);
+  });
   return { rows, image, groups, kept, skipped };
 }
 

@@ -69,7 +69,9 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
   const { rows, ladders: groups, skipped } = await shardedFeaturePass(cache, pass, options);
   const featureSeconds = (Date.now() - t0) / 1000;
   const features = new Float32Array(rows.length * f);
-  rows.forEach((row, i) => features.set(row, i * f));
+  rows.forEach((row, i) => {
+    features.set(row, i * f);
+  });
 
   // Batch items: each group's items in level order, so a batch's RankItems come from the groups.
   const trainGroups = groups.filter((g) => g.ref >= nHeld);
@@ -115,7 +117,9 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
     lossCount: (batch) => rankingPairs(batchItems.get(batch.join(','))!).better.length,
     validate: async (predict) => {
       const x = new Float32Array(heldRows.length * f);
-      heldRows.forEach((row, i) => x.set(features.subarray(row * f, (row + 1) * f), i * f));
+      heldRows.forEach((row, i) => {
+        x.set(features.subarray(row * f, (row + 1) * f), i * f);
+      });
       const pred = heldRows.length > 0 ? await predict(x) : new Float32Array(0);
       return { rankAccuracy: heldRows.length > 0 ? rankingAccuracy(pred, heldPairs) : Number.NaN };
     },

@@ -34,7 +34,9 @@ describe('BRISQUE SVR model as data', () => {
     const testRows = test.images.map((im) => Array.from(brisqueFeatures(im)));
     const theirs = fitted.libsvmPredict(testRows);
     fitted.dispose();
-    testRows.forEach((row, i) => expect(Math.abs(brisqueScore(row, model) - theirs[i]!)).toBeLessThan(1e-9));
+    testRows.forEach((row, i) => {
+      expect(Math.abs(brisqueScore(row, model) - theirs[i]!)).toBeLessThan(1e-9);
+    });
     expect(scoreBrisque(test.images[0]!, model)).toBe(brisqueScore(testRows[0]!, model));
     // The model learned something about the distortions: predictions rise with the made-up MOS.
     const hi = test.images.filter((_, i) => test.mos[i]! >= 60).map((im) => scoreBrisque(im, model));

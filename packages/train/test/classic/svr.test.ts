@@ -36,7 +36,9 @@ describe('fitSvr', () => {
     const ours = test.rows.map((r) => predictSvr(r, fitted.model));
     const theirs = fitted.libsvmPredict(test.rows);
     fitted.dispose();
-    ours.forEach((v, i) => expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-9));
+    ours.forEach((v, i) => {
+      expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-9);
+    });
     expect(fitted.model.supportVectors.length).toBeGreaterThan(10);
     expect(fitted.model.supportVectors.length).toBeLessThan(300);
   });

@@ -40,13 +40,13 @@ describe('the worker pool', () => {
       const pooled = await Promise.all(tasks.map((t) => runner.run(t)));
       const inline = await Promise.all(tasks.map((t) => runReferenceTask(t)));
       expect(pooled.map((r) => r.width)).toEqual([72, 80, 88]);
-      pooled.forEach((r, i) =>
-        r.groups.forEach((g, j) =>
+      pooled.forEach((r, i) => {
+        r.groups.forEach((g, j) => {
           g.images.forEach((img, k) => {
             expect(Buffer.from(img).equals(Buffer.from(inline[i]!.groups[j]!.images[k]!))).toBe(true);
-          }),
-        ),
-      );
+          });
+        });
+      });
     } finally {
       await runner.close();
     }

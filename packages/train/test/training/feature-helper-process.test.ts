@@ -85,7 +85,9 @@ describe('feature helper processes', () => {
       await weightsOf(path.join(work, 'single', 'best')),
       await weightsOf(path.join(work, 'sharded', 'best')),
     ];
-    a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
+    a.forEach((w, i) => {
+      expect(Array.from(b[i]!)).toEqual(Array.from(w));
+    });
     const card = JSON.parse(await fs.readFile(path.join(work, 'sharded', 'best', 'card.json'), 'utf8'));
     expect(card.training.stages.at(-1).description).toContain('trunk features 0 images from the cache, 10 computed');
   }, 120_000);
@@ -123,7 +125,9 @@ describe('feature helper processes', () => {
       await weightsOf(path.join(work, 'rank-single', 'best')),
       await weightsOf(path.join(work, 'rank-sharded', 'best')),
     ];
-    a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
+    a.forEach((w, i) => {
+      expect(Array.from(b[i]!)).toEqual(Array.from(w));
+    });
   }, 120_000);
 
   it('a helper that cannot do its job rejects with its reason; the run goes on without it', async () => {

@@ -177,7 +177,9 @@ describe('runFinetune', () => {
     const a = await weightsOf(path.join(work, 'straight', 'last'));
     const b = await weightsOf(path.join(work, 'killed', 'last'));
     expect(b.length).toBe(a.length);
-    a.forEach((w, i) => expect(Array.from(b[i]!)).toEqual(Array.from(w)));
+    a.forEach((w, i) => {
+      expect(Array.from(b[i]!)).toEqual(Array.from(w));
+    });
   });
 
   it('averages the weights from averageFrom on (SWA) without changing the training, and a resumed run keeps the average', async () => {
@@ -221,9 +223,9 @@ describe('runFinetune', () => {
     await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { stopAfter: 2 });
     await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { resume: true });
     const resumed = (await readAverage(path.join(work, 'swa-killed', 'last')))!;
-    resumed.forEach((r, i) =>
-      expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync())),
-    );
+    resumed.forEach((r, i) => {
+      expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync()));
+    });
     expect(Array.from((await named(path.join(work, 'swa-killed', 'last'))).get('score/kernel')!)).toEqual(
       Array.from(raw.get('score/kernel')!),
     );
@@ -275,7 +277,11 @@ describe('runFinetune', () => {
     expect(borrowed.state.best!.srcc).toBeCloseTo(own.state.best!.srcc, 5);
     const a = await weightsOf(path.join(work, 'sl-own', 'last'));
     const b = await weightsOf(path.join(work, 'sl-borrowed', 'last'));
-    a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 5)));
+    a.forEach((w, i) => {
+      w.forEach((v, k) => {
+        expect(b[i]![k]).toBeCloseTo(v, 5);
+      });
+    });
   });
 
   it('a frozen run caching at a cut (cacheAt) trains as one caching pooled features, and leaves rows a run above the cut reads', async () => {
@@ -286,7 +292,11 @@ describe('runFinetune', () => {
     expect(viaCut.state.best!.srcc).toBeCloseTo(pooled.state.best!.srcc, 5);
     const a = await weightsOf(path.join(work, 'pooled-rows', 'last'));
     const b = await weightsOf(path.join(work, 'cut-rows', 'last'));
-    a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+    a.forEach((w, i) => {
+      w.forEach((v, k) => {
+        expect(b[i]![k]).toBeCloseTo(v, 4);
+      });
+    });
     const upper = await runFinetune(config('upper-after-cut-rows', { epochs: 1, cut: 'block2_pool', cache }));
     expect(upper.cache).toEqual({ hits: 12, misses: 0 });
     await expect(
@@ -300,13 +310,21 @@ describe('runFinetune', () => {
     await runFinetune(config('micro', { epochs: 2, head, microBatch: 3 }));
     const a = await weightsOf(path.join(work, 'whole', 'last'));
     const b = await weightsOf(path.join(work, 'micro', 'last'));
-    a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+    a.forEach((w, i) => {
+      w.forEach((v, k) => {
+        expect(b[i]![k]).toBeCloseTo(v, 4);
+      });
+    });
     // With the loss on images, micro-batches hold whole sets of crops (3 rows -> 1 set of 2).
     await runFinetune(config('whole-sets', { epochs: 2, head, imageLoss: { crops: 2 } }));
     await runFinetune(config('micro-sets', { epochs: 2, head, imageLoss: { crops: 2 }, microBatch: 3 }));
     const c = await weightsOf(path.join(work, 'whole-sets', 'last'));
     const d = await weightsOf(path.join(work, 'micro-sets', 'last'));
-    c.forEach((w, i) => w.forEach((v, k) => expect(d[i]![k]).toBeCloseTo(v, 4)));
+    c.forEach((w, i) => {
+      w.forEach((v, k) => {
+        expect(d[i]![k]).toBeCloseTo(v, 4);
+      });
+    });
     expect(Array.from(c.at(-2)!)).not.toEqual(Array.from(a.at(-2)!));
   });
 
@@ -331,7 +349,9 @@ describe('runFinetune', () => {
     );
     expect([whole.width, whole.height]).toEqual([40, 40]);
     expect(whole.rows.length).toBe(crops.length);
-    whole.rows.forEach((v, i) => expect(v).toBeCloseTo(crops[i]!, 5));
+    whole.rows.forEach((v, i) => {
+      expect(v).toBeCloseTo(crops[i]!, 5);
+    });
     const shrunk = await wholeImageFeatures(split.features, rgb, cardInput(spec, { kind: 'full', maxSide: 36 }), [
       false,
     ]);

@@ -81,5 +81,9 @@ it('stage 1 with one reference per micro-batch takes the same steps as whole bat
   const { loadModel } = await import('../../src/io/model-files.js');
   const a = (await loadModel(path.join(work, 'whole', 'last'))).getWeights().map((t) => t.dataSync());
   const b = (await loadModel(path.join(work, 'micro', 'last'))).getWeights().map((t) => t.dataSync());
-  a.forEach((w, i) => w.forEach((v, k) => expect(b[i]![k]).toBeCloseTo(v, 4)));
+  a.forEach((w, i) => {
+    w.forEach((v, k) => {
+      expect(b[i]![k]).toBeCloseTo(v, 4);
+    });
+  });
 }, 300_000);

@@ -32,6 +32,8 @@ describe('foldIntoScoreLayer', () => {
     const before = Array.from((model.predict(x) as tf.Tensor).dataSync());
     foldIntoScoreLayer(model, { scale: -3, offset: 0.5 });
     const after = Array.from((model.predict(x) as tf.Tensor).dataSync());
-    after.forEach((v, i) => expect(v).toBeCloseTo(-3 * before[i]! + 0.5, 5));
+    after.forEach((v, i) => {
+      expect(v).toBeCloseTo(-3 * before[i]! + 0.5, 5);
+    });
   });
 });
