@@ -1,8 +1,8 @@
 /**
  * The zoo model brisque-clive in headless Chromium (WASM): the page decodes each image with a canvas, core
  * composites alpha onto white, onnxruntime-web runs all of BRISQUE (model.onnx). The scores must equal
- * runtime-node's (sharp, core, onnxruntime-node) within 1e-4, and core's own SVR (`scoreBrisque`) within 1e-4 (absolute;
- * measured: Chromium and Node equal to the last bit, core under 2e-6 away: the graph's float32 output).
+ * runtime-node's (sharp, core, onnxruntime-node) within 1e-4, and core's own SVR (`scoreBrisque`) within 1e-4
+ * (absolute; measured: Chromium and Node equal to the last bit, core under 2e-6 away: the graph's float32 output).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,10 @@ const MODEL_DIR = resolve('models/brisque-clive');
 /** Absolute: BRISQUE scores are MOS points, so 1e-4 is far below any difference that matters. */
 const within = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-4;
 
-/** Textures with seeded grain, a blurred copy, and one with a soft alpha gradient (composited onto white in both runtimes). */
+/**
+ * Textures with seeded grain, a blurred copy, and one with a soft alpha gradient (composited onto white in both
+ * runtimes).
+ */
 const TEXTURES: TextureSpec[] = [
   [160, 120, 0, false],
   [97, 131, 2, false],

@@ -56,7 +56,8 @@ maybe('runtime-web in Chromium (WASM)', () => {
     await run.page.close();
   }, 240_000);
 
-  test('without COOP/COEP and without a GPU adapter, webgpu falls back to single-threaded WASM, with the same scores', async () => {
+  test('without COOP/COEP and without a GPU adapter, webgpu falls back to single-threaded WASM, with the same ' +
+    'scores', async () => {
     const run = await scoreInDemo(
       browser.context,
       site.demoUrl({ device: 'webgpu', isolated: '0' }),
@@ -94,7 +95,8 @@ maybe('runtime-web in Chromium (WASM)', () => {
     await run.page.close();
   }, 240_000);
 
-  test('every input type (URL, Blob, File, img, canvas, OffscreenCanvas, ImageBitmap, ImageData) gives the same score', async () => {
+  test('every input type (URL, Blob, File, img, canvas, OffscreenCanvas, ImageBitmap, ImageData) gives the same ' +
+    'score', async () => {
     const run = await scoreInDemo(browser.context, site.demoUrl({ device: 'wasm' }), []);
     const img = site.images[0]!;
     const scores = await run.page.evaluate(async (src) => {

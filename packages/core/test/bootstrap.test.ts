@@ -40,15 +40,18 @@ describe('bootstrapInterval', () => {
     expect(ci.resamples).toBe(1000);
   });
 
-  it('draws from every image: the interval of a mean is centred on it, with the normal width 2 x 1.96 sd / sqrt(n)', () => {
-    const values = Array.from({ length: 400 }, (_, i) => i);
-    const mean = (p: ArrayLike<number>) => Array.from(p).reduce((a, b) => a + b, 0) / p.length;
-    const ci = bootstrapInterval(values, values, mean, { resamples: 1000 });
-    const sd = Math.sqrt(values.reduce((a, v) => a + (v - 199.5) ** 2, 0) / 400);
-    expect((ci.low + ci.high) / 2).toBeCloseTo(199.5, -1);
-    expect(ci.high - ci.low).toBeGreaterThan(0.85 * ((2 * 1.96 * sd) / 20));
-    expect(ci.high - ci.low).toBeLessThan(1.15 * ((2 * 1.96 * sd) / 20));
-  });
+  it(
+    'draws from every image: the interval of a mean is centred on it, with the normal width 2 x 1.96 sd / ' + 'sqrt(n)',
+    () => {
+      const values = Array.from({ length: 400 }, (_, i) => i);
+      const mean = (p: ArrayLike<number>) => Array.from(p).reduce((a, b) => a + b, 0) / p.length;
+      const ci = bootstrapInterval(values, values, mean, { resamples: 1000 });
+      const sd = Math.sqrt(values.reduce((a, v) => a + (v - 199.5) ** 2, 0) / 400);
+      expect((ci.low + ci.high) / 2).toBeCloseTo(199.5, -1);
+      expect(ci.high - ci.low).toBeGreaterThan(0.85 * ((2 * 1.96 * sd) / 20));
+      expect(ci.high - ci.low).toBeLessThan(1.15 * ((2 * 1.96 * sd) / 20));
+    },
+  );
 
   it('narrows with more images and with a lower level', () => {
     const small = correlated(50, 0.7, 5);

@@ -83,7 +83,8 @@ describe('validateCard with the brisque protocol', () => {
       c.input = { ...validCard().input, protocol: { kind: 'brisque', scales: 2 } };
     });
     expect(message).toContain(
-      'card.input.layout: expected "NHWC" or "features" (protocol "brisque" takes the image as it is, or its features) but received "NCHW"',
+      'card.input.layout: expected "NHWC" or "features" (protocol "brisque" takes the image as it is, or its ' +
+        'features) but received "NCHW"',
     );
     expect(message).toContain('card.architecture.taps: expected an array with at least 1 item(s)');
     expect(problems((c) => (c.input.protocol = { kind: 'full' }))).toContain(

@@ -30,7 +30,8 @@ const probe = spawnSync(PYTHON, ['-c', 'import cv2; cv2.quality.QualityBRISQUE_c
 const haveOpenCv = probe.status === 0;
 if (!haveOpenCv) {
   console.warn(
-    `brisque-opencv.test: SKIPPED, python3-opencv not installed (${PYTHON} cannot import cv2.quality); run .ci/install-opencv.sh`,
+    `brisque-opencv.test: SKIPPED, python3-opencv not installed (${PYTHON} cannot import cv2.quality); run ` +
+      `.ci/install-opencv.sh`,
   );
 }
 const describeOpenCv = haveOpenCv ? describe : describe.skip;
@@ -109,7 +110,8 @@ describeOpenCv(title, () => {
       }
     });
     console.log(
-      `brisque vs OpenCV, ${name}: largest shape difference ${worstShape.toFixed(4)}, largest relative difference of the others ${worstRel.toExponential(2)} (${worstRelName})`,
+      `brisque vs OpenCV, ${name}: largest shape difference ${worstShape.toFixed(4)}, largest relative difference of ` +
+        `the others ${worstRel.toExponential(2)} (${worstRelName})`,
     );
     expect(report).toEqual([]);
   });

@@ -22,16 +22,19 @@ function problems(card: unknown): string {
   throw new Error('expected validateCard to throw');
 }
 
-test('a fast preset with crops within the protocol and a dtype whose file is listed is valid; presets are optional', () => {
-  const count = (validCard().input.protocol as { count: number }).count;
-  expect(validateCard(withFast({ crops: count, dtype: 'fp32', description: 'measured' }))).toBeTruthy();
-  expect(validateCard(withFast({ description: 'the protocol itself' }))).toBeTruthy();
-  expect(validateCard(withFast(undefined))).toBeTruthy();
-  const q8 = { path: 'model_q8.onnx', sha256: 'a'.repeat(64), bytes: 10 };
-  expect(
-    validateCard(withFast({ crops: 1, dtype: 'q8', description: 'd' }, (c) => (c.files.onnxQ8 = q8))),
-  ).toBeTruthy();
-});
+test(
+  'a fast preset with crops within the protocol and a dtype whose file is listed is valid; presets are ' + 'optional',
+  () => {
+    const count = (validCard().input.protocol as { count: number }).count;
+    expect(validateCard(withFast({ crops: count, dtype: 'fp32', description: 'measured' }))).toBeTruthy();
+    expect(validateCard(withFast({ description: 'the protocol itself' }))).toBeTruthy();
+    expect(validateCard(withFast(undefined))).toBeTruthy();
+    const q8 = { path: 'model_q8.onnx', sha256: 'a'.repeat(64), bytes: 10 };
+    expect(
+      validateCard(withFast({ crops: 1, dtype: 'q8', description: 'd' }, (c) => (c.files.onnxQ8 = q8))),
+    ).toBeTruthy();
+  },
+);
 
 test('more crops than the protocol, an unknown dtype, a dtype without its file or no description are named', () => {
   const count = (validCard().input.protocol as { count: number }).count;

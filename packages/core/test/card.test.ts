@@ -55,7 +55,8 @@ describe('validateCard', () => {
     const err = thrown(() => validateCard(cardWith((c) => (c.input.std = [0.229, 0, 0.225]))));
     expect(err.code).toBe('INVALID_CARD');
     expect(err.message).toBe(
-      'Invalid model card:\n  - card.input.std: expected an array of 3 finite positive numbers but received an array of 3',
+      'Invalid model card:\n  - card.input.std: expected an array of 3 finite positive numbers but received an array ' +
+        'of 3',
     );
   });
 

@@ -12,7 +12,8 @@
  *
  * which is
  *   npx tsc -b packages/export && npx esbuild packages/export/bench/bench-export.ts --bundle --platform=node \
- *     --format=esm --packages=external --outfile=node_modules/.cache/bench-export.mjs && node node_modules/.cache/bench-export.mjs
+ *     --format=esm --packages=external --outfile=node_modules/.cache/bench-export.mjs && \
+ *     node node_modules/.cache/bench-export.mjs
  */
 import { promises as fs } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -149,7 +150,9 @@ async function main(): Promise<void> {
   const backend = await initTfBackend({ backend: 'auto' });
   ortWeb.env.wasm.numThreads = 1;
   const networks = values.networks ? values.networks.split(',') : listNetworks();
-  const header = `Machine: ${cpus().length} x ${cpus()[0]?.model}, load ${loadavg()[0]!.toFixed(1)}; tfjs backend ${backend.name}; Node ${process.version}; ${new Date().toISOString()}`;
+  const header =
+    `Machine: ${cpus().length} x ${cpus()[0]?.model}, load ${loadavg()[0]!.toFixed(1)}; tfjs backend ` +
+    `${backend.name}; Node ${process.version}; ${new Date().toISOString()}`;
   console.log(header);
   const rows: ExportRow[] = [];
   const speedRows: Array<Record<string, number | string>> = [];
@@ -189,25 +192,33 @@ async function main(): Promise<void> {
   const lines = [
     header,
     '',
-    '| network | layers | params | export fp32 (ms) | export fp16 (ms) | model.onnx (MiB) | model_fp16.onnx (MiB) | nodes unfolded | nodes folded | BN unfolded -> folded | Transpose |',
+    '| network | layers | params | export fp32 (ms) | export fp16 (ms) | model.onnx (MiB) | model_fp16.onnx (MiB) | ' +
+      'nodes unfolded | nodes folded | BN unfolded -> folded | Transpose |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.network} | ${r.layers} | ${r.params} | ${r.exportMs.toFixed(0)} | ${r.exportFp16Ms.toFixed(0)} | ${mb(r.bytes)} | ${mb(r.bytesFp16)} | ${r.nodesUnfolded} | ${r.nodes} | ${r.batchNormUnfolded} -> ${r.batchNorm} | ${r.transposes} |`,
+        `| ${r.network} | ${r.layers} | ${r.params} | ${r.exportMs.toFixed(0)} | ${r.exportFp16Ms.toFixed(0)} | ` +
+        `${mb(r.bytes)} | ${mb(r.bytesFp16)} | ${r.nodesUnfolded} | ${r.nodes} | ${r.batchNormUnfolded} -> ` +
+        `${r.batchNorm} | ${r.transposes} |`,
     ),
     '',
-    '| network | input | ORT-node fp32 (ms) | ORT-node fp16 (ms) | ORT-web WASM 1t fp32 (ms) | ORT-web WASM 1t fp16 (ms) |',
+    '| network | input | ORT-node fp32 (ms) | ORT-node fp16 (ms) | ORT-web WASM 1t fp32 (ms) | ORT-web WASM 1t fp16 ' +
+      '(ms) |',
     '|---|---|---|---|---|---|',
     ...speedRows.map(
       (s) =>
-        `| ${s.network} | 1x3x${s.size}x${s.size} | ${(s.nodeFp32Ms as number).toFixed(1)} | ${(s.nodeFp16Ms as number).toFixed(1)} | ${(s.webFp32Ms as number).toFixed(1)} | ${(s.webFp16Ms as number).toFixed(1)} |`,
+        `| ${s.network} | 1x3x${s.size}x${s.size} | ${(s.nodeFp32Ms as number).toFixed(1)} | ` +
+        `${(s.nodeFp16Ms as number).toFixed(1)} | ${(s.webFp32Ms as number).toFixed(1)} | ` +
+        `${(s.webFp16Ms as number).toFixed(1)} |`,
     ),
     '',
     '| network | images | max abs diff fp16 vs fp32 | mean abs diff | fp32 score range | SRCC fp32 vs fp16 |',
     '|---|---|---|---|---|---|',
     ...diffRows.map(
       (d) =>
-        `| ${d.network} | ${d.images} | ${(d.maxAbsDiff as number).toExponential(2)} | ${(d.meanAbsDiff as number).toExponential(2)} | ${(d.fp32ScoreRange as number).toExponential(2)} | ${(d.srccFp32VsFp16 as number).toFixed(4)} |`,
+        `| ${d.network} | ${d.images} | ${(d.maxAbsDiff as number).toExponential(2)} | ` +
+        `${(d.meanAbsDiff as number).toExponential(2)} | ${(d.fp32ScoreRange as number).toExponential(2)} | ` +
+        `${(d.srccFp32VsFp16 as number).toFixed(4)} |`,
     ),
   ];
   console.log(`\n${lines.join('\n')}`);

@@ -89,7 +89,8 @@ function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'car
  * @example
  * const proto = toModelProto(model, { card });
  * proto.graph.node.length; // nodes after folding
- * @throws IqaError('UNSUPPORTED_LAYER') for a layer class without converter; IqaError('EXPORT_INVALID') for a malformed graph.
+ * @throws IqaError('UNSUPPORTED_LAYER') for a layer class without converter; IqaError('EXPORT_INVALID') for a malformed
+ * graph.
  */
 export function toModelProto(model: tf.LayersModel, options: ExportOptions = {}): O.ModelProto {
   const opts = checkOptions(options);

@@ -47,7 +47,8 @@ beforeAll(async () => {
   await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
 });
 
-// Every registered network; the opt-in ones are a visible skip, named with how to run them, unless IQA_TEST_INCEPTION=1.
+// Every registered network; the opt-in ones are a visible skip, named with how to run them, unless
+// IQA_TEST_INCEPTION=1.
 for (const name of listNetworks()) {
   const optedOut = OPT_IN.has(name) && !RUN_OPT_IN;
   (optedOut ? describe.skip : describe)(optedOut ? `${name} (opt-in: IQA_TEST_INCEPTION=1)` : name, () => {

@@ -60,7 +60,10 @@ const conv = (name: string, x: string, group = 1, k = 1, pads = 0) => ({
 });
 const clip = (name: string, x: string) => ({ opType: 'Clip', name, input: [x, 'zero', 'six'], output: [name] });
 
-/** stem 3->8 3x3 + ReLU6, depthwise 3x3 + ReLU6, project 1x1, Add(stem, project) = tap; avg + std pooling of the tap -> Gemm. */
+/**
+ * stem 3->8 3x3 + ReLU6, depthwise 3x3 + ReLU6, project 1x1, Add(stem, project) = tap; avg + std pooling of the tap ->
+ * Gemm.
+ */
 function mobileLike(): OnnxTypes.IModelProto {
   const c = 8;
   return {
@@ -206,51 +209,57 @@ test('RangeCollector: minmax keeps the extremes, mean-minmax averages each run',
   expect(() => minmax.observe('t', Float32Array.of(Number.NaN))).toThrow(/finite/);
 });
 
-test('a MobileNetV2-shaped graph: every Conv fused to QLinearConv, the taps pooled in float, within the q8 tolerance', async () => {
-  const model = mobileLike();
-  const shape: Shape = [6, 3, 24, 20];
-  const calibration = randomNchw([16, 3, 24, 20], 11);
-  const ranges = await calibrateRanges(model, [{ data: calibration, dims: [16, 3, 24, 20] }], { threads: 1 });
-  expect([...ranges.keys()].sort()).toEqual(tensorsToCalibrate(model.graph!).sort());
-  expect(ranges.get('image')![0]).toBeGreaterThanOrEqual(0);
-  const q8 = quantizeQdq(model, ranges);
-  const nodes = q8.graph!.node!;
-  expect(nodes.filter((n) => n.opType === 'Clip')).toHaveLength(0);
-  const init = new Map(q8.graph!.initializer!.map((t) => [t.name!, t]));
-  expect(init.get('dw/W_q')).toMatchObject({ dataType: 3, dims: [8, 1, 3, 3] });
-  expect(init.get('dw/W_scale')!.dims).toEqual([8]);
-  expect(init.get('dw/B_q')).toMatchObject({ dataType: 6, dims: [8] });
-  expect(init.has('dw/W')).toBe(false);
-  // The pooling reads the float tap; the convs read its dequantized copy.
-  expect(nodes.find((n) => n.name === 'avg')!.input).toEqual(['tap']);
-  expect(nodes.find((n) => n.name === 'tap')!.input).toEqual(['stem_relu/dq', 'project/dq']);
+test(
+  'a MobileNetV2-shaped graph: every Conv fused to QLinearConv, the taps pooled in float, within the q8 ' + 'tolerance',
+  async () => {
+    const model = mobileLike();
+    const shape: Shape = [6, 3, 24, 20];
+    const calibration = randomNchw([16, 3, 24, 20], 11);
+    const ranges = await calibrateRanges(model, [{ data: calibration, dims: [16, 3, 24, 20] }], { threads: 1 });
+    expect([...ranges.keys()].sort()).toEqual(tensorsToCalibrate(model.graph!).sort());
+    expect(ranges.get('image')![0]).toBeGreaterThanOrEqual(0);
+    const q8 = quantizeQdq(model, ranges);
+    const nodes = q8.graph!.node!;
+    expect(nodes.filter((n) => n.opType === 'Clip')).toHaveLength(0);
+    const init = new Map(q8.graph!.initializer!.map((t) => [t.name!, t]));
+    expect(init.get('dw/W_q')).toMatchObject({ dataType: 3, dims: [8, 1, 3, 3] });
+    expect(init.get('dw/W_scale')!.dims).toEqual([8]);
+    expect(init.get('dw/B_q')).toMatchObject({ dataType: 6, dims: [8] });
+    expect(init.has('dw/W')).toBe(false);
+    // The pooling reads the float tap; the convs read its dequantized copy.
+    expect(nodes.find((n) => n.name === 'avg')!.input).toEqual(['tap']);
+    expect(nodes.find((n) => n.name === 'tap')!.input).toEqual(['stem_relu/dq', 'project/dq']);
 
-  const data = randomNchw(shape, 12);
-  const fp32 = await run(encode(model), data, shape, tmp);
-  const int8 = await run(encode(q8), data, shape, tmp);
-  expect([...int8.ops]).toEqual(expect.arrayContaining(['QLinearConv']));
-  expect([...int8.ops]).not.toContain('Conv');
-  const err = relativeError(int8.out, fp32.out);
-  expect(err).toBeLessThan(Q8_TOLERANCE);
-  expect(err).toBeGreaterThan(0); // it did run in int8
-});
+    const data = randomNchw(shape, 12);
+    const fp32 = await run(encode(model), data, shape, tmp);
+    const int8 = await run(encode(q8), data, shape, tmp);
+    expect([...int8.ops]).toEqual(expect.arrayContaining(['QLinearConv']));
+    expect([...int8.ops]).not.toContain('Conv');
+    const err = relativeError(int8.out, fp32.out);
+    expect(err).toBeLessThan(Q8_TOLERANCE);
+    expect(err).toBeGreaterThan(0); // it did run in int8
+  },
+);
 
-test('the vgg-tiny fixture (Conv + Relu, MaxPool): every Conv fused to QLinearConv, within the q8 tolerance', async () => {
-  const { model: tfModel } = await createFixtureModel({ seed: 5 });
-  const model = toModelProto(tfModel);
-  const shape: Shape = [8, 3, 32, 32];
-  const ranges = await calibrateRanges(model, [{ data: randomNchw([24, 3, 32, 32], 3), dims: [24, 3, 32, 32] }], {
-    threads: 1,
-    maxRows: 5,
-  });
-  const q8 = encode(quantizeQdq(model, ranges));
-  const data = randomNchw(shape, 4);
-  const fp32 = await run(encode(model), data, shape, tmp);
-  const int8 = await run(q8, data, shape, tmp);
-  expect([...int8.ops]).toContain('QLinearConv');
-  expect([...int8.ops]).not.toContain('Conv');
-  expect(relativeError(int8.out, fp32.out)).toBeLessThan(Q8_TOLERANCE);
-});
+test(
+  'the vgg-tiny fixture (Conv + Relu, MaxPool): every Conv fused to QLinearConv, within the q8 ' + 'tolerance',
+  async () => {
+    const { model: tfModel } = await createFixtureModel({ seed: 5 });
+    const model = toModelProto(tfModel);
+    const shape: Shape = [8, 3, 32, 32];
+    const ranges = await calibrateRanges(model, [{ data: randomNchw([24, 3, 32, 32], 3), dims: [24, 3, 32, 32] }], {
+      threads: 1,
+      maxRows: 5,
+    });
+    const q8 = encode(quantizeQdq(model, ranges));
+    const data = randomNchw(shape, 4);
+    const fp32 = await run(encode(model), data, shape, tmp);
+    const int8 = await run(q8, data, shape, tmp);
+    expect([...int8.ops]).toContain('QLinearConv');
+    expect([...int8.ops]).not.toContain('Conv');
+    expect(relativeError(int8.out, fp32.out)).toBeLessThan(Q8_TOLERANCE);
+  },
+);
 
 test('a tensor without a calibrated range is EXPORT_INVALID naming it; opset 12 is a RangeError', () => {
   const model = mobileLike();
@@ -267,61 +276,64 @@ test('a tensor without a calibrated range is EXPORT_INVALID naming it; opset 12 
   expect(() => quantizeQdq({ ...model, opsetImport: [{ domain: '', version: 12 }] }, new Map())).toThrow(RangeError);
 });
 
-test('iqa export --out DIR --quantize q8 --calibration IMAGES adds model_q8.onnx to the export and its card', async () => {
-  const { onnx: bytes, card } = await createFixtureModel({ seed: 6 });
-  const out = path.join(tmp, 'model');
-  const images = path.join(tmp, 'photos');
-  await fs.mkdir(out, { recursive: true });
-  await fs.mkdir(images, { recursive: true });
-  await fs.writeFile(path.join(out, 'model.onnx'), bytes);
-  await fs.writeFile(path.join(out, 'card.json'), JSON.stringify(card));
-  for (let i = 0; i < 3; i++) {
-    const raw = Buffer.from(randomNchw([1, 3, 40, 48], 30 + i).map((v) => Math.floor(v * 255)));
-    await sharp(raw, { raw: { width: 48, height: 40, channels: 3 } })
-      .png()
-      .toFile(path.join(images, `p${i}.png`));
-  }
-  await fs.writeFile(path.join(images, 'notes.txt'), 'not an image');
-  const err: string[] = [];
-  const code = await exportCommand(
-    ['--out', out, '--quantize', 'q8', '--calibration', images, '--calibration-crops', '2'],
-    { out: () => {}, err: (s) => err.push(s) },
-  );
-  expect({ code, err: err.filter((l) => !l.includes('calibrated on')) }).toEqual({ code: 0, err: [] });
-  const written = JSON.parse(await fs.readFile(path.join(out, 'card.json'), 'utf8'));
-  const q8 = await fs.readFile(path.join(out, 'model_q8.onnx'));
-  expect(written.files.onnxQ8).toEqual({ path: 'model_q8.onnx', sha256: sha256Hex(q8), bytes: q8.length });
-  expect(written.files.onnx).toEqual(card.files.onnx);
-  expect(written.training.data.at(-1)).toMatchObject({ role: 'calibration', images: 3 });
-  expect(written.training.commands.at(-1)).toBe(
-    `iqa export --out ${out} --quantize q8 --calibration ${images} --calibration-crops 2`,
-  );
-  const session = await ort.InferenceSession.create(q8);
-  expect(session.inputNames).toEqual([card.input.name]);
-  await session.release();
+test(
+  'iqa export --out DIR --quantize q8 --calibration IMAGES adds model_q8.onnx to the export and its ' + 'card',
+  async () => {
+    const { onnx: bytes, card } = await createFixtureModel({ seed: 6 });
+    const out = path.join(tmp, 'model');
+    const images = path.join(tmp, 'photos');
+    await fs.mkdir(out, { recursive: true });
+    await fs.mkdir(images, { recursive: true });
+    await fs.writeFile(path.join(out, 'model.onnx'), bytes);
+    await fs.writeFile(path.join(out, 'card.json'), JSON.stringify(card));
+    for (let i = 0; i < 3; i++) {
+      const raw = Buffer.from(randomNchw([1, 3, 40, 48], 30 + i).map((v) => Math.floor(v * 255)));
+      await sharp(raw, { raw: { width: 48, height: 40, channels: 3 } })
+        .png()
+        .toFile(path.join(images, `p${i}.png`));
+    }
+    await fs.writeFile(path.join(images, 'notes.txt'), 'not an image');
+    const err: string[] = [];
+    const code = await exportCommand(
+      ['--out', out, '--quantize', 'q8', '--calibration', images, '--calibration-crops', '2'],
+      { out: () => {}, err: (s) => err.push(s) },
+    );
+    expect({ code, err: err.filter((l) => !l.includes('calibrated on')) }).toEqual({ code: 0, err: [] });
+    const written = JSON.parse(await fs.readFile(path.join(out, 'card.json'), 'utf8'));
+    const q8 = await fs.readFile(path.join(out, 'model_q8.onnx'));
+    expect(written.files.onnxQ8).toEqual({ path: 'model_q8.onnx', sha256: sha256Hex(q8), bytes: q8.length });
+    expect(written.files.onnx).toEqual(card.files.onnx);
+    expect(written.training.data.at(-1)).toMatchObject({ role: 'calibration', images: 3 });
+    expect(written.training.commands.at(-1)).toBe(
+      `iqa export --out ${out} --quantize q8 --calibration ${images} --calibration-crops 2`,
+    );
+    const session = await ort.InferenceSession.create(q8);
+    expect(session.inputNames).toEqual([card.input.name]);
+    await session.release();
 
-  const usage = async (...argv: string[]) => {
-    const e: string[] = [];
-    return { code: await exportCommand(argv, { out: () => {}, err: (s) => e.push(s) }), err: e.join('') };
-  };
-  expect(await usage('--out', out, '--quantize', 'q4', '--calibration', images)).toMatchObject({
-    code: 2,
-    err: expect.stringContaining('Expected q8 for --quantize but received "q4"'),
-  });
-  expect(await usage('--out', out, '--quantize', 'q8')).toMatchObject({
-    code: 2,
-    err: expect.stringContaining('missing --calibration IMAGES'),
-  });
-  expect(await usage('--out', out, '--calibration', images, '--from', 'x')).toMatchObject({
-    code: 2,
-    err: expect.stringContaining('only with --quantize q8'),
-  });
-  expect(await usage('--out', path.join(tmp, 'empty'), '--quantize', 'q8', '--calibration', images)).toMatchObject({
-    code: 1,
-    err: expect.stringContaining('[MODEL_NOT_FOUND]'),
-  });
-  expect(await usage('--out', out, '--quantize', 'q8', '--calibration', path.join(tmp, 'nothing'))).toMatchObject({
-    code: 1,
-    err: expect.stringContaining('[DATA_NOT_FOUND]'),
-  });
-});
+    const usage = async (...argv: string[]) => {
+      const e: string[] = [];
+      return { code: await exportCommand(argv, { out: () => {}, err: (s) => e.push(s) }), err: e.join('') };
+    };
+    expect(await usage('--out', out, '--quantize', 'q4', '--calibration', images)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Expected q8 for --quantize but received "q4"'),
+    });
+    expect(await usage('--out', out, '--quantize', 'q8')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('missing --calibration IMAGES'),
+    });
+    expect(await usage('--out', out, '--calibration', images, '--from', 'x')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('only with --quantize q8'),
+    });
+    expect(await usage('--out', path.join(tmp, 'empty'), '--quantize', 'q8', '--calibration', images)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('[MODEL_NOT_FOUND]'),
+    });
+    expect(await usage('--out', out, '--quantize', 'q8', '--calibration', path.join(tmp, 'nothing'))).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('[DATA_NOT_FOUND]'),
+    });
+  },
+);

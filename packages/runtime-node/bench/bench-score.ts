@@ -6,7 +6,8 @@
  *     (1:1 = never merge, the CPU default; 8:32 = up to 8 images and 32 crops; 8:1000 = up to 8 images
  *     whatever their crops): images/s.
  *
- *   npm run bench:score -w @iqa-zoo/runtime-node -- [--images 40] [--model ID|PATH] [--network mobilenetv2-ml] [--crops 30] [--size 224] [--merge 1:1,8:32,8:1000]
+ *   npm run bench:score -w @iqa-zoo/runtime-node -- [--images 40] [--model ID|PATH] [--network mobilenetv2-ml] \
+ *     [--crops 30] [--size 224] [--merge 1:1,8:32,8:1000]
  */
 import { performance } from 'node:perf_hooks';
 import { readdir } from 'node:fs/promises';
@@ -51,19 +52,22 @@ if (!values['skip-cli']) {
     stderr: { write: (t: string) => process.stderr.write(t) },
     stderrIsTTY: false,
   };
-  const warm = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, files[0]!], io); // warm-up (model load, first run)
+  // warm-up (model load, first run)
+  const warm = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, files[0]!], io);
   const t0 = performance.now();
   const code = await runCli(['score', '--json', '--device', 'cpu', '--model', bm.model, dir], io);
   const secs = (performance.now() - t0) / 1000;
   if (warm !== 0 || code !== 0 || lines - 1 !== files.length) {
     // A run that failed measured nothing: no throughput, and a non-zero exit for scripts that chain benchmarks.
     console.error(
-      `bench-score: iqa score failed (exit ${warm} warm-up, ${code} timed run; ${lines - 1} of ${files.length} lines); no throughput reported`,
+      `bench-score: iqa score failed (exit ${warm} warm-up, ${code} timed run; ${lines - 1} of ${files.length} ` +
+        `lines); no throughput reported`,
     );
     process.exit(1);
   }
   console.log(
-    `iqa score (CLI, includes model load): ${files.length} images in ${secs.toFixed(2)} s = ${(files.length / secs).toFixed(2)} images/s (exit ${code}, ${lines - 1} lines)`,
+    `iqa score (CLI, includes model load): ${files.length} images in ${secs.toFixed(2)} s = ` +
+      `${(files.length / secs).toFixed(2)} images/s (exit ${code}, ${lines - 1} lines)`,
   );
 }
 
@@ -94,8 +98,10 @@ if (!values['skip-cli']) {
   const total = sum(dec) + sum(pre) + sum(run);
   const pct = (a: number[]) => ((100 * sum(a)) / total).toFixed(1);
   console.log(
-    `per image (median ms): decode ${median(dec).toFixed(1)}, preprocess ${median(pre).toFixed(1)}, session.run ${median(run).toFixed(1)}\n` +
-      `share of serial time: decode ${pct(dec)}%, preprocess ${pct(pre)}%, decode+preprocess ${((100 * (sum(dec) + sum(pre))) / total).toFixed(1)}%, session.run ${pct(run)}%`,
+    `per image (median ms): decode ${median(dec).toFixed(1)}, preprocess ${median(pre).toFixed(1)}, session.run ` +
+      `${median(run).toFixed(1)}\n` +
+      `share of serial time: decode ${pct(dec)}%, preprocess ${pct(pre)}%, decode+preprocess ` +
+      `${((100 * (sum(dec) + sum(pre))) / total).toFixed(1)}%, session.run ${pct(run)}%`,
   );
   await session.release();
 }
@@ -111,7 +117,8 @@ for (const setting of values.merge!.split(',')) {
   await Promise.all(files.map((f) => scorer.score(f)));
   const secs = (performance.now() - t0) / 1000;
   console.log(
-    `concurrent score, maxBatch ${maxBatch}, maxBatchItems ${maxBatchItems}: ${(files.length / secs).toFixed(2)} images/s (${scorer.stats.runs} session.run calls for ${scorer.stats.images} images)`,
+    `concurrent score, maxBatch ${maxBatch}, maxBatchItems ${maxBatchItems}: ${(files.length / secs).toFixed(2)} ` +
+      `images/s (${scorer.stats.runs} session.run calls for ${scorer.stats.images} images)`,
   );
   await scorer.dispose();
 }

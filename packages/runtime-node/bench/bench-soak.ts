@@ -8,7 +8,8 @@
  * 200, or a 503 BUSY), when in-flight is not 0 at the end, or when RSS grows more than
  * `--max-rss-growth` after warm-up.
  *
- *   npx tsc -b packages/runtime-node packages/service && npx esbuild packages/runtime-node/bench/bench-soak.ts --bundle \
+ *   npx tsc -b packages/runtime-node packages/service && \
+ *     npx esbuild packages/runtime-node/bench/bench-soak.ts --bundle \
  *     --platform=node --format=esm --packages=external --outfile=node_modules/.cache/bench-soak.mjs && \
  *     node node_modules/.cache/bench-soak.mjs [--requests 10000] [--warmup 500] [--connections 4] \
  *     [--model models/mobilenetv2-ml-clive] [--max-concurrent 4] [--max-rss-growth 0.1]
@@ -117,12 +118,16 @@ const fiveHundreds = [...failures]
   .reduce((n, [, c]) => n + c, 0);
 const failed = [...failures.values()].reduce((a, b) => a + b, 0);
 console.log(
-  `\n# iqa serve soak\nmachine: ${machineLine()}\nmodel: ${scorer.card.id} (${model}), CPU; body: 64x64 PNG noise (16 images); ` +
+  `\n# iqa serve soak\nmachine: ${machineLine()}\nmodel: ${scorer.card.id} (${model}), CPU; body: 64x64 PNG noise ` +
+    `(16 images); ` +
     `${connections} connections, concurrency limit ${values['max-concurrent']}\n` +
     `requests: ${done} in ${seconds.toFixed(0)} s = ${(done / seconds).toFixed(2)} req/s\n` +
-    `latency after ${warmup} warm-up requests: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms\n` +
-    `answers other than 200: ${failed === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}; 5xx other than 503 BUSY: ${fiveHundreds}\n` +
-    `RSS after warm-up ${base.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB, last ${last.toFixed(1)} MiB: growth ${(100 * growth).toFixed(1)} % (limit ${(100 * Number(values['max-rss-growth'])).toFixed(0)} %)\n` +
+    `latency after ${warmup} warm-up requests: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ` +
+    `${quantile(latencies, 0.99).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms\n` +
+    `answers other than 200: ${failed === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}; 5xx other than ` +
+    `503 BUSY: ${fiveHundreds}\n` +
+    `RSS after warm-up ${base.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB, last ${last.toFixed(1)} MiB: growth ` +
+    `${(100 * growth).toFixed(1)} % (limit ${(100 * Number(values['max-rss-growth'])).toFixed(0)} %)\n` +
     `RSS over time (requests: MiB): ${afterWarmup.map((p) => `${p.done}: ${p.mib.toFixed(0)}`).join(', ')}\n` +
     `in flight at the end: ${health.inFlight}`,
 );

@@ -60,7 +60,8 @@ for (let i = 0; i < n; i++) maxDiff = Math.max(maxDiff, Math.abs(tfOut[i]! - ort
 const tfMs = median(tfTimes);
 const ortMs = median(ortTimes);
 console.log(
-  `# tfjs (${backend.name}) vs onnxruntime-node (cpu)\nmachine: ${machineLine()}\nmodel: ${bm.label}\nbatch: [${n}, 3, ${size}, ${size}], median of ${runs} runs after one warm-up\n\n` +
+  `# tfjs (${backend.name}) vs onnxruntime-node (cpu)\nmachine: ${machineLine()}\nmodel: ${bm.label}\nbatch: [${n}, ` +
+    `3, ${size}, ${size}], median of ${runs} runs after one warm-up\n\n` +
     `tfjs ${backend.name}: ${tfMs.toFixed(0)} ms per batch\nonnxruntime-node: ${ortMs.toFixed(0)} ms per batch\n` +
     `ratio tfjs / onnxruntime-node: ${(tfMs / ortMs).toFixed(2)}x\nmax |score difference|: ${maxDiff.toExponential(2)}`,
 );

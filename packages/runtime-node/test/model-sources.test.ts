@@ -54,14 +54,17 @@ afterAll(() => {
 });
 
 describe('installed model packages', () => {
-  test('a zoo id resolves to the package installed in the project named by paths, not where runtime-node sits', async () => {
-    const loaded = await loadModel('tiny-pkg', 'fp32', { paths: [join(project, 'src')] });
-    expect(loaded.path).toBe(join(pkgDir, 'model.onnx'));
-    await expect(loadModel('tiny-pkg')).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND',
-      message: expect.stringContaining('npm install @iqa-zoo/model-tiny-pkg'),
-    });
-  });
+  test(
+    'a zoo id resolves to the package installed in the project named by paths, not where runtime-node ' + 'sits',
+    async () => {
+      const loaded = await loadModel('tiny-pkg', 'fp32', { paths: [join(project, 'src')] });
+      expect(loaded.path).toBe(join(pkgDir, 'model.onnx'));
+      await expect(loadModel('tiny-pkg')).rejects.toMatchObject({
+        code: 'MODEL_NOT_FOUND',
+        message: expect.stringContaining('npm install @iqa-zoo/model-tiny-pkg'),
+      });
+    },
+  );
 
   test('the order: explicit path, then the installed package, then IQA_ZOO_MODELS', async () => {
     process.env.IQA_ZOO_MODELS = zoo;

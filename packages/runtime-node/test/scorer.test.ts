@@ -155,7 +155,10 @@ test('crops and cropSeed score as a card with that count and seed; a full-image 
   await expect(createScorer(fullDir, { device: 'cpu', crops: 4 })).rejects.toThrow('scores the whole image');
 });
 
-/** Whether onnxruntime-node's CUDA provider starts here: the CUDA tests run on a GPU host, the fallback tests elsewhere, and the other half is a visible skip. */
+/**
+ * Whether onnxruntime-node's CUDA provider starts here: the CUDA tests run on a GPU host, the fallback tests elsewhere,
+ * and the other half is a visible skip.
+ */
 const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
   async (s) => {
     await s.dispose();
@@ -165,19 +168,22 @@ const cudaHere = await createScorer(modelDir, { device: 'cuda' }).then(
 );
 
 (cudaHere ? describe.skip : describe)('devices on a host without CUDA', () => {
-  test("'auto' falls back to CPU without a warning, saying why in deviceReason; with verbose, exactly one warning", async () => {
-    const warnings: string[] = [];
-    const quietAuto = await createScorer(modelDir, { device: 'auto', onWarning: (m) => warnings.push(m) });
-    expect({ device: quietAuto.device, warnings }).toEqual({ device: 'cpu', warnings: [] });
-    expect(quietAuto.deviceReason).toMatch(/^CUDA is not available \(.+\); running on CPU/);
-    await quietAuto.dispose();
-    const s = await createScorer(modelDir, { device: 'auto', verbose: true, onWarning: (m) => warnings.push(m) });
-    expect(s.device).toBe('cpu');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/CUDA is not available \(.+\); running on CPU/);
-    expect(await s.score(await solid(20, 20, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 4);
-    await s.dispose();
-  });
+  test(
+    "'auto' falls back to CPU without a warning, saying why in deviceReason; with verbose, exactly one " + 'warning',
+    async () => {
+      const warnings: string[] = [];
+      const quietAuto = await createScorer(modelDir, { device: 'auto', onWarning: (m) => warnings.push(m) });
+      expect({ device: quietAuto.device, warnings }).toEqual({ device: 'cpu', warnings: [] });
+      expect(quietAuto.deviceReason).toMatch(/^CUDA is not available \(.+\); running on CPU/);
+      await quietAuto.dispose();
+      const s = await createScorer(modelDir, { device: 'auto', verbose: true, onWarning: (m) => warnings.push(m) });
+      expect(s.device).toBe('cpu');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/CUDA is not available \(.+\); running on CPU/);
+      expect(await s.score(await solid(20, 20, colours[0]!))).toBeCloseTo(tinyScore(colours[0]!), 4);
+      await s.dispose();
+    },
+  );
 
   test("'cuda' without CUDA is DEVICE_UNAVAILABLE", async () => {
     await expect(createScorer(modelDir, { device: 'cuda', ...quiet })).rejects.toMatchObject({
@@ -256,32 +262,36 @@ test("dtype 'fp16' loads the card's onnxFp16 file", async () => {
   await Promise.all([a.dispose(), b.dispose()]);
 });
 
-test("dtype 'q8' loads onnxQ8; preset 'fast' takes the card's presets.fast dtype and crops, and dtype/crops given win", async () => {
-  const fp32 = createTinyModel(undefined, { id: 'q8-files' });
-  const q8 = createTinyModel(undefined, { id: 'q8-files', bias: 0.25 });
-  const folder = writeTinyModelDir(join(dir, 'q8-files'), fp32);
-  writeFileSync(join(folder, 'model_q8.onnx'), q8.onnx);
-  const files = { ...fp32.card.files, onnxQ8: { ...q8.card.files.onnx, path: 'model_q8.onnx' } };
-  writeFileSync(
-    join(folder, 'card.json'),
-    JSON.stringify({ ...fp32.card, files, presets: { fast: { crops: 2, dtype: 'q8', description: 'test' } } }),
-  );
-  const png = await solid(20, 20, colours[1]!);
-  const open = (o: object) => createScorer(folder, { device: 'cpu', threads: 1, ...o });
-  const [plain, q, fast, fastFp32] = [
-    await open({}),
-    await open({ dtype: 'q8' }),
-    await open({ preset: 'fast' }),
-    await open({ preset: 'fast', dtype: 'fp32' }),
-  ];
-  expect([plain.modelPath, q.modelPath, fast.modelPath, fastFp32.modelPath]).toEqual(
-    ['model.onnx', 'model_q8.onnx', 'model_q8.onnx', 'model.onnx'].map((f) => join(folder, f)),
-  );
-  expect((await q.score(png)) - (await plain.score(png))).toBeCloseTo(25, 4);
-  expect(await fast.score(png)).toBeCloseTo(await q.score(png), 4);
-  await Promise.all([plain, q, fast, fastFp32].map((s) => s.dispose()));
-  await expect(open({ preset: 'quick' as never })).rejects.toThrow(RangeError);
-});
+test(
+  "dtype 'q8' loads onnxQ8; preset 'fast' takes the card's presets.fast dtype and crops, and dtype/crops given " +
+    'win',
+  async () => {
+    const fp32 = createTinyModel(undefined, { id: 'q8-files' });
+    const q8 = createTinyModel(undefined, { id: 'q8-files', bias: 0.25 });
+    const folder = writeTinyModelDir(join(dir, 'q8-files'), fp32);
+    writeFileSync(join(folder, 'model_q8.onnx'), q8.onnx);
+    const files = { ...fp32.card.files, onnxQ8: { ...q8.card.files.onnx, path: 'model_q8.onnx' } };
+    writeFileSync(
+      join(folder, 'card.json'),
+      JSON.stringify({ ...fp32.card, files, presets: { fast: { crops: 2, dtype: 'q8', description: 'test' } } }),
+    );
+    const png = await solid(20, 20, colours[1]!);
+    const open = (o: object) => createScorer(folder, { device: 'cpu', threads: 1, ...o });
+    const [plain, q, fast, fastFp32] = [
+      await open({}),
+      await open({ dtype: 'q8' }),
+      await open({ preset: 'fast' }),
+      await open({ preset: 'fast', dtype: 'fp32' }),
+    ];
+    expect([plain.modelPath, q.modelPath, fast.modelPath, fastFp32.modelPath]).toEqual(
+      ['model.onnx', 'model_q8.onnx', 'model_q8.onnx', 'model.onnx'].map((f) => join(folder, f)),
+    );
+    expect((await q.score(png)) - (await plain.score(png))).toBeCloseTo(25, 4);
+    expect(await fast.score(png)).toBeCloseTo(await q.score(png), 4);
+    await Promise.all([plain, q, fast, fastFp32].map((s) => s.dispose()));
+    await expect(open({ preset: 'quick' as never })).rejects.toThrow(RangeError);
+  },
+);
 
 test('a disposed scorer refuses work', async () => {
   const s = await createScorer(modelDir, { device: 'cpu' });

@@ -2,10 +2,12 @@
  * Images per second in Chromium (runtime-web) against runtime-node (onnxruntime-node CPU), same model,
  * same pixels, in one run (issue 7). Target: threaded WASM within 3x of runtime-node CPU.
  *
- *   npm run bench -w @iqa-zoo/runtime-web -- [--model DIR] [--images N] [--rounds R] [--size WxH] [--threads N] [--dtype fp32|fp16|q8] [--crops N] [--out FILE] [--no-webgpu]
+ *   npm run bench -w @iqa-zoo/runtime-web -- [--model DIR] [--images N] [--rounds R] [--size WxH] [--threads N] \
+ *     [--dtype fp32|fp16|q8] [--crops N] [--out FILE] [--no-webgpu]
  *
  * which is
- *   npx tsc -b packages/runtime-node packages/train packages/export && node packages/runtime-web/scripts/build-browser.mjs
+ *   npx tsc -b packages/runtime-node packages/train packages/export && \
+ *     node packages/runtime-web/scripts/build-browser.mjs
  *   npx esbuild packages/runtime-web/bench/bench-browser.ts --bundle --platform=node --format=esm \
  *     --packages=external --outfile=node_modules/.cache/bench-browser.mjs && node node_modules/.cache/bench-browser.mjs
  *
@@ -18,7 +20,8 @@
  * machine's changing load hits them alike; each run's time is the median over rounds. The runs:
  *   wasm-1t        page without COOP/COEP: single-threaded WASM
  *   wasm-Nt        cross-origin isolated page, N threads (default: ORT's min(4, cores / 2), at least 2)
- *   webgpu         where Chromium finds an adapter (SwiftShader, CPU-emulated, is labelled software; 1 round of 2 images)
+ *   webgpu         where Chromium finds an adapter (SwiftShader, CPU-emulated, is labelled software; 1 round of
+ *                  2 images)
  *   node-cpu       runtime-node createScorer(dir, { device: 'cpu', maxBatch: 1 }) on the same raw pixels
  *   node-cpu-1t    the same with threads: 1
  *   node-ort-web   runtime-web itself under Node (onnxruntime-web's Node build: WASM, 1 thread), to tell
@@ -276,9 +279,10 @@ const rounds = Number(values.rounds);
 const perRound = Math.max(1, Math.round(N / rounds));
 const notRun: string[] = [];
 console.log(
-  `model: ${what} (${DTYPE}${CROPS === undefined ? '' : `, ${CROPS} crops`}); ${rounds} rounds of ${perRound} images of ${W}x${H}; ${cores} cores, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
+  `model: ${what} (${DTYPE}${CROPS === undefined ? '' : `, ${CROPS} crops`}); ${rounds} rounds of ${perRound} ` +
+    `images of ${W}x${H}; ${cores} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
 );
 
 const runners: Runner[] = [];
@@ -320,12 +324,14 @@ const maxDiff = Math.max(
   ),
 );
 console.log(
-  '\n| run | device | threads | images/s | ms/image | time vs node-cpu | time vs node-cpu-1t |\n|---|---|---|---|---|---|---|',
+  '\n| run | device | threads | images/s | ms/image | time vs node-cpu | time vs node-cpu-1t ' +
+    '|\n|---|---|---|---|---|---|---|',
 );
 for (const r of results) {
   const vs = (n: Result) => `${(n.imagesPerSecond / r.imagesPerSecond).toFixed(2)}x`;
   console.log(
-    `| ${r.run} | ${r.device} | ${r.threads ?? 'ORT default'} | ${r.imagesPerSecond.toFixed(2)} | ${r.msPerImage.toFixed(1)} | ${vs(node)} | ${vs(node1)} |`,
+    `| ${r.run} | ${r.device} | ${r.threads ?? 'ORT default'} | ${r.imagesPerSecond.toFixed(2)} | ` +
+      `${r.msPerImage.toFixed(1)} | ${vs(node)} | ${vs(node1)} |`,
   );
 }
 console.log(`\nlargest score difference against node-cpu (abs-or-rel): ${maxDiff.toExponential(2)}`);

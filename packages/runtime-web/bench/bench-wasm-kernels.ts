@@ -3,7 +3,8 @@
  * same model and the same input tensor (issue 7's speed target). No runtime-web or preprocessing code
  * runs here: only the two ONNX Runtimes on one NCHW batch of crops.
  *
- *   npm run bench:kernels -w @iqa-zoo/runtime-web -- [--model DIR] [--batch 8] [--rounds 5] [--no-options] [--no-browser] [--no-profile]
+ *   npm run bench:kernels -w @iqa-zoo/runtime-web -- [--model DIR] [--batch 8] [--rounds 5] [--no-options] \
+ *     [--no-browser] [--no-profile]
  *
  * --model: a model folder (default: the zoo's default, models/index.json). The batch is --batch crops of
  * the card's crop size (the card's protocol runs `count` crops per image in one batch).
@@ -174,7 +175,8 @@ function table(rows: Timing[], base: Timing): string {
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.name} | ${r.msPerBatch.toFixed(1)} | ${(r.msPerBatch / base.msPerBatch).toFixed(2)}x | ${r.output.toFixed(6)} |`,
+      `| ${r.name} | ${r.msPerBatch.toFixed(1)} | ${(r.msPerBatch / base.msPerBatch).toFixed(2)}x | ` +
+        `${r.output.toFixed(6)} |`,
     );
   return lines.join('\n');
 }
@@ -388,7 +390,8 @@ if (!values['no-options']) {
     const valid = WebAssembly.validate(readFileSync(join(ortDist, f)));
     other[f] = engineRelaxed
       ? `valid: ${valid} (this engine accepts relaxed SIMD, so this says nothing about it; run under Node 20)`
-      : `valid: ${valid} under an engine that rejects relaxed SIMD (V8 ${process.versions.v8}), so ${valid ? 'it holds no relaxed SIMD instruction' : 'inconclusive'}`;
+      : `valid: ${valid} under an engine that rejects relaxed SIMD (V8 ${process.versions.v8}), so ` +
+        `${valid ? 'it holds no relaxed SIMD instruction' : 'inconclusive'}`;
   }
   for (const [k, v] of Object.entries(other)) console.log(`${k}: ${v}`);
   report.otherPaths = other;
@@ -475,14 +478,18 @@ if (!values['no-profile']) {
   }));
   const total = (m: typeof node) => [...m.values()].reduce((a, r) => a + r.us, 0) / 1000;
   console.log(
-    '| op type | nodes (node) | nodes (web) | ms per batch (node) | ms per batch (web) | web / node |\n|---|---|---|---|---|---|',
+    '| op type | nodes (node) | nodes (web) | ms per batch (node) | ms per batch (web) | web / node ' +
+      '|\n|---|---|---|---|---|---|',
   );
   for (const r of rows)
     console.log(
-      `| ${r.op} | ${r.nodeNodes} | ${r.webNodes} | ${r.nodeMs.toFixed(2)} | ${r.webMs.toFixed(2)} | ${r.nodeMs > 0 ? `${(r.webMs / r.nodeMs).toFixed(1)}x` : '-'} |`,
+      `| ${r.op} | ${r.nodeNodes} | ${r.webNodes} | ${r.nodeMs.toFixed(2)} | ${r.webMs.toFixed(2)} | ` +
+        `${r.nodeMs > 0 ? `${(r.webMs / r.nodeMs).toFixed(1)}x` : '-'} |`,
     );
   console.log(
-    `| all kernels | ${[...node.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${[...web.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${total(node).toFixed(2)} | ${total(web).toFixed(2)} | ${(total(web) / total(node)).toFixed(1)}x |`,
+    `| all kernels | ${[...node.values()].reduce((a, r) => a + r.nodes.size, 0)} | ` +
+      `${[...web.values()].reduce((a, r) => a + r.nodes.size, 0)} | ${total(node).toFixed(2)} | ` +
+      `${total(web).toFixed(2)} | ${(total(web) / total(node)).toFixed(1)}x |`,
   );
   // The same convolutions, whatever each optimiser named them (Conv, FusedConv, NCHWc Conv).
   const kinds = new Map<string, { node: number; web: number }>();
@@ -496,7 +503,8 @@ if (!values['no-profile']) {
   console.log('\n| kernel kind | ms per batch (node) | ms per batch (web) | web / node |\n|---|---|---|---|');
   for (const [kind, k] of [...kinds].sort((a, b) => b[1].web - a[1].web)) {
     console.log(
-      `| ${kind} | ${k.node.toFixed(2)} | ${k.web.toFixed(2)} | ${k.node > 0 ? `${(k.web / k.node).toFixed(1)}x` : '-'} |`,
+      `| ${kind} | ${k.node.toFixed(2)} | ${k.web.toFixed(2)} | ` +
+        `${k.node > 0 ? `${(k.web / k.node).toFixed(1)}x` : '-'} |`,
     );
   }
   report.profile = rows;

@@ -37,7 +37,8 @@ async function load() {
     demo.scorer = scorer;
     const { card } = scorer;
     $('model-name').textContent = `${card.id} ${card.version}`;
-    info.textContent = `device: ${scorer.device} - ${scorer.deviceReason} (crossOriginIsolated: ${self.crossOriginIsolated})`;
+    info.textContent =
+      `device: ${scorer.device} - ${scorer.deviceReason} (crossOriginIsolated: ` + `${self.crossOriginIsolated})`;
     info.dataset.device = scorer.device;
     info.dataset.state = 'ready';
     return scorer;
@@ -80,7 +81,10 @@ async function scoreFiles(files) {
       const ms = performance.now() - t0;
       const pct = Math.max(0, Math.min(1, (score - lo) / (hi - lo))) * 100;
       li.querySelector('.bar span').style.width = `${pct.toFixed(1)}%`;
-      meta.textContent = `score ${score.toFixed(3)} of ${lo}-${hi} (${scorer.card.output.higherIsBetter ? 'higher' : 'lower'} is better) - ${ms.toFixed(0)} ms on ${scorer.device}`;
+      meta.textContent =
+        `score ${score.toFixed(3)} of ${lo}-${hi} ` +
+        `(${scorer.card.output.higherIsBetter ? 'higher' : 'lower'} is better) - ${ms.toFixed(0)} ms on ` +
+        `${scorer.device}`;
       Object.assign(li.dataset, { state: 'done', score: String(score), ms: ms.toFixed(2), device: scorer.device });
       demo.results.push({ file: file.name, score, ms, device: scorer.device });
     } catch (err) {

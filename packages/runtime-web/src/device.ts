@@ -39,7 +39,8 @@ export async function probeWebGpu(): Promise<{ ok: true; adapter: string } | { o
  * never became ready), so without it the count is lowered to 1.
  *
  * @example
- * chooseThreads(2, '/ort/'); // { threads: 2, why: 'cross-origin isolated; numThreads as requested' } on an isolated page
+ * // on an isolated page: { threads: 2, why: 'cross-origin isolated; numThreads as requested' }
+ * chooseThreads(2, '/ort/');
  */
 export function chooseThreads(
   requested: number | undefined,
@@ -54,7 +55,9 @@ export function chooseThreads(
     const lowered = requested !== undefined && requested > 1 ? ` (asked for ${requested})` : '';
     return {
       threads: 1,
-      why: `page is not cross-origin isolated, so SharedArrayBuffer is off${lowered}; serve it with COOP/COEP headers for threads`,
+      why:
+        `page is not cross-origin isolated, so SharedArrayBuffer is off${lowered}; serve it with COOP/COEP ` +
+        `headers for threads`,
     };
   }
   const cores = g.navigator?.hardwareConcurrency ?? 1;
@@ -68,7 +71,10 @@ export function chooseThreads(
   // A prefix, or an `mjs` URL, makes onnxruntime-web load its own loader, from which its workers start.
   const loaderGiven = typeof wasmPaths === 'string' || wasmPaths?.mjs !== undefined;
   if (chosen.threads > 1 && !loaderGiven && !PREBUILT_BUNDLE) {
-    const why = `${chosen.why} would be ${chosen.threads}, but without wasmPaths for the .mjs onnxruntime-web's worker threads would start from the app's own bundle; pass wasmPaths (a folder with the .wasm and .mjs, or both URLs) for threads`;
+    const why =
+      `${chosen.why} would be ${chosen.threads}, but without wasmPaths for the .mjs onnxruntime-web's ` +
+      `worker threads would start from the app's own bundle; pass wasmPaths (a folder with the .wasm and .mjs, or ` +
+      `both URLs) for threads`;
     console.warn(`[iqa-zoo] WASM on 1 thread: ${why}`);
     return { threads: 1, why };
   }

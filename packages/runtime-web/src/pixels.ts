@@ -5,7 +5,8 @@ import type { ImageDataLike, WebImageInput } from './types.js';
 type Drawable = CanvasImageSource & { width?: number; height?: number };
 
 const ALLOWED =
-  'ImageData (or { data, width, height }), HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, ImageBitmap, Blob/File, or an image URL';
+  'ImageData (or { data, width, height }), HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, ImageBitmap, ' +
+  'Blob/File, or an image URL';
 
 function isA<T>(value: unknown, name: string): value is T {
   const ctor = (globalThis as Record<string, unknown>)[name];
@@ -26,7 +27,8 @@ export function fromImageData(image: ImageDataLike & { colorSpace?: string }): R
   if (image.colorSpace !== undefined && image.colorSpace !== 'srgb') {
     throw new IqaError(
       'UNSUPPORTED_IMAGE',
-      `Expected sRGB pixels for ImageData but received colorSpace ${describeValue(image.colorSpace)}; read them with getImageData(x, y, w, h, { colorSpace: 'srgb' }) or pass the image itself`,
+      `Expected sRGB pixels for ImageData but received colorSpace ${describeValue(image.colorSpace)}; read them with ` +
+        `getImageData(x, y, w, h, { colorSpace: 'srgb' }) or pass the image itself`,
     );
   }
   return { data: image.data, width: image.width, height: image.height, channels: image.channels ?? 4 };
@@ -38,7 +40,8 @@ function newCanvas(width: number, height: number): OffscreenCanvas | HTMLCanvasE
   if (!doc)
     throw new IqaError(
       'UNSUPPORTED_IMAGE',
-      'Expected OffscreenCanvas or a document to draw the image but this environment has neither; pass ImageData-like pixels',
+      'Expected OffscreenCanvas or a document to draw the image but this environment has neither; pass ' +
+        'ImageData-like pixels',
     );
   const canvas = doc.createElement('canvas');
   canvas.width = width;
@@ -144,7 +147,8 @@ export async function toRawImage(input: WebImageInput, fetchFn?: typeof fetch): 
       } catch (err) {
         throw new IqaError(
           'INVALID_IMAGE',
-          `Expected a loadable image for HTMLImageElement ${describeValue(input.currentSrc || input.src)} but it failed to decode`,
+          `Expected a loadable image for HTMLImageElement ${describeValue(input.currentSrc || input.src)} but it ` +
+            `failed to decode`,
           { cause: err },
         );
       }

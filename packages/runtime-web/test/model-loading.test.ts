@@ -75,32 +75,38 @@ describe('runtime-web model loading', () => {
     expect(last).toMatchObject({ loaded: onnx.length, total: onnx.length, fromCache: false });
   });
 
-  test("a model package's URLs ({ cardUrl, modelUrl }, as a bundler renames them) load the card and that file, checked", async () => {
-    const log: string[] = [];
-    const renamed = {
-      ...files,
-      [`${BASE}assets/model-3f2a.onnx`]: onnx,
-      [`${BASE}assets/card-9c1b.json`]: files[`${BASE}${card.id}/card.json`]!,
-    };
-    const pkg = {
-      cardUrl: new URL(`${BASE}assets/card-9c1b.json`),
-      modelUrl: new URL(`${BASE}assets/model-3f2a.onnx`),
-    };
-    const model = await loadModel(pkg, { fetch: fakeFetch(renamed, log), cache: false });
-    expect({
-      id: model.card.id,
-      same: Buffer.from(model.onnx).equals(Buffer.from(onnx)),
-      source: model.source,
-    }).toEqual({ id: card.id, same: true, source: String(pkg.modelUrl) });
-    expect(log).toEqual([String(pkg.cardUrl), String(pkg.modelUrl)]);
-    const wrong = { ...renamed, [`${BASE}assets/model-3f2a.onnx`]: new Uint8Array(onnx.length) };
-    await expect(loadModel(pkg, { fetch: fakeFetch(wrong, []), cache: false })).rejects.toMatchObject({
-      code: 'MODEL_INTEGRITY',
-    });
-    await expect(loadModel(pkg, { fetch: fakeFetch(renamed, []), cache: false, dtype: 'fp16' })).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND',
-    });
-  });
+  test(
+    "a model package's URLs ({ cardUrl, modelUrl }, as a bundler renames them) load the card and that file, " +
+      'checked',
+    async () => {
+      const log: string[] = [];
+      const renamed = {
+        ...files,
+        [`${BASE}assets/model-3f2a.onnx`]: onnx,
+        [`${BASE}assets/card-9c1b.json`]: files[`${BASE}${card.id}/card.json`]!,
+      };
+      const pkg = {
+        cardUrl: new URL(`${BASE}assets/card-9c1b.json`),
+        modelUrl: new URL(`${BASE}assets/model-3f2a.onnx`),
+      };
+      const model = await loadModel(pkg, { fetch: fakeFetch(renamed, log), cache: false });
+      expect({
+        id: model.card.id,
+        same: Buffer.from(model.onnx).equals(Buffer.from(onnx)),
+        source: model.source,
+      }).toEqual({ id: card.id, same: true, source: String(pkg.modelUrl) });
+      expect(log).toEqual([String(pkg.cardUrl), String(pkg.modelUrl)]);
+      const wrong = { ...renamed, [`${BASE}assets/model-3f2a.onnx`]: new Uint8Array(onnx.length) };
+      await expect(loadModel(pkg, { fetch: fakeFetch(wrong, []), cache: false })).rejects.toMatchObject({
+        code: 'MODEL_INTEGRITY',
+      });
+      await expect(
+        loadModel(pkg, { fetch: fakeFetch(renamed, []), cache: false, dtype: 'fp16' }),
+      ).rejects.toMatchObject({
+        code: 'MODEL_NOT_FOUND',
+      });
+    },
+  );
 
   test('without a model, the zoo index names the default; the scorer scores with it', async () => {
     const log: string[] = [];
@@ -200,61 +206,69 @@ describe('runtime-web model loading', () => {
     expect(log).toContain(url);
     expect(cache.entries.get(url)).toEqual(onnx);
   });
-  test('on WASM the card fast preset is the default: its crops and its dtype file; preset "default" or explicit options win; the reason says which', async () => {
-    // A stand-in "q8" file: the fp32 graph with its output doubled, to see which file ran.
-    const proto = onnxProto.ModelProto.decode(onnx);
-    const out = proto.graph!.output![0]!.name!;
-    for (const n of proto.graph!.node!) n.output = n.output!.map((o) => (o === out ? `${out}_half` : o));
-    proto.graph!.node!.push(
-      onnxProto.NodeProto.create({
-        opType: 'Add',
-        input: [`${out}_half`, `${out}_half`],
-        output: [out],
-        name: 'double',
-      }),
-    );
-    const q8 = onnxProto.ModelProto.encode(proto).finish();
-    const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-    const folder = `${BASE}fast/`;
-    const served: ModelCard = {
-      ...card,
-      files: {
-        onnx: { path: 'model.onnx', sha256: hash(onnx), bytes: onnx.length },
-        onnxQ8: { path: 'model_q8.onnx', sha256: hash(q8), bytes: q8.length },
-      },
-      presets: { fast: { crops: 2, dtype: 'q8', description: 'measured in a test' } },
-    };
-    const log: string[] = [];
-    const fetchFn = fakeFetch(
-      { [`${folder}card.json`]: JSON.stringify(served), [`${folder}model.onnx`]: onnx, [`${folder}model_q8.onnx`]: q8 },
-      log,
-    );
-    const image = rgbaImage(80, 64, 9);
-    const open = (o: object) => createScorer(folder, { fetch: fetchFn, cache: false, ...o });
-    const fast = await open({});
-    const plain = await open({ preset: 'default' });
-    const twoCropsFp32 = await open({ preset: 'default', crops: 2 });
-    const mixed = await open({ crops: 4 });
-    try {
-      expect(fast.deviceReason).toContain('; fast preset (2 crops, q8): measured in a test');
-      expect(plain.deviceReason).toContain('; 4 crops, fp32: preset "default" asked for');
-      expect(mixed.deviceReason).toContain('; fast preset (4 crops, q8 (crops as given)): measured in a test');
-      expect(log.filter((u) => u.endsWith('model_q8.onnx'))).toHaveLength(2);
-      const [f, p, two, m] = [
-        await fast.score(image),
-        await plain.score(image),
-        await twoCropsFp32.score(image),
-        await mixed.score(image),
-      ];
-      expect(f).toBeCloseTo(2 * two, 4);
-      expect(m).toBeCloseTo(2 * p, 4);
-      expect(f).not.toBeCloseTo(2 * p, 4);
-    } finally {
-      await Promise.all([fast, plain, twoCropsFp32, mixed].map((s) => s.dispose()));
-    }
-    // The same RangeError, from core's checkScorerOptions, as runtime-node gives.
-    await expect(open({ preset: 'fastest' })).rejects.toThrow(
-      new RangeError('Expected one of default, fast for options.preset but received "fastest"'),
-    );
-  });
+  test(
+    'on WASM the card fast preset is the default: its crops and its dtype file; preset "default" or explicit ' +
+      'options win; the reason says which',
+    async () => {
+      // A stand-in "q8" file: the fp32 graph with its output doubled, to see which file ran.
+      const proto = onnxProto.ModelProto.decode(onnx);
+      const out = proto.graph!.output![0]!.name!;
+      for (const n of proto.graph!.node!) n.output = n.output!.map((o) => (o === out ? `${out}_half` : o));
+      proto.graph!.node!.push(
+        onnxProto.NodeProto.create({
+          opType: 'Add',
+          input: [`${out}_half`, `${out}_half`],
+          output: [out],
+          name: 'double',
+        }),
+      );
+      const q8 = onnxProto.ModelProto.encode(proto).finish();
+      const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+      const folder = `${BASE}fast/`;
+      const served: ModelCard = {
+        ...card,
+        files: {
+          onnx: { path: 'model.onnx', sha256: hash(onnx), bytes: onnx.length },
+          onnxQ8: { path: 'model_q8.onnx', sha256: hash(q8), bytes: q8.length },
+        },
+        presets: { fast: { crops: 2, dtype: 'q8', description: 'measured in a test' } },
+      };
+      const log: string[] = [];
+      const fetchFn = fakeFetch(
+        {
+          [`${folder}card.json`]: JSON.stringify(served),
+          [`${folder}model.onnx`]: onnx,
+          [`${folder}model_q8.onnx`]: q8,
+        },
+        log,
+      );
+      const image = rgbaImage(80, 64, 9);
+      const open = (o: object) => createScorer(folder, { fetch: fetchFn, cache: false, ...o });
+      const fast = await open({});
+      const plain = await open({ preset: 'default' });
+      const twoCropsFp32 = await open({ preset: 'default', crops: 2 });
+      const mixed = await open({ crops: 4 });
+      try {
+        expect(fast.deviceReason).toContain('; fast preset (2 crops, q8): measured in a test');
+        expect(plain.deviceReason).toContain('; 4 crops, fp32: preset "default" asked for');
+        expect(mixed.deviceReason).toContain('; fast preset (4 crops, q8 (crops as given)): measured in a test');
+        expect(log.filter((u) => u.endsWith('model_q8.onnx'))).toHaveLength(2);
+        const [f, p, two, m] = [
+          await fast.score(image),
+          await plain.score(image),
+          await twoCropsFp32.score(image),
+          await mixed.score(image),
+        ];
+        expect(f).toBeCloseTo(2 * two, 4);
+        expect(m).toBeCloseTo(2 * p, 4);
+        expect(f).not.toBeCloseTo(2 * p, 4);
+      } finally {
+        await Promise.all([fast, plain, twoCropsFp32, mixed].map((s) => s.dispose()));
+      }
+      // The same RangeError, from core's checkScorerOptions, as runtime-node gives.
+      await expect(open({ preset: 'fastest' })).rejects.toThrow(
+        new RangeError('Expected one of default, fast for options.preset but received "fastest"'),
+      );
+    },
+  );
 });

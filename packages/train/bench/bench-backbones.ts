@@ -72,7 +72,8 @@ for (const r of others) {
     const other = k.startsWith('crop') ? Object.keys(base!.rates).find((b) => b.startsWith('crop')) : k;
     if (other === undefined || base!.rates[other] === undefined) continue;
     console.log(
-      `${r.network} vs ${base!.network}, ${k} vs ${other}: ${(base!.rates[other]! / r.rates[k]!).toFixed(2)}x the time per image`,
+      `${r.network} vs ${base!.network}, ${k} vs ${other}: ${(base!.rates[other]! / r.rates[k]!).toFixed(2)}x the ` +
+        `time per image`,
     );
   }
 }

@@ -81,7 +81,8 @@ async function perType(): Promise<void> {
     const secs = (performance.now() - t0) / 1000;
     const n = images.length * levels;
     console.log(
-      `| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`,
+      `| ${t} | ${levels} | ${(n / secs).toFixed(1)} | ${((secs * 1000) / n).toFixed(0)} | ` +
+        `${psnrs.map((p) => p.toFixed(1)).join(' / ')} |`,
     );
   }
 }
@@ -93,7 +94,8 @@ async function liveSet(): Promise<void> {
   const secs = (performance.now() - t0) / 1000;
   const refs = (await listReferences(values.refs!)).length;
   console.log(
-    `exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} images/s (${availableParallelism()} workers)`,
+    `exit ${code}; ${refs} references x 20 images in ${secs.toFixed(0)} s = ${((refs * 20) / secs).toFixed(1)} ` +
+      `images/s (${availableParallelism()} workers)`,
   );
 }
 
@@ -103,7 +105,8 @@ async function stream(): Promise<void> {
   const busyMs = 1000;
   console.log(`\n## rankingBatches: ${n} batches of 4 references x 1 LIVE type x 6 images, 224 crops\n`);
   console.log(
-    `Alone: only the stream. With a trainer: the loop also spends ${busyMs} ms of synchronous CPU per batch on the main thread, as a tfjs training step does.\n`,
+    `Alone: only the stream. With a trainer: the loop also spends ${busyMs} ms of synchronous CPU per batch on the ` +
+      `main thread, as a tfjs training step does.\n`,
   );
   console.log('| workers | alone: batches/s | alone: images/s | with a trainer: s/batch |');
   console.log('|---|---|---|---|');
@@ -129,15 +132,17 @@ async function stream(): Promise<void> {
     const alone = await run(workers, 0);
     const trained = await run(workers, busyMs);
     console.log(
-      `| ${workers} | ${(n / alone.secs).toFixed(2)} | ${(alone.images / alone.secs).toFixed(1)} | ${(trained.secs / n).toFixed(2)} |`,
+      `| ${workers} | ${(n / alone.secs).toFixed(2)} | ${(alone.images / alone.secs).toFixed(1)} | ` +
+        `${(trained.secs / n).toFixed(2)} |`,
     );
   }
 }
 
 console.log(
-  `# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
+  `# bench-distortions: node ${process.version}, ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
 );
 if (!values['skip-types']) await perType();
 if (Number(values.stream) > 0) await stream();

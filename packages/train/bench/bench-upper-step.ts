@@ -42,7 +42,10 @@ function gradients(split: SplitModel): Float32Array[] {
   return out;
 }
 
-/** Median milliseconds per step of each split, steps alternating between them (so a change in load hits both), after a warm-up step each. */
+/**
+ * Median milliseconds per step of each split, steps alternating between them (so a change in load hits both), after a
+ * warm-up step each.
+ */
 function time(splits: SplitModel[]): number[] {
   splits.forEach((split) => {
     gradients(split);
@@ -69,5 +72,6 @@ a.forEach((g, i) => {
 console.log(`largest relative gradient difference, folded vs layer: ${worst.toExponential(2)}`);
 const [layerMs, foldedMs] = time([layered, folded]) as [number, number];
 console.log(
-  `step of ${batch} rows above block_15_add, median of ${steps}: BatchNormalization through the layer ${layerMs.toFixed(0)} ms, folded ${foldedMs.toFixed(0)} ms: ${(layerMs / foldedMs).toFixed(2)}x`,
+  `step of ${batch} rows above block_15_add, median of ${steps}: BatchNormalization through the layer ` +
+    `${layerMs.toFixed(0)} ms, folded ${foldedMs.toFixed(0)} ms: ${(layerMs / foldedMs).toFixed(2)}x`,
 );

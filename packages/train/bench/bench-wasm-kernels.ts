@@ -135,13 +135,17 @@ function format(rows: Row[]): string {
     const orig = r.dxOriginal === null ? 'missing' : `${ms(r.dxOriginal)} (${ratio(r.dxOriginal, r.forward)})`;
     const speedUp = r.dxOriginal === null ? '-' : `${(r.dxOriginal / r.dx).toFixed(1)}x`;
     lines.push(
-      `| ${r.label} | ${ms(r.forward)} | ${ms(r.dx)} (${ratio(r.dx, r.forward)}) | ${orig} | ${speedUp} | ${ms(r.dW)} (${ratio(r.dW, r.forward)}) |`,
+      `| ${r.label} | ${ms(r.forward)} | ${ms(r.dx)} (${ratio(r.dx, r.forward)}) | ${orig} | ${speedUp} | ` +
+        `${ms(r.dW)} (${ratio(r.dW, r.forward)}) |`,
     );
   }
   return lines.join('\n');
 }
 
-/** A VGG-style stack (3x3 convs, max pools) and a MobileNetV2-style stack (strided conv, 1x1 expand, depthwise, 1x1 project). */
+/**
+ * A VGG-style stack (3x3 convs, max pools) and a MobileNetV2-style stack (strided conv, 1x1 expand, depthwise, 1x1
+ * project).
+ */
 function buildStepModels(size: number): Array<{ label: string; model: tf.Sequential }> {
   const conv = (filters: number, kernelSize: number, strides = 1, activation: 'relu' | 'linear' = 'relu') =>
     tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', activation });
@@ -213,7 +217,8 @@ async function benchTrainSteps(size: number, reps: number, withCpu: boolean): Pr
     await tf.setBackend('wasm');
     const [wasm, cpu] = perBackend as [number, number | undefined];
     lines.push(
-      `| ${label} | ${wasm.toFixed(0)} |${cpu === undefined ? '' : ` ${cpu.toFixed(0)} | ${(cpu / wasm).toFixed(0)}x |`}`,
+      `| ${label} | ${wasm.toFixed(0)} ` +
+        `|${cpu === undefined ? '' : ` ${cpu.toFixed(0)} | ${(cpu / wasm).toFixed(0)}x |`}`,
     );
     tf.dispose([x, y]);
     optimizer.dispose();
@@ -272,7 +277,8 @@ async function main(): Promise<void> {
       .join(', ')} on ${cpus().length} cores`,
   );
   console.log(
-    `tfjs ${tf.version_core}, backend ${tf.getBackend()} (SIMD ${simd}, 1 thread), Node ${process.version}, median of ${reps}`,
+    `tfjs ${tf.version_core}, backend ${tf.getBackend()} (SIMD ${simd}, 1 thread), Node ${process.version}, median ` +
+      `of ${reps}`,
   );
   const rows: Row[] = [];
   for (const s of quick ? SHAPES.map((q) => ({ ...q, x: [2, q.x[1], q.x[2], q.x[3]] as ConvShape['x'] })) : SHAPES) {

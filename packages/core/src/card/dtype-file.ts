@@ -26,7 +26,8 @@ export const DTYPE_FILE_KEYS: Record<ModelDtype, keyof Pick<CardFiles, 'onnx' | 
 export function cardFileFor(card: ModelCard, dtype: ModelDtype, source: string): CardFile {
   if (!MODEL_DTYPES.includes(dtype)) {
     throw new RangeError(
-      `Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ${JSON.stringify(dtype)}`,
+      `Expected one of ${MODEL_DTYPES.map((d) => JSON.stringify(d)).join(', ')} for dtype but received ` +
+        `${JSON.stringify(dtype)}`,
     );
   }
   const key = DTYPE_FILE_KEYS[dtype];
@@ -35,7 +36,8 @@ export function cardFileFor(card: ModelCard, dtype: ModelDtype, source: string):
   const has = MODEL_DTYPES.filter((d) => card.files[DTYPE_FILE_KEYS[d]]);
   throw new IqaError(
     'MODEL_NOT_FOUND',
-    `Expected ${dtype === 'q8' ? 'a' : 'an'} ${dtype} variant (card.files.${key}) for model "${card.id}" in ${source} but its card lists only ${has.join(', ')}; use dtype ${has.map((d) => `"${d}"`).join(' or ')}`,
+    `Expected ${dtype === 'q8' ? 'a' : 'an'} ${dtype} variant (card.files.${key}) for model "${card.id}" in ` +
+      `${source} but its card lists only ${has.join(', ')}; use dtype ${has.map((d) => `"${d}"`).join(' or ')}`,
   );
 }
 

@@ -15,7 +15,8 @@ export interface ProtocolChoice {
  * A model whose protocol is `full` has no crops to choose: `crops` there is a RangeError.
  *
  * @example
- * const input = chooseProtocol(card, { crops: 8 }); // { ...card.input, protocol: { kind: 'crops', count: 8, size: 224, seed: 0 } }
+ * const input = chooseProtocol(card, { crops: 8 });
+ * // { ...card.input, protocol: { kind: 'crops', count: 8, size: 224, seed: 0 } }
  * preprocess(rgba, input).dims; // [8, 3, 224, 224]
  */
 export function chooseProtocol<C extends Pick<ModelCard, 'id' | 'input'>>(

@@ -9,7 +9,9 @@
 export type TestProtocol =
   /** The whole image in one pass (optionally shrunk so its longer side is at most `maxSide`). */
   | { kind: 'full'; maxSide?: number }
-  /** The mean score over `count` crops of `size` x `size`, placed by a seeded generator (RankIQA: 30 random 224 crops). */
+  /**
+   * The mean score over `count` crops of `size` x `size`, placed by a seeded generator (RankIQA: 30 random 224 crops).
+   */
   | { kind: 'crops'; count: number; size: number; seed: number };
 
 export interface CardInput {
@@ -162,7 +164,10 @@ export interface CardFile {
 export interface CardFiles {
   onnx: CardFile;
   onnxFp16?: CardFile;
-  /** The int8 variant (`model_q8.onnx`, dtype `q8`): QDQ, per-channel int8 weights, activation ranges calibrated on the images in `training.data` with role `calibration`. */
+  /**
+   * The int8 variant (`model_q8.onnx`, dtype `q8`): QDQ, per-channel int8 weights, activation ranges calibrated on the
+   * images in `training.data` with role `calibration`.
+   */
   onnxQ8?: CardFile;
   /** A classic model's regressor as data (BRISQUE: `brisque-svr.json`, the SVR that `onnx` was built from). */
   svr?: CardFile;
@@ -208,7 +213,10 @@ export interface CardTraining {
 export interface CardMeasurement {
   /** The command that measured it (for a validation metric, the training command). */
   command: string;
-  /** What computed the scores, e.g. `tfjs wasm (validation in training, epoch 10)` or `onnxruntime-node cpu, model.onnx (fp32)`. */
+  /**
+   * What computed the scores, e.g. `tfjs wasm (validation in training, epoch 10)` or `onnxruntime-node cpu, model.onnx
+   * (fp32)`.
+   */
   runtime: string;
   /** When (ISO 8601). */
   date: string;

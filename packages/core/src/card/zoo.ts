@@ -39,7 +39,8 @@ export function parseZooIndex(value: unknown): ZooIndex {
   if (typeof v.default !== 'string' || !v.models.includes(v.default)) {
     throw new IqaError(
       'INVALID_CARD',
-      `Expected the zoo's default to be one of ${v.models.map((m) => JSON.stringify(m)).join(', ')} but received ${describeValue(v.default)}`,
+      `Expected the zoo's default to be one of ${v.models.map((m) => JSON.stringify(m)).join(', ')} but received ` +
+        `${describeValue(v.default)}`,
     );
   }
   return { default: v.default, models: v.models };

@@ -79,7 +79,8 @@ export class AggdMoments {
 
 /**
  * Fits an AGGD to `values` (or to moments already accumulated). Zeros count in the mean of |x| and of x², but
- * neither in the left nor in the right count (as OpenCV's `countNonZero`). Returns `undefined` when either side has no values.
+ * neither in the left nor in the right count (as OpenCV's `countNonZero`). Returns `undefined` when either side has no
+ * values.
  */
 export function fitAggd(values: ArrayLike<number> | AggdMoments): AggdFit | undefined {
   let m: AggdMoments;
@@ -96,7 +97,8 @@ export function fitAggd(values: ArrayLike<number> | AggdMoments): AggdFit | unde
   const meanAbs = absSum / n;
   const rHat = (meanAbs * meanAbs) / ((negSq + posSq) / n);
   const rHatNorm = (rHat * (gammaHat ** 3 + 1) * (gammaHat + 1)) / (gammaHat * gammaHat + 1) ** 2;
-  // The ratio rises with the shape, so the reference's "stop when the distance grows" scan finds the nearest grid point.
+  // The ratio rises with the shape, so the reference's "stop when the distance grows" scan finds the nearest grid
+  // point.
   const { shapes, ratios } = aggdShapeGrid();
   let shape = 0;
   let prevDiff = 1e10;

@@ -13,7 +13,8 @@ function checkMinSize({ width, height }: RawImage, minSize: number): void {
   if (Math.min(width, height) < minSize) {
     throw new IqaError(
       'IMAGE_TOO_SMALL',
-      `Expected an image at least ${minSize}x${minSize} pixels but received ${width}x${height}; this model's card refuses smaller images`,
+      `Expected an image at least ${minSize}x${minSize} pixels but received ${width}x${height}; this model's card ` +
+        `refuses smaller images`,
     );
   }
 }
@@ -21,7 +22,8 @@ function checkMinSize({ width, height }: RawImage, minSize: number): void {
 /**
  * The `[1, H, W, 3]` float32 RGB levels (0..255) of one image for a classic model's pixel graph (`layout: 'NHWC'`):
  * the whole image, alpha composited onto white. Throws `IqaError('IMAGE_TOO_SMALL')` below the card's `minSize`
- * and `IqaError('UNSUPPORTED_IMAGE')` for a single-colour image (BRISQUE's fits need contrast; the graph would give NaN).
+ * and `IqaError('UNSUPPORTED_IMAGE')` for a single-colour image (BRISQUE's fits need contrast; the graph would give
+ * NaN).
  *
  * @example
  * const t = pixelGraphTensor(rgba, card.input); // dims [1, 375, 500, 3]
@@ -45,7 +47,8 @@ export function pixelGraphTensor(image: RawImage, input: PixelGraphInput): Tenso
 
 /**
  * The `[1, 36]` float32 BRISQUE feature tensor of one image, as the card's `brisque` protocol says
- * (the whole image and its half-scale copy; OpenCV's grey conversion; RGBA composited onto white first). Throws `IqaError('IMAGE_TOO_SMALL')`
+ * (the whole image and its half-scale copy; OpenCV's grey conversion; RGBA composited onto white first). Throws
+ * `IqaError('IMAGE_TOO_SMALL')`
  * below the card's `minSize` and `IqaError('UNSUPPORTED_IMAGE')` for a flat image.
  *
  * @example

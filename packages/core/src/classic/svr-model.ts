@@ -44,7 +44,10 @@ export function fitScaling(rows: ArrayLike<number>[], lower = -1, upper = 1): Fe
   return { lower, upper, min, max };
 }
 
-/** Scales one row; a feature that was constant in training maps to 0, as svm-scale leaves it out. Values are not clipped. */
+/**
+ * Scales one row; a feature that was constant in training maps to 0, as svm-scale leaves it out. Values are not
+ * clipped.
+ */
 export function applyScaling(row: ArrayLike<number>, scaling: FeatureScaling): number[] {
   const { lower, upper, min, max } = scaling;
   if (row.length !== min.length) throw new RangeError(expected(`${min.length} features`, 'the row to scale', row));
@@ -71,7 +74,9 @@ export function svrDecision(scaled: readonly number[], model: SvrModel): number 
   return sum - model.rho;
 }
 
-/** Checks the shape of an `SvrModel` read from a file; throws `IqaError('INVALID_ARGUMENT')` naming the first problem. */
+/**
+ * Checks the shape of an `SvrModel` read from a file; throws `IqaError('INVALID_ARGUMENT')` naming the first problem.
+ */
 export function assertSvrModel(model: SvrModel, name = 'the SVR model'): void {
   const fail = (what: string, field: string, got: unknown): never => {
     throw new IqaError('INVALID_ARGUMENT', expected(what, `${name}.${field}`, got));

@@ -32,7 +32,8 @@ export function parseRankingManifest(text: string, source = 'ranking manifest'):
   if (missing.length > 0) {
     throw new IqaError(
       'INVALID_ARGUMENT',
-      `Expected columns ${COLUMNS.map((c) => `"${c}"`).join(', ')} in ${source} but the header ${JSON.stringify(lines[0])} lacks ${missing.join(', ')}`,
+      `Expected columns ${COLUMNS.map((c) => `"${c}"`).join(', ')} in ${source} but the header ` +
+        `${JSON.stringify(lines[0])} lacks ${missing.join(', ')}`,
     );
   }
   const [fileCol, refCol, typeCol, levelCol] = COLUMNS.map((c) => header.indexOf(c)) as [
@@ -51,7 +52,8 @@ export function parseRankingManifest(text: string, source = 'ranking manifest'):
     if (!file || !reference || !Number.isInteger(level) || level < 0 || (level > 0 && !type)) {
       throw new IqaError(
         'INVALID_ARGUMENT',
-        `Expected a file, a reference, a type and an integer level >= 0 (the type may be empty at level 0) on line ${i + 2} of ${source} but received ${JSON.stringify(line)}`,
+        `Expected a file, a reference, a type and an integer level >= 0 (the type may be empty at level 0) on line ` +
+          `${i + 2} of ${source} but received ${JSON.stringify(line)}`,
       );
     }
     return { file, reference, type, level };

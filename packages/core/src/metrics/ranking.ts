@@ -102,7 +102,8 @@ function checkEntry(e: RankingEntry, i: number): void {
   if (e.level > 0 && (typeof e.type !== 'string' || e.type.length === 0)) {
     throw new IqaError(
       'INVALID_ARGUMENT',
-      `Expected a distortion type for entry ${i} (${e.reference}, level ${e.level}) but received ${JSON.stringify(e.type)}`,
+      `Expected a distortion type for entry ${i} (${e.reference}, level ${e.level}) but received ` +
+        `${JSON.stringify(e.type)}`,
     );
   }
   if (!Number.isFinite(e.score)) {
@@ -113,7 +114,10 @@ function checkEntry(e: RankingEntry, i: number): void {
   }
 }
 
-/** SRCC of (-level, score) on one ladder: +1 when the score falls at every step. A ladder with one constant score has no order: 0. */
+/**
+ * SRCC of (-level, score) on one ladder: +1 when the score falls at every step. A ladder with one constant score has no
+ * order: 0.
+ */
 function ladderSrcc(ladder: RankingEntry[], sign: number): number {
   const r = srcc(
     ladder.map((e) => -e.level),

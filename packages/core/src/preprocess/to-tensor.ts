@@ -97,7 +97,8 @@ export function fitImage(
   if (shorter < minSide && policy === 'reject') {
     throw new IqaError(
       'IMAGE_TOO_SMALL',
-      `Expected an image at least ${minSide}x${minSide} pixels but received ${width}x${height}; this model's card refuses smaller images`,
+      `Expected an image at least ${minSide}x${minSide} pixels but received ${width}x${height}; this model's card ` +
+        `refuses smaller images`,
     );
   }
   let scale = 1;

@@ -128,7 +128,8 @@ export class RunBatcher {
     if (out.length !== total * per) {
       throw new IqaError(
         'INTERNAL',
-        `Expected ${total * per} network outputs (${per === 1 ? 'one' : per} per batch item) but received ${out.length}`,
+        `Expected ${total * per} network outputs (${per === 1 ? 'one' : per} per batch item) but received ` +
+          `${out.length}`,
       );
     }
     let start = 0;

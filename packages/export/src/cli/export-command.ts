@@ -14,8 +14,9 @@ import { IqaError, isIqaError, validateCard, type CardFile, type ModelCard } fro
 import { exportOnnx } from '../export.js';
 import { type QuantizeModelOptions, quantizeModel } from '../quantize/quantize-model.js';
 
-export const EXPORT_USAGE = `Usage: iqa export --from CKPT --out DIR [--card FILE] [--opset N] [--quantize q8 --calibration IMAGES]
-       iqa export --out DIR --quantize q8 --calibration IMAGES
+export const EXPORT_USAGE =
+  'Usage: iqa export --from CKPT --out DIR [--card FILE] [--opset N] [--quantize q8 --calibration IMAGES]\n' +
+  `       iqa export --out DIR --quantize q8 --calibration IMAGES
 
 Exports a tfjs checkpoint folder (model.json + weights) to ONNX.
 Writes DIR/model.onnx, DIR/model_fp16.onnx and DIR/card.json (with the sha256 of each file).
@@ -162,14 +163,16 @@ export async function addQuantizedVariant(args: { out: string } & QuantizeArgs):
   if (!raw)
     throw new IqaError(
       'MODEL_NOT_FOUND',
-      `Expected an export in ${args.out} (card.json and model.onnx) to quantize but ${path.join(args.out, EXPORT_FILES.card)} does not exist; pass --from CKPT to export first`,
+      `Expected an export in ${args.out} (card.json and model.onnx) to quantize but ` +
+        `${path.join(args.out, EXPORT_FILES.card)} does not exist; pass --from CKPT to export first`,
     );
   const card = validateCard(raw, path.join(args.out, EXPORT_FILES.card));
   const fp32 = new Uint8Array(await fs.readFile(path.join(args.out, card.files.onnx.path)));
   if (describeFile(card.files.onnx.path, fp32).sha256 !== card.files.onnx.sha256) {
     throw new IqaError(
       'MODEL_INTEGRITY',
-      `Expected ${path.join(args.out, card.files.onnx.path)} to match the sha256 on its card but it does not; re-export it before quantizing`,
+      `Expected ${path.join(args.out, card.files.onnx.path)} to match the sha256 on its card but it does not; ` +
+        `re-export it before quantizing`,
     );
   }
   const q = await quantizeModel(fp32, card, args.calibration, {
@@ -180,12 +183,17 @@ export async function addQuantizedVariant(args: { out: string } & QuantizeArgs):
   const crops =
     card.input.protocol.kind === 'crops' ? ` x ${Math.min(args.crops ?? 8, card.input.protocol.count)} crops` : '';
   const set = {
-    name: `${path.basename(path.resolve(args.calibration))}: activation ranges of model_q8.onnx (MinMax over ${q.rows} inputs)`,
+    name:
+      `${path.basename(path.resolve(args.calibration))}: activation ranges of model_q8.onnx (MinMax over ` +
+      `${q.rows} inputs)`,
     role: 'calibration' as const,
     images: q.images.length,
     licence: `${q.images.length} images${crops}; only value ranges are derived from them, none is redistributed`,
   };
-  const command = `iqa export --out ${args.out} --quantize q8 --calibration ${args.calibration}${args.images ? ` --calibration-images ${args.images}` : ''}${args.crops ? ` --calibration-crops ${args.crops}` : ''}`;
+  const command =
+    `iqa export --out ${args.out} --quantize q8 --calibration ${args.calibration}` +
+    `${args.images ? ` --calibration-images ${args.images}` : ''}` +
+    `${args.crops ? ` --calibration-crops ${args.crops}` : ''}`;
   const updated = validateCard({
     ...card,
     files: { ...card.files, onnxQ8: describeFile(EXPORT_FILES.onnxQ8, q.bytes) },
@@ -306,7 +314,8 @@ export async function exportCommand(
     if (values.quantize) written.push(card.files.onnxQ8!);
     for (const f of written) io.out(`${path.join(values.out!, f.path)}  ${f.bytes} bytes  sha256 ${f.sha256}\n`);
     io.out(
-      `${path.join(values.out!, EXPORT_FILES.card)}  (${card.id} ${card.version})\nexported in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      `${path.join(values.out!, EXPORT_FILES.card)}  (${card.id} ${card.version})\nexported in ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
     return 0;
   } catch (err) {

@@ -44,7 +44,8 @@ export function applyActivation(g: GraphBuilder, ref: TensorRef, activation: unk
   const fn = typeof name === 'string' ? ACTIVATIONS[name] : undefined;
   if (!fn) {
     throw new RangeError(
-      `Expected one of ${supportedActivations().join(', ')} for the activation of ${base} but received ${JSON.stringify(name)}`,
+      `Expected one of ${supportedActivations().join(', ')} for the activation of ${base} but received ` +
+        `${JSON.stringify(name)}`,
     );
   }
   return { ...ref, name: fn(g, ref.name, base, ref) };

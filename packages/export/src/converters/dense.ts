@@ -59,7 +59,8 @@ registerConverter('BatchNormalization', (ctx) => {
   if (!Number.isInteger(tfAxis) || onnxAxis(tfAxis, x) !== 1) {
     throw new IqaError(
       'UNSUPPORTED_LAYER',
-      `Cannot export layer ${JSON.stringify(base)} of class BatchNormalization: expected it to normalise the channel axis but received axis ${JSON.stringify(axis)} on a rank-${x.rank} input`,
+      `Cannot export layer ${JSON.stringify(base)} of class BatchNormalization: expected it to normalise the channel ` +
+        `axis but received axis ${JSON.stringify(axis)} on a rank-${x.rank} input`,
     );
   }
   const mean = weight(ctx, 'moving_mean');

@@ -35,7 +35,10 @@ const converters = new Map<string, LayerConverter>();
  * Registers (or replaces) the converter for a tfjs layer class.
  *
  * @example
- * registerConverter('MyScale', (ctx) => ({ ...ctx.inputs[0]!, name: ctx.graph.add('Mul', [ctx.inputs[0]!.name, ctx.graph.scalar('k', 2)], ctx.layer.name) }));
+ * registerConverter('MyScale', (ctx) => ({
+ *   ...ctx.inputs[0]!,
+ *   name: ctx.graph.add('Mul', [ctx.inputs[0]!.name, ctx.graph.scalar('k', 2)], ctx.layer.name),
+ * }));
  */
 export function registerConverter(className: string, converter: LayerConverter): void {
   converters.set(className, converter);
@@ -56,7 +59,8 @@ export function converterFor(layer: tf.layers.Layer): LayerConverter {
   if (converter) return converter;
   throw new IqaError(
     'UNSUPPORTED_LAYER',
-    `Cannot export layer ${JSON.stringify(layer.name)} of class ${className}: no ONNX converter is registered for it. Supported classes: ${supportedLayers().join(', ')}`,
+    `Cannot export layer ${JSON.stringify(layer.name)} of class ${className}: no ONNX converter is registered for ` +
+      `it. Supported classes: ${supportedLayers().join(', ')}`,
   );
 }
 
@@ -66,7 +70,8 @@ export function weight(ctx: ConvertContext, name: string): WeightData {
   if (!w) {
     throw new IqaError(
       'EXPORT_INVALID',
-      `Expected a weight named ${JSON.stringify(name)} in layer ${JSON.stringify(ctx.layer.name)} but it has ${[...ctx.weights.keys()].join(', ') || 'none'}`,
+      `Expected a weight named ${JSON.stringify(name)} in layer ${JSON.stringify(ctx.layer.name)} but it has ` +
+        `${[...ctx.weights.keys()].join(', ') || 'none'}`,
     );
   }
   return w;
@@ -87,6 +92,7 @@ export function single(ctx: ConvertContext): TensorRef {
 export function unsupported(ctx: ConvertContext, what: string, value: unknown): never {
   throw new IqaError(
     'UNSUPPORTED_LAYER',
-    `Cannot export layer ${JSON.stringify(ctx.layer.name)} of class ${ctx.layer.getClassName()}: unsupported ${what} ${JSON.stringify(value)}`,
+    `Cannot export layer ${JSON.stringify(ctx.layer.name)} of class ${ctx.layer.getClassName()}: unsupported ${what} ` +
+      `${JSON.stringify(value)}`,
   );
 }

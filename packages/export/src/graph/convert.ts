@@ -49,7 +49,8 @@ export function convertLayers(model: tf.LayersModel, graph: GraphBuilder, inputs
       if (outs.length !== node.outputTensors.length) {
         throw new IqaError(
           'EXPORT_INVALID',
-          `Expected ${node.outputTensors.length} output(s) from the converter of ${layer.name} but received ${outs.length}`,
+          `Expected ${node.outputTensors.length} output(s) from the converter of ${layer.name} but received ` +
+            `${outs.length}`,
         );
       }
       node.outputTensors.forEach((t, i) => {

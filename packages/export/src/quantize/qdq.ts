@@ -43,7 +43,8 @@ export function activationParams([lo, hi]: TensorRange, type: 'uint8' | 'int8'):
  * Int8 weights per output channel (axis 0), symmetric in [-127, 127].
  *
  * @example
- * quantizePerChannel(Float32Array.of(0.5, -1, 2, 4), 2); // { q: Int8Array [64, -127, 64, 127], scales: [1/127, 4/127] }
+ * quantizePerChannel(Float32Array.of(0.5, -1, 2, 4), 2);
+ * // { q: Int8Array [64, -127, 64, 127], scales: [1/127, 4/127] }
  */
 export function quantizePerChannel(w: Float32Array, channels: number): { q: Int8Array; scales: Float32Array } {
   if (!Number.isInteger(channels) || channels < 1 || w.length % channels !== 0) {
@@ -118,7 +119,8 @@ export function quantizeQdq(
     if (!r)
       throw new IqaError(
         'EXPORT_INVALID',
-        `Expected a calibrated range for tensor ${JSON.stringify(name)} but the calibration has none (${ranges.size} ranges given)`,
+        `Expected a calibrated range for tensor ${JSON.stringify(name)} but the calibration has none (${ranges.size} ` +
+          `ranges given)`,
       );
     return r;
   };
@@ -208,7 +210,8 @@ export function quantizeQdq(
     if (!w)
       throw new IqaError(
         'EXPORT_INVALID',
-        `Expected the weight of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(wName)} is not`,
+        `Expected the weight of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(wName)} ` +
+          `is not`,
       );
     const dims = (w.dims ?? []).map(Number);
     const channels = dims[0]!;
@@ -233,7 +236,8 @@ export function quantizeQdq(
       if (!b)
         throw new IqaError(
           'EXPORT_INVALID',
-          `Expected the bias of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(bName)} is not`,
+          `Expected the bias of Conv ${JSON.stringify(conv.name)} to be an initialiser but ${JSON.stringify(bName)} ` +
+            `is not`,
         );
       const xScale = params.get(conv.input[0]!)!.scale;
       const bias = readFloats(b);

@@ -73,6 +73,7 @@ export async function readImageInput(input: NodeImageInput, opts: ReadInputOptio
     return decodeImage(bytes, { maxPixels: opts.maxPixels, name });
   }
   throw new TypeError(
-    `Expected a file path, Buffer/Uint8Array, readable stream or { data, width, height, channels } for input but received ${describeValue(input)}`,
+    `Expected a file path, Buffer/Uint8Array, readable stream or { data, width, height, channels } for input but ` +
+      `received ${describeValue(input)}`,
   );
 }

@@ -61,7 +61,8 @@ async function open(onnx: Uint8Array, device: ResolvedDevice, threads: number): 
 export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promise<OpenedSession> {
   if (!DEVICES.includes(opts.device)) {
     throw new RangeError(
-      `Expected one of ${DEVICES.map((d) => JSON.stringify(d)).join(', ')} for device but received ${JSON.stringify(opts.device)}`,
+      `Expected one of ${DEVICES.map((d) => JSON.stringify(d)).join(', ')} for device but received ` +
+        `${JSON.stringify(opts.device)}`,
     );
   }
   if (!Number.isInteger(opts.threads) || opts.threads < 0) {
@@ -83,7 +84,8 @@ export async function openSession(onnx: Uint8Array, opts: SessionOptions): Promi
       if (opts.device === 'cuda') {
         throw new IqaError(
           'DEVICE_UNAVAILABLE',
-          `Expected CUDA for device "cuda" but onnxruntime-node could not use it: ${why}. Install onnxruntime-node with its CUDA libraries (see docs/cuda.md) or use device "cpu" or "auto"`,
+          `Expected CUDA for device "cuda" but onnxruntime-node could not use it: ${why}. Install onnxruntime-node ` +
+            `with its CUDA libraries (see docs/cuda.md) or use device "cpu" or "auto"`,
           { cause: err },
         );
       }

@@ -111,7 +111,8 @@ function validate(options: InitTfBackendOptions): { backend: TfBackendRequest; t
  * @example
  * const { name, reason } = await initTfBackend(); // 'auto'
  * console.log(`training on ${name}: ${reason}`);
- * // e.g. "wasm": "@tensorflow/tfjs-node-gpu: not installed; @tensorflow/tfjs-node: not installed; wasm: started (SIMD, 1 thread, 4 gradient kernels registered)"
+ * // e.g. "wasm": "@tensorflow/tfjs-node-gpu: not installed; @tensorflow/tfjs-node: not installed;
+ * //   wasm: started (SIMD, 1 thread, 4 gradient kernels registered)"
  */
 export async function initTfBackend(options: InitTfBackendOptions = {}): Promise<TfBackendInfo> {
   const { backend, threads } = validate(options);

@@ -66,7 +66,8 @@ export function crossValidatedPredictions(
  * `onResult` reports each point as it finishes (long grids show progress).
  *
  * @example
- * const { best } = gridSearchSvr(trainFeatures, trainMos, { C: [1, 16], gamma: [0.01, 0.1], epsilon: [1] }, { folds: 5, seed: 1 });
+ * const grid = { C: [1, 16], gamma: [0.01, 0.1], epsilon: [1] };
+ * const { best } = gridSearchSvr(trainFeatures, trainMos, grid, { folds: 5, seed: 1 });
  */
 export function gridSearchSvr(
   rows: ArrayLike<number>[],

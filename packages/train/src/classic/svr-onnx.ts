@@ -4,7 +4,8 @@
  * Node and in the browser:
  *
  *   x  = Cast<double>(features)                      [N, D]   (float32 in, as every runtime feeds)
- *   s  = x * a + b                                   [N, D]   svm-scale to [lower, upper] (a = 0, b = 0 for a constant feature)
+ *   s  = x * a + b                                   [N, D]   svm-scale to [lower, upper] (a = 0, b = 0 for a
+ *                                                             constant feature)
  *   d2 = ReduceSum((s[:, None, :] - SV)², axis 2)    [N, S]
  *   y  = Exp(-gamma d2) @ coef - rho                 [N, 1]
  *   score = Cast<float>(y)
@@ -27,7 +28,10 @@ export interface SvrOnnxOptions {
   producerVersion?: string;
 }
 
-/** svm-scale as `x * a + b`: a = (upper - lower) / (max - min), b = lower - a min; a feature constant in training maps to 0. */
+/**
+ * svm-scale as `x * a + b`: a = (upper - lower) / (max - min), b = lower - a min; a feature constant in training maps
+ * to 0.
+ */
 export function scalingAffine(model: Pick<SvrModel, 'scaling'>): { a: Float64Array; b: Float64Array } {
   const { lower, upper, min, max } = model.scaling;
   const a = new Float64Array(min.length);

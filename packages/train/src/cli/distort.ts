@@ -227,7 +227,8 @@ export async function distortCommand(
   const lines = ['file,reference,type,level', ...rows.flat().map((row) => row.map(csvField).join(','))];
   await writeFile(join(outDir, 'manifest.csv'), `${lines.join('\n')}\n`);
   io.stdout.write(
-    `iqa distort: ${refs.length - skipped} references x ${types.length} types -> ${lines.length - 1} images listed in ${join(outDir, 'manifest.csv')}${skipped ? `, ${skipped} skipped` : ''}\n`,
+    `iqa distort: ${refs.length - skipped} references x ${types.length} types -> ${lines.length - 1} images listed ` +
+      `in ${join(outDir, 'manifest.csv')}${skipped ? `, ${skipped} skipped` : ''}\n`,
   );
   return refs.length - skipped > 0 ? 0 : 1;
 }
@@ -265,7 +266,8 @@ function validate(o: Record<string, string | boolean | undefined>): Plan {
   for (const t of types) {
     if (!setTypes.includes(t))
       throw new RangeError(
-        `Expected types of set '${set}' (one of ${setTypes.map((x) => `'${x}'`).join(', ')}) for --types but received ${JSON.stringify(t)}`,
+        `Expected types of set '${set}' (one of ${setTypes.map((x) => `'${x}'`).join(', ')}) for --types but ` +
+          `received ${JSON.stringify(t)}`,
       );
   }
   const levelList = parseList(str('levels'));

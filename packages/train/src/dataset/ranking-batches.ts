@@ -131,7 +131,8 @@ export async function* rankingBatches(options: RankingOptions): AsyncGenerator<R
   for (const t of types) {
     if (!allTypes.includes(t))
       throw new RangeError(
-        `Expected a type of set '${options.set}' (one of ${allTypes.map((x) => `'${x}'`).join(', ')}) for types but received ${JSON.stringify(t)}`,
+        `Expected a type of set '${options.set}' (one of ${allTypes.map((x) => `'${x}'`).join(', ')}) for types but ` +
+          `received ${JSON.stringify(t)}`,
       );
   }
   const o = {

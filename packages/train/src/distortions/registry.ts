@@ -253,7 +253,10 @@ export const DISTORTIONS: Readonly<Record<string, DistortionType>> = Object.free
   ),
 );
 
-/** The type names of each set, in order: 'live' (4 x 5 levels), 'tid2013' (17 x 4 levels) and 'wide' (LIVE's 4 and 3 extremes, 7 x 5 levels). */
+/**
+ * The type names of each set, in order: 'live' (4 x 5 levels), 'tid2013' (17 x 4 levels) and 'wide' (LIVE's 4 and 3
+ * extremes, 7 x 5 levels).
+ */
 export const DISTORTION_SETS: Readonly<Record<DistortionSetName, readonly string[]>> = Object.freeze({
   live: Object.freeze(LIVE.map((d) => d.name)),
   tid2013: Object.freeze(TID.map((d) => d.name)),
@@ -273,7 +276,8 @@ export function getDistortion(type: string): DistortionType {
   const d = typeof type === 'string' ? DISTORTIONS[type] : undefined;
   if (!d) {
     throw new RangeError(
-      `Expected a distortion type (one of ${quoteList(Object.keys(DISTORTIONS))}) for type but received ${JSON.stringify(type)}`,
+      `Expected a distortion type (one of ${quoteList(Object.keys(DISTORTIONS))}) for type but received ` +
+        `${JSON.stringify(type)}`,
     );
   }
   return d;
@@ -284,7 +288,8 @@ export function checkLevel(type: DistortionType, level: unknown): number {
   const allowed = type.values.map((_, i) => i + 1);
   if (typeof level !== 'number' || !allowed.includes(level)) {
     throw new RangeError(
-      `Expected a level of '${type.name}' (one of ${quoteList(allowed)}) for level but received ${typeof level === 'string' ? JSON.stringify(level) : String(level)}`,
+      `Expected a level of '${type.name}' (one of ${quoteList(allowed)}) for level but received ` +
+        `${typeof level === 'string' ? JSON.stringify(level) : String(level)}`,
     );
   }
   return level;
@@ -295,7 +300,8 @@ export function getDistortionSet(set: string): readonly string[] {
   const types = DISTORTION_SETS[set as DistortionSetName];
   if (!types || !Object.hasOwn(DISTORTION_SETS, set)) {
     throw new RangeError(
-      `Expected a distortion set (one of ${quoteList(Object.keys(DISTORTION_SETS))}) for set but received ${JSON.stringify(set)}`,
+      `Expected a distortion set (one of ${quoteList(Object.keys(DISTORTION_SETS))}) for set but received ` +
+        `${JSON.stringify(set)}`,
     );
   }
   return types;

@@ -27,7 +27,10 @@ export function colourSaturation(image: RgbImage, factor: number): RgbImage {
   return ycbcrToRgb([y, cb, cr], image.width, image.height);
 }
 
-/** Exposure: multiplies every pixel value by `gain`, clipped (above 1 over-exposes towards white, below 1 under-exposes towards black). */
+/**
+ * Exposure: multiplies every pixel value by `gain`, clipped (above 1 over-exposes towards white, below 1 under-exposes
+ * towards black).
+ */
 export function exposureGain(image: RgbImage, gain: number): RgbImage {
   return mapBytes(image, (v) => v * gain);
 }

@@ -1,6 +1,9 @@
 import type { RawImage } from '@iqa-zoo/core';
 
-/** RankIQA's two distortion sets, LIVE (4 types x 5 levels) and TID2013 (17 types x 4 levels), and `wide` (LIVE's and 3 extremes). */
+/**
+ * RankIQA's two distortion sets, LIVE (4 types x 5 levels) and TID2013 (17 types x 4 levels), and `wide` (LIVE's and 3
+ * extremes).
+ */
 export type DistortionSetName = 'live' | 'tid2013' | 'wide';
 
 /** An 8-bit interleaved RGB image (`channels: 3`), the input and output of every distortion. */

@@ -116,7 +116,8 @@ export function copyWeightsByName(source: tf.LayersModel, target: tf.LayersModel
     if (from.shape.join(',') !== w.shape.join(',')) {
       throw new IqaError(
         'INVALID_ARGUMENT',
-        `Expected ${w.originalName} of shape [${w.shape.join(',')}] in the checkpoint but received [${from.shape.join(',')}]`,
+        `Expected ${w.originalName} of shape [${w.shape.join(',')}] in the checkpoint but received ` +
+          `[${from.shape.join(',')}]`,
       );
     }
     w.write(from.read());

@@ -70,7 +70,8 @@ export function getNetwork(name: string): NetworkSpec {
   const known = listNetworks();
   const close = known.find((k) => k.startsWith(name.slice(0, 3)));
   throw new RangeError(
-    `Expected a registered network name but received ${JSON.stringify(name)}${close ? ` (did you mean ${JSON.stringify(close)}?)` : ''}; known: ${known.join(', ')}`,
+    `Expected a registered network name but received ` +
+      `${JSON.stringify(name)}${close ? ` (did you mean ${JSON.stringify(close)}?)` : ''}; known: ${known.join(', ')}`,
   );
 }
 

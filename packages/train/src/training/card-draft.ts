@@ -45,7 +45,8 @@ export interface CardDraftInput {
 }
 
 export const CLIVE_CREDIT =
-  'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
+  'LIVE In the Wild Image Quality Challenge Database: D. Ghadiyaram and A. C. Bovik, "Massive Online Crowdsourced ' +
+  'Study of Subjective and Objective Picture Quality", IEEE TIP 2016.';
 
 /** The card's `input` of a network scored with `protocol`: what the runtimes (and stage 2's validation) feed it. */
 export function cardInput(spec: NetworkSpec, protocol: TestProtocol): CardInput {
@@ -77,11 +78,13 @@ function mosRankingText(cfg: FinetuneConfig): string {
   const t = cfg.rankTask;
   return `${
     r && r.weight > 0
-      ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by more than ${r.minGap}`
+      ? ` + ${r.weight} x ranking hinge (margin ${r.margin}) over the batch's pairs whose normalised MOS differ by ` +
+        `more than ${r.minGap}`
       : ''
   }${
     t && t.weight > 0
-      ? ` + ${t.weight} x RankIQA hinge (margin ${t.margin}) over ${t.laddersPerBatch} ranking ladders per batch (the distorted crops of ${t.config}, its held-out references left out; multi-task, Liu et al. TPAMI 2019)`
+      ? ` + ${t.weight} x RankIQA hinge (margin ${t.margin}) over ${t.laddersPerBatch} ranking ladders per batch ` +
+        `(the distorted crops of ${t.config}, its held-out references left out; multi-task, Liu et al. TPAMI 2019)`
       : ''
   }`;
 }
@@ -90,7 +93,11 @@ function mosRankingText(cfg: FinetuneConfig): string {
 export function machineText(): string {
   const cpus = os.cpus();
   const backend = tf.getBackend();
-  return `${cpus.length} CPU cores (${cpus[0]?.model.trim() ?? 'unknown model'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, tfjs ${backend} backend${backend === 'wasm' ? ' (1 thread per process)' : ''}, Node ${process.version}`;
+  return (
+    `${cpus.length} CPU cores (${cpus[0]?.model.trim() ?? 'unknown model'}), ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, tfjs ${backend} ` +
+    `backend${backend === 'wasm' ? ' (1 thread per process)' : ''}, Node ${process.version}`
+  );
 }
 
 /** What stage 2 trained on, in words. */
@@ -99,7 +106,8 @@ function trainingInputs(cfg: FinetuneConfig): string {
     return `the whole image${cfg.test.maxSide ? ` (longer side at most ${cfg.test.maxSide}px)` : ''} and its mirror`;
   const crops = `${cfg.cropsPerImage} random ${cfg.cropSize}px crops per image with flips`;
   return cfg.imageLoss
-    ? `${crops}, the loss on the mean score of sets of ${cfg.imageLoss.crops} crops of one image (drawn afresh every epoch)`
+    ? `${crops}, the loss on the mean score of sets of ${cfg.imageLoss.crops} crops of one image (drawn afresh every ` +
+        `epoch)`
     : crops;
 }
 
@@ -125,7 +133,8 @@ export function distributionCardOutput(bins: number): CardOutput {
 }
 
 export const NIMA_CREDIT =
-  'NIMA: H. Talebi and P. Milanfar, "NIMA: Neural Image Assessment", IEEE Transactions on Image Processing 27(8), 2018.';
+  'NIMA: H. Talebi and P. Milanfar, "NIMA: Neural Image Assessment", IEEE Transactions on Image Processing 27(8), ' +
+  '2018.';
 
 /** The stage-2 loss in words, as the card states it. */
 function lossText(d: CardDraftInput): string {
@@ -187,13 +196,38 @@ export function draftCard(d: CardDraftInput): CardDraft {
   if (d.rank) {
     stages.push({
       name: 'rank',
-      description: `RankIQA ranking on ${d.rank.images} images: 224px crops of ${d.rank.refs + (d.rank.heldOut ?? 0)} pristine photos, undistorted and at every level of the ${d.rank.set} set; trained on ${d.rank.refs} photos, ranking accuracy on the ${d.rank.heldOut ?? 0} held out: ${d.rank.bestRankAccuracy.toFixed(4)} (config ${d.rank.config})${d.rank.cache ? `; trunk features of ${d.rank.cache.hits} references from the cache, ${d.rank.cache.misses} computed (${Math.round(d.rank.featureSeconds ?? 0)} s)` : ''}`,
+      description:
+        `RankIQA ranking on ${d.rank.images} images: 224px crops of ${d.rank.refs + (d.rank.heldOut ?? 0)} ` +
+        `pristine photos, undistorted and at every level of the ${d.rank.set} set; trained on ${d.rank.refs} ` +
+        `photos, ranking accuracy on the ${d.rank.heldOut ?? 0} held out: ${d.rank.bestRankAccuracy.toFixed(4)} ` +
+        `(config ${d.rank.config})` +
+        (d.rank.cache
+          ? `; trunk features of ${d.rank.cache.hits} references from the cache, ${d.rank.cache.misses} computed ` +
+            `(${Math.round(d.rank.featureSeconds ?? 0)} s)`
+          : ''),
       wallSeconds: Math.round(d.rank.wallSeconds),
     });
   }
   stages.push({
     name: 'finetune',
-    description: `${d.prior ? 'starting from the weights the stages above ended with: ' : ''}${lossText(d)}, ${trainingInputs(d.cfg)}, ${d.cfg.cut ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)` : 'frozen backbone, head trained'} with Adam; ${d.cfg.averageFrom ? `from epoch ${d.cfg.averageFrom} on, validated and kept as the mean of the weights at the end of each epoch so far (SWA); ` : ''}best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ${d.refit ? `the stage-1 score refit to normalised MOS on the training rows before training (x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); ` : ''}trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed (${Math.round(d.featureSeconds)} s)`,
+    description:
+      (d.prior ? 'starting from the weights the stages above ended with: ' : '') +
+      `${lossText(d)}, ${trainingInputs(d.cfg)}, ` +
+      (d.cfg.cut
+        ? `layers above ${d.cfg.cut} and the head trained (BatchNormalization frozen)`
+        : 'frozen backbone, head trained') +
+      ' with Adam; ' +
+      (d.cfg.averageFrom
+        ? `from epoch ${d.cfg.averageFrom} on, validated and kept as the mean of the weights at the end of each ` +
+          'epoch so far (SWA); '
+        : '') +
+      `best epoch ${d.state.bestEpoch} of ${d.cfg.epochs} chosen by validation SRCC; ` +
+      (d.refit
+        ? 'the stage-1 score refit to normalised MOS on the training rows before training ' +
+          `(x${d.refit.scale.toPrecision(4)}, ${d.refit.offset >= 0 ? '+' : ''}${d.refit.offset.toPrecision(4)}); `
+        : '') +
+      `trunk features ${d.cache.hits} images from the cache, ${d.cache.misses} computed ` +
+      `(${Math.round(d.featureSeconds)} s)`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.featureSeconds),
   });
@@ -204,7 +238,8 @@ export function draftCard(d: CardDraftInput): CardDraft {
     task: 'nr',
     description: d.spec.distribution
       ? `${d.spec.description}; the head trained on CLIVE's MOS and rating std as score distributions (EMD).`
-      : `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
+      : `${d.spec.description}; multi-level head (${pooling.join(' + ')} pooling of ${d.spec.taps.join(', ')}) ` +
+        `fine-tuned on CLIVE MOS${ranked ? ' after RankIQA ranking' : ''}.`,
     input: cardInput(d.spec, testProtocol(d.cfg)),
     output: d.spec.distribution ? distributionCardOutput(d.spec.distribution.bins) : mosOutput(d.normalisation),
     architecture: {
@@ -237,13 +272,15 @@ export function draftCard(d: CardDraftInput): CardDraft {
     },
     metrics: [cliveValidationMetric(d.cfg, d.split.val, d.state, d.commands[d.commands.length - 1] ?? 'runFinetune()')],
     licence: pretrained
-      ? 'MIT (code and weights); backbone weights from nsfwjs (MIT), ImageNet-derived and fine-tuned by nsfwjs for NSFW classification'
+      ? 'MIT (code and weights); backbone weights from nsfwjs (MIT), ImageNet-derived and fine-tuned by nsfwjs for ' +
+        'NSFW classification'
       : 'MIT',
     credits: [
       CLIVE_CREDIT,
       d.spec.distribution
         ? NIMA_CREDIT
-        : 'RankIQA: X. Liu, J. van de Weijer, A. D. Bagdanov, "RankIQA: Learning from Rankings for No-reference Image Quality Assessment", ICCV 2017.',
+        : 'RankIQA: X. Liu, J. van de Weijer, A. D. Bagdanov, "RankIQA: Learning from Rankings for No-reference ' +
+          'Image Quality Assessment", ICCV 2017.',
       ...(pretrained ? ['Backbone weights: nsfwjs (MIT), https://github.com/infinitered/nsfwjs'] : []),
     ],
   };

@@ -121,7 +121,11 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
       tf.dispose((saved ?? []).map((w) => w.tensor));
       throw new IqaError(
         'CHECKPOINT',
-        `Expected the weight average of ${state.averaged} epochs in ${dirs.last} (average.json: ${vars.length} tensors shaped as the trained weights) but ${saved === null ? 'it is missing' : `it has ${saved.length} tensors of shapes ${saved.map((w) => `[${w.tensor.shape}]`).join(' ')}`}`,
+        `Expected the weight average of ${state.averaged} epochs in ${dirs.last} (average.json: ${vars.length} ` +
+          'tensors shaped as the trained weights) but ' +
+          (saved === null
+            ? 'it is missing'
+            : `it has ${saved.length} tensors of shapes ${saved.map((w) => `[${w.tensor.shape}]`).join(' ')}`),
       );
     }
     average = saved.map((w) => w.tensor);

@@ -14,7 +14,9 @@ export interface MosEntry {
   std?: number;
 }
 
-/** Reads `image,mos[,std]` rows (core's `parseMosCsv`); image paths are relative to `root` (default: the CSV's folder). */
+/**
+ * Reads `image,mos[,std]` rows (core's `parseMosCsv`); image paths are relative to `root` (default: the CSV's folder).
+ */
 export async function readMosCsv(csv: string, root?: string): Promise<MosEntry[]> {
   let text: string;
   try {

@@ -1,7 +1,7 @@
 /**
- * Decodes an image file to 8-bit sRGB RGB with the decoder runtime-node scores with (@iqa-zoo/image-node) (EXIF orientation,
- * colour space, first frame) and core's `toRgb` (alpha onto white), so training sees exactly the
- * pixels the deployed model will see.
+ * Decodes an image file to 8-bit sRGB RGB with the decoder runtime-node scores with (@iqa-zoo/image-node) (EXIF
+ * orientation, colour space, first frame) and core's `toRgb` (alpha onto white), so training sees exactly the pixels
+ * the deployed model will see.
  */
 import { type RawImage, toRgb } from '@iqa-zoo/core';
 import { decodeImage } from '@iqa-zoo/image-node';

@@ -53,7 +53,8 @@ function frozenBatchNorm(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
   const axis = Array.isArray(config.axis) ? config.axis[0] : config.axis;
   if (axis !== undefined && axis !== -1 && axis !== x.rank - 1) {
     throw new RangeError(
-      `Expected BatchNormalization layer ${layer.name} to normalise the last axis but its axis is ${JSON.stringify(config.axis)}`,
+      `Expected BatchNormalization layer ${layer.name} to normalise the last axis but its axis is ` +
+        `${JSON.stringify(config.axis)}`,
     );
   }
   const weight = (suffix: string): tf.Tensor | undefined =>
@@ -65,7 +66,9 @@ function frozenBatchNorm(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
   if (!mean || !variance || (config.scale !== false && !gamma) || (config.center !== false && !beta)) {
     const names = layer.weights.map((w) => w.originalName).join(', ');
     throw new RangeError(
-      `Expected BatchNormalization layer ${layer.name} to have moving_mean, moving_variance${config.scale === false ? '' : ', gamma'}${config.center === false ? '' : ', beta'} weights but it has ${names || 'none'}`,
+      `Expected BatchNormalization layer ${layer.name} to have moving_mean, ` +
+        `moving_variance${config.scale === false ? '' : ', gamma'}${config.center === false ? '' : ', beta'} weights ` +
+        `but it has ${names || 'none'}`,
     );
   }
   return tf.tidy(() => {
@@ -105,7 +108,10 @@ export function splitModel(
     cut?: string;
     cropSize?: number;
     inputShape?: [number, number];
-    /** Run frozen BatchNormalization above the cut as one affine map (default true; false: through the layer, for the bench). */
+    /**
+     * Run frozen BatchNormalization above the cut as one affine map (default true; false: through the layer, for the
+     * bench).
+     */
     foldBatchNorm?: boolean;
     /** The layer whose output `forward` returns (default: the model's first output), e.g. NIMA's distribution. */
     output?: string;

@@ -208,7 +208,9 @@ async function prepareFinetune(cfg: FinetuneConfig, from: string | undefined) {
         if (inputShape && (out.height !== inputShape[0] || out.width !== inputShape[1])) {
           throw new IqaError(
             'INVALID_ARGUMENT',
-            `Expected every image to come out ${inputShape[1]}x${inputShape[0]} (as the first training image does) to train above ${cfg.cut} on whole images, but this one is ${out.width}x${out.height}; use images of one size or train the head only (no "cut")`,
+            `Expected every image to come out ${inputShape[1]}x${inputShape[0]} (as the first training image does) ` +
+              `to train above ${cfg.cut} on whole images, but this one is ${out.width}x${out.height}; use images of ` +
+              `one size or train the head only (no "cut")`,
           );
         }
         return out.rows;
@@ -272,7 +274,9 @@ async function rankTaskLadders(
   if (cfg.cut && (wholeImages || ladderCfg.cropSize !== cfg.cropSize)) {
     throw new IqaError(
       'INVALID_ARGUMENT',
-      `Expected the ranking ladders of ${cfg.rankTask!.config} (crops of ${ladderCfg.cropSize} px) to have the training crops' size above the cut ${cfg.cut}, but this run trains on ${wholeImages ? 'whole images' : `crops of ${cfg.cropSize} px`}`,
+      `Expected the ranking ladders of ${cfg.rankTask!.config} (crops of ${ladderCfg.cropSize} px) to have the ` +
+        `training crops' size above the cut ${cfg.cut}, but this run trains on ` +
+        `${wholeImages ? 'whole images' : `crops of ${cfg.cropSize} px`}`,
     );
   }
   return rankLadders(ladderCfg, source, cache, input);
@@ -365,7 +369,8 @@ export async function runFinetune(cfg: FinetuneConfig, options: FinetuneOptions 
     refit = linearFit(await predictRows(split, trainRows.features), target);
     foldIntoScoreLayer(model, refit);
     process.stderr.write(
-      `stage-1 score refit to normalised MOS: x${refit.scale.toPrecision(4)}, ${refit.offset >= 0 ? '+' : ''}${refit.offset.toPrecision(4)}\n`,
+      `stage-1 score refit to normalised MOS: x${refit.scale.toPrecision(4)}, ` +
+        `${refit.offset >= 0 ? '+' : ''}${refit.offset.toPrecision(4)}\n`,
     );
   }
 

@@ -42,16 +42,20 @@ function loss(x: tf.Tensor4D, target: tf.Tensor2D, p: tf.Tensor[]): tf.Scalar {
   return tf.mean(tf.square(tf.sub(y, target)));
 }
 
-test('a small conv net (conv, maxpool, strided conv, depthwise, 1x1, GAP, dense) has the same gradients on wasm and cpu', () => {
-  expectSameOnBackends(() => {
-    const x = tf.tensor4d(randomValues([3, 15, 15, 3], 1), [3, 15, 15, 3]);
-    const target = tf.tensor2d(randomValues([3, 4], 2), [3, 4]);
-    const p = params();
-    const grads = tf.grads((xx: tf.Tensor, ...pp: tf.Tensor[]) => loss(xx as tf.Tensor4D, target, pp))([x, ...p]);
-    tf.dispose([x, target, ...p]);
-    return grads;
-  });
-});
+test(
+  'a small conv net (conv, maxpool, strided conv, depthwise, 1x1, GAP, dense) has the same gradients on wasm and ' +
+    'cpu',
+  () => {
+    expectSameOnBackends(() => {
+      const x = tf.tensor4d(randomValues([3, 15, 15, 3], 1), [3, 15, 15, 3]);
+      const target = tf.tensor2d(randomValues([3, 4], 2), [3, 4]);
+      const p = params();
+      const grads = tf.grads((xx: tf.Tensor, ...pp: tf.Tensor[]) => loss(xx as tf.Tensor4D, target, pp))([x, ...p]);
+      tf.dispose([x, target, ...p]);
+      return grads;
+    });
+  },
+);
 
 test('optimizer.minimize on a tf.layers model (fused conv + bias + relu) trains the same on wasm and cpu', () => {
   expectSameOnBackends(() => {

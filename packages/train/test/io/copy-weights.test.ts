@@ -16,7 +16,8 @@ async function build(seed: number): Promise<tf.LayersModel> {
 
 describe('copyWeightsByName', () => {
   it('restores a checkpoint saved with other layers trainable, where positional setWeights cannot', async () => {
-    // As stage 1 above a cut saves it: some layers trainable, others frozen, so getWeights() lists them in another order.
+    // As stage 1 above a cut saves it: some layers trainable, others frozen, so getWeights() lists them in another
+    // order.
     const trained = await build(1);
     const frozen = trained.layers.find((l) => l.weights.length > 0)!;
     frozen.trainable = false;

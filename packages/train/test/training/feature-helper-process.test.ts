@@ -52,7 +52,8 @@ async function weightsOf(dir: string): Promise<Float32Array[]> {
 }
 
 describe('feature helper processes', () => {
-  it('stage 2 with 3 feature workers trains exactly as with one, and its card counts every image computed once', async () => {
+  it('stage 2 with 3 feature workers trains exactly as with one, and its card counts every image computed ' +
+    'once', async () => {
     const cfg = (name: string): FinetuneConfig => ({
       stage: 'finetune',
       network: 'vgg-tiny-ml',

@@ -64,23 +64,27 @@ describe('runFinetune', () => {
     expect(best.best.srcc).toBe(Math.max(...log.map((l) => l.srcc)));
   });
 
-  it('validates on the fold valFold names: four runs with valFraction 0.25 validate every image once, and the card says which fold', async () => {
-    const valImages = async (run: string) =>
-      (await fs.readFile(path.join(work, run, 'val.csv'), 'utf8'))
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(',')[0]!);
-    const seen: string[] = [...(await valImages('plain'))];
-    for (const fold of [1, 2, 3]) {
-      const result = await runFinetune(config(`fold-${fold}`, { epochs: 1, valFold: fold }));
-      expect(result.split).toMatchObject({ train: 9, val: 3 });
-      seen.push(...(await valImages(`fold-${fold}`)));
-    }
-    expect(new Set(seen).size).toBe(12);
-    const card = JSON.parse(await fs.readFile(path.join(work, 'fold-2', 'best', 'card.json'), 'utf8'));
-    expect(card.metrics[0].split).toMatch(/^validation \(25% by image, split seed 1, fold 2;/);
-  });
+  it(
+    'validates on the fold valFold names: four runs with valFraction 0.25 validate every image once, and the card ' +
+      'says which fold',
+    async () => {
+      const valImages = async (run: string) =>
+        (await fs.readFile(path.join(work, run, 'val.csv'), 'utf8'))
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[0]!);
+      const seen: string[] = [...(await valImages('plain'))];
+      for (const fold of [1, 2, 3]) {
+        const result = await runFinetune(config(`fold-${fold}`, { epochs: 1, valFold: fold }));
+        expect(result.split).toMatchObject({ train: 9, val: 3 });
+        seen.push(...(await valImages(`fold-${fold}`)));
+      }
+      expect(new Set(seen).size).toBe(12);
+      const card = JSON.parse(await fs.readFile(path.join(work, 'fold-2', 'best', 'card.json'), 'utf8'));
+      expect(card.metrics[0].split).toMatch(/^validation \(25% by image, split seed 1, fold 2;/);
+    },
+  );
 
   it('adds the MOS ranking hinge to the loss when asked, and the card says so', async () => {
     await runFinetune(config('plain-3', { epochs: 1 }));
@@ -182,58 +186,62 @@ describe('runFinetune', () => {
     });
   });
 
-  it('averages the weights from averageFrom on (SWA) without changing the training, and a resumed run keeps the average', async () => {
-    // The raw weights after epochs 2 and 3, one epoch per process.
-    const named = async (dir: string) => {
-      const m = await loadModel(dir);
-      const w = new Map(m.weights.map((v) => [v.originalName, v.read().dataSync() as Float32Array]));
-      m.dispose();
-      return w;
-    };
-    await runFinetune(config('raw-epochs'), { stopAfter: 2 });
-    const after2 = await named(path.join(work, 'raw-epochs', 'last'));
-    await runFinetune(config('raw-epochs', { epochs: 3 }), { resume: true });
-    const after3 = await named(path.join(work, 'raw-epochs', 'last'));
+  it(
+    'averages the weights from averageFrom on (SWA) without changing the training, and a resumed run keeps the ' +
+      'average',
+    async () => {
+      // The raw weights after epochs 2 and 3, one epoch per process.
+      const named = async (dir: string) => {
+        const m = await loadModel(dir);
+        const w = new Map(m.weights.map((v) => [v.originalName, v.read().dataSync() as Float32Array]));
+        m.dispose();
+        return w;
+      };
+      await runFinetune(config('raw-epochs'), { stopAfter: 2 });
+      const after2 = await named(path.join(work, 'raw-epochs', 'last'));
+      await runFinetune(config('raw-epochs', { epochs: 3 }), { resume: true });
+      const after3 = await named(path.join(work, 'raw-epochs', 'last'));
 
-    const swa = config('swa', { epochs: 3, averageFrom: 2 });
-    await runFinetune(swa);
-    const log = (await fs.readFile(path.join(work, 'swa', 'log.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(log.map((l) => l.averaged)).toEqual([undefined, 1, 2]);
-    // Training is untouched: the raw weights in last/ are the plain run's.
-    const raw = await named(path.join(work, 'swa', 'last'));
-    for (const [name, w] of after3) expect(Array.from(raw.get(name)!)).toEqual(Array.from(w));
-    // The average is the mean of epochs 2 and 3, for every trained weight (and only those).
-    const average = (await readAverage(path.join(work, 'swa', 'last')))!;
-    // Saved in the order of the trained variables, named as in that process (name_N): the head's score layer here.
-    const base = (name: string) => name.replace(/_\d+$/, '');
-    expect(average.map((a) => base(a.name)).sort()).toEqual(['score/bias', 'score/kernel']);
-    let differs = false;
-    for (const { name, tensor } of average) {
-      const a = after2.get(base(name))!;
-      const b = after3.get(base(name))!;
-      const mean = Array.from(a, (v, i) => (v + b[i]!) / 2);
-      expect(Array.from(tensor.dataSync())).toEqual(mean.map((v) => expect.closeTo(v, 6)));
-      differs ||= a.some((v, i) => v !== b[i]);
-    }
-    expect(differs).toBe(true);
-    // Killed after epoch 2 and resumed: the same raw weights, the same average.
-    await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { stopAfter: 2 });
-    await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { resume: true });
-    const resumed = (await readAverage(path.join(work, 'swa-killed', 'last')))!;
-    resumed.forEach((r, i) => {
-      expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync()));
-    });
-    expect(Array.from((await named(path.join(work, 'swa-killed', 'last'))).get('score/kernel')!)).toEqual(
-      Array.from(raw.get('score/kernel')!),
-    );
-    const card = JSON.parse(await fs.readFile(path.join(work, 'swa', 'best', 'card.json'), 'utf8'));
-    expect(card.training.stages.at(-1).description).toMatch(
-      /from epoch 2 on, validated and kept as the mean of the weights/,
-    );
-  });
+      const swa = config('swa', { epochs: 3, averageFrom: 2 });
+      await runFinetune(swa);
+      const log = (await fs.readFile(path.join(work, 'swa', 'log.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(log.map((l) => l.averaged)).toEqual([undefined, 1, 2]);
+      // Training is untouched: the raw weights in last/ are the plain run's.
+      const raw = await named(path.join(work, 'swa', 'last'));
+      for (const [name, w] of after3) expect(Array.from(raw.get(name)!)).toEqual(Array.from(w));
+      // The average is the mean of epochs 2 and 3, for every trained weight (and only those).
+      const average = (await readAverage(path.join(work, 'swa', 'last')))!;
+      // Saved in the order of the trained variables, named as in that process (name_N): the head's score layer here.
+      const base = (name: string) => name.replace(/_\d+$/, '');
+      expect(average.map((a) => base(a.name)).sort()).toEqual(['score/bias', 'score/kernel']);
+      let differs = false;
+      for (const { name, tensor } of average) {
+        const a = after2.get(base(name))!;
+        const b = after3.get(base(name))!;
+        const mean = Array.from(a, (v, i) => (v + b[i]!) / 2);
+        expect(Array.from(tensor.dataSync())).toEqual(mean.map((v) => expect.closeTo(v, 6)));
+        differs ||= a.some((v, i) => v !== b[i]);
+      }
+      expect(differs).toBe(true);
+      // Killed after epoch 2 and resumed: the same raw weights, the same average.
+      await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { stopAfter: 2 });
+      await runFinetune(config('swa-killed', { epochs: 3, averageFrom: 2 }), { resume: true });
+      const resumed = (await readAverage(path.join(work, 'swa-killed', 'last')))!;
+      resumed.forEach((r, i) => {
+        expect(Array.from(r.tensor.dataSync())).toEqual(Array.from(average[i]!.tensor.dataSync()));
+      });
+      expect(Array.from((await named(path.join(work, 'swa-killed', 'last'))).get('score/kernel')!)).toEqual(
+        Array.from(raw.get('score/kernel')!),
+      );
+      const card = JSON.parse(await fs.readFile(path.join(work, 'swa', 'best', 'card.json'), 'utf8'));
+      expect(card.training.stages.at(-1).description).toMatch(
+        /from epoch 2 on, validated and kept as the mean of the weights/,
+      );
+    },
+  );
 
   it('computes features once: a second run is served from the cache, a new crop size is not', async () => {
     const again = await runFinetune(config('cached', { epochs: 1 }));
@@ -284,25 +292,29 @@ describe('runFinetune', () => {
     });
   });
 
-  it('a frozen run caching at a cut (cacheAt) trains as one caching pooled features, and leaves rows a run above the cut reads', async () => {
-    const cache = path.join(work, 'cache-at-cut');
-    const pooled = await runFinetune(config('pooled-rows', { epochs: 3 }));
-    const viaCut = await runFinetune(config('cut-rows', { epochs: 3, cacheAt: 'block2_pool', cache }));
-    expect(viaCut.cache).toEqual({ hits: 0, misses: 12 });
-    expect(viaCut.state.best!.srcc).toBeCloseTo(pooled.state.best!.srcc, 5);
-    const a = await weightsOf(path.join(work, 'pooled-rows', 'last'));
-    const b = await weightsOf(path.join(work, 'cut-rows', 'last'));
-    a.forEach((w, i) => {
-      w.forEach((v, k) => {
-        expect(b[i]![k]).toBeCloseTo(v, 4);
+  it(
+    'a frozen run caching at a cut (cacheAt) trains as one caching pooled features, and leaves rows a run above the ' +
+      'cut reads',
+    async () => {
+      const cache = path.join(work, 'cache-at-cut');
+      const pooled = await runFinetune(config('pooled-rows', { epochs: 3 }));
+      const viaCut = await runFinetune(config('cut-rows', { epochs: 3, cacheAt: 'block2_pool', cache }));
+      expect(viaCut.cache).toEqual({ hits: 0, misses: 12 });
+      expect(viaCut.state.best!.srcc).toBeCloseTo(pooled.state.best!.srcc, 5);
+      const a = await weightsOf(path.join(work, 'pooled-rows', 'last'));
+      const b = await weightsOf(path.join(work, 'cut-rows', 'last'));
+      a.forEach((w, i) => {
+        w.forEach((v, k) => {
+          expect(b[i]![k]).toBeCloseTo(v, 4);
+        });
       });
-    });
-    const upper = await runFinetune(config('upper-after-cut-rows', { epochs: 1, cut: 'block2_pool', cache }));
-    expect(upper.cache).toEqual({ hits: 12, misses: 0 });
-    await expect(
-      runFinetune(config('cut-and-cache-at', { epochs: 1, cut: 'block2_pool', cacheAt: 'block2_pool', cache })),
-    ).rejects.toThrow(/"cacheAt" only on a frozen-backbone run/);
-  });
+      const upper = await runFinetune(config('upper-after-cut-rows', { epochs: 1, cut: 'block2_pool', cache }));
+      expect(upper.cache).toEqual({ hits: 12, misses: 0 });
+      await expect(
+        runFinetune(config('cut-and-cache-at', { epochs: 1, cut: 'block2_pool', cacheAt: 'block2_pool', cache })),
+      ).rejects.toThrow(/"cacheAt" only on a frozen-backbone run/);
+    },
+  );
 
   it('gradient accumulation over micro-batches takes the same steps as whole batches', async () => {
     const head = { pooling: ['avg', 'std'] as Array<'avg' | 'std'>, hidden: 0, dropout: 0, seed: 3 };

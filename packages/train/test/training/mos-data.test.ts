@@ -12,29 +12,33 @@ describe('splitByImage', () => {
     expect(() => splitByImage(entries, 1, 7)).toThrow(/Expected valFraction in \(0, 1\) but received 1/);
   });
 
-  it('cuts the images into round(1 / valFraction) folds that validate each image once; fold 0 is the default split', () => {
-    const entries = Array.from({ length: 53 }, (_, i) => ({ image: `img${i}.jpg` }));
-    const names = (xs: { image: string }[]) => xs.map((e) => e.image);
-    const folds = [0, 1, 2, 3, 4].map((k) => splitByImage(entries, 0.2, 7, k));
-    expect(folds.map((f) => f.val.length)).toEqual([11, 11, 11, 11, 9]); // round(53 x 0.2) = 11; the last takes the rest
-    const seen = folds.flatMap((f) => names(f.val));
-    expect(new Set(seen).size).toBe(53);
-    expect(seen).toHaveLength(53);
-    for (const f of folds) {
-      expect(f.train.length + f.val.length).toBe(53);
-      expect(names(f.train).filter((n) => names(f.val).includes(n))).toEqual([]);
-    }
-    expect(folds[0]).toEqual(splitByImage(entries, 0.2, 7));
-    // A single fold (valFraction above 2/3) still leaves the rest for training.
-    expect(splitByImage(entries, 0.7, 7).val).toHaveLength(37);
-    expect(splitByImage(entries, 0.7, 7).train).toHaveLength(16);
-    expect(() => splitByImage(entries, 0.2, 7, 5)).toThrow(
-      'Expected a validation fold from 0 to 4 (valFraction 0.2) but received 5',
-    );
-    expect(() => splitByImage(entries, 0.2, 7, 1.5)).toThrow(
-      'Expected a validation fold from 0 to 4 (valFraction 0.2) but received 1.5',
-    );
-  });
+  it(
+    'cuts the images into round(1 / valFraction) folds that validate each image once; fold 0 is the default ' + 'split',
+    () => {
+      const entries = Array.from({ length: 53 }, (_, i) => ({ image: `img${i}.jpg` }));
+      const names = (xs: { image: string }[]) => xs.map((e) => e.image);
+      const folds = [0, 1, 2, 3, 4].map((k) => splitByImage(entries, 0.2, 7, k));
+      // round(53 x 0.2) = 11; the last takes the rest
+      expect(folds.map((f) => f.val.length)).toEqual([11, 11, 11, 11, 9]);
+      const seen = folds.flatMap((f) => names(f.val));
+      expect(new Set(seen).size).toBe(53);
+      expect(seen).toHaveLength(53);
+      for (const f of folds) {
+        expect(f.train.length + f.val.length).toBe(53);
+        expect(names(f.train).filter((n) => names(f.val).includes(n))).toEqual([]);
+      }
+      expect(folds[0]).toEqual(splitByImage(entries, 0.2, 7));
+      // A single fold (valFraction above 2/3) still leaves the rest for training.
+      expect(splitByImage(entries, 0.7, 7).val).toHaveLength(37);
+      expect(splitByImage(entries, 0.7, 7).train).toHaveLength(16);
+      expect(() => splitByImage(entries, 0.2, 7, 5)).toThrow(
+        'Expected a validation fold from 0 to 4 (valFraction 0.2) but received 5',
+      );
+      expect(() => splitByImage(entries, 0.2, 7, 1.5)).toThrow(
+        'Expected a validation fold from 0 to 4 (valFraction 0.2) but received 1.5',
+      );
+    },
+  );
 });
 
 describe('epochBatches', () => {

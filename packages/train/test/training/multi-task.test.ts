@@ -17,48 +17,60 @@ describe('multiTaskLoss', () => {
   const batch = withLadders([4, 9], [{ ref: 0, items: [0, 1, 2] }], 100);
   const scores = [0.5, -1.5, 2, 1.8, -1];
 
-  it('is the mean squared error on the MOS rows plus weight x the mean hinge over the ladder pairs (value by hand)', () => {
-    expect(batch).toEqual({
-      rows: [4, 9, 100, 101, 102],
-      mosRows: 2,
-      pairs: { better: Int32Array.from([2, 2, 3]), worse: Int32Array.from([3, 4, 4]) },
-    });
-    const value = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], {
-      loss: 'l2',
-      weight: 2,
-      margin: 1,
-    }).dataSync()[0]!;
-    // MSE: ((0.5-1)^2 + (-1.5+1)^2) / 2 = 0.25; hinges: max(0, 1-0.2) = 0.8, max(0, 1-3) = 0, max(0, 1-2.8) = 0 -> mean 0.8/3.
-    expect(value).toBeCloseTo(0.25 + (2 * 0.8) / 3, 6);
-    const l1 = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], {
-      loss: 'l1',
-      weight: 0,
-      margin: 1,
-    }).dataSync()[0]!;
-    expect(l1).toBeCloseTo(0.5, 6);
-  });
+  it(
+    'is the mean squared error on the MOS rows plus weight x the mean hinge over the ladder pairs (value by ' + 'hand)',
+    () => {
+      expect(batch).toEqual({
+        rows: [4, 9, 100, 101, 102],
+        mosRows: 2,
+        pairs: { better: Int32Array.from([2, 2, 3]), worse: Int32Array.from([3, 4, 4]) },
+      });
+      const value = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], {
+        loss: 'l2',
+        weight: 2,
+        margin: 1,
+      }).dataSync()[0]!;
+      // MSE: ((0.5-1)^2 + (-1.5+1)^2) / 2 = 0.25;
+      // hinges: max(0, 1-0.2) = 0.8, max(0, 1-3) = 0, max(0, 1-2.8) = 0 -> mean 0.8/3.
+      expect(value).toBeCloseTo(0.25 + (2 * 0.8) / 3, 6);
+      const l1 = multiTaskLoss(tf.tensor2d(scores, [5, 1]), batch, [1, -1], {
+        loss: 'l1',
+        weight: 0,
+        margin: 1,
+      }).dataSync()[0]!;
+      expect(l1).toBeCloseTo(0.5, 6);
+    },
+  );
 
-  it('has the gradient worked out by hand: the ladder rows get only the hinge, the MOS rows only the regression', () => {
-    const x = tf.tensor2d(scores, [5, 1]);
-    const g = tf
-      .grad((s: tf.Tensor) => multiTaskLoss(s, batch, [1, -1], { loss: 'l2', weight: 2, margin: 1 }))(x)
-      .dataSync();
-    // d/ds0 = 2(0.5-1)/2 = -0.5; d/ds1 = 2(-1.5+1)/2 = -0.5; the one active pair (2 better than 3):
-    // weight/3 x (-1) on s2 and weight/3 x (+1) on s3; s4 is in no active pair.
-    expect(Array.from(g)).toEqual([-0.5, -0.5, -2 / 3, 2 / 3, 0].map((v) => expect.closeTo(v, 6)));
-  });
+  it(
+    'has the gradient worked out by hand: the ladder rows get only the hinge, the MOS rows only the ' + 'regression',
+    () => {
+      const x = tf.tensor2d(scores, [5, 1]);
+      const g = tf
+        .grad((s: tf.Tensor) => multiTaskLoss(s, batch, [1, -1], { loss: 'l2', weight: 2, margin: 1 }))(x)
+        .dataSync();
+      // d/ds0 = 2(0.5-1)/2 = -0.5; d/ds1 = 2(-1.5+1)/2 = -0.5; the one active pair (2 better than 3):
+      // weight/3 x (-1) on s2 and weight/3 x (+1) on s3; s4 is in no active pair.
+      expect(Array.from(g)).toEqual([-0.5, -0.5, -2 / 3, 2 / 3, 0].map((v) => expect.closeTo(v, 6)));
+    },
+  );
 });
 
 describe('ladderSlots', () => {
-  it('goes through every ladder once per round, whatever the epoch length, and repeats itself for the same (epoch, batch)', () => {
-    const seen: number[] = [];
-    for (let epoch = 0; epoch < 3; epoch++) for (let b = 0; b < 4; b++) seen.push(...ladderSlots(6, 2, 4, epoch, b, 9));
-    // 24 slots = 4 rounds of 6 ladders.
-    for (let round = 0; round < 4; round++)
-      expect([...seen.slice(round * 6, round * 6 + 6)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(ladderSlots(6, 2, 4, 2, 3, 9)).toEqual(seen.slice(22, 24));
-    expect(() => ladderSlots(0, 2, 4, 0, 0, 9)).toThrow('Expected at least one training ladder but received 0');
-  });
+  it(
+    'goes through every ladder once per round, whatever the epoch length, and repeats itself for the same (epoch, ' +
+      'batch)',
+    () => {
+      const seen: number[] = [];
+      for (let epoch = 0; epoch < 3; epoch++)
+        for (let b = 0; b < 4; b++) seen.push(...ladderSlots(6, 2, 4, epoch, b, 9));
+      // 24 slots = 4 rounds of 6 ladders.
+      for (let round = 0; round < 4; round++)
+        expect([...seen.slice(round * 6, round * 6 + 6)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(ladderSlots(6, 2, 4, 2, 3, 9)).toEqual(seen.slice(22, 24));
+      expect(() => ladderSlots(0, 2, 4, 0, 0, 9)).toThrow('Expected at least one training ladder but received 0');
+    },
+  );
 });
 
 describe('stage 2 with a ranking task', () => {
@@ -149,7 +161,10 @@ describe('stage 2 with a ranking task', () => {
     await expect(readTrainConfig(file, 'finetune')).rejects.toThrow('"rankTask" cannot be combined with "microBatch"');
     await write({ cut: 'block2_conv1', cropSize: 24 });
     await expect(runFinetune(await readTrainConfig(file, 'finetune'))).rejects.toThrow(
-      /crops of 32 px\) to have the training crops' size above the cut block2_conv1, but this run trains on crops of 24 px/,
+      new RegExp(
+        /crops of 32 px\) to have the training crops' size above the cut block2_conv1, /.source +
+          /but this run trains on crops of 24 px/.source,
+      ),
     );
   });
 });

@@ -54,7 +54,8 @@ export async function loadNsfwjsModel(name: NsfwjsModelName): Promise<tf.LayersM
     );
   }
   const json = unwrap<ModelJson>(await bundled.modelJson());
-  const topology = JSON.parse(JSON.stringify(json.modelTopology)) as ModelJson['modelTopology']; // a deep copy that works across jest realms
+  // a deep copy that works across jest realms
+  const topology = JSON.parse(JSON.stringify(json.modelTopology)) as ModelJson['modelTopology'];
   const config = topology.model_config!.config;
   const cut = config.layers.findIndex((l) => l.name === FEATURE_OUTPUT[name]);
   config.layers = config.layers.slice(0, cut + 1);
