@@ -31,7 +31,7 @@ describe('check-line-length', () => {
     expect(longLines(['src/short.mjs'], { root: dir, max: 50 }).map((f) => f.path)).toEqual(['src/short.mjs']);
   });
 
-  test('reads sources only, not generated files or the temporary allow-list', () => {
+  test('reads sources only, not generated files, and every path unless an allow-list is given', () => {
     const paths = [
       'scripts/a.mjs',
       'packages/cli/src/b.ts',
@@ -43,9 +43,19 @@ describe('check-line-length', () => {
       'test/browser/d.test.ts',
       'packages/core/src/e.ts',
     ];
-    expect(sourcePaths(paths)).toEqual(['scripts/a.mjs', 'packages/cli/src/b.ts', 'test/c.test.ts']);
-    expect(sourcePaths(paths, [])).toContain('packages/core/src/e.ts');
-    // The allow-list is temporary and only for paths being edited elsewhere (issue 19); it only shrinks.
-    expect(ALLOWED_PREFIXES.length).toBeLessThanOrEqual(6);
+    expect(sourcePaths(paths)).toEqual([
+      'scripts/a.mjs',
+      'packages/cli/src/b.ts',
+      'test/c.test.ts',
+      'test/browser/d.test.ts',
+      'packages/core/src/e.ts',
+    ]);
+    expect(sourcePaths(paths, ['test/browser/', 'packages/core/'])).toEqual([
+      'scripts/a.mjs',
+      'packages/cli/src/b.ts',
+      'test/c.test.ts',
+    ]);
+    // The whole repository is checked (issue 19): the allow-list is empty and stays so.
+    expect(ALLOWED_PREFIXES).toEqual([]);
   });
 });
