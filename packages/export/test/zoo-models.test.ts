@@ -31,7 +31,7 @@ describeZoo('zoo model %s', (id) => {
       // A network exported from tfjs has no layout Transposes left; BRISQUE's own graph (pixel input NHWC, built by
       // brisqueToOnnx) transposes planes on purpose (its half-scale pass gathers whole rows).
       const banned = card.input.layout === 'NHWC' ? ['BatchNormalization'] : ['Transpose', 'BatchNormalization'];
-      expect(proto.graph!.node!.map((n) => n.opType).filter((op) => banned.includes(op))).toEqual([]);
+      expect(proto.graph!.node!.map((n) => n.opType).filter((op) => banned.includes(op ?? ''))).toEqual([]);
       expect(readOnnxCard(bytes)).toEqual(JSON.parse(JSON.stringify(withoutFiles)));
     }
   });
