@@ -112,4 +112,6 @@ export { checkScorerOptions, scoringChoice } from './scorer/scorer-options.js';
 export type { ScoringChoice } from './scorer/scorer-options.js';
 export { checkSha256, verifySha256 } from './card/file-integrity.js';
 export { parseCardJson } from './card/parse-json.js';
+export { fetchFailure } from './card/fetch-failure.js';
+export type { FetchFailure } from './card/fetch-failure.js';
 export type { ExpectedFile, Sha256Hex } from './card/file-integrity.js';

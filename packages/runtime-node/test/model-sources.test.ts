@@ -96,7 +96,7 @@ describe('a remote zoo on 127.0.0.1', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests.push(req.url ?? '');
-      if (req.url?.endsWith('/card.json')) return void res.end(served.card);
+      if (req.url === '/zoo/tiny-remote/card.json') return void res.end(served.card);
       if (!req.url?.endsWith('/model.onnx')) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-length': served.onnx.length });
       if (mode === 'drop') {
@@ -174,6 +174,15 @@ describe('a remote zoo on 127.0.0.1', () => {
     expect(cacheFiles(cacheDir)).toEqual(['tiny-remote']);
     mode = 'good';
     expect((await loadModel('tiny-remote', 'fp32', { remoteUrl: base, cacheDir })).card.id).toBe('tiny-remote');
+  });
+
+  test('a model the remote zoo lacks is MODEL_NOT_FOUND (HTTP 404, as in runtime-web); nothing cached', async () => {
+    mode = 'good';
+    const cacheDir = join(root, 'cache-missing');
+    const err = await loadModel('no-such-model', 'fp32', { remoteUrl: base, cacheDir }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    expect((err as Error).message).toContain(`the model card at ${base}no-such-model/card.json but received HTTP 404`);
+    expect(existsSync(join(cacheDir, 'no-such-model', 'card.json'))).toBe(false);
   });
 
   test('a cached file damaged on disk is never used: it is downloaded again', async () => {

@@ -1,4 +1,4 @@
-import { IqaError, verifySha256 } from '@iqa-zoo/core';
+import { IqaError, fetchFailure, verifySha256 } from '@iqa-zoo/core';
 import type { LoadProgress } from './types.js';
 
 /** The Cache API name runtime-web stores ONNX files under unless told otherwise. */
@@ -56,24 +56,18 @@ export async function readWithProgress(
   return out;
 }
 
-/** Fetches `url`, mapping network failures and HTTP errors to `IqaError('MODEL_NOT_FOUND')`. */
+/**
+ * Fetches `url`; a failed request or an HTTP error is core's `fetchFailure` (`MODEL_NOT_FOUND` for 404/410,
+ * else `MODEL_DOWNLOAD`), as in runtime-node.
+ */
 export async function fetchOk(fetchFn: typeof fetch, url: string, what: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetchFn(url);
   } catch (err) {
-    throw new IqaError(
-      'MODEL_NOT_FOUND',
-      `Expected to download ${what} from ${url} but the request failed: ` +
-        (err instanceof Error ? err.message : String(err)),
-      { cause: err },
-    );
+    throw fetchFailure(what, url, { cause: err });
   }
-  if (!response.ok)
-    throw new IqaError(
-      'MODEL_NOT_FOUND',
-      `Expected ${what} at ${url} but received HTTP ${response.status} ${response.statusText}`.trim(),
-    );
+  if (!response.ok) throw fetchFailure(what, url, response);
   return response;
 }
 

@@ -5,7 +5,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type CardFile, IqaError, type ModelCard, checkSha256, parseCardJson, validateCard } from '@iqa-zoo/core';
+import {
+  type CardFile,
+  IqaError,
+  type ModelCard,
+  checkSha256,
+  fetchFailure,
+  parseCardJson,
+  validateCard,
+} from '@iqa-zoo/core';
 
 /** One progress report of a model download. */
 export interface DownloadProgress {
@@ -45,15 +53,16 @@ function downloadError(url: string, why: string, cause?: unknown): IqaError {
   });
 }
 
-async function fetchOk(fetchFn: typeof fetch, url: string): Promise<Response> {
+/** Fetches `url`; a failed request or an HTTP error is core's `fetchFailure`, as in runtime-web. */
+async function fetchOk(fetchFn: typeof fetch, url: string, what: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetchFn(url);
   } catch (err) {
-    throw downloadError(url, `the request failed (${(err as Error).message})`, err);
+    throw fetchFailure(what, url, { cause: err }, 'nothing was cached, try again');
   }
-  if (!response.ok || !response.body)
-    throw downloadError(url, `the server answered ${response.status} ${response.statusText}`);
+  if (!response.ok) throw fetchFailure(what, url, response, 'nothing was cached');
+  if (!response.body) throw downloadError(url, 'the response had no body');
   return response;
 }
 
@@ -70,7 +79,7 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
  * wrong hash leaves no file behind.
  */
 async function downloadVerified(url: string, dest: string, file: CardFile, options: RemoteOptions): Promise<void> {
-  const response = await fetchOk(options.fetch ?? fetch, url);
+  const response = await fetchOk(options.fetch ?? fetch, url, 'the model ONNX file');
   const tmp = `${dest}.${randomUUID()}.part`;
   const hash = createHash('sha256');
   let loaded = 0;
@@ -121,7 +130,7 @@ export async function downloadModelFolder(
   options: RemoteOptions,
 ): Promise<ModelCard> {
   const cardUrl = new URL('card.json', folderUrl).href;
-  const response = await fetchOk(options.fetch ?? fetch, cardUrl);
+  const response = await fetchOk(options.fetch ?? fetch, cardUrl, 'the model card');
   const text = await response.text().catch((err: unknown) => {
     throw downloadError(cardUrl, `the transfer broke off (${(err as Error).message})`, err);
   });
