@@ -7,20 +7,20 @@
 // folder or an .onnx file (e.g. an older version of the model). Prints the median and mean wall ms, the process CPU
 // ms (all threads) and the load average; with --write, records the median in the model's card.json as `speed` for
 // that size (the zoo table and `iqa models` show it).
-// A card embedded in the model's ONNX file is then stale: re-embed it (node scripts/embed-card.mjs models/MODEL,
-// then node scripts/model-packages.mjs).
+// The card is embedded in the model's ONNX files again (scripts/lib/model-card.mjs); then run
+// node scripts/model-packages.mjs.
 // Usage: node scripts/bench-speed.mjs MODEL [--baseline mobilenetv2-ml-clive] [--size 500x500] [--images 10]
 //          [--rounds 3] [--threads N] [--write]
 // Needs the CLIVE folder (IQA_ZOO_DATA or ./data, clive/mos.csv). Run `npm run build` first.
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resizeImage, validateCard } from '@iqa-zoo/core';
+import { resizeImage } from '@iqa-zoo/core';
 import { decodeImage } from '@iqa-zoo/image-node';
 import { createScorer, defaultIntraOpThreads } from '@iqa-zoo/runtime-node';
 import { readMosCsv } from '@iqa-zoo/train';
 import { DATA } from './lib/data-folder.mjs';
+import { updateCard } from './lib/model-card.mjs';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -94,8 +94,6 @@ console.log(
 );
 
 if (args.write) {
-  const file = path.join('models', model, 'card.json');
-  const card = validateCard(JSON.parse(readFileSync(file, 'utf8')), file);
   const runtime =
     `onnxruntime-node cpu (${threads[0]} intra-op thread${threads[0] === 1 ? '' : 's'}), ` +
     'createScorer().score on decoded pixels';
@@ -112,10 +110,13 @@ if (args.write) {
     machine,
     measured: { command, runtime, date: new Date().toISOString() },
   };
-  const speed = [
-    ...(card.speed ?? []).filter((s) => !(s.image === entry.image && s.runtime.startsWith('onnxruntime-node'))),
-    entry,
-  ];
-  writeFileSync(file, `${JSON.stringify(validateCard({ ...card, speed }, file), null, 2)}\n`);
-  console.log(`wrote ${file} (speed)`);
+  const dir = path.join('models', model);
+  const lines = updateCard(dir, (card) => ({
+    ...card,
+    speed: [
+      ...(card.speed ?? []).filter((s) => !(s.image === entry.image && s.runtime.startsWith('onnxruntime-node'))),
+      entry,
+    ],
+  }));
+  console.log(`wrote ${dir}/card.json (speed) and embedded it: ${lines.join('; ')}`);
 }

@@ -11,16 +11,17 @@
 //                       runs/ranking-check/clive-<card id>-<dtype>-<onnx sha256, 12 hex>.csv
 //   --clive-scores CSV  an `iqa score --csv` output of those images to use instead (nothing is scored)
 //   --write             record the per-type shares in the zoo model's card.json as `ranking` (the zoo table and
-//                       `iqa models` show them); then re-embed the card (node scripts/embed-card.mjs models/ID)
+//                       `iqa models` show them), embedded in its ONNX files again (scripts/lib/model-card.mjs)
 // Run `npm run build` first (it runs packages/cli/bin/iqa.js and reads the packages' dist).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseMosCsv, validateCard } from '@iqa-zoo/core';
+import { parseMosCsv } from '@iqa-zoo/core';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import { DATA } from './lib/data-folder.mjs';
+import { updateCard } from './lib/model-card.mjs';
 import { readScoredSet } from './lib/score-csv.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -206,7 +207,6 @@ if (args.write) {
     console.error(`ranking-check: --write expected a zoo model's card at ${cardFile} but found none`);
     process.exit(2);
   }
-  const onDisk = validateCard(JSON.parse(readFileSync(cardFile, 'utf8')), cardFile);
   const r = report.ranking;
   const share = (x) => ({ pairs: x.pairs, share: Number(x.share.toFixed(4)) });
   const entry = {
@@ -224,9 +224,9 @@ if (args.write) {
       date: new Date().toISOString(),
     },
   };
-  const ranking = [entry, ...(onDisk.ranking ?? []).filter((x) => x.set !== entry.set)];
-  writeFileSync(cardFile, `${JSON.stringify(validateCard({ ...onDisk, ranking }, cardFile), null, 2)}\n`);
-  console.error(
-    `ranking-check: wrote ${cardFile} (ranking); re-embed it: node scripts/embed-card.mjs models/${card.id}`,
-  );
+  const lines = updateCard(dirname(cardFile), (onDisk) => ({
+    ...onDisk,
+    ranking: [entry, ...(onDisk.ranking ?? []).filter((x) => x.set !== entry.set)],
+  }));
+  console.error(`ranking-check: wrote ${cardFile} (ranking) and embedded it: ${lines.join('; ')}`);
 }
