@@ -5,8 +5,10 @@
  */
 import { promises as fs } from 'node:fs';
 import { IqaError, describeValue } from '@iqa-zoo/core';
+import { getDistortionSet } from '../distortions/registry.js';
 import type { HeadOptions } from '../networks/multi-level-head.js';
 import { type DataFolder, dataFolder, resolveDataPath } from './data-folder.js';
+import { checkLadderVariants, type LadderVariant } from './ladder-variants.js';
 import { foldCount } from './mos-data.js';
 
 interface CommonConfig {
@@ -60,6 +62,11 @@ export interface RankConfig extends CommonConfig {
   set: 'live' | 'tid2013' | 'wide';
   /** Distortion types (default: all of the set). */
   types?: string[];
+  /**
+   * More ladders per reference crop, from a `grey` or `smooth` copy of it (`ladder-variants.ts`),
+   * each with its own types (default: all of the set's).
+   */
+  variants?: LadderVariant[];
   /** How many references to use (sorted by name, then shuffled by `seed`); 0 = all. */
   maxRefs: number;
   /** Share of the references held out to measure ranking accuracy. */
@@ -385,7 +392,7 @@ const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
     'modelVersion',
     'chosenOnValidation',
   ],
-  rank: ['refs', 'set', 'types', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
+  rank: ['refs', 'set', 'types', 'variants', 'maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'],
   finetune: [
     'mos',
     'root',
@@ -493,6 +500,12 @@ export async function readTrainConfig<S extends TrainConfig['stage']>(
     for (const k of ['refs', 'set']) need(cfg, k, 'string', file);
     for (const k of ['maxRefs', 'heldOut', 'cropSize', 'cropsPerRef', 'refsPerBatch', 'margin'])
       need(cfg, k, 'number', file);
+    if (cfg.variants !== undefined)
+      checkLadderVariants(
+        cfg.variants,
+        (cfg.types as string[] | undefined) ?? getDistortionSet(cfg.set as string),
+        file,
+      );
   } else if (stage === 'patches') {
     need(cfg, 'mos', 'string', file);
     for (const k of ['valFraction', 'splitSeed']) need(cfg, k, 'number', file);

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CardInput, RawImage } from '@iqa-zoo/core';
 import { distortLevels, getDistortionSet } from '../distortions/registry.js';
+import type { RgbImage } from '../distortions/types.js';
 import type { RankConfig } from './config.js';
 import type { FeatureCache } from './feature-cache.js';
 import { sha256 } from './feature-cache.js';
@@ -15,6 +16,7 @@ import { cropFeatures } from './features.js';
 import type { FeatureSource } from './feature-source.js';
 import { type FeatureShard, shardOf } from './feature-shards.js';
 import { fitForCrops, trainingCrops } from './image-crops.js';
+import { type LadderVariant, variantLevel, variantReference } from './ladder-variants.js';
 import { seededShuffle } from './mos-data.js';
 import { Progress } from './progress.js';
 import type { RankItem } from './ranking-loss.js';
@@ -25,7 +27,7 @@ const IMAGE_EXT = /\.(jpe?g|png|webp|tiff?|avif|gif)$/i;
 /** The ladder settings of a stage-1 config (what keys its cache entries). */
 export type LadderConfig = Pick<
   RankConfig,
-  'refs' | 'set' | 'types' | 'maxRefs' | 'heldOut' | 'cropSize' | 'cropsPerRef' | 'seed'
+  'refs' | 'set' | 'types' | 'variants' | 'maxRefs' | 'heldOut' | 'cropSize' | 'cropsPerRef' | 'seed'
 >;
 
 /** One reference crop with one type: the row ids of its levels, 0 (pristine) first. */
@@ -42,7 +44,7 @@ export interface LadderRows {
   skipped: string[];
 }
 
-function cropOf(rgb: RawImage, x: number, y: number, size: number): RawImage {
+function cropOf(rgb: RawImage, x: number, y: number, size: number): RgbImage {
   const out = new Uint8Array(size * size * 3);
   for (let r = 0; r < size; r++)
     out.set(rgb.data.subarray(((y + r) * rgb.width + x) * 3, ((y + r) * rgb.width + x + size) * 3), r * size * 3);
@@ -89,33 +91,57 @@ export async function rankLadders(
         const bytes = await fs.readFile(file);
         const content = sha256([bytes]);
         let rgb: RawImage | null = null;
+        const cropAt = async (c: number): Promise<{ crop: RgbImage; flip: boolean }> => {
+          rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
+          const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
+          return { crop: cropOf(rgb, box.x, box.y, cfg.cropSize), flip: box.flip };
+        };
+        // One cache entry per crop (the set's ladders, as before variants existed) and per variant.
+        const entries: { variant?: LadderVariant; types: string[] }[] = [
+          { types },
+          ...(cfg.variants ?? []).map((variant) => ({ variant, types: variant.types ?? types })),
+        ];
         for (let c = 0; c < cfg.cropsPerRef; c++) {
-          const key = { image: refs[r], content, crop: c, size: cfg.cropSize, seed: cfg.seed, types, set: cfg.set };
-          const cached = await cache.getOrCompute(key, async () => {
-            rgb ??= fitForCrops(await readImageRgb(file, bytes), cfg.cropSize);
-            const box = trainingCrops(rgb.width, rgb.height, cfg.cropSize, c + 1, cfg.seed, refs[r]!)[c]!;
-            const crop = cropOf(rgb, box.x, box.y, cfg.cropSize);
-            const images: RawImage[] = [crop];
-            for (const type of types) images.push(...(await distortLevels(crop, type, { seed: cfg.seed + c })));
-            const whole = { x: 0, y: 0, size: cfg.cropSize, flip: box.flip };
-            const out: Float32Array[] = [];
-            for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], input));
-            const all = new Float32Array(out.length * fx);
-            out.forEach((o, i) => {
-              all.set(o, i * fx);
+          for (const entry of entries) {
+            const key = {
+              image: refs[r],
+              content,
+              crop: c,
+              size: cfg.cropSize,
+              seed: cfg.seed,
+              types: entry.types,
+              set: cfg.set,
+              ...(entry.variant ? { variant: entry.variant } : {}),
+            };
+            const cached = await cache.getOrCompute(key, async () => {
+              const { crop, flip } = await cropAt(c);
+              const v = entry.variant;
+              const head = v ? variantReference(crop, v) : crop;
+              const images: RawImage[] = [head];
+              for (const type of entry.types) {
+                const levels = await distortLevels(head, type, { seed: cfg.seed + c });
+                images.push(...(v ? levels.map((l) => variantLevel(l, v)) : levels));
+              }
+              const whole = { x: 0, y: 0, size: cfg.cropSize, flip };
+              const out: Float32Array[] = [];
+              for (const img of images) out.push(await cropFeatures(source.extractor.features, img, [whole], input));
+              const all = new Float32Array(out.length * fx);
+              out.forEach((o, i) => {
+                all.set(o, i * fx);
+              });
+              return all;
             });
-            return all;
-          });
-          const feats = await source.select(cached);
-          const base = rows.length;
-          for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
-          const levels = (feats.length / f - 1) / types.length;
-          types.forEach((_, t) => {
-            ladders.push({
-              ref: r,
-              items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)],
+            const feats = await source.select(cached);
+            const base = rows.length;
+            for (let i = 0; i < feats.length / f; i++) rows.push(feats.subarray(i * f, (i + 1) * f));
+            const levels = (feats.length / f - 1) / entry.types.length;
+            entry.types.forEach((_, t) => {
+              ladders.push({
+                ref: r,
+                items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)],
+              });
             });
-          });
+          }
         }
       } catch (err) {
         skipped.push(`${refs[r]}: ${(err as Error).message}`);
