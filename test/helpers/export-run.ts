@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { type ModelCard, type RawImage, validateCard } from '@iqa-zoo/core';
+import { type ModelCard, type RawImage, secondOutputName, validateCard } from '@iqa-zoo/core';
 import { exportOnnx } from '@iqa-zoo/export';
 import { loadModel } from '@iqa-zoo/train';
 
@@ -25,7 +25,9 @@ export async function exportBest(work: string): Promise<ExportedRun> {
   const best = path.join(work, 'run', 'best');
   const model = await loadModel(best);
   const draft = JSON.parse(await fs.readFile(path.join(best, 'card.json'), 'utf8'));
-  const onnx = await exportOnnx(model, { card: draft });
+  // A second output where the card names one (WaDIQaM-NR's patch weights).
+  const second = secondOutputName(draft);
+  const onnx = await exportOnnx(model, { card: draft, extraOutputNames: second ? [second] : [] });
   const sha256 = createHash('sha256').update(onnx).digest('hex');
   const card: ModelCard = validateCard({
     ...draft,

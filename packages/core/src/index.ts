@@ -14,6 +14,7 @@ export type {
   CardInput,
   CardOutput,
   CardSpread,
+  CardPatchWeight,
   CardFile,
   CardFiles,
   CardArchitecture,
@@ -50,7 +51,7 @@ export { resizeImage } from './preprocess/resize.js';
 export { mulberry32 } from './preprocess/random.js';
 export { preprocess, cropBoxes, writeNormalisedChw } from './preprocess/to-tensor.js';
 export type { TensorData, CropBox } from './preprocess/to-tensor.js';
-export { patchTensor, patchGrid, greyPlane, writeLcnPatch } from './preprocess/patches.js';
+export { patchTensor, patchGrid, greyPlane, writeLcnPatch, writeRgbPatch } from './preprocess/patches.js';
 export type { PatchOrigin } from './preprocess/patches.js';
 
 // Classic metrics
@@ -75,8 +76,10 @@ export {
   scorePixelsDetail,
   aggregateScore,
   aggregateSpread,
+  aggregateWeighted,
   interleaveOutputs,
   valuesPerItem,
+  secondOutputName,
   toIqaError,
 } from './scoring.js';
 export type { Scorer, ScoreOutcome, ScoreDetail, RunModel } from './scoring.js';

@@ -1,5 +1,6 @@
 import type { CardOutput, ModelCard } from './card/types.js';
 import { IqaError } from './errors.js';
+import type { BufferPool } from './preprocess/buffer-pool.js';
 import { type TensorData, preprocess } from './preprocess/to-tensor.js';
 import type { RawImage } from './preprocess/raw-image.js';
 
@@ -44,9 +45,17 @@ export interface Scorer<TInput, TDevice extends string = string> {
  */
 export type RunModel = (input: TensorData) => Promise<Float32Array>;
 
-/** Raw values `RunModel` returns per batch item for this card: 2 with `output.spread`, else 1. */
+/** Raw values `RunModel` returns per batch item for this card: 2 with `output.spread` or `output.weight`, else 1. */
 export function valuesPerItem(card: Pick<ModelCard, 'output'>): number {
-  return card.output.spread ? 2 : 1;
+  return card.output.spread || card.output.weight ? 2 : 1;
+}
+
+/**
+ * The ONNX output a runtime reads beside the score, interleaved item by item (`interleaveOutputs`): a distribution
+ * model's spread (NIMA) or a patch model's weights (WaDIQaM-NR); undefined for a model with one output.
+ */
+export function secondOutputName(card: Pick<ModelCard, 'output'>): string | undefined {
+  return card.output.spread?.name ?? card.output.weight?.name;
 }
 
 /**
@@ -95,6 +104,32 @@ export function aggregateSpread(raw: ArrayLike<number>, output: CardOutput): Req
   return { score, std };
 }
 
+/**
+ * One image's score from its patches' interleaved raw scores and weights (`[q0, w0, q1, w1, ...]`, WaDIQaM-NR's
+ * weighted-average aggregation): sum(w_i q_i) / sum(w_i), then `scale`/`offset`. Weights must be positive (the
+ * network adds a small epsilon to a ReLU).
+ *
+ * @example
+ * aggregateWeighted([1, 3, 2, 1], { scale: 1, offset: 0 }); // (1 * 3 + 2 * 1) / 4 = 1.25
+ */
+export function aggregateWeighted(raw: ArrayLike<number>, output: Pick<CardOutput, 'scale' | 'offset'>): number {
+  if (raw.length === 0 || raw.length % 2 !== 0)
+    throw new IqaError(
+      'INTERNAL',
+      `Expected pairs of patch score and weight outputs but received ${raw.length} values`,
+    );
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    num += raw[i]! * raw[i + 1]!;
+    den += raw[i + 1]!;
+  }
+  const score = (num / den) * output.scale + output.offset;
+  if (!(den > 0) || !Number.isFinite(score))
+    throw new IqaError('INTERNAL', `Expected positive patch weights and a finite score but received ${den}, ${score}`);
+  return score;
+}
+
 /** Maps raw network outputs for one image's crops to its score: mean, then `scale`/`offset`. */
 export function aggregateScore(raw: ArrayLike<number>, output: Pick<CardOutput, 'scale' | 'offset'>): number {
   if (raw.length === 0) throw new IqaError('INTERNAL', 'Expected at least one network output but received none');
@@ -120,12 +155,18 @@ export async function scorePixels(card: ModelCard, image: RawImage, run: RunMode
 
 /**
  * As `scorePixels`, with the standard deviation of the predicted distribution for a card with `output.spread`.
+ * With `pool`, the input tensor's buffer comes from it (`preprocess`); the caller gives it back after the run.
  *
  * @example
  * const { score, std } = await scorePixelsDetail(card, rgba, (t) => runOnnx(session, t)); // std: NIMA's spread
  */
-export async function scorePixelsDetail(card: ModelCard, image: RawImage, run: RunModel): Promise<ScoreDetail> {
-  const tensor = preprocess(image, card.input);
+export async function scorePixelsDetail(
+  card: ModelCard,
+  image: RawImage,
+  run: RunModel,
+  pool?: BufferPool,
+): Promise<ScoreDetail> {
+  const tensor = preprocess(image, card.input, pool);
   const raw = await run(tensor);
   const per = valuesPerItem(card);
   if (raw.length !== tensor.dims[0] * per) {
@@ -135,6 +176,7 @@ export async function scorePixelsDetail(card: ModelCard, image: RawImage, run: R
         `but received ${raw.length}`,
     );
   }
+  if (card.output.weight) return { score: aggregateWeighted(raw, card.output) };
   return per === 2 ? aggregateSpread(raw, card.output) : { score: aggregateScore(raw, card.output) };
 }
 

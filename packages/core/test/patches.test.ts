@@ -55,7 +55,7 @@ function noise(width: number, height: number, channels: 3 | 4, seed = 1): RawIma
 
 function patchCard(input: PatchCardInput = INPUT): ModelCard {
   const card: ModelCard = validCard();
-  card.input = { ...input, lcn: { ...input.lcn }, protocol: { ...input.protocol } };
+  card.input = { ...input, ...(input.lcn ? { lcn: { ...input.lcn } } : {}), protocol: { ...input.protocol } };
   card.architecture = { network: 'cnniqa', backbone: 'CNNIQA', taps: ['conv1'], pooling: ['max', 'min'], params: 1 };
   return card;
 }
@@ -183,7 +183,7 @@ describe('the patch input in a card', () => {
 
   test('bad patch fields are listed by path with what was expected', () => {
     const card = patchCard() as unknown as Record<string, Record<string, unknown>>;
-    card.input = { ...card.input, channels: 3, grey: 'srgb', lcn: { size: 4, c: 0 } };
+    card.input = { ...card.input, channels: 2, grey: 'srgb', lcn: { size: 4, c: 0 } };
     card.input.protocol = { kind: 'patches', size: 64, stride: 0 };
     let message = '';
     try {
@@ -193,7 +193,7 @@ describe('the patch input in a card', () => {
       expect((err as IqaError).code).toBe('INVALID_CARD');
       message = (err as Error).message;
     }
-    expect(message).toMatch(/card.input.channels: expected one of 1 but received 3/);
+    expect(message).toMatch(/card.input.channels: expected one of 1, 3 but received 2/);
     expect(message).toMatch(/card.input.grey: expected one of "bt601" but received "srgb"/);
     expect(message).toMatch(/card.input.lcn.size: expected an odd positive integer but received 4/);
     expect(message).toMatch(/card.input.lcn.c: expected a positive finite number but received 0/);

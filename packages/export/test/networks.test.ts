@@ -5,7 +5,8 @@
  * no BatchNormalization left (all folded). `inceptionv3-ml`/`-sl` run only when
  * IQA_TEST_INCEPTION=1: loading nsfwjs' 22M InceptionV3 weights takes minutes on a shared 2-core
  * machine, too slow for every run. A network that predicts a score distribution (NIMA) is built with its own
- * head (average pooling) and exported with its second output, `std`; both outputs are compared.
+ * head (average pooling) and exported with its second output, `std`; both outputs are compared. A patch network with
+ * patch weights (WaDIQaM-NR) is exported with its second output, `weight`.
  */
 import type * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
@@ -27,11 +28,15 @@ const INCEPTION_SHAPES: Shape[] = [
   [2, 3, 99, 120],
 ];
 const OPT_IN = new Set(['inceptionv3-ml', 'inceptionv3-sl']);
-/** Patch networks take one fixed-size grey patch per batch item (CNNIQA: [N, 1, 32, 32]). */
+/** Patch networks take one fixed-size patch per batch item (CNNIQA: [N, 1, 32, 32]; WaDIQaM-NR: [N, 3, 32, 32]). */
 const PATCH_SHAPES: Record<string, Shape[]> = {
   cnniqa: [
     [1, 1, 32, 32],
     [7, 1, 32, 32],
+  ],
+  'wadiqam-nr': [
+    [1, 3, 32, 32],
+    [5, 3, 32, 32],
   ],
 };
 const RUN_OPT_IN = process.env.IQA_TEST_INCEPTION === '1';
@@ -60,7 +65,8 @@ for (const name of listNetworks()) {
       async () => {
         const distribution = getNetwork(name).distribution !== undefined;
         model = await getNetwork(name).build({ seed: 5, pooling: distribution ? ['avg'] : ['avg', 'std'] });
-        proto = toModelProto(model, { extraOutputNames: distribution ? ['std'] : [] });
+        const second = distribution ? 'std' : getNetwork(name).patchWeight ? 'weight' : undefined;
+        proto = toModelProto(model, { extraOutputNames: second ? [second] : [] });
         session = await ort.InferenceSession.create(onnx.ModelProto.encode(proto).finish());
       },
       OPT_IN.has(name) ? 900_000 : undefined,
@@ -86,7 +92,8 @@ for (const name of listNetworks()) {
       const data = randomNchw(shape, shape[0] * 1000 + shape[2] + shape[3]);
       const expected = runTfjsOutputs(model, data, shape);
       const out = await session.run({ image: new ort.Tensor('float32', data, shape) });
-      const names = model.outputs.length > 1 ? ['score', 'std'] : ['score'];
+      const second = getNetwork(name).patchWeight ? 'weight' : 'std';
+      const names = model.outputs.length > 1 ? ['score', second] : ['score'];
       expect(expected.length).toBe(names.length);
       names.forEach((output, i) => {
         expect(out[output]!.dims).toEqual([shape[0], 1]);

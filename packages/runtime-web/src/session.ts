@@ -5,6 +5,7 @@ import {
   checkSessionIo,
   float32Output,
   interleaveOutputs,
+  secondOutputName,
   valuesPerItem,
 } from '@iqa-zoo/core';
 import type { LoadedModel } from './model-source.js';
@@ -27,7 +28,8 @@ export async function createSession(model: LoadedModel, device: WebDevice): Prom
   });
   const inName = card.input.name;
   const outName = card.output.name;
-  const spreadName = card.output.spread?.name;
+  // A distribution model's spread (NIMA) or a patch model's weights (WaDIQaM-NR).
+  const spreadName = secondOutputName(card);
   try {
     checkSessionIo(session, card, model.source);
   } catch (err) {
@@ -44,7 +46,7 @@ export async function createSession(model: LoadedModel, device: WebDevice): Prom
     };
     try {
       const scores = await read(outName);
-      // A distribution model (NIMA): each item's score and std, interleaved as core's scorer reads them.
+      // Each item's score and second value, interleaved as core's scorer reads them.
       return spreadName ? interleaveOutputs(scores, await read(spreadName)) : scores;
     } finally {
       for (const r of Object.values(results)) r.dispose();

@@ -21,11 +21,12 @@ export interface CardSummary {
 }
 
 /** The test-time protocol in words. */
-export function protocolText(card: Pick<ModelCard, 'input'>): string {
+export function protocolText(card: Pick<ModelCard, 'input'> & { output?: ModelCard['output'] }): string {
   const p = card.input.protocol;
   if (p.kind === 'crops') return `mean of ${p.count} crops ${p.size}px`;
   if (p.kind === 'brisque') return 'full image + half scale';
-  if (p.kind === 'patches') return `mean of ${p.size}px patches, stride ${p.stride}`;
+  if (p.kind === 'patches')
+    return `${card.output?.weight ? 'weighted mean' : 'mean'} of ${p.size}px patches, stride ${p.stride}`;
   return `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;
 }
 

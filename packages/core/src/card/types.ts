@@ -98,26 +98,30 @@ export interface PatchProtocol {
 }
 
 /**
- * The input of a patch model: `[N, 1, S, S]` float32 patches of the grey, locally contrast-normalised image
- * (`patchTensor` in core computes them, identically in every runtime and in training).
+ * The input of a patch model: `[N, C, S, S]` float32 patches (`patchTensor` in core computes them, identically in
+ * every runtime and in training). One channel (CNNIQA): the grey, locally contrast-normalised image. Three channels
+ * (WaDIQaM-NR, Bosse et al. TIP 2018): the RGB levels scaled to `pixelRange`, no other normalisation.
  */
 export interface PatchCardInput {
   /** ONNX input name. */
   name: string;
   layout: 'patches';
-  channels: 1;
+  channels: 1 | 3;
   colorSpace: 'sRGB';
-  /** Grey: ITU-R BT.601 luma in float, 0.299 R + 0.587 G + 0.114 B, not rounded (alpha composited onto white first). */
-  grey: 'bt601';
-  /** Grey levels are scaled to this range before normalisation. */
+  /**
+   * One channel only. Grey: ITU-R BT.601 luma in float, 0.299 R + 0.587 G + 0.114 B, not rounded (alpha composited
+   * onto white first).
+   */
+  grey?: 'bt601';
+  /** Grey levels (one channel) or RGB levels (three) are scaled from 0..255 to this range. */
   pixelRange: [number, number];
   /**
-   * Local contrast normalisation (Kang et al.): (I - mu) / (sigma + c) over a `size` x `size` neighbourhood,
-   * sigma the population std, on the whole grey image (edge pixels repeated at the border, as scipy's
-   * `boundary='symm'` for a 3x3 window); patches are cut afterwards, so a patch's border pixels see their real
-   * neighbours (lidq92/CNNIQA normalises each patch on its own).
+   * One channel only (required there). Local contrast normalisation (Kang et al.): (I - mu) / (sigma + c) over a
+   * `size` x `size` neighbourhood, sigma the population std, on the whole grey image (edge pixels repeated at the
+   * border, as scipy's `boundary='symm'` for a 3x3 window); patches are cut afterwards, so a patch's border pixels
+   * see their real neighbours (lidq92/CNNIQA normalises each patch on its own).
    */
-  lcn: { size: number; c: number };
+  lcn?: { size: number; c: number };
   /** Smallest side accepted (the patch size). */
   minSize: number;
   smallImage: 'upscale' | 'reject';
@@ -145,6 +149,18 @@ export interface CardOutput {
    * offset: a spread does not move with the scores). The scorers then return `std` beside each score.
    */
   spread?: CardSpread;
+  /**
+   * Set for a patch model with weighted-average aggregation (WaDIQaM-NR, Bosse et al. TIP 2018): a second ONNX output
+   * `name` holds each patch's weight (positive), and the image's raw score is sum(w_i q_i) / sum(w_i) over its
+   * patches instead of their mean.
+   */
+  weight?: CardPatchWeight;
+}
+
+/** The ONNX output of a patch model's per-patch weights (`card.output.weight`). */
+export interface CardPatchWeight {
+  name: string;
+  kind: 'patch-weight';
 }
 
 /** The ONNX output and scale of a distribution model's standard deviation (`card.output.spread`). */

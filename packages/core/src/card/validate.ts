@@ -128,22 +128,28 @@ function checkPixelGraphInput(c: Checker, input: Obj): void {
 }
 
 /**
- * A patch model's input (CNNIQA): `[N, 1, S, S]` grey patches, BT.601 grey, local contrast normalisation over an odd
- * window with a positive constant, and a `patches` protocol whose patch fits the size floor.
+ * A patch model's input: `[N, 1, S, S]` grey patches (CNNIQA: BT.601 grey, local contrast normalisation over an odd
+ * window with a positive constant) or `[N, 3, S, S]` RGB patches (WaDIQaM-NR: no grey, no normalisation), and a
+ * `patches` protocol whose patch fits the size floor.
  */
 function checkPatchInput(c: Checker, input: Obj): void {
   const path = 'card.input';
   c.str(input, 'name', path);
-  c.oneOf(input, 'channels', path, [1]);
+  c.oneOf(input, 'channels', path, [1, 3]);
   c.oneOf(input, 'colorSpace', path, ['sRGB']);
-  c.oneOf(input, 'grey', path, ['bt601']);
   c.tuple(input, 'pixelRange', path, 2);
-  const lcn = c.obj(input.lcn, `${path}.lcn`);
-  if (lcn) {
-    if (!(Number.isInteger(lcn.size) && (lcn.size as number) >= 1 && (lcn.size as number) % 2 === 1))
-      c.fail(`${path}.lcn.size`, 'an odd positive integer', lcn.size);
-    if (!(typeof lcn.c === 'number' && Number.isFinite(lcn.c) && lcn.c > 0))
-      c.fail(`${path}.lcn.c`, 'a positive finite number', lcn.c);
+  if (input.channels === 3) {
+    if (input.grey !== undefined) c.fail(`${path}.grey`, 'no grey conversion for RGB patches (channels 3)', input.grey);
+    if (input.lcn !== undefined) c.fail(`${path}.lcn`, 'no normalisation for RGB patches (channels 3)', input.lcn);
+  } else {
+    c.oneOf(input, 'grey', path, ['bt601']);
+    const lcn = c.obj(input.lcn, `${path}.lcn`);
+    if (lcn) {
+      if (!(Number.isInteger(lcn.size) && (lcn.size as number) >= 1 && (lcn.size as number) % 2 === 1))
+        c.fail(`${path}.lcn.size`, 'an odd positive integer', lcn.size);
+      if (!(typeof lcn.c === 'number' && Number.isFinite(lcn.c) && lcn.c > 0))
+        c.fail(`${path}.lcn.c`, 'a positive finite number', lcn.c);
+    }
   }
   c.num(input, 'minSize', path, { int: true, min: 1 });
   c.oneOf(input, 'smallImage', path, ['upscale', 'reject']);
@@ -154,6 +160,19 @@ function checkPatchInput(c: Checker, input: Obj): void {
   c.num(p, 'size', `${path}.protocol`, { int: true, min: 1, max: Number(input.minSize) || undefined });
   c.num(p, 'stride', `${path}.protocol`, { int: true, min: 1 });
   c.num(p, 'maxPatches', `${path}.protocol`, { int: true, min: 1, optional: true });
+}
+
+/** A patch model's per-patch weight output (WaDIQaM-NR): its own name, and only beside patches and no spread. */
+function checkPatchWeight(c: Checker, output: Obj, input: Obj | undefined): void {
+  const weight = c.obj(output.weight, 'card.output.weight');
+  if (!weight) return;
+  c.str(weight, 'name', 'card.output.weight');
+  c.oneOf(weight, 'kind', 'card.output.weight', ['patch-weight']);
+  if (weight.name === output.name)
+    c.fail('card.output.weight.name', `an output name other than "${output.name}" (the score's)`, weight.name);
+  if (output.spread !== undefined) c.fail('card.output', 'either spread or weight, not both', 'both');
+  if (input && input.layout !== 'patches')
+    c.fail('card.input.layout', '"patches" (output.weight weighs patches)', input.layout);
 }
 
 /**
@@ -232,6 +251,7 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
             c.fail('card.output.spread.name', `an output name other than "${output.name}" (the score's)`, spread.name);
         }
       }
+      if (output.weight !== undefined) checkPatchWeight(c, output, input);
     }
 
     const files = c.obj(root.files, 'card.files');

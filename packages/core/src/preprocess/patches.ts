@@ -1,6 +1,7 @@
 /**
  * The patch protocol of CNNIQA (Kang, Ye, Li and Doermann, "Convolutional Neural Networks for No-Reference Image
- * Quality Assessment", CVPR 2014): grey, local contrast normalisation, non-overlapping patches on a grid.
+ * Quality Assessment", CVPR 2014): grey, local contrast normalisation, non-overlapping patches on a grid; and of
+ * WaDIQaM-NR (Bosse et al., IEEE TIP 2018): the same grid of RGB patches, levels scaled to the card's range.
  * One implementation for runtime-node, runtime-web and training.
  */
 import type { PatchCardInput, PatchProtocol } from '../card/types.js';
@@ -76,7 +77,7 @@ export function writeLcnPatch(
   x0: number,
   y0: number,
   size: number,
-  lcn: PatchCardInput['lcn'],
+  lcn: NonNullable<PatchCardInput['lcn']>,
   out: Float32Array,
   offset: number,
 ): void {
@@ -122,35 +123,75 @@ export function writeLcnPatch(
 
 /** Throws INVALID_CARD for a patch input whose settings the preprocessing cannot follow. */
 function checkPatchInput(input: PatchCardInput): void {
+  if (input.protocol?.kind !== 'patches')
+    throw new IqaError('INVALID_CARD', expected('"patches"', 'card.input.protocol.kind', input.protocol?.kind));
+  if (input.channels === 3) return;
+  if (input.channels !== 1)
+    throw new IqaError('INVALID_CARD', expected('1 or 3', 'card.input.channels', input.channels));
   const { size, c } = input.lcn ?? {};
   if (!Number.isInteger(size) || size! < 1 || size! % 2 === 0)
     throw new IqaError('INVALID_CARD', expected('an odd positive integer', 'card.input.lcn.size', size));
   if (!(typeof c === 'number' && c > 0))
     throw new IqaError('INVALID_CARD', expected('a positive number', 'card.input.lcn.c', c));
-  if (input.protocol?.kind !== 'patches')
-    throw new IqaError('INVALID_CARD', expected('"patches"', 'card.input.protocol.kind', input.protocol?.kind));
 }
 
 /**
- * The `[N, 1, S, S]` float32 patches of one image, as a patch card's `input` says: RGB(A) (alpha composited onto
- * white) to BT.601 grey in `pixelRange`, local contrast normalisation of the whole grey image, then the protocol's
- * grid of patches (`patchGrid`). An image whose shorter side is below `minSize` is upscaled (core's `resizeImage`,
- * the shorter side to `minSize`) or refused with `IqaError('IMAGE_TOO_SMALL')`, as `smallImage` says.
+ * Writes the RGB planes of the `size` x `size` window at (`x0`, `y0`) of an interleaved RGB image into `out` at
+ * `offset` (channel-major, as NCHW), levels scaled from 0..255 to `pixelRange`.
+ */
+export function writeRgbPatch(
+  rgb: RawImage,
+  x0: number,
+  y0: number,
+  size: number,
+  pixelRange: [number, number],
+  out: Float32Array,
+  offset: number,
+): void {
+  const [lo, hi] = pixelRange;
+  const k = (hi - lo) / 255;
+  const plane = size * size;
+  const src = rgb.data;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const s = ((y0 + y) * rgb.width + x0 + x) * 3;
+      const o = offset + y * size + x;
+      out[o] = src[s]! * k + lo;
+      out[o + plane] = src[s + 1]! * k + lo;
+      out[o + 2 * plane] = src[s + 2]! * k + lo;
+    }
+  }
+}
+
+/**
+ * The `[N, C, S, S]` float32 patches of one image, as a patch card's `input` says. One channel: RGB(A) (alpha
+ * composited onto white) to BT.601 grey in `pixelRange`, local contrast normalisation of the whole grey image, then
+ * the protocol's grid of patches (`patchGrid`). Three channels: the same grid of RGB patches, levels scaled to
+ * `pixelRange`. An image whose shorter side is below `minSize` is upscaled (core's `resizeImage`, the shorter side to
+ * `minSize`) or refused with `IqaError('IMAGE_TOO_SMALL')`, as `smallImage` says.
  *
  * @example
- * const t = patchTensor(rgba500x500, card.input); // dims [225, 1, 32, 32]
+ * const t = patchTensor(rgba500x500, card.input); // dims [225, 1, 32, 32] (CNNIQA), [225, 3, 32, 32] (WaDIQaM-NR)
  */
 export function patchTensor(image: RawImage, input: PatchCardInput): TensorData {
   assertRawImage(image);
   checkPatchInput(input);
   const p = input.protocol;
   const rgb = fitImage(toRgb(image), Math.max(p.size, input.minSize), undefined, input.smallImage);
-  const grey = greyPlane(rgb, input.pixelRange);
   const origins = patchGrid(rgb.width, rgb.height, p);
   const plane = p.size * p.size;
+  if (input.channels === 3) {
+    const data = new Float32Array(origins.length * 3 * plane);
+    origins.forEach((o, i) => {
+      writeRgbPatch(rgb, o.x, o.y, p.size, input.pixelRange, data, i * 3 * plane);
+    });
+    return { data, dims: [origins.length, 3, p.size, p.size] };
+  }
+  const grey = greyPlane(rgb, input.pixelRange);
+  const lcn = input.lcn!;
   const data = new Float32Array(origins.length * plane);
   origins.forEach((o, i) => {
-    writeLcnPatch(grey, rgb.width, rgb.height, o.x, o.y, p.size, input.lcn, data, i * plane);
+    writeLcnPatch(grey, rgb.width, rgb.height, o.x, o.y, p.size, lcn, data, i * plane);
   });
   return { data, dims: [origins.length, 1, p.size, p.size] };
 }

@@ -1,5 +1,6 @@
 import type { ModelCard } from '../card/types.js';
 import { IqaError } from '../errors.js';
+import { secondOutputName } from '../scoring.js';
 
 /** What both onnxruntime-node and onnxruntime-web sessions tell of their graph. */
 export interface SessionNames {
@@ -16,7 +17,8 @@ export interface SessionNames {
  */
 export function checkSessionIo(session: SessionNames, card: Pick<ModelCard, 'input' | 'output'>, source: string): void {
   const { inputNames, outputNames } = session;
-  const wanted = [card.output.name, ...(card.output.spread ? [card.output.spread.name] : [])];
+  const second = secondOutputName(card);
+  const wanted = [card.output.name, ...(second ? [second] : [])];
   if (inputNames.includes(card.input.name) && wanted.every((o) => outputNames.includes(o))) return;
   throw new IqaError(
     'INVALID_CARD',

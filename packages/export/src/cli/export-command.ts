@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { IqaError, isIqaError, validateCard, type CardFile, type ModelCard } from '@iqa-zoo/core';
+import { IqaError, isIqaError, secondOutputName, validateCard, type CardFile, type ModelCard } from '@iqa-zoo/core';
 import { exportOnnx } from '../export.js';
 import { type QuantizeModelOptions, quantizeModel } from '../quantize/quantize-model.js';
 
@@ -122,7 +122,8 @@ export async function exportCheckpoint(args: {
       card: draft,
       inputName: draft.input.name,
       outputName: draft.output.name,
-      extraOutputNames: draft.output.spread ? [draft.output.spread.name] : [],
+      // NIMA's spread or WaDIQaM-NR's patch weights.
+      extraOutputNames: [secondOutputName(draft)].filter((n): n is string => n !== undefined),
       opset: args.opset,
     };
     const fp32 = await exportOnnx(model, options);

@@ -4,5 +4,6 @@ import './conv.js';
 import './dense.js';
 import './distribution.js';
 import './merge.js';
+import './patch-weight.js';
 import './pooling.js';
 import './shape.js';

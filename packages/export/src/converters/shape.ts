@@ -46,7 +46,11 @@ registerConverter('Cropping2D', (ctx) => {
 });
 
 registerConverter('Flatten', (ctx) => {
-  const x = ctx.graph.toLayout(single(ctx), 'native', ctx.layer.name);
+  const input = single(ctx);
+  const shape = (ctx.layer.input as { shape?: unknown[] }).shape;
+  // A 1x1 map (WaDIQaM-NR's last pooling): NCHW and NHWC hold the same element order, so no Transpose.
+  const unit = input.rank === 4 && shape?.[1] === 1 && shape?.[2] === 1;
+  const x = unit ? input : ctx.graph.toLayout(input, 'native', ctx.layer.name);
   if (x.rank === 2) return x;
   return { name: ctx.graph.add('Flatten', [x.name], ctx.layer.name, { axis: { i: 1 } }), rank: 2, layout: 'native' };
 });

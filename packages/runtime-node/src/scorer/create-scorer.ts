@@ -8,6 +8,7 @@ import {
   checkSessionIo,
   float32Output,
   interleaveOutputs,
+  secondOutputName,
   valuesPerItem,
   scorerFromParts,
   scoringChoice,
@@ -78,12 +79,13 @@ export const DEFAULT_BATCHING: Record<ResolvedDevice, { maxBatch: number; maxBat
 function makeRun(session: ort.InferenceSession, card: ModelCard): (t: TensorData) => Promise<Float32Array> {
   return async (t) => {
     const input = new ort.Tensor('float32', t.data, t.dims);
-    const spread = card.output.spread?.name;
+    // A distribution model's spread (NIMA) or a patch model's weights (WaDIQaM-NR).
+    const spread = secondOutputName(card);
     const result = await session.run({ [card.input.name]: input }, [card.output.name, ...(spread ? [spread] : [])]);
     const out = result[card.output.name]!;
     const scores = float32Output(card.output.name, out.type, out.data);
     if (!spread) return scores;
-    // A distribution model (NIMA): each item's score and std, interleaved as core's scorer reads them.
+    // Each item's score and second value, interleaved as core's scorer reads them.
     return interleaveOutputs(scores, float32Output(spread, result[spread]!.type, result[spread]!.data));
   };
 }

@@ -6,10 +6,14 @@ import { INCEPTIONV3_TAPS, buildInceptionV3 } from './inceptionv3.js';
 import { nsfwjsBackboneLayers } from './nsfwjs-network.js';
 import { CNNIQA_DEFAULTS, CNNIQA_PATCH, buildCnniqa } from './cnniqa.js';
 import { NIMA_BINS, NIMA_DISTRIBUTION_LAYER, NIMA_TAP, buildNima } from './nima.js';
+import { WADIQAM_DEFAULTS, WADIQAM_PATCH, buildWadiqam } from './wadiqam.js';
 
 export { GlobalStdPooling2D, STD_POOLING_EPSILON } from './global-std-pooling.js';
 export { GlobalExtremumPooling2D, buildCnniqa, CNNIQA_DEFAULTS, CNNIQA_PATCH } from './cnniqa.js';
 export type { CnniqaOptions } from './cnniqa.js';
+export { buildWadiqam, WADIQAM_DEFAULTS, WADIQAM_FILTERS, WADIQAM_PATCH } from './wadiqam.js';
+export type { WadiqamOptions } from './wadiqam.js';
+export { PatchWeight, PATCH_WEIGHT_EPSILON } from './patch-weight.js';
 export { DistributionMoments, distributionMoments, binValues } from './distribution-moments.js';
 export { buildNima, NIMA_BINS, NIMA_DISTRIBUTION_LAYER, NIMA_TAP } from './nima.js';
 export { multiLevelHead, DEFAULT_HEAD } from './multi-level-head.js';
@@ -127,4 +131,25 @@ registerNetwork({
       seed: head?.seed ?? CNNIQA_DEFAULTS.seed,
     }),
   backboneLayers: () => ['conv1'],
+});
+
+registerNetwork({
+  name: 'wadiqam-nr',
+  description:
+    'WaDIQaM-NR (Bosse et al. IEEE TIP 2018): 32x32 RGB patches, ten 3x3 convs (32-512 filters, VGG-style, 2x2 max ' +
+    'pooling after each pair), a quality branch and a weight branch (FC 512, FC 1); the image score is the ' +
+    'weighted mean over patches',
+  backbone: 'WaDIQaM-NR',
+  // The card's input is a patch input (core's patchTensor); these fields say what the patches hold: RGB in [0, 1].
+  input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize: WADIQAM_PATCH, minSize: WADIQAM_PATCH },
+  taps: ['features'],
+  // head.hidden: the branches' FC width (0: Bosse's 512); head.dropout and head.seed as for the other networks.
+  build: async (head) =>
+    buildWadiqam({
+      hidden: head?.hidden || WADIQAM_DEFAULTS.hidden,
+      dropout: head?.dropout ?? WADIQAM_DEFAULTS.dropout,
+      seed: head?.seed ?? WADIQAM_DEFAULTS.seed,
+    }),
+  backboneLayers: () => Array.from({ length: 10 }, (_, i) => `conv${i + 1}`),
+  patchWeight: { layer: 'weight' },
 });

@@ -36,6 +36,11 @@ export interface NetworkSpec {
    * `bins` score bins (1..bins), which the EMD loss trains; the model's outputs are its mean and std.
    */
   distribution?: { layer: string; bins: number };
+  /**
+   * Set for a patch network with weighted-average aggregation (WaDIQaM-NR): the layer whose output is each patch's
+   * weight (the model's second output); the image score is sum(w q) / sum(w) over its patches.
+   */
+  patchWeight?: { layer: string };
 }
 
 const registry = new Map<string, NetworkSpec>();

@@ -188,6 +188,11 @@ export interface PatchesConfig extends Omit<CommonConfig, 'cut' | 'featuresFrom'
   valFold?: number;
   /** Patches drawn per training image per epoch (seeded by `seed`, the epoch and the image). */
   patchesPerImage: number;
+  /**
+   * Image-grouped batches (a network with patch weights, WaDIQaM-NR): this many images per batch, each with its
+   * `patchesPerImage` patches, the loss on each image's weighted average; `batchSize` is not used then.
+   */
+  imagesPerBatch?: number;
   /** The card's patch protocol: size, stride and the optional cap on patches per image. */
   test: { kind: 'patches'; size: number; stride: number; maxPatches?: number };
   /** Local contrast normalisation (default Kang's 3x3 window; c in grey levels 0..255). */
@@ -385,6 +390,7 @@ const STAGE_KEYS: Record<TrainConfig['stage'], string[]> = {
     'splitSeed',
     'valFold',
     'patchesPerImage',
+    'imagesPerBatch',
     'test',
     'lcn',
     'loss',
@@ -438,6 +444,8 @@ function checkPatches(cfg: Record<string, unknown>, file: string): void {
   const bad = (what: string, value: unknown) => invalid(file, `expected ${what} but received ${describeValue(value)}`);
   const posInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
   if (!posInt(cfg.patchesPerImage)) throw bad('a positive integer for "patchesPerImage"', cfg.patchesPerImage);
+  if (cfg.imagesPerBatch !== undefined && !posInt(cfg.imagesPerBatch))
+    throw bad('a positive integer for "imagesPerBatch"', cfg.imagesPerBatch);
   const test = cfg.test as Record<string, unknown> | undefined;
   if (typeof test !== 'object' || test === null || test.kind !== 'patches')
     throw bad('{ "kind": "patches", "size", "stride"[, "maxPatches"] } for "test"', test);

@@ -1,5 +1,5 @@
 /**
- * The model card drafted by a patches run (CNNIQA) into every checkpoint (`card.json`, without `files`):
+ * The model card drafted by a patches run (CNNIQA, WaDIQaM-NR) into every checkpoint (`card.json`, without `files`):
  * its patch input, the run's split, schedule and best validation epoch.
  */
 import type { PatchCardInput } from '@iqa-zoo/core';
@@ -19,24 +19,38 @@ import type { TrainState } from './head-trainer.js';
 const KANG =
   'CNNIQA: L. Kang, P. Ye, Y. Li and D. Doermann, "Convolutional Neural Networks for No-Reference Image Quality ' +
   'Assessment", CVPR 2014.';
+const BOSSE =
+  'WaDIQaM-NR: S. Bosse, D. Maniry, K.-R. Mueller, T. Wiegand and W. Samek, "Deep Neural Networks for No-Reference ' +
+  'and Full-Reference Image Quality Assessment", IEEE Transactions on Image Processing 27(1), 2018.';
 
 /**
- * The card's input of a patch network: grey BT.601 levels in the network's `pixelRange`, the config's local
- * contrast normalisation and patch protocol; images below the patch size are upscaled (core's resize).
+ * The card's input of a patch network: grey BT.601 levels in the network's `pixelRange` with the config's local
+ * contrast normalisation (one channel, CNNIQA), or RGB levels in `pixelRange` (three, WaDIQaM-NR); the config's patch
+ * protocol; images below the patch size are upscaled (core's resize).
  *
  * @example
  * patchCardInput(getNetwork('cnniqa'), cfg).protocol; // { kind: 'patches', size: 32, stride: 32, maxPatches: 1024 }
  */
-export function patchCardInput(spec: NetworkSpec, cfg: Pick<PatchesConfig, 'test' | 'lcn'>): PatchCardInput {
+export function patchCardInput(
+  spec: NetworkSpec,
+  cfg: Pick<PatchesConfig, 'test' | 'lcn'>,
+  channels: 1 | 3 = 1,
+): PatchCardInput {
   const { size, stride, maxPatches } = cfg.test;
+  const pixels =
+    channels === 1
+      ? {
+          channels,
+          grey: 'bt601' as const,
+          pixelRange: spec.input.pixelRange,
+          lcn: { size: cfg.lcn.size, c: cfg.lcn.c },
+        }
+      : { channels, pixelRange: spec.input.pixelRange };
   return {
     name: 'image',
     layout: 'patches',
-    channels: 1,
     colorSpace: 'sRGB',
-    grey: 'bt601',
-    pixelRange: spec.input.pixelRange,
-    lcn: { size: cfg.lcn.size, c: cfg.lcn.c },
+    ...pixels,
     minSize: size,
     smallImage: 'upscale',
     protocol: { kind: 'patches', size, stride, ...(maxPatches !== undefined ? { maxPatches } : {}) },
@@ -59,12 +73,19 @@ export interface PatchCardDraftInput {
 export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
   const { cfg } = d;
   const decay = cfg.lrDecay ? `, x${cfg.lrDecay.factor} every ${cfg.lrDecay.every} epochs` : '';
+  const weight = d.spec.patchWeight;
+  const target = weight
+    ? "each image's weighted average of its patches' scores (sum(w q) / sum(w)) against its MOS"
+    : "every patch labelled with its image's MOS";
+  const batches = weight
+    ? `batches of ${cfg.imagesPerBatch} images (${(cfg.imagesPerBatch ?? 0) * cfg.patchesPerImage} patches)`
+    : `batches of ${cfg.batchSize}`;
   const stage = {
     name: 'patches',
     description:
       `${cfg.loss.toUpperCase()} on MOS normalised by the training split (mean ${d.normalisation.mean.toFixed(3)}, ` +
-      `std ${d.normalisation.std.toFixed(3)}), every patch labelled with its image's MOS; ${cfg.patchesPerImage} ` +
-      `random ${cfg.test.size}px patches of each training image's grid per epoch, batches of ${cfg.batchSize}, ` +
+      `std ${d.normalisation.std.toFixed(3)}), ${target}; ${cfg.patchesPerImage} ` +
+      `random ${cfg.test.size}px patches of each training image's grid per epoch, ${batches}, ` +
       `Adam (learning rate ${cfg.learningRate}${decay}), ` +
       `L2 ${cfg.weightDecay} on kernels, dropout ${cfg.head.dropout ?? 0.5}; best epoch ${d.state.bestEpoch} of ` +
       `${cfg.epochs} chosen by validation SRCC (every patch of each validation image, the card's protocol); ` +
@@ -78,13 +99,16 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
     version: cfg.modelVersion ?? '0.1.0',
     task: 'nr',
     description: `${d.spec.description}; trained on CLIVE MOS.`,
-    input: patchCardInput(d.spec, cfg),
-    output: mosOutput(d.normalisation),
+    input: patchCardInput(d.spec, cfg, d.model.inputs[0]!.shape[3] === 3 ? 3 : 1),
+    output: {
+      ...mosOutput(d.normalisation),
+      ...(weight ? { weight: { name: weight.layer, kind: 'patch-weight' as const } } : {}),
+    },
     architecture: {
       network: d.spec.name,
       backbone: d.spec.backbone,
       taps: d.spec.taps,
-      pooling: ['max', 'min'],
+      pooling: weight ? ['max'] : ['max', 'min'],
       params: d.model.countParams(),
     },
     training: {
@@ -97,6 +121,6 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
     },
     metrics: [cliveValidationMetric(cfg, d.split.val, d.state, d.commands[d.commands.length - 1] ?? 'runPatches()')],
     licence: 'MIT',
-    credits: [CLIVE_CREDIT, KANG],
+    credits: [CLIVE_CREDIT, weight ? BOSSE : KANG],
   };
 }

@@ -115,6 +115,11 @@ export function splitModel(
     foldBatchNorm?: boolean;
     /** The layer whose output `forward` returns (default: the model's first output), e.g. NIMA's distribution. */
     output?: string;
+    /**
+     * Several layers whose outputs `forward` returns concatenated on the last axis, e.g. WaDIQaM-NR's patch score and
+     * patch weight (`[B, 2]`); instead of `output`.
+     */
+    outputs?: string[];
   } = {},
 ): SplitModel {
   const cut = options.cut ?? pooledLayer(model);
@@ -169,7 +174,7 @@ export function splitModel(
     for (const w of layer.weights) vars.push(w.read() as tf.Variable);
   }
 
-  const run = (rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null, until: Sym): tf.Tensor => {
+  const run = (rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null, until: Sym[]): tf.Tensor => {
     const b = rows.shape[0];
     const values = new Map<number, tf.Tensor>();
     let offset = 0;
@@ -179,7 +184,7 @@ export function splitModel(
       offset += n;
     });
     for (const layer of top) {
-      if (values.has(until.id)) break;
+      if (until.every((u) => values.has(u.id))) break;
       const node = nodeOf(layer);
       const ins = node.inputTensors.map((t) => values.get(t.id)!);
       let out: tf.Tensor;
@@ -200,20 +205,26 @@ export function splitModel(
       }
       values.set(node.outputTensors[0]!.id, out);
     }
-    return values.get(until.id)!;
+    const out = until.map((u) => values.get(u.id)!);
+    return out.length === 1 ? out[0]! : tf.concat(out, -1);
   };
-  const score = (options.output ? model.getLayer(options.output).output : model.outputs[0]) as Sym;
-  const pooledOutput = model.getLayer(pooledLayer(model)).output as Sym;
-  const pooledAbove =
-    pooledOutput.id === cutTensor.id || top.some((l) => nodeOf(l).outputTensors[0]!.id === pooledOutput.id);
+  const score = (
+    options.outputs
+      ? options.outputs.map((o) => model.getLayer(o).output)
+      : [options.output ? model.getLayer(options.output).output : model.outputs[0]]
+  ) as Sym[];
   const forward = (rows: tf.Tensor2D, dropout: number, dropoutSeed: number | null): tf.Tensor =>
     run(rows, dropout, dropoutSeed, score);
+  // Looked up when asked for: a patch network (WaDIQaM-NR) has no pooled multi-level features.
   const pooled = (rows: tf.Tensor2D): tf.Tensor2D => {
+    const pooledOutput = model.getLayer(pooledLayer(model)).output as Sym;
+    const pooledAbove =
+      pooledOutput.id === cutTensor.id || top.some((l) => nodeOf(l).outputTensors[0]!.id === pooledOutput.id);
     if (!pooledAbove)
       throw new RangeError(
         `Expected the pooled features of ${model.name} to be computed above the cut ${cut}, but they are below it`,
       );
-    return run(rows, 0, null, pooledOutput) as tf.Tensor2D;
+    return run(rows, 0, null, [pooledOutput]) as tf.Tensor2D;
   };
 
   return { features, parts, featureSize, vars, forward, pooled, cut };

@@ -2,7 +2,9 @@
  * Trains a patch network whole on MOS (CNNIQA, Kang et al. CVPR 2014): every image is cut once into the card's
  * patches by core's `patchTensor` (the runtimes' own preprocessing); every epoch draws `patchesPerImage` of each
  * training image's patches, each regressed on its image's normalised MOS; validation scores every validation image
- * with the card's protocol (the mean over all its patches). The loop is stage 2's (`trainHead`): seeded batches
+ * with the card's protocol (the mean over all its patches). A network with patch weights (WaDIQaM-NR, Bosse et al.
+ * IEEE TIP 2018) trains on image-grouped batches instead, the loss on each image's weighted average
+ * (`patch-groups.ts`), and validates with the same aggregation. The loop is stage 2's (`trainHead`): seeded batches
  * and dropout, Adam, a checkpoint per epoch, the best epoch by validation SRCC, `--resume`.
  */
 import { promises as fs } from 'node:fs';
@@ -14,6 +16,7 @@ import type { PatchesConfig } from './config.js';
 import { type TrainState, loopOptions, trainHead } from './head-trainer.js';
 import { type MosEntry, cutBatches, readMosCsv, seededShuffle, splitByImage } from './mos-data.js';
 import { draftPatchCard, patchCardInput } from './patch-card.js';
+import { groupedPatchBatches, weightedImageLoss, weightedPerImage } from './patch-groups.js';
 import { Progress } from './progress.js';
 import { readImageRgb } from './read-image.js';
 import { runOnRows, splitModel } from './split-model.js';
@@ -35,7 +38,7 @@ export interface PatchesResult {
   patchSeconds: number;
 }
 
-/** The patches of a list of images, row-major `[rows, S*S]`, with each row's image. */
+/** The patches of a list of images, row-major `[rows, S*S*C]` (NHWC), with each row's image. */
 export interface PatchRows {
   rows: Float32Array;
   image: Int32Array;
@@ -46,8 +49,9 @@ export interface PatchRows {
 }
 
 /**
- * Decodes every image and cuts its patches with core's `patchTensor` (as the runtimes do); an image that cannot be
- * read is skipped and reported, never fatal.
+ * Decodes every image and cuts its patches with core's `patchTensor` (as the runtimes do), each patch's planes
+ * interleaved (NCHW to NHWC, the tfjs network's layout; one channel is the same row); an image that cannot be read is
+ * skipped and reported, never fatal.
  */
 export async function readPatchRows(entries: MosEntry[], input: PatchCardInput, label: string): Promise<PatchRows> {
   const chunks: Float32Array[] = [];
@@ -60,7 +64,7 @@ export async function readPatchRows(entries: MosEntry[], input: PatchCardInput, 
     try {
       const t = patchTensor(await readImageRgb(e.file), input);
       const n = t.dims[0]!;
-      chunks.push(t.data);
+      chunks.push(input.channels === 1 ? t.data : toNhwc(t.data, n, input.channels, input.protocol.size));
       groups.push(Array.from({ length: n }, (_, i) => total + i));
       total += n;
       kept.push(e);
@@ -70,7 +74,7 @@ export async function readPatchRows(entries: MosEntry[], input: PatchCardInput, 
     }
     progress.tick();
   }
-  const width = input.protocol.size * input.protocol.size;
+  const width = input.protocol.size * input.protocol.size * input.channels;
   const rows = new Float32Array(total * width);
   const image = new Int32Array(total);
   chunks.forEach((c, i) => {
@@ -80,6 +84,18 @@ export async function readPatchRows(entries: MosEntry[], input: PatchCardInput, 
     image.fill(i, g[0]!, g[0]! + g.length);
   });
   return { rows, image, groups, kept, skipped };
+}
+
+/** `[n, C, S, S]` planes to `[n, S, S, C]`. */
+function toNhwc(data: Float32Array, n: number, channels: number, size: number): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(data.length);
+  for (let p = 0; p < n; p++) {
+    const base = p * channels * plane;
+    for (let c = 0; c < channels; c++)
+      for (let i = 0; i < plane; i++) out[base + i * channels + c] = data[base + c * plane + i]!;
+  }
+  return out;
 }
 
 /**
@@ -106,14 +122,22 @@ export async function runPatches(cfg: PatchesConfig, options: PatchesOptions = {
   const model = await spec.build(cfg.head);
   const inputLayer = model.inputs[0]!;
   const size = cfg.test.size;
-  if (inputLayer.shape.length !== 4 || inputLayer.shape[3] !== 1) {
+  const channels = inputLayer.shape[3];
+  if (inputLayer.shape.length !== 4 || (channels !== 1 && channels !== 3)) {
     throw new IqaError(
       'INVALID_ARGUMENT',
-      `Expected a network taking one-channel patches [N, ${size}, ${size}, 1] for a patches config but ` +
+      `Expected a network taking grey or RGB patches [N, ${size}, ${size}, 1 or 3] for a patches config but ` +
         `${cfg.network} takes [${inputLayer.shape.join(', ')}]`,
     );
   }
-  const input = patchCardInput(spec, cfg);
+  const weighted = spec.patchWeight;
+  if (weighted && cfg.imagesPerBatch === undefined)
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected "imagesPerBatch" in the config: ${cfg.network} weighs its patches, so it trains on image-grouped ` +
+        "batches with the loss on each image's weighted average",
+    );
+  const input = patchCardInput(spec, cfg, channels);
   const entries = await readMosCsv(cfg.mos, cfg.root);
   const { train, val } = splitByImage(entries, cfg.valFraction, cfg.splitSeed, cfg.valFold ?? 0);
 
@@ -125,16 +149,25 @@ export async function runPatches(cfg: PatchesConfig, options: PatchesOptions = {
   );
 
   const t0 = Date.now();
-  const trainRows = await readPatchRows(train, input, 'training patches');
+  // Grouped training draws from every grid patch of an image; the card's cap is for scoring.
+  const trainInput = weighted ? { ...input, protocol: { ...input.protocol, maxPatches: undefined } } : input;
+  const trainRows = await readPatchRows(train, trainInput, 'training patches');
   const valRows = await readPatchRows(val, input, 'validation patches');
   const patchSeconds = (Date.now() - t0) / 1000;
   // One channel: a [N, 1, S, S] patch (NCHW) is the same row as [N, S, S, 1] (NHWC), the network's input.
-  const split = splitModel(model, { cut: inputLayer.sourceLayer.name, inputShape: [size, size] });
+  const split = splitModel(model, {
+    cut: inputLayer.sourceLayer.name,
+    inputShape: [size, size],
+    ...(weighted ? { outputs: [model.outputs[0]!.sourceLayer.name, weighted.layer] } : {}),
+  });
 
   const mosTrain = trainRows.kept.map((e) => e.mos);
   const mean = mosTrain.reduce((a, b) => a + b, 0) / mosTrain.length;
   const std = Math.sqrt(mosTrain.reduce((a, b) => a + (b - mean) ** 2, 0) / mosTrain.length);
-  const target = Float32Array.from(trainRows.image, (i) => (mosTrain[i]! - mean) / std);
+  // Per row (the patch's image's); grouped training reads it per image.
+  const target = weighted
+    ? Float32Array.from(mosTrain, (m) => (m - mean) / std)
+    : Float32Array.from(trainRows.image, (i) => (mosTrain[i]! - mean) / std);
   const valMos = valRows.kept.map((e) => e.mos);
   const splitCounts = { train: trainRows.kept.length, val: valRows.kept.length };
   const commands = options.commands ?? ['runPatches() from @iqa-zoo/train with the config recorded in training.json'];
@@ -144,9 +177,13 @@ export async function runPatches(cfg: PatchesConfig, options: PatchesOptions = {
     model,
     split,
     features: trainRows.rows,
-    batches: (epoch) => patchBatches(trainRows.groups, cfg.patchesPerImage, cfg.batchSize, cfg.seed, epoch),
+    batches: (epoch) =>
+      weighted
+        ? groupedPatchBatches(trainRows.groups, cfg.patchesPerImage, cfg.imagesPerBatch!, cfg.seed, epoch)
+        : patchBatches(trainRows.groups, cfg.patchesPerImage, cfg.batchSize, cfg.seed, epoch),
     loss: (scores, batch) =>
       tf.tidy(() => {
+        if (weighted) return weightedImageLoss(scores, batch, trainRows.image, (i) => target[i]!, cfg.loss);
         const d = tf.sub(
           scores,
           tf.tensor2d(
@@ -159,8 +196,9 @@ export async function runPatches(cfg: PatchesConfig, options: PatchesOptions = {
     // In chunks of 256 patches: a 26x26x50 map per patch, so trainHead's 16 MB-of-rows chunks would hold GBs.
     validate: async () => {
       const pred = await runOnRows(split, valRows.rows, (r) => split.forward(r, 0, null), 256);
-      const perImage = meanPerImage(pred, valRows.image, valRows.kept.length);
-      const scores = Array.from(perImage, (z) => z * std + mean);
+      const scores = weighted
+        ? Array.from(weightedPerImage(pred, valRows.image, valRows.kept.length, { scale: std, offset: mean }))
+        : Array.from(meanPerImage(pred, valRows.image, valRows.kept.length), (z) => z * std + mean);
       return { srcc: srcc(scores, valMos), plcc: plcc(scores, valMos) };
     },
     selectBy: 'srcc',

@@ -1,0 +1,22 @@
+/**
+ * The zoo model wadiqam-nr-clive in headless Chromium (WASM): the page decodes each image with a canvas, core
+ * composites alpha onto white and cuts the 32x32 RGB patches (a regular subsample of 64 on larger grids),
+ * onnxruntime-web runs WaDIQaM-NR (model.onnx: patch scores and patch weights) on them, and core takes the weighted
+ * average. The scores must equal runtime-node's (sharp, core, onnxruntime-node) within 1e-4 (absolute: scores are
+ * MOS points). One image is smaller than a patch (upscaled by core, as the card says).
+ */
+import { describePatchModelInChromium } from './helpers/patch-model-suite.js';
+
+describePatchModelInChromium({
+  id: 'wadiqam-nr-clive',
+  // Textures of several grids (5x3, 3x4 blurred, 7x5 with alpha, 1 upscaled from 20x28, 12x9 capped at 64).
+  textures: [
+    [160, 120, 0, false],
+    [97, 131, 2, false],
+    [240, 170, 0, true],
+    [20, 28, 0, false],
+    [400, 300, 1, false],
+  ],
+  report: 'wadiqam-wasm',
+  reason: 'every 32px patch',
+});
