@@ -13,9 +13,9 @@ import {
   toRgb,
   validateCard,
 } from '../src/index.js';
-import type { FeatureCardInput, ModelCard, PixelGraphInput, RawImage } from '../src/index.js';
+import type { FeatureCardInput, ModelCard, RawImage } from '../src/index.js';
 import { texturedImage } from './fixtures/brisque-images.js';
-import { validCard } from './fixtures/card.js';
+import { pixelGraphInput, validCard } from './fixtures/card.js';
 
 const BRISQUE_INPUT: FeatureCardInput = {
   name: 'features',
@@ -131,17 +131,7 @@ describe('validateCard with the brisque protocol', () => {
   });
 });
 
-const PIXEL_INPUT: PixelGraphInput = {
-  name: 'image',
-  layout: 'NHWC',
-  channels: 3,
-  colorSpace: 'sRGB',
-  pixelRange: [0, 255],
-  grey: 'opencv-bt601',
-  minSize: 16,
-  smallImage: 'reject',
-  protocol: { kind: 'brisque', scales: 2 },
-};
+const PIXEL_INPUT = pixelGraphInput();
 
 describe('the brisque protocol with a pixel graph (layout NHWC)', () => {
   it('validates the input: RGB levels 0..255 as they are, OpenCV grey, at least 16 pixels', () => {

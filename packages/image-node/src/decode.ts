@@ -7,6 +7,11 @@ export interface DecodeOptions {
   maxPixels?: number;
   /** How the image is named in error messages (a file name, `request body`, ...). */
   name?: string;
+  /**
+   * `true`: an image without an alpha channel comes back as 3-channel RGB (the same levels as its RGBA, without
+   * the alpha band that `@iqa-zoo/core` would strip again); default `false`: always RGBA.
+   */
+  rgbWhenOpaque?: boolean;
 }
 
 /** Maps sharp's messages to iqa-zoo error codes. */
@@ -42,7 +47,8 @@ function toDecodeError(err: unknown, name: string): IqaError {
 }
 
 /**
- * Decodes an encoded image (file path or bytes) with sharp to 8-bit sRGB RGBA pixels:
+ * Decodes an encoded image (file path or bytes) with sharp to 8-bit sRGB RGBA pixels (RGB for an image without
+ * alpha with `rgbWhenOpaque`):
  * EXIF orientation applied, an embedded ICC profile (Display P3, Adobe RGB...) converted to sRGB as
  * browsers do, CMYK through its embedded profile (else libvips' default CMYK profile, relative colorimetric),
  * grey/16-bit/palette converted, the first frame of an animation.
@@ -66,24 +72,23 @@ export async function decodeImage(input: string | Uint8Array, opts: DecodeOption
     // relative-colorimetric export that wrote it (libvips, Photoshop's default): colours came back up to
     // 11 of 255 off. Processing in CMYK hands the conversion to libvips' colourspace step instead:
     // the embedded profile (else libvips' default CMYK profile), relative colorimetric.
-    if ((await image.metadata()).space === 'cmyk') image.pipelineColourspace('cmyk');
-    const { data, info } = await image
-      .rotate()
-      .toColourspace('srgb')
-      .ensureAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 4) {
+    const meta = await image.metadata();
+    if (meta.space === 'cmyk') image.pipelineColourspace('cmyk');
+    const channels = opts.rgbWhenOpaque && !meta.hasAlpha ? 3 : 4;
+    image.rotate().toColourspace('srgb');
+    if (channels === 4) image.ensureAlpha();
+    const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) {
       throw new IqaError(
         'UNSUPPORTED_IMAGE',
-        `Expected 4 channels after conversion of ${name} but sharp produced ${info.channels}`,
+        `Expected ${channels} channels after conversion of ${name} but sharp produced ${info.channels}`,
       );
     }
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
       width: info.width,
       height: info.height,
-      channels: 4,
+      channels,
     };
   } catch (err) {
     throw err instanceof IqaError ? err : toDecodeError(err, name);

@@ -55,6 +55,29 @@ describe('decodeImage', () => {
     expect(maxDiff(decoded.data, 4, srgb, 3)).toBeLessThanOrEqual(6);
   });
 
+  test.each([
+    ['an opaque JPEG', 'jpeg', 3],
+    ['a grey PNG', 'grey', 3],
+    ['a CMYK JPEG', 'cmyk', 3],
+    ['a PNG with alpha', 'alpha', 4],
+  ] as const)('rgbWhenOpaque: %s (%s) comes back with %d channels, the levels of its RGBA', async (_, kind, n) => {
+    const rgb = sharp(srgb, { raw: { width: w, height: h, channels: 3 } });
+    const bytes = await (kind === 'jpeg'
+      ? rgb.jpeg({ quality: 90 })
+      : kind === 'grey'
+        ? rgb.greyscale().png()
+        : kind === 'cmyk'
+          ? rgb.toColourspace('cmyk').jpeg({ quality: 100 })
+          : rgb.ensureAlpha(0.5).png()
+    ).toBuffer();
+    const rgba = await decodeImage(bytes);
+    const fast = await decodeImage(bytes, { rgbWhenOpaque: true });
+    expect([fast.width, fast.height, fast.channels, fast.data.length]).toEqual([w, h, n, w * h * n]);
+    expect(rgba.channels).toBe(4);
+    expect(maxDiff(fast.data, n, rgba.data, 4)).toBe(0);
+    if (n === 4) expect(Array.from(fast.data)).toEqual(Array.from(rgba.data));
+  });
+
   test('an empty file and an empty Buffer give the same code and message shape', async () => {
     const file = join(dir, 'empty.jpg');
     writeFileSync(file, '');

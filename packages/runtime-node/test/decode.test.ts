@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { decodeImage, readImageInput } from '@iqa-zoo/runtime-node';
+import { toRgb } from '@iqa-zoo/core';
 import { animated, hugeHeaderPng, solid } from './helpers/images.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iqa-decode-'));
@@ -136,12 +137,15 @@ describe('decodeImage', () => {
 
 describe('readImageInput', () => {
   test(
-    'file path, Buffer, Uint8Array, Node stream, web-style async iterable and raw pixels give the same ' + 'pixels',
+    'file path, Buffer, Uint8Array, Node stream, web-style async iterable and raw pixels give the same ' +
+      'pixels (RGB for an opaque image: the levels of its RGBA)',
     async () => {
       const png = await solid(6, 4, orange);
       const path = join(dir, 'a.png');
       writeFileSync(path, png);
-      const expected = await decodeImage(png);
+      const expected = await decodeImage(png, { rgbWhenOpaque: true });
+      expect(expected.channels).toBe(3);
+      expect(Array.from(expected.data)).toEqual(Array.from(toRgb(await decodeImage(png)).data));
       const raw = { data: new Uint8Array(6 * 4 * 3).fill(7), width: 6, height: 4, channels: 3 as const };
       async function* chunks() {
         yield png.subarray(0, 10);

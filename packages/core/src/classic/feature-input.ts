@@ -5,6 +5,7 @@
  */
 import type { FeatureCardInput, PixelGraphInput } from '../card/types.js';
 import { IqaError, expected } from '../errors.js';
+import type { BufferPool } from '../preprocess/buffer-pool.js';
 import type { TensorData } from '../preprocess/to-tensor.js';
 import { type RawImage, assertRawImage, toRgb } from '../preprocess/raw-image.js';
 import { BRISQUE_FEATURE_COUNT, brisqueFeatures } from './brisque-features.js';
@@ -25,24 +26,34 @@ function checkMinSize({ width, height }: RawImage, minSize: number): void {
  * and `IqaError('UNSUPPORTED_IMAGE')` for a single-colour image (BRISQUE's fits need contrast; the graph would give
  * NaN).
  *
+ * With `pool`, the tensor's buffer (and the RGB copy of a grey or RGBA image) come from it; the caller gives the
+ * tensor's buffer back once the run is over.
+ *
  * @example
  * const t = pixelGraphTensor(rgba, card.input); // dims [1, 375, 500, 3]
  */
-export function pixelGraphTensor(image: RawImage, input: PixelGraphInput): TensorData {
+export function pixelGraphTensor(image: RawImage, input: PixelGraphInput, pool?: BufferPool): TensorData {
   assertRawImage(image);
   checkMinSize(image, input.minSize);
-  const rgb = toRgb(image);
+  const rgb = toRgb(image, pool);
   const src = rgb.data;
-  let flat = true;
-  for (let i = 3; i < src.length && flat; i += 3)
-    flat = src[i] === src[0] && src[i + 1] === src[1] && src[i + 2] === src[2];
-  if (flat) {
-    throw new IqaError(
-      'UNSUPPORTED_IMAGE',
-      `Expected an image with some contrast for BRISQUE but received a single-colour ${rgb.width}x${rgb.height} image`,
-    );
+  try {
+    let flat = true;
+    for (let i = 3; i < src.length && flat; i += 3)
+      flat = src[i] === src[0] && src[i + 1] === src[1] && src[i + 2] === src[2];
+    if (flat) {
+      throw new IqaError(
+        'UNSUPPORTED_IMAGE',
+        'Expected an image with some contrast for BRISQUE but received a single-colour ' +
+          `${rgb.width}x${rgb.height} image`,
+      );
+    }
+    const data = pool ? pool.float32(src.length) : new Float32Array(src.length);
+    data.set(src);
+    return { data, dims: [1, rgb.height, rgb.width, 3] };
+  } finally {
+    if (rgb !== image) pool?.release(src as Uint8Array);
   }
-  return { data: Float32Array.from(src), dims: [1, rgb.height, rgb.width, 3] };
 }
 
 /**

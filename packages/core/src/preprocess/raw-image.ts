@@ -1,4 +1,5 @@
 import { IqaError, expected } from '../errors.js';
+import type { BufferPool } from './buffer-pool.js';
 
 /** Decoded 8-bit pixels, row-major and interleaved: grey (1), RGB (3) or RGBA (4, straight alpha as in `ImageData`). */
 export interface RawImage {
@@ -45,13 +46,14 @@ export function assertRawImage(image: RawImage, name = 'image'): void {
 
 /**
  * Returns the image as interleaved RGB. Grey is replicated; alpha is composited
- * onto white (`rgb * a + 255 * (1 - a)`, rounded), the same in every runtime.
+ * onto white (`rgb * a + 255 * (1 - a)`, rounded), the same in every runtime. An RGB image is returned as it is;
+ * otherwise the copy's bytes come from `pool` when one is given (give them back once done).
  */
-export function toRgb(image: RawImage): RawImage {
+export function toRgb(image: RawImage, pool?: BufferPool): RawImage {
   const { data, width, height, channels } = image;
   if (channels === 3) return image;
   const n = width * height;
-  const out = new Uint8Array(n * 3);
+  const out = pool ? pool.uint8(n * 3) : new Uint8Array(n * 3);
   if (channels === 1) {
     for (let i = 0; i < n; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = data[i]!;
   } else {

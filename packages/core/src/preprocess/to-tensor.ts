@@ -1,6 +1,7 @@
 import type { CardInput, ModelInput } from '../card/types.js';
 import { featureTensor, pixelGraphTensor } from '../classic/feature-input.js';
 import { IqaError, expected } from '../errors.js';
+import type { BufferPool } from './buffer-pool.js';
 import { patchTensor } from './patches.js';
 import { mulberry32 } from './random.js';
 import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
@@ -118,29 +119,42 @@ export function fitImage(
  * `[1,H,W,3]` RGB levels (`layout: 'NHWC'`, `pixelGraphTensor`). A patch model's card (`layout: 'patches'`) gives
  * `[N,1,S,S]` grey, locally contrast-normalised patches (`patchTensor`).
  *
+ * With `pool`, the tensor's buffer and any RGB copy come from it (stale contents, every value is written); the RGB
+ * copy goes back before this returns, the tensor's buffer is the caller's to give back once the run is over.
+ *
  * @example
  * const t = preprocess({ data, width: 500, height: 375, channels: 4 }, card.input);
  * t.dims; // [30, 3, 224, 224]
  */
-export function preprocess(image: RawImage, input: ModelInput): TensorData {
+export function preprocess(image: RawImage, input: ModelInput, pool?: BufferPool): TensorData {
   if (input.layout === 'features') return featureTensor(image, input);
-  if (input.layout === 'NHWC') return pixelGraphTensor(image, input);
+  if (input.layout === 'NHWC') return pixelGraphTensor(image, input, pool);
   if (input.layout === 'patches') return patchTensor(image, input);
   assertRawImage(image);
-  const rgb = toRgb(image);
+  const rgb = toRgb(image, pool);
+  try {
+    return cropTensor(rgb, input, pool);
+  } finally {
+    if (rgb !== image) pool?.release(rgb.data as Uint8Array);
+  }
+}
+
+/** The NCHW tensor of an RGB image: the card's crops, or the whole (fitted) image. */
+function cropTensor(rgb: RawImage, input: CardInput, pool: BufferPool | undefined): TensorData {
+  const alloc = (n: number) => (pool ? pool.float32(n) : new Float32Array(n));
   const p = input.protocol;
   if (p.kind === 'crops') {
     const fitted = fitImage(rgb, Math.max(p.size, input.minSize), undefined, input.smallImage);
     const boxes = cropBoxes(fitted.width, fitted.height, p.size, p.count, p.seed);
     const plane = 3 * p.size * p.size;
-    const data = new Float32Array(boxes.length * plane);
+    const data = alloc(boxes.length * plane);
     boxes.forEach((b, i) => {
       writeNormalisedChw(fitted, b.x, b.y, b.size, b.size, input, data, i * plane);
     });
     return { data, dims: [boxes.length, 3, p.size, p.size] };
   }
   const fitted = fitImage(rgb, input.minSize, p.maxSide, input.smallImage);
-  const data = new Float32Array(3 * fitted.width * fitted.height);
+  const data = alloc(3 * fitted.width * fitted.height);
   writeNormalisedChw(fitted, 0, 0, fitted.width, fitted.height, input, data, 0);
   return { data, dims: [1, 3, fitted.height, fitted.width] };
 }

@@ -54,7 +54,7 @@ export function describeInput(input: unknown): string {
 }
 
 /**
- * Turns any supported input into RGBA (or grey/RGB) pixels for `@iqa-zoo/core`.
+ * Turns any supported input into pixels for `@iqa-zoo/core`: RGBA, or RGB when the encoded image has no alpha.
  * Raw pixels pass through unchanged (core validates them).
  *
  * @example
@@ -62,15 +62,17 @@ export function describeInput(input: unknown): string {
  */
 export async function readImageInput(input: NodeImageInput, opts: ReadInputOptions = {}): Promise<RawImage> {
   const name = opts.name ?? describeInput(input);
+  // An opaque image comes back as RGB: core would drop its alpha band again (docs/speed.md).
+  const decodeOpts = { maxPixels: opts.maxPixels, name, rgbWhenOpaque: true };
   if (typeof input === 'string') {
     if (input.length === 0) throw new TypeError('Expected a non-empty file path for input but received ""');
-    return decodeImage(input, { maxPixels: opts.maxPixels, name });
+    return decodeImage(input, decodeOpts);
   }
-  if (input instanceof Uint8Array) return decodeImage(input, { maxPixels: opts.maxPixels, name });
+  if (input instanceof Uint8Array) return decodeImage(input, decodeOpts);
   if (isRawImage(input)) return input;
   if (isStream(input)) {
     const bytes = await readStream(input as AsyncIterable<Uint8Array>, opts.maxBytes ?? DEFAULT_MAX_BYTES, name);
-    return decodeImage(bytes, { maxPixels: opts.maxPixels, name });
+    return decodeImage(bytes, decodeOpts);
   }
   throw new TypeError(
     `Expected a file path, Buffer/Uint8Array, readable stream or { data, width, height, channels } for input but ` +
