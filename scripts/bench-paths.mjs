@@ -8,9 +8,10 @@
 // every photo that CSV lists, at its own size (e.g. the 186 validation photos: the score check over all of them).
 // --input pixels scores decoded RGBA pixels, --input jpeg the JPEG bytes (quality 90), so decoding is timed too,
 // --input file the photo's file path (as `iqa score` and `iqa eval` do: reading and decoding are timed).
-// Prints, per side, the median wall ms and the process CPU ms per image (the CPU of the score call, all threads),
-// old/new ratios, the largest |score difference| between the two sides and the load average before and after.
-// Exits non-zero if a score fails or the sides differ by more than --tolerance.
+// Prints, per side, the median wall ms and the process CPU ms per image (the CPU of the score call, all threads; and
+// of it, the CPU of onnxruntime's session.run and the rest: decoding, preprocessing, tensors), old/new ratios, the
+// largest |score difference| between the two sides and the load average before and after. Exits non-zero if a
+// score fails or the sides differ by more than --tolerance.
 // Usage: node scripts/bench-paths.mjs MODEL [--old DIR] [--old-model DIR] [--input pixels|jpeg|file]
 //          [--size 500x500 | --mos CSV] [--images 10] [--rounds 5] [--threads N] [--crops N] [--tolerance 0]
 // Needs the CLIVE folder (IQA_ZOO_DATA or ./data) and `npm run build`.
@@ -21,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createScorer } from '@iqa-zoo/runtime-node';
 import { readMosCsv } from '@iqa-zoo/train';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { DATA } from './lib/data-folder.mjs';
 
@@ -84,17 +86,32 @@ const sides = [
   { name: 'new', scorer: await createScorer(model, options) },
 ];
 for (const s of sides) for (const img of images.slice(0, 2)) await s.scorer.score(img); // warm-up
-for (const s of sides) Object.assign(s, { wall: [], cpu: [], scores: [] });
+for (const s of sides) Object.assign(s, { wall: [], cpu: [], run: [], scores: [] });
+// Both sides' runtime-node load this same onnxruntime-node: its session.run is timed in place (process CPU), so
+// the rest of a score (decoding, preprocessing, tensors, aggregation) is the score's CPU less it.
+let runCpu = 0;
+const run = ort.InferenceSession.prototype.run;
+ort.InferenceSession.prototype.run = async function (...args) {
+  const c0 = process.cpuUsage();
+  try {
+    return await run.apply(this, args);
+  } finally {
+    const c = process.cpuUsage(c0);
+    runCpu += (c.user + c.system) / 1000;
+  }
+};
 const load0 = os.loadavg();
 for (let r = 0; r < posInt('rounds'); r++) {
   for (const [i, img] of images.entries()) {
     for (const s of (r + i) % 2 === 0 ? sides : [...sides].reverse()) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
+      runCpu = 0;
       const score = await s.scorer.score(img);
       s.wall.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       s.cpu.push((c.user + c.system) / 1000);
+      s.run.push(runCpu);
       if (r === 0) s.scores.push(score);
     }
   }
@@ -115,7 +132,8 @@ console.log(
 for (const s of sides) {
   console.log(
     `${s.name}: median ${median(s.wall).toFixed(2)} ms wall (mean ${mean(s.wall).toFixed(2)}), ` +
-      `median ${median(s.cpu).toFixed(2)} ms CPU (mean ${mean(s.cpu).toFixed(2)}) per image`,
+      `median ${median(s.cpu).toFixed(2)} ms CPU (mean ${mean(s.cpu).toFixed(2)}) per image, of which session.run ` +
+      `${median(s.run).toFixed(2)} ms (median), the rest ${median(s.cpu.map((c, k) => c - s.run[k])).toFixed(2)} ms`,
   );
 }
 console.log(

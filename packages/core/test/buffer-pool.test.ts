@@ -2,8 +2,9 @@
  * Reused input buffers: the pool hands back what it was given (stale contents), and preprocessing into a stale
  * buffer gives the same tensor as into a fresh one, for every input layout that takes a pool.
  */
+import { readFileSync } from 'node:fs';
 import { BufferPool } from '../src/preprocess/buffer-pool.js';
-import { type CardInput, type RawImage, preprocess, scorerFromParts } from '../src/index.js';
+import { type CardInput, type PatchCardInput, type RawImage, preprocess, scorerFromParts } from '../src/index.js';
 import { pixelGraphInput, validCard } from './fixtures/card.js';
 
 function noise(width: number, height: number, channels: 1 | 3 | 4, seed: number): RawImage {
@@ -19,6 +20,15 @@ const crops: CardInput = {
   protocol: { kind: 'crops', count: 3, size: 8, seed: 5 },
 };
 const pixelGraph = pixelGraphInput();
+// CNNIQA's input (grey, 3x3 LCN) with 8px patches; WaDIQaM-NR's RGB patches the same.
+const cnniqa = JSON.parse(readFileSync(new URL('../../../models/cnniqa-clive/card.json', import.meta.url), 'utf8'));
+const greyPatches: PatchCardInput = {
+  ...cnniqa.input,
+  minSize: 8,
+  smallImage: 'upscale',
+  protocol: { kind: 'patches', size: 8, stride: 8 },
+};
+const rgbPatches: PatchCardInput = { ...greyPatches, channels: 3, lcn: undefined };
 
 describe('BufferPool', () => {
   test('gives back a released buffer of the same type and length, else a new one', () => {
@@ -53,6 +63,8 @@ describe.each([
   ['crops, grey, upscaled', crops, noise(6, 5, 1, 3), noise(6, 5, 1, 4)],
   ['full image, RGB', { ...crops, protocol: { kind: 'full' as const } }, noise(9, 8, 3, 5), noise(9, 8, 3, 6)],
   ['pixel graph, RGBA', pixelGraph, noise(17, 16, 4, 7), noise(17, 16, 4, 8)],
+  ['grey LCN patches, RGBA', greyPatches, noise(26, 17, 4, 9), noise(26, 17, 4, 10)],
+  ['RGB patches, grey, upscaled', rgbPatches, noise(7, 9, 1, 11), noise(7, 9, 1, 12)],
 ])('preprocess with a pool: %s', (_name, input, first, second) => {
   test('equals preprocess without one, into a reused, stale buffer', () => {
     const pool = new BufferPool(2);

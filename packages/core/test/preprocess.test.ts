@@ -1,4 +1,12 @@
-import { IqaError, assertRawImage, cropBoxes, isIqaError, preprocess, toRgb } from '../src/index.js';
+import {
+  IqaError,
+  assertRawImage,
+  cropBoxes,
+  isIqaError,
+  preprocess,
+  toRgb,
+  writeNormalisedChw,
+} from '../src/index.js';
 import type { CardInput, RawImage } from '../src/index.js';
 import { validCard } from './fixtures/card.js';
 
@@ -272,4 +280,25 @@ describe('malformed images', () => {
     const err = catchError(() => assertRawImage({ data: new Uint8Array(3), width: 20000, height: 20000, channels: 3 }));
     expect(isIqaError(err, 'IMAGE_TOO_LARGE')).toBe(true);
   });
+});
+
+test('writeNormalisedChw gives each level p the float32 of p * a + b computed in float64 (the old table)', () => {
+  const levels = new Uint8Array(256 * 3);
+  for (let p = 0; p < 256; p++) levels.set([p, 255 - p, (p * 7) % 256], 3 * p);
+  const image: RawImage = { data: levels, width: 16, height: 16, channels: 3 };
+  for (const input of [
+    IMAGENET,
+    { pixelRange: [-1, 1] as [number, number], mean: [0.1, 0.2, 0.3], std: [0.7, 0.8, 0.9] },
+  ]) {
+    const out = new Float32Array(3 * 256);
+    writeNormalisedChw(image, 0, 0, 16, 16, input as typeof IMAGENET, out, 0);
+    const [lo, hi] = input.pixelRange;
+    for (let i = 0; i < 256; i++) {
+      for (let c = 0; c < 3; c++) {
+        const a = (hi - lo) / 255 / input.std[c]!;
+        const b = (lo - input.mean[c]!) / input.std[c]!;
+        expect(out[c * 256 + i]).toBe(Math.fround(levels[3 * i + c]! * a + b));
+      }
+    }
+  }
 });

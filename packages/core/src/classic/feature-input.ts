@@ -5,9 +5,9 @@
  */
 import type { FeatureCardInput, PixelGraphInput } from '../card/types.js';
 import { IqaError, expected } from '../errors.js';
-import type { BufferPool } from '../preprocess/buffer-pool.js';
+import { type BufferPool, float32Buffer } from '../preprocess/buffer-pool.js';
 import type { TensorData } from '../preprocess/to-tensor.js';
-import { type RawImage, assertRawImage, toRgb } from '../preprocess/raw-image.js';
+import { type RawImage, assertRawImage, toRgb, withRgb } from '../preprocess/raw-image.js';
 import { BRISQUE_FEATURE_COUNT, brisqueFeatures } from './brisque-features.js';
 
 function checkMinSize({ width, height }: RawImage, minSize: number): void {
@@ -35,9 +35,8 @@ function checkMinSize({ width, height }: RawImage, minSize: number): void {
 export function pixelGraphTensor(image: RawImage, input: PixelGraphInput, pool?: BufferPool): TensorData {
   assertRawImage(image);
   checkMinSize(image, input.minSize);
-  const rgb = toRgb(image, pool);
-  const src = rgb.data;
-  try {
+  return withRgb(image, pool, (rgb) => {
+    const src = rgb.data;
     let flat = true;
     for (let i = 3; i < src.length && flat; i += 3)
       flat = src[i] === src[0] && src[i + 1] === src[1] && src[i + 2] === src[2];
@@ -48,12 +47,10 @@ export function pixelGraphTensor(image: RawImage, input: PixelGraphInput, pool?:
           `${rgb.width}x${rgb.height} image`,
       );
     }
-    const data = pool ? pool.float32(src.length) : new Float32Array(src.length);
+    const data = float32Buffer(pool, src.length);
     data.set(src);
     return { data, dims: [1, rgb.height, rgb.width, 3] };
-  } finally {
-    if (rgb !== image) pool?.release(src as Uint8Array);
-  }
+  });
 }
 
 /**

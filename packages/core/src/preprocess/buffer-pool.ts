@@ -49,3 +49,8 @@ export class BufferPool {
     return i < 0 ? undefined : (this.free.splice(i, 1)[0] as T);
   }
 }
+
+/** A `Float32Array` of `length` values: from `pool` (stale contents) when one is given, else a new one. */
+export function float32Buffer(pool: BufferPool | undefined, length: number): Float32Array {
+  return pool ? pool.float32(length) : new Float32Array(length);
+}

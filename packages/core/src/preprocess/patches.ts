@@ -6,7 +6,8 @@
  */
 import type { PatchCardInput, PatchProtocol } from '../card/types.js';
 import { IqaError, expected } from '../errors.js';
-import { type RawImage, assertRawImage, toRgb } from './raw-image.js';
+import { type BufferPool, float32Buffer } from './buffer-pool.js';
+import { type RawImage, assertRawImage, withRgb } from './raw-image.js';
 import { type TensorData, fitImage } from './to-tensor.js';
 
 /** A patch's top-left corner in the (possibly upscaled) image. */
@@ -63,6 +64,9 @@ export function greyPlane(rgb: RawImage, pixelRange: [number, number]): Float32A
   return out;
 }
 
+/** `writeLcnPatch`'s halo and row sums, grown as needed (synchronous use only). */
+let scratch = new Float64Array(0);
+
 /**
  * Writes the local contrast normalisation of the `size` x `size` window at (`x0`, `y0`) of a grey plane into `out`
  * at `offset`: (I - mu) / (sigma + c), mu and sigma (population std, from the window's sum and sum of squares in
@@ -85,14 +89,16 @@ export function writeLcnPatch(
   const r = (k - 1) / 2;
   const side = size + k - 1;
   const n = k * k;
-  // The window with its halo (edge pixels repeated), then sums along rows, then along columns.
-  const halo = new Float64Array(side * side);
+  // The window with its halo (edge pixels repeated), then sums along rows, then along columns: in one scratch
+  // buffer kept between calls (three fresh arrays per patch cost more than the sums).
+  if (scratch.length < side * side + 2 * side * size) scratch = new Float64Array(side * side + 2 * side * size);
+  const halo = scratch;
   for (let y = 0; y < side; y++) {
     const row = Math.min(height - 1, Math.max(0, y0 + y - r)) * width;
     for (let x = 0; x < side; x++) halo[y * side + x] = grey[row + Math.min(width - 1, Math.max(0, x0 + x - r))]!;
   }
-  const rowSum = new Float64Array(side * size);
-  const rowSq = new Float64Array(side * size);
+  const rowSum = scratch.subarray(side * side, side * side + side * size);
+  const rowSq = scratch.subarray(side * side + side * size, side * side + 2 * side * size);
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < size; x++) {
       let s = 0;
@@ -168,20 +174,27 @@ export function writeRgbPatch(
  * composited onto white) to BT.601 grey in `pixelRange`, local contrast normalisation of the whole grey image, then
  * the protocol's grid of patches (`patchGrid`). Three channels: the same grid of RGB patches, levels scaled to
  * `pixelRange`. An image whose shorter side is below `minSize` is upscaled (core's `resizeImage`, the shorter side to
- * `minSize`) or refused with `IqaError('IMAGE_TOO_SMALL')`, as `smallImage` says.
+ * `minSize`) or refused with `IqaError('IMAGE_TOO_SMALL')`, as `smallImage` says. With `pool`, the tensor's
+ * buffer (and the RGB copy of a grey or RGBA image) come from it; the caller gives the tensor's buffer back.
  *
  * @example
  * const t = patchTensor(rgba500x500, card.input); // dims [225, 1, 32, 32] (CNNIQA), [225, 3, 32, 32] (WaDIQaM-NR)
  */
-export function patchTensor(image: RawImage, input: PatchCardInput): TensorData {
+export function patchTensor(image: RawImage, input: PatchCardInput, pool?: BufferPool): TensorData {
   assertRawImage(image);
   checkPatchInput(input);
+  return withRgb(image, pool, (rgb) => patchesOf(rgb, input, pool));
+}
+
+/** The patches of an RGB image (`patchTensor`); the tensor's buffer from `pool` when one is given. */
+function patchesOf(image: RawImage, input: PatchCardInput, pool: BufferPool | undefined): TensorData {
+  const alloc = (n: number) => float32Buffer(pool, n);
   const p = input.protocol;
-  const rgb = fitImage(toRgb(image), Math.max(p.size, input.minSize), undefined, input.smallImage);
+  const rgb = fitImage(image, Math.max(p.size, input.minSize), undefined, input.smallImage);
   const origins = patchGrid(rgb.width, rgb.height, p);
   const plane = p.size * p.size;
   if (input.channels === 3) {
-    const data = new Float32Array(origins.length * 3 * plane);
+    const data = alloc(origins.length * 3 * plane);
     origins.forEach((o, i) => {
       writeRgbPatch(rgb, o.x, o.y, p.size, input.pixelRange, data, i * 3 * plane);
     });
@@ -189,7 +202,7 @@ export function patchTensor(image: RawImage, input: PatchCardInput): TensorData 
   }
   const grey = greyPlane(rgb, input.pixelRange);
   const lcn = input.lcn!;
-  const data = new Float32Array(origins.length * plane);
+  const data = alloc(origins.length * plane);
   origins.forEach((o, i) => {
     writeLcnPatch(grey, rgb.width, rgb.height, o.x, o.y, p.size, lcn, data, i * plane);
   });

@@ -73,3 +73,18 @@ export function toRgb(image: RawImage, pool?: BufferPool): RawImage {
   }
   return { data: out, width, height, channels: 3 };
 }
+
+/**
+ * Calls `use` with the image as RGB (`toRgb`, a copy's bytes from `pool`), then gives the copy's bytes back to `pool`.
+ *
+ * @example
+ * const t = withRgb(rgba, pool, (rgb) => tensorOf(rgb));
+ */
+export function withRgb<T>(image: RawImage, pool: BufferPool | undefined, use: (rgb: RawImage) => T): T {
+  const rgb = toRgb(image, pool);
+  try {
+    return use(rgb);
+  } finally {
+    if (rgb !== image) pool?.release(rgb.data as Uint8Array);
+  }
+}
