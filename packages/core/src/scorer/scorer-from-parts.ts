@@ -13,6 +13,9 @@ import {
   toIqaError,
 } from '../scoring.js';
 
+/** Most input buffers a scorer keeps between images. */
+const MAX_KEPT_BUFFERS = 4;
+
 /** The platform pieces a runtime hands to `scorerFromParts` (ofetch-style: core imports no platform). */
 export interface ScorerParts<TInput, TDevice extends string> {
   /** The model's own card (the scorer's `card`). */
@@ -50,9 +53,9 @@ export function scorerFromParts<TInput, TDevice extends string>(
   const { card, device, decode, run } = parts;
   const scoringCard = parts.scoringCard ?? card;
   const describe = parts.describe ?? ((_: TInput, i: number) => `image ${i}`);
-  // Input buffers reused from image to image, one per image in flight (docs/speed.md: a fresh one cost more CPU
-  // than filling it).
-  const pool = new BufferPool(parts.concurrency ?? 1);
+  // Input buffers reused from image to image (docs/speed.md), one per image in flight but at most 4 kept: a
+  // 30-crop tensor is 18 MB, and a CUDA scorer has 16 images in flight.
+  const pool = new BufferPool(Math.min(MAX_KEPT_BUFFERS, parts.concurrency ?? 1));
   let disposed = false;
 
   const detail = async (input: TInput): Promise<ScoreDetail> => {
