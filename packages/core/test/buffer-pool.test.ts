@@ -104,3 +104,26 @@ test('a scorer reuses its input buffer from image to image, and its scores do no
   expect(scores[1]).not.toBe(scores[0]);
   await scorer.dispose();
 });
+
+test('images in flight at once never share a buffer: scoreBatch scores as one image at a time does', async () => {
+  const card = validCard();
+  card.input = { ...crops, pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1] };
+  const images = Array.from({ length: 8 }, (_, i) => noise(20, 14, 4, i + 1));
+  const inFlight = new Set<Float32Array>();
+  let shared = 0;
+  // Reads the tensor after a delay, so a buffer handed to another image meanwhile would change the result.
+  const run = async (t: { data: Float32Array; dims: number[] }) => {
+    if (inFlight.has(t.data)) shared++;
+    inFlight.add(t.data);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight.delete(t.data);
+    return Float32Array.from({ length: t.dims[0]! }, (_, i) => t.data[i * 192]! + t.data[i * 192 + 7]!);
+  };
+  const parts = { card, device: 'cpu' as const, decode: async (i: number) => images[i]!, run, release: async () => {} };
+  const batch = await scorerFromParts({ ...parts, concurrency: 3 }).scoreBatch(images.map((_, i) => i));
+  const one = scorerFromParts(parts);
+  const alone = [];
+  for (const i of images.keys()) alone.push(await one.score(i));
+  expect(shared).toBe(0);
+  expect(batch.map((o) => o.score)).toEqual(alone);
+});
