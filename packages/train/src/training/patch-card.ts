@@ -80,6 +80,7 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
   const batches = weight
     ? `batches of ${cfg.imagesPerBatch} images (${(cfg.imagesPerBatch ?? 0) * cfg.patchesPerImage} patches)`
     : `batches of ${cfg.batchSize}`;
+  const scored = cfg.test.maxPatches !== undefined ? `at most ${cfg.test.maxPatches} patches` : 'every patch';
   const stage = {
     name: 'patches',
     description:
@@ -88,7 +89,7 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
       `random ${cfg.test.size}px patches of each training image's grid per epoch, ${batches}, ` +
       `Adam (learning rate ${cfg.learningRate}${decay}), ` +
       `L2 ${cfg.weightDecay} on kernels, dropout ${cfg.head.dropout ?? 0.5}; best epoch ${d.state.bestEpoch} of ` +
-      `${cfg.epochs} chosen by validation SRCC (every patch of each validation image, the card's protocol); ` +
+      `${cfg.epochs} chosen by validation SRCC (${scored} of each validation image, the card's protocol); ` +
       `decoding and patches ${Math.round(d.patchSeconds)} s`,
     epochs: d.state.epoch,
     wallSeconds: Math.round(d.state.wallSeconds + d.patchSeconds),

@@ -1,0 +1,3 @@
+export declare const id: "wadiqam-nr-clive";
+export declare const cardUrl: URL;
+export declare const modelUrl: URL;

@@ -1,0 +1,13 @@
+/**
+ * The iqa-zoo model wadiqam-nr-clive 0.1.0. Its files as URLs: in a bundled web app (Vite,
+ * webpack 5) each is emitted as an asset; in Node they are file: URLs.
+ *
+ * @example
+ * import * as model from '@iqa-zoo/model-wadiqam-nr-clive';
+ * const scorer = await createScorer(model); // @iqa-zoo/runtime-web
+ */
+export const id = "wadiqam-nr-clive";
+/** The model card (input size, crops, normalisation, file hashes). */
+export const cardUrl = new URL("./card.json", import.meta.url);
+/** The fp32 ONNX file. */
+export const modelUrl = new URL("./model.onnx", import.meta.url);
