@@ -45,6 +45,12 @@ test('more crops than the protocol, an unknown dtype, a dtype without its file o
   expect(problems(withFast('fast'))).toContain('card.presets.fast');
 });
 
+test('a preset may name its threads: a positive integer', () => {
+  expect(validateCard(withFast({ crops: 4, threads: 1, description: 'd' })).presets!.fast!.threads).toBe(1);
+  for (const threads of [0, 2.5, '1'])
+    expect(problems(withFast({ crops: 4, threads, description: 'd' }))).toContain('card.presets.fast.threads');
+});
+
 test('card.runtime is optional; threads, when given, is a positive integer', () => {
   const withRuntime = (runtime: unknown) => withFast({ description: 'd' }, (c) => (c.runtime = runtime));
   expect(validateCard(validCard()).runtime).toBeUndefined();

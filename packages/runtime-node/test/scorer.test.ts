@@ -293,6 +293,23 @@ test(
   },
 );
 
+test("preset 'fast' runs with the preset's threads unless the caller names them; else the card's", async () => {
+  const tiny = createTinyModel(undefined, { id: 'preset-threads' });
+  const folder = writeTinyModelDir(join(dir, 'preset-threads'), tiny);
+  const card = { ...tiny.card, runtime: { threads: 2 }, presets: { fast: { threads: 1, description: 'test' } } };
+  writeFileSync(join(folder, 'card.json'), JSON.stringify(card));
+  const open = (o: object) => createScorer(folder, { device: 'cpu', ...o });
+  const [fast, own, plain] = [
+    await open({ preset: 'fast' }),
+    await open({ preset: 'fast', threads: 3 }),
+    await open({}),
+  ];
+  expect(fast.deviceReason).toMatch(/; 1 intra-op thread$/);
+  expect(own.deviceReason).toMatch(/; 3 intra-op threads$/);
+  expect(plain.deviceReason).toMatch(/; 2 intra-op threads$/);
+  await Promise.all([fast, own, plain].map((s) => s.dispose()));
+});
+
 test('a disposed scorer refuses work', async () => {
   const s = await createScorer(modelDir, { device: 'cpu' });
   await s.dispose();

@@ -311,6 +311,11 @@ export interface CardSpeed {
 export interface CardPreset {
   crops?: number;
   dtype?: 'fp32' | 'fp16' | 'q8';
+  /**
+   * onnxruntime-node's intra-op threads with this preset when `createScorer`'s `threads` is not given
+   * (before `card.runtime.threads`): a few crops gain nothing from a second thread and pay it in CPU.
+   */
+  threads?: number;
   description: string;
 }
 

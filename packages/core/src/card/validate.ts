@@ -352,6 +352,7 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
             fast.dtype,
           );
       }
+      c.num(fast, 'threads', 'card.presets.fast', { int: true, min: 1, optional: true });
       c.str(fast, 'description', 'card.presets.fast');
     }
     const runtime = root.runtime === undefined ? undefined : c.obj(root.runtime, 'card.runtime');

@@ -24,8 +24,8 @@ export interface NodeScorerOptions extends ModelSourceOptions, ProtocolChoice {
   /** `auto` (default) tries CUDA, then CPU with one warning; `cuda` fails if CUDA is missing. */
   device?: NodeDevice;
   /**
-   * onnxruntime intra-op threads; default the card's `runtime.threads` if it has one, else one per available
-   * core (`defaultIntraOpThreads`); 0 lets onnxruntime choose.
+   * onnxruntime intra-op threads; default the chosen preset's `threads`, else the card's `runtime.threads`,
+   * else one per available core (`defaultIntraOpThreads`); 0 lets onnxruntime choose.
    */
   threads?: number;
   /** `fp16` loads the card's `onnxFp16` variant, `q8` its int8 `onnxQ8`. */
@@ -107,10 +107,11 @@ export async function createScorer(model?: string, options: NodeScorerOptions = 
   const { dtype } = scoringChoice(loaded.card, options);
   if (dtype !== (options.dtype ?? 'fp32')) loaded = await loadModel(model, dtype, options);
   const { card } = loaded;
-  const cutBy = scoringChoice(card, options).card; // before the session opens: a bad `crops` leaves nothing open
+  // Before the session opens: a bad `crops` leaves nothing open.
+  const { card: cutBy, fast } = scoringChoice(card, options);
   const { session, device, reason } = await openSession(loaded.onnx, {
     device: options.device ?? 'auto',
-    threads: options.threads ?? card.runtime?.threads ?? defaultIntraOpThreads(),
+    threads: options.threads ?? fast?.threads ?? card.runtime?.threads ?? defaultIntraOpThreads(),
   });
   if (options.verbose && reason.startsWith('CUDA is not available'))
     (options.onWarning ?? ((m) => console.warn(m)))(`iqa-zoo: ${reason}`);
