@@ -48,7 +48,10 @@ export function presetFlag(text: string | undefined): 'default' | 'fast' | undef
   return text === undefined ? undefined : oneOf(text, ['default', 'fast'] as const, '--preset', 'default');
 }
 
-/** `--threads N`: undefined when absent (the scorer's default, one per core); 0 leaves the choice to onnxruntime. */
+/**
+ * `--threads N`: undefined when absent (the scorer's default: the preset's or the card's, else one per core);
+ * 0: onnxruntime's choice.
+ */
 export function threadsFlag(text: string | undefined): number | undefined {
   return text === undefined ? undefined : intFlag(text, '--threads', 0);
 }

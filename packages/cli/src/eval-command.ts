@@ -22,7 +22,8 @@ export const EVAL_USAGE =
   --crops N averages N crops per image instead of the card's protocol count (the first N of its seeded draw);
   --preset fast scores as the card's presets.fast says (--crops and --dtype given win).
   --dtype fp16|q8 evaluates the card's fp16 (files.onnxFp16) or int8 (files.onnxQ8) variant; ` +
-  `--threads sets onnxruntime's intra-op threads (default one per core; 0: onnxruntime's choice).
+  `--threads sets onnxruntime's intra-op threads (default the preset's or the card's, else one per core; ` +
+  `0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
   how far the numbers could move on other images like these.`;
 

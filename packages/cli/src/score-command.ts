@@ -19,7 +19,8 @@ Options:
   --preset fast      score as the card's presets.fast says (e.g. 8 crops; docs/speed.md); --crops/--dtype win
   --crops N          average N crops instead of the card's protocol count ` +
   `(the first N of its seeded draw; docs/speed.md)
-  --threads N        onnxruntime intra-op threads (default: one per core; 0: onnxruntime's choice)
+  --threads N        onnxruntime intra-op threads (default: the preset's or the card's, else one per core; ` +
+  `0: onnxruntime's choice)
   --concurrency N    images decoded at once (default 8)
   --recursive, -r    include sub-folders of DIR arguments
   --verbose          say which device runs and why (e.g. auto's fallback to CPU when CUDA cannot start)`;
