@@ -12,11 +12,7 @@ import { createScorer as createNodeScorer } from '@iqa-zoo/runtime-node';
 import { createScorer as createWebScorer } from '@iqa-zoo/runtime-web';
 import { type PatchesConfig, initTfBackend, loadModel, runPatches } from '@iqa-zoo/train';
 import { makeMosDataset } from '../packages/train/test/training/helpers.js';
-import { exportBest, rgbaPixels } from './helpers/export-run.js';
-
-function close(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
-}
+import { close, exportBest, rgbaPixels } from './helpers/export-run.js';
 
 it('trains CNNIQA on patches (killed, resumed), exports it, scores the same in tfjs and both runtimes', async () => {
   // The backend training runs on (wasm, with the project's gradient kernels); cpu where wasm cannot start.

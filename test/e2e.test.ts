@@ -12,11 +12,7 @@ import { createScorer as createNodeScorer } from '@iqa-zoo/runtime-node';
 import { createScorer as createWebScorer } from '@iqa-zoo/runtime-web';
 import { runFinetune } from '@iqa-zoo/train';
 import { makeMosDataset } from '../packages/train/test/training/helpers.js';
-import { exportBest, rgbaPixels } from './helpers/export-run.js';
-
-function close(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
-}
+import { close, exportBest, rgbaPixels } from './helpers/export-run.js';
 
 it('trains, exports and scores the same in tfjs, runtime-node and runtime-web', async () => {
   await tf.setBackend('cpu');

@@ -11,6 +11,11 @@ import { type ModelCard, type RawImage, secondOutputName, validateCard } from '@
 import { exportOnnx } from '@iqa-zoo/export';
 import { loadModel } from '@iqa-zoo/train';
 
+/** Scores agree within 1e-4 (relative above 1): the parity every runtime keeps with tfjs. */
+export function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+}
+
 export interface ExportedRun {
   /** The best checkpoint's tfjs model. */
   model: tf.LayersModel;
