@@ -4,25 +4,27 @@
  * (packages/core/src/classic: mscn.ts, aggd-fit.ts, brisque-features.ts, svr-model.ts) written as ONNX ops in
  * float64, so the graph's features equal core's to rounding (sums are added in onnxruntime's order):
  *
- * - grey: OpenCV's fixed point, `floor((4899 R + 9617 G + 1868 B + 8192) / 16384) / 255`, the fixed point in
- *   float32 (exact for 8-bit levels), then float64;
- * - MSCN: the 7-tap Gaussian (sigma 7/6) as seven shifted `Slice`s of an edge-`Pad`ded plane per direction
- *   (onnxruntime's CPU `Conv` has no float64 kernel); |I - mu| < 1e-9 counts as 0, as in core;
+ * - grey: OpenCV's fixed point, `floor((4899 R + 9617 G + 1868 B + 8192) / 16384)`, in float32 (exact for 8-bit
+ *   levels), then float64 levels 0..255 (core's [0, 1] times 255: MSCN's C and flat threshold are scaled to match);
+ * - MSCN: the 7-tap Gaussian (sigma 7/6) separably, each pass a `Gather` of blocks of rows (edges replicated by
+ *   clamped indices) and a `MatMul` by the banded matrix of the taps (onnxruntime's CPU `Conv` has no float64
+ *   kernel), with one `Transpose` between the passes; |I - mu| < 1e-9 (on [0, 1]) counts as 0, as in core;
  * - pairwise products: the coefficients times a `Slice` of them with a zero border (products outside the image
  *   are 0: they count in n only);
- * - AGGD fit: per plane, the positive side's squares by `Relu` + `ReduceSumSquare`, the negative side's as all
- *   squares less those, the counts from `Sign` (`ReduceSum` and `ReduceL1`), |x|'s sum by `ReduceL1`; the 10 fits
- *   of both scales then run at once on `[N, 10]` columns: the shape is `ArgMin` over |ratio table - r̂| (core's
- *   table; the ratio rises with the shape, so this is the grid point core's scan stops at) and the Γ values of
- *   the chosen shape are `Gather`s from tables that core's `gammaFn` filled;
+ * - AGGD fit: per plane, `ReduceSum`s of |x|, x² and x|x| (the two sides' squares are their half sum and half
+ *   difference) and of float32 0/1 masks for the counts (exact); the 10 fits of both scales then run at once on
+ *   `[N, 10]` columns: the shape is `ArgMin` over |ratio table - r̂| (core's table; the ratio rises with the shape,
+ *   so this is the grid point core's scan stops at) and the Γ values of the chosen shape are `Gather`s from tables
+ *   that core's `gammaFn` filled;
  * - half scale: Keys' cubic (a = -0.75, half-pixel centres, clamped taps) as `Gather`s of the four taps with
  *   weights computed from the sizes, along the width, then the height, each pass gathering whole rows (the
  *   width pass on transposed planes); onnxruntime's `Resize` has no float64 kernel;
  * - the SVR: svm-scale as `x * a + b`, the RBF kernel sum and rho, as in svr-onnx.ts.
  *
  * Speed (docs/classic-models.md): onnxruntime runs one op at a time over whole planes, so the cost is about the
- * number of full-size planes written; no op here has a last dimension of 1 (onnxruntime's elementwise ops take
- * a much slower path there).
+ * number of full-size planes written and the speed of each op's kernel (`ReduceSum` is far faster than
+ * `ReduceSumSquare` or `ReduceL1`, `Sign` and `Where` are slow); no op here has a last dimension of 1
+ * (onnxruntime's elementwise ops take a much slower path there).
  *
  * Input: `[N, H, W, 3]` float32 RGB levels 0..255 (alpha already composited onto white; N images of one
  * size). Output: `[N, 1]` float32 scores. A flat image (no positive or no negative MSCN value) gives NaN, which the
@@ -59,40 +61,106 @@ interface Tables {
   g3: string;
 }
 
-/** The 7-tap Gaussian along `axis` of `x`, edges replicated: K3 d + K2 (c + e) + K1 (b + f) + K0 (a + g), as core. */
-function blurAxis(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
-  const pads = axis === 1 ? [0, 3, 0, 0, 3, 0] : [0, 0, 3, 0, 0, 3];
-  const padded = g.op('Pad', [x, g.int64(pads)], `${base}/pad`, { mode: { s: 'edge' } });
-  const [a, b, c, d, e, f, h] = [0, 1, 2, 3, 4, 5, 6].map((k) =>
-    g.slice(padded, axis, k, k === 6 ? undefined : k - 6, `${base}/tap${k}`),
-  );
-  const [K0, K1, K2, K3] = [0, 1, 2, 3].map((k) => g.double(`gauss_${k}`, [MSCN_GAUSSIAN[k]!]));
-  const centre = g.op('Mul', [K3!, d!], `${base}/k3d`);
-  let sum = g.op('Add', [centre, g.op('Mul', [K2!, g.op('Add', [c!, e!], `${base}/ce`)], `${base}/k2`)], `${base}/s2`);
-  sum = g.op('Add', [sum, g.op('Mul', [K1!, g.op('Add', [b!, f!], `${base}/bf`)], `${base}/k1`)], `${base}/s1`);
-  return g.op('Add', [sum, g.op('Mul', [K0!, g.op('Add', [a!, h!], `${base}/ag`)], `${base}/k0`)], `${base}/s0`);
-}
+/**
+ * Rows per block of the banded Gaussian (see {@link blurBlocks}). 8, 16, 20, 24 and 32 took about the same time at
+ * 500x500, except where the padded size is a power of two (16: 512 rows), whose `Transpose` took 7 times as long
+ * (cache sets); 20 pads 500 to 500 and, with its factor 5, never to a power of two.
+ */
+const BLOCK = 20;
 
-/** The 7x7 Gaussian of `[N, H, W]` planes with replicated edges, separably: along the rows, then the columns. */
-function blur(g: OnnxGraph, x: string, base: string): string {
-  return blurAxis(g, blurAxis(g, x, 2, `${base}/h`), 1, `${base}/v`);
+/**
+ * The rows each block of {@link blurBlocks} reads along an axis of `size` (an int64 `[1]`): `[ceil(size / BLOCK),
+ * BLOCK + 6]` indices, block j's rows j BLOCK - 3 .. j BLOCK + BLOCK + 2 clamped to 0..size-1 (the replicated edges).
+ */
+function blockIndices(g: OnnxGraph, size: string, base: string): string {
+  const blocks = g.op('Div', [g.op('Add', [size, g.int64([BLOCK - 1])], `${base}/up`), g.int64([BLOCK])], `${base}/n`);
+  const scalar = (v: string, b: string) => g.op('Squeeze', [v, g.int64([0])], b);
+  const range = g.op(
+    'Range',
+    [scalar(g.int64([0]), `${base}/r0`), scalar(blocks, `${base}/rn`), scalar(g.int64([1]), `${base}/r1`)],
+    `${base}/j`,
+  );
+  const starts = g.op(
+    'Unsqueeze',
+    [g.op('Mul', [range, g.int64([BLOCK])], `${base}/jb`), g.int64([1])],
+    `${base}/start`,
+  );
+  const taps = g.int64(Array.from({ length: BLOCK + 6 }, (_, k) => k - 3));
+  const rows = g.op('Add', [starts, taps], `${base}/rows`);
+  const last = g.op('Sub', [size, g.int64([1])], `${base}/last`);
+  return g.op('Max', [g.op('Min', [rows, last], `${base}/clamp_hi`), g.int64([0])], `${base}/idx`);
 }
 
 /**
- * MSCN coefficients of `[N, H, W]` grey planes, as core's `mscn`. The second moment is the Gaussian of I² (core
- * squares each tap, K3 d d; the same to the last bit or so). I and I² are blurred one after the other: stacked as
- * one `[N, 2, H, W]` tensor they were slower here (each op's planes no longer fit in the cache).
+ * The 7-tap Gaussian along axis 1 of `[N, A, B]` planes (edges replicated) by blocks of rows: one `Gather` of each
+ * block's `BLOCK + 6` rows (`idx` from {@link blockIndices}), then one `MatMul` by the banded `[BLOCK, BLOCK + 6]`
+ * matrix of the taps, and the blocks as rows again: `[N, A', B]` with A' = `ceil(A / BLOCK) BLOCK` (the rows past A
+ * are the last rows' blur again, cut off later). onnxruntime's CPU `Conv` has no float64 kernel; this writes about
+ * 2.3 planes per pass where 7 shifted `Slice`s and their sums wrote 17.
  */
-function mscn(g: OnnxGraph, grey: string, base: string): string {
-  const mu = blur(g, grey, `${base}/mu`);
-  const mom2 = blur(g, g.op('Mul', [grey, grey], `${base}/sq`), `${base}/mom2`);
-  const zero = g.double('zero', [0]);
+function blurBlocks(g: OnnxGraph, x: string, idx: string, b: string, base: string): string {
+  const band = new Float64Array(BLOCK * (BLOCK + 6));
+  for (let i = 0; i < BLOCK; i++) for (let k = 0; k < 7; k++) band[i * (BLOCK + 6) + i + k] = MSCN_GAUSSIAN[k]!;
+  const blocks = g.op('Gather', [x, idx], `${base}/rows`, { axis: { i: 1 } }); // [N, blocks, BLOCK + 6, B]
+  const sums = g.op('MatMul', [g.double('gauss_band', band, [BLOCK, BLOCK + 6]), blocks], `${base}/mm`);
+  return g.op('Reshape', [sums, g.op('Concat', [g.int64([0, -1]), b], `${base}/shape`, { axis: { i: 0 } })], base);
+}
+
+/** A scale's `[N, A, B]` planes' sizes (int64 `[1]` each) and block indices, shared by its two blurs. */
+interface BlurAxes {
+  a: string;
+  b: string;
+  aIdx: string;
+  bIdx: string;
+}
+
+function blurAxes(g: OnnxGraph, planes: string, base: string): BlurAxes {
+  const shape = g.op('Shape', [planes], `${base}/shape`);
+  const dim = (k: number, n: string) => g.op('Gather', [shape, g.int64([k])], `${base}/${n}`, { axis: { i: 0 } });
+  const [a, b] = [dim(1, 'a'), dim(2, 'b')];
+  return { a, b, aIdx: blockIndices(g, a, `${base}/a`), bIdx: blockIndices(g, b, `${base}/b`) };
+}
+
+/**
+ * The 7x7 Gaussian (separable, edges replicated) of `[N, A, B]` planes, returned TRANSPOSED as `[N, B, A]`: blocks
+ * along A, one `Transpose`, blocks along B, one `Slice` of the padding. Given the transposed grey planes `[N, W, H]`,
+ * it blurs along the rows first, as core, and returns `[N, H, W]`. float64 throughout (sums in `MatMul`'s order).
+ */
+function blurT(g: OnnxGraph, x: string, axes: BlurAxes, base: string): string {
+  const along = blurBlocks(g, x, axes.aIdx, axes.b, `${base}/a`); // [N, A', B]
+  const turned = g.op('Transpose', [along], `${base}/t`, { perm: { ints: [0, 2, 1] } }); // [N, B, A']
+  const across = blurBlocks(
+    g,
+    turned,
+    axes.bIdx,
+    g.op('Shape', [turned], `${base}/a_pad`, { start: { i: 2 } }),
+    `${base}/b`,
+  );
+  const end = g.op('Concat', [axes.b, axes.a], `${base}/end`, { axis: { i: 0 } });
+  return g.op('Slice', [across, g.int64([0, 0]), end, g.int64([1, 2])], `${base}/crop`); // [N, B, A]
+}
+
+/**
+ * MSCN coefficients of `[N, H, W]` grey planes (levels 0..255; `greyT`: the same, transposed), as core's `mscn`. The
+ * second moment is the Gaussian of I² (core squares each tap, K3 d d; the same to the last bit or so). On 0..255,
+ * C = 255 C and the flat-window threshold is 255 · 1e-9: core's values on [0, 1] times 255, to rounding.
+ */
+function mscn(g: OnnxGraph, grey: string, greyT: string, base: string): string {
+  const axes = blurAxes(g, greyT, `${base}/blur`);
+  const mu = blurT(g, greyT, axes, `${base}/mu`);
+  const mom2 = blurT(g, g.op('Mul', [greyT, greyT], `${base}/sq`), axes, `${base}/mom2`);
   const v = g.op('Sub', [mom2, g.op('Mul', [mu, mu], `${base}/mu2`)], `${base}/var`);
-  const sigma = g.op('Sqrt', [g.op('Max', [v, zero], `${base}/var_pos`)], `${base}/sigma`);
+  const sigma = g.op('Sqrt', [g.op('Relu', [v], `${base}/var_pos`)], `${base}/sigma`);
   const d = g.op('Sub', [grey, mu], `${base}/d`);
-  const flat = g.op('Less', [g.op('Abs', [d], `${base}/abs_d`), g.double('flat', [MSCN_FLAT])], `${base}/flat`);
-  const ratio = g.op('Div', [d, g.op('Add', [sigma, g.double('c', [MSCN_C])], `${base}/den`)], `${base}/ratio`);
-  return g.op('Where', [flat, zero, ratio], `${base}/mscn`);
+  // Not flat (|d| >= 1e-9 on [0, 1]) as a float64 0 or 1: a `Mul` by it was faster than a `Where` here.
+  const kept = g.op(
+    'Cast',
+    [g.op('GreaterOrEqual', [g.op('Abs', [d], `${base}/abs_d`), g.double('flat', [MSCN_FLAT * 255])], `${base}/ge`)],
+    `${base}/kept`,
+    { to: { i: ONNX_DOUBLE } },
+  );
+  const ratio = g.op('Div', [d, g.op('Add', [sigma, g.double('c', [MSCN_C * 255])], `${base}/den`)], `${base}/ratio`);
+  return g.op('Mul', [ratio, kept], `${base}/mscn`);
 }
 
 /** The sums an AGGD fit needs of each of `[N, H, W]` planes, as `[N, planes]` columns (AggdMoments in core). */
@@ -104,32 +172,72 @@ interface Moments {
   absSum: string;
 }
 
-/** The AGGD sums of one `[N, H, W]` plane, each `[N, 1]`: squares of each side, the signs' sum and count, |x|'s sum. */
-function moments(g: OnnxGraph, x: string, base: string): Moments {
-  const reduce = (op: string, v: string, b: string) =>
-    g.op(
-      'Unsqueeze',
-      [
-        // Opset 13+ takes ReduceSum's axes as an input, the other reductions' (until opset 18) as an attribute.
-        op === 'ReduceSum'
-          ? g.op(op, [v, g.int64([1, 2])], `${base}/${b}_n`, { keepdims: { i: 0 } })
-          : g.op(op, [v], `${base}/${b}_n`, { axes: { ints: [1, 2] }, keepdims: { i: 0 } }),
-        g.int64([1]),
-      ],
-      `${base}/${b}`,
-    );
-  const sign = g.op('Sign', [x], `${base}/sign`);
-  const signSum = reduce('ReduceSum', sign, 'sign_sum'); // posCount - negCount
-  const signCount = reduce('ReduceL1', sign, 'sign_count'); // posCount + negCount
-  const half = g.double('half', [0.5]);
-  const posSq = reduce('ReduceSumSquare', g.op('Relu', [x], `${base}/pos`), 'pos_sq');
+/** The sums of a plane, in this order: Σ |x|, Σ x², Σ x |x| (float64), then the counts of x > 0 and x < 0. */
+const SUMS = 5;
+
+/**
+ * The sums (see {@link SUMS}) of one `[N, A, B]` plane, each `[N, 1, 1]`: three float64 `ReduceSum`s of `|x|`,
+ * `x x` and `x |x|` (P + Q and P - Q, P and Q the positive and the negative side's squares), and the two counts as
+ * float32 sums of 0s and 1s (exact: every partial sum is an integer below 2^24). onnxruntime's `ReduceSum` is about
+ * 3.5 times as fast as its `ReduceSumSquare` and `ReduceL1`, and `Greater` + `Cast` to float32 twice as fast as
+ * `Sign` here, so this is 3 full-size float64 writes, 2 float32 and 2 bool ones, and 5 fast reductions.
+ */
+function planeSums(g: OnnxGraph, x: string, base: string): { sums: string[]; counts: string[] } {
+  const sum = (v: string, b: string) => g.op('ReduceSum', [v, g.int64([1, 2])], `${base}/${b}`, { keepdims: { i: 1 } });
+  const abs = g.op('Abs', [x], `${base}/abs`);
+  const zero = g.double('zero', [0]);
+  const count = (op: string, b: string) =>
+    sum(g.op('Cast', [g.op(op, [x, zero], `${base}/${b}_mask`)], `${base}/${b}_01`, { to: { i: ONNX_FLOAT } }), b);
   return {
-    posCount: g.op('Mul', [g.op('Add', [signCount, signSum], `${base}/pos2`), half], `${base}/pos_count`),
-    negCount: g.op('Mul', [g.op('Sub', [signCount, signSum], `${base}/neg2`), half], `${base}/neg_count`),
-    posSq,
-    // The negative side's squares as all squares less the positive side's: one pass that reads x and writes nothing.
-    negSq: g.op('Sub', [reduce('ReduceSumSquare', x, 'sq_sum'), posSq], `${base}/neg_sq`),
-    absSum: reduce('ReduceL1', x, 'abs_sum'),
+    sums: [
+      sum(abs, 'abs_sum'),
+      sum(g.op('Mul', [x, x], `${base}/sq`), 'sq_sum'),
+      sum(g.op('Mul', [x, abs], `${base}/signed_sq`), 'signed_sq_sum'),
+    ],
+    counts: [count('Greater', 'pos'), count('Less', 'neg')],
+  };
+}
+
+/**
+ * One scale's planes' sums side by side: `[N, planes * SUMS]`, float64, column p * SUMS + k (k as {@link SUMS}).
+ */
+function scaleSums(g: OnnxGraph, planes: Array<{ sums: string[]; counts: string[] }>, base: string): string {
+  const parts = planes.map((p, k) => {
+    const counts = g.op(
+      'Cast',
+      [g.op('Concat', p.counts, `${base}/counts${k}`, { axis: { i: 2 } })],
+      `${base}/counts64_${k}`,
+      { to: { i: ONNX_DOUBLE } },
+    );
+    return [...p.sums, counts];
+  });
+  const side = g.op('Concat', parts.flat(), `${base}/sums`, { axis: { i: 2 } }); // [N, 1, planes * SUMS]
+  return g.op('Squeeze', [side, g.int64([1])], `${base}/sums_n`);
+}
+
+/** The moments of `[N, K * SUMS]` sums (plane by plane, see {@link SUMS}) as `[N, K]` columns. */
+function momentColumns(g: OnnxGraph, sums: string): Moments {
+  const table = g.op('Reshape', [sums, g.int64([0, -1, SUMS])], 'moments/table'); // [N, K, SUMS]
+  const [absSum, sqSum, signedSq, posCount, negCount] = [
+    'abs_sum',
+    'sq_sum',
+    'signed_sq',
+    'pos_count',
+    'neg_count',
+  ].map((b, k) =>
+    g.op(
+      'Squeeze',
+      [g.op('Gather', [table, g.int64([k])], `moments/${b}3`, { axis: { i: 2 } }), g.int64([2])],
+      `moments/${b}`,
+    ),
+  ) as [string, string, string, string, string];
+  const half = g.double('half', [0.5]);
+  return {
+    posCount,
+    negCount,
+    posSq: g.op('Mul', [g.op('Add', [sqSum, signedSq], 'moments/pos_sq2'), half], 'moments/pos_sq'),
+    negSq: g.op('Mul', [g.op('Sub', [sqSum, signedSq], 'moments/neg_sq2'), half], 'moments/neg_sq'),
+    absSum,
   };
 }
 
@@ -213,12 +321,13 @@ const SHIFTS: Array<[string, number, number]> = [
 ];
 
 /**
- * The moments of one scale's `[N, H, W]` grey planes: the MSCN coefficients, then their products with each
- * neighbour (0 where the neighbour is outside the image: a zero border, so each product plane is `[N, H, W]`
- * and such products count in n only, as core). Returns 5 columns per moment and n = H W.
+ * The sums of one scale's `[N, H, W]` grey planes (`greyT`: the same, transposed): the MSCN coefficients, then
+ * their products with each neighbour (0 where the neighbour is outside the image: a zero border, so each product
+ * plane is `[N, H, W]` and such products count in n only, as core). Returns the 5 planes' sums (see
+ * {@link scaleSums}) and n = H W.
  */
-function scaleMoments(g: OnnxGraph, grey: string, base: string): { m: Moments[]; n: string } {
-  const coeffs = mscn(g, grey, base);
+function scaleMoments(g: OnnxGraph, grey: string, greyT: string, base: string): { sums: string; n: string } {
+  const coeffs = mscn(g, grey, greyT, base);
   const hw = g.slice(g.op('Shape', [grey], `${base}/shape`), 0, 1, 3, `${base}/hw`);
   const n = g.op('Cast', [g.op('ReduceProd', [hw], `${base}/numel`, { keepdims: { i: 1 } })], `${base}/n`, {
     to: { i: ONNX_DOUBLE },
@@ -226,7 +335,7 @@ function scaleMoments(g: OnnxGraph, grey: string, base: string): { m: Moments[];
   // Rows 1..H and columns 0..W-1 of the padded plane are the coefficients: the neighbour at (dy, dx) of every
   // coefficient is the H x W window from row 1 + dy, column dx.
   const padded = g.op('Pad', [coeffs, g.int64([0, 1, 0, 0, 1, 1])], `${base}/zero_border`);
-  const m = [moments(g, coeffs, `${base}/mscn_m`)];
+  const sums = [planeSums(g, coeffs, `${base}/mscn_m`)];
   for (const [name, dy, dx] of SHIFTS) {
     const end = (k: number) => (k === 0 ? Number.MAX_SAFE_INTEGER : k); // counted from the end; 0: to the end
     const there = g.op(
@@ -234,9 +343,9 @@ function scaleMoments(g: OnnxGraph, grey: string, base: string): { m: Moments[];
       [padded, g.int64([1 + dy, dx]), g.int64([end(dy - 1), end(dx - 1)]), g.int64([1, 2])],
       `${base}/${name}/there`,
     );
-    m.push(moments(g, g.op('Mul', [coeffs, there], `${base}/${name}/product`), `${base}/${name}_m`));
+    sums.push(planeSums(g, g.op('Mul', [coeffs, there], `${base}/${name}/product`), `${base}/${name}_m`));
   }
-  return { m, n };
+  return { sums: scaleSums(g, sums, base), n };
 }
 
 /** Columns of `parts` side by side: `[N, K]` each into `[N, sum K]`. */
@@ -349,15 +458,12 @@ function halfCubic(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
  * ops on a tensor whose last dimension is 1 take a path about 10 times slower (and `MatMul` by a vector, too).
  */
 function grey(g: OnnxGraph, image: string): string {
-  const column = g.op('MatMul', [image, g.float('grey_weights', [4899, 9617, 1868], [3, 1])], 'grey_fixed');
-  const weighted = g.op('Squeeze', [column, g.int64([3])], 'grey_sum');
-  const level = g.op(
-    'Floor',
-    [g.op('Div', [g.op('Add', [weighted, g.float('round', [8192])], 'grey_round'), g.float('q14', [16384])], 'grey_q')],
-    'grey_level',
-  );
-  const plane = g.op('Cast', [level], 'grey_planes', { to: { i: ONNX_DOUBLE } });
-  return g.op('Div', [plane, g.double('levels', [255])], 'grey');
+  // floor((4899 R + 9617 G + 1868 B + 8192) / 16384) as floor(R 4899 / 16384 + ... + 0.5): the weights / 16384 are
+  // exact in float32, and so is every product and sum (multiples of 2^-14 below 2^8).
+  const weights = g.float('grey_weights', [4899 / 16384, 9617 / 16384, 1868 / 16384], [3, 1]);
+  const weighted = g.op('Squeeze', [g.op('MatMul', [image, weights], 'grey_fixed'), g.int64([3])], 'grey_sum');
+  const level = g.op('Floor', [g.op('Add', [weighted, g.float('round', [0.5])], 'grey_round')], 'grey_level');
+  return g.op('Cast', [level], 'grey', { to: { i: ONNX_DOUBLE } });
 }
 
 /**
@@ -398,28 +504,16 @@ export function brisqueToOnnx(model: SvrModel, options: BrisqueOnnxOptions = {})
     ),
   };
   const plane = grey(g, inputName);
-  const full = scaleMoments(g, plane, 's1');
+  const swap = { perm: { ints: [0, 2, 1] } };
+  const planeT = g.op('Transpose', [plane], 'grey_t', swap); // [N, W, H]
+  const full = scaleMoments(g, plane, planeT, 's1');
   // Columns first, as core: on the transposed planes, so that both passes gather whole rows (a `Gather` along the
   // last axis copies one value at a time and took 4 times as long).
-  const swap = { perm: { ints: [0, 2, 1] } };
-  const narrow = halfCubic(g, g.op('Transpose', [plane], 'half_t', swap), 1, 'half_w'); // [N, W / 2, H]
+  const narrow = halfCubic(g, planeT, 1, 'half_w'); // [N, W / 2, H]
   const halfPlane = halfCubic(g, g.op('Transpose', [narrow], 'half_t2', swap), 1, 'half_h');
-  const half = scaleMoments(g, halfPlane, 's2');
+  const half = scaleMoments(g, halfPlane, g.op('Transpose', [halfPlane], 'half_t3', swap), 's2');
   // The 10 fits (5 per scale) at once, on [N, 10] columns; then the 36 features picked in BRISQUE_FEATURE_NAMES order.
-  const all = [...full.m, ...half.m];
-  const col = (k: keyof Moments) =>
-    columns(
-      g,
-      all.map((m) => m[k]),
-      `moments/${k}`,
-    );
-  const moments: Moments = {
-    posCount: col('posCount'),
-    negCount: col('negCount'),
-    posSq: col('posSq'),
-    negSq: col('negSq'),
-    absSum: col('absSum'),
-  };
+  const moments = momentColumns(g, columns(g, [full.sums, half.sums], 'moments/sums')); // [N, 10] each
   const five = g.int64([5]);
   const n = g.op(
     'Concat',
