@@ -1,14 +1,19 @@
 // Prints the five-fold table of scripts/kfold.sh (markdown) from the runs' logs: per fold, the head
 // step's best SRCC, then the upper-block step's SRCC / PLCC at its best epoch (picked on that fold,
 // so optimistic) and at its last epoch (no choice made on the fold), and their means over folds.
-// Usage: node scripts/kfold-table.mjs [RECIPE]   RECIPE as in scripts/kfold.sh: rank-task (default) or
-// mos-only. Fold 0 is the default model's own run: $FOLD0_HEAD and $FOLD0_UPPER override its folders.
+// Usage: node scripts/kfold-table.mjs [RECIPE]   RECIPE as in scripts/kfold.sh: rank-task (default),
+// rank-grey or mos-only. Fold 0 is the default model's own run: $FOLD0_HEAD and $FOLD0_UPPER override
+// its folders.
 import { existsSync, readFileSync } from 'node:fs';
 
 const RECIPES = {
   'rank-task': {
     head: ['runs/mobilenetv2-ml/finetune-head-12crops-wide', 'head-wide-fold'],
     upper: ['runs/mobilenetv2-ml/finetune-upper-rank-task', 'upper-rank-task-fold'],
+  },
+  'rank-grey': {
+    head: ['runs/mobilenetv2-ml/finetune-head-12crops-wide', 'head-wide-fold'],
+    upper: ['runs/mobilenetv2-ml/finetune-upper-rank-grey', 'upper-rank-grey-fold'],
   },
   'mos-only': {
     head: ['runs/mobilenetv2-ml/finetune-head-12crops', 'head-fold'],

@@ -7,6 +7,9 @@
 #   rank-task  0.5.0's recipe: stage 1 runs/mobilenetv2-ml/rank-wide/best (scripts/train-default-model.sh),
 #              the 12-crop head step (configs/kfold/head-wide-foldK.json), then 10 epochs of the upper
 #              blocks on MOS plus the ranking hinge (configs/kfold/upper-rank-task-foldK.json).
+#   rank-grey  0.6.0's recipe: rank-task's stage 1 and head step, then the upper blocks with the ranking
+#              hinge on the ladders plus their grey copies, 4 ladders per batch
+#              (configs/kfold/upper-rank-grey-foldK.json).
 #   mos-only   0.4.0's recipe: stage 1 runs/mobilenetv2-ml/rank/best, configs/kfold/head-foldK.json,
 #              then configs/kfold/upper-foldK.json.
 # The configs' data paths resolve against the training data folder ($IQA_ZOO_DATA, else ./data;
@@ -18,8 +21,9 @@ cd "$(dirname "$0")/.."
 recipe=${1:-rank-task}
 case "$recipe" in
   rank-task) rank=${RANK:-runs/mobilenetv2-ml/rank-wide/best} head=head-wide-fold upper=upper-rank-task-fold ;;
+  rank-grey) rank=${RANK:-runs/mobilenetv2-ml/rank-wide/best} head=head-wide-fold upper=upper-rank-grey-fold ;;
   mos-only) rank=${RANK:-runs/mobilenetv2-ml/rank/best} head=head-fold upper=upper-fold ;;
-  *) echo "kfold.sh: unknown recipe '$recipe' (expected rank-task or mos-only)" >&2; exit 64 ;;
+  *) echo "kfold.sh: unknown recipe '$recipe' (expected rank-task, rank-grey or mos-only)" >&2; exit 64 ;;
 esac
 iqa() { node packages/cli/bin/iqa.js "$@"; }
 head_step() { iqa train finetune --config "configs/kfold/$head$1.json" --from "$rank" --feature-workers "$2" --resume; }

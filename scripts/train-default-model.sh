@@ -21,7 +21,7 @@ if [ -n "${SCRATCH:-}" ]; then
   where() { echo "--out $1 --cache $SCRATCH/cache"; }
 else
   RANK=runs/mobilenetv2-ml/rank-wide HEAD=runs/mobilenetv2-ml/finetune-head-12crops-wide
-  UPPER=runs/mobilenetv2-ml/finetune-upper-rank-task MODEL=models/$ID EVAL=runs/mobilenetv2-ml/eval-onnx.json
+  UPPER=runs/mobilenetv2-ml/finetune-upper-rank-grey MODEL=models/$ID EVAL=runs/mobilenetv2-ml/eval-onnx.json
   where() { :; } # the configs' own "out" and "cache"
 fi
 # step NAME COMMAND...: runs COMMAND, then prints its wall time (on stderr, and to $TIMES).
@@ -37,7 +37,7 @@ step rank npx iqa train rank --config $C/rank-wide.json $(where "$RANK") $RESUME
 # shellcheck disable=SC2046
 step head npx iqa train finetune --config $C/finetune-head-12crops-wide.json --from "$RANK/best" $(where "$HEAD") $RESUME
 # shellcheck disable=SC2046
-step upper npx iqa train finetune --config $C/finetune-upper-rank-task.json --from "$HEAD/best" $(where "$UPPER") $RESUME
+step upper npx iqa train finetune --config $C/finetune-upper-rank-grey.json --from "$HEAD/best" $(where "$UPPER") $RESUME
 step export npx iqa export --from "$UPPER/best" --out "$MODEL"
 evaluate() { npx iqa eval --model "$MODEL" --mos "$UPPER/val.csv" --json > "$EVAL"; }
 step eval evaluate

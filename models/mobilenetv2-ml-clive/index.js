@@ -1,5 +1,5 @@
 /**
- * The iqa-zoo model mobilenetv2-ml-clive 0.5.0. Its files as URLs: in a bundled web app (Vite,
+ * The iqa-zoo model mobilenetv2-ml-clive 0.6.0. Its files as URLs: in a bundled web app (Vite,
  * webpack 5) each is emitted as an asset; in Node they are file: URLs.
  *
  * @example
