@@ -29,6 +29,7 @@ export type {
   CardPreset,
   CardRuntime,
   BrisqueProtocol,
+  HosaProtocol,
   FeatureCardInput,
   PixelGraphInput,
   PatchCardInput,
@@ -66,6 +67,18 @@ export type { FeatureScaling, SvrModel } from './classic/svr-model.js';
 export { brisqueScore, scoreBrisque, parseBrisqueModel } from './classic/brisque-score.js';
 export type { BrisqueModel } from './classic/brisque-score.js';
 export { featureTensor, pixelGraphTensor } from './classic/feature-input.js';
+export {
+  hosaFeatures,
+  hosaPatches,
+  hosaEncode,
+  hosaMoments,
+  hosaFeatureCount,
+  assertHosaCodebook,
+  HOSA_MIN_SIDE,
+} from './classic/hosa-features.js';
+export type { HosaCodebook, HosaPatches } from './classic/hosa-features.js';
+export { hosaScore, scoreHosa, parseHosaModel } from './classic/hosa-score.js';
+export type { HosaModel } from './classic/hosa-score.js';
 export { aggdShapeGrid, gammaFn } from './classic/aggd-fit.js';
 export { MSCN_C, MSCN_FLAT, MSCN_GAUSSIAN } from './classic/mscn.js';
 export type { ShapeGrid } from './classic/aggd-fit.js';

@@ -25,6 +25,7 @@ export function protocolText(card: Pick<ModelCard, 'input'> & { output?: ModelCa
   const p = card.input.protocol;
   if (p.kind === 'crops') return `mean of ${p.count} crops ${p.size}px`;
   if (p.kind === 'brisque') return 'full image + half scale';
+  if (p.kind === 'hosa') return `full image, ${p.patch}px patches`;
   if (p.kind === 'patches')
     return `${card.output?.weight ? 'weighted mean' : 'mean'} of ${p.size}px patches, stride ${p.stride}`;
   return `full image${p.maxSide ? ` (max side ${p.maxSide})` : ''}`;

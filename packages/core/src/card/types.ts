@@ -44,6 +44,15 @@ export interface BrisqueProtocol {
 }
 
 /**
+ * HOSA's test protocol (Xu et al., IEEE TIP 2016): the whole grey image as non-overlapping `patch` x `patch` patches
+ * from the top-left corner (the remainder under `patch` pixels left out), encoded against the graph's codebook.
+ */
+export interface HosaProtocol {
+  kind: 'hosa';
+  patch: number;
+}
+
+/**
  * The input of a classic model whose features are computed by `@iqa-zoo/core` (identically in every runtime)
  * and whose ONNX graph takes the feature vector: `[N, 36]` float32, named `name`.
  */
@@ -81,7 +90,7 @@ export interface PixelGraphInput {
   /** Smallest side accepted (16 for BRISQUE). */
   minSize: number;
   smallImage: 'reject';
-  protocol: BrisqueProtocol;
+  protocol: BrisqueProtocol | HosaProtocol;
 }
 
 /**
@@ -202,7 +211,8 @@ export interface CardArchitecture {
 
 export interface CardDataset {
   name: string;
-  role: 'ranking' | 'finetune' | 'validation' | 'calibration';
+  /** `codebook`: images a classic model's codebook was learnt from (HOSA's k-means), without their labels. */
+  role: 'ranking' | 'finetune' | 'validation' | 'calibration' | 'codebook';
   images: number;
   licence: string;
 }

@@ -113,8 +113,13 @@ function checkBrisqueInput(c: Checker, input: Obj): void {
   c.oneOf(input, 'smallImage', path, ['reject']);
   const p = c.obj(input.protocol, `${path}.protocol`);
   if (p) {
-    c.oneOf(p, 'kind', `${path}.protocol`, ['brisque']);
-    c.oneOf(p, 'scales', `${path}.protocol`, [2]);
+    // HOSA (a pixel graph only): non-overlapping patches no larger than the size floor.
+    if (p.kind === 'hosa' && input.layout === 'NHWC')
+      c.num(p, 'patch', `${path}.protocol`, { int: true, min: 2, max: Number(input.minSize) });
+    else {
+      c.oneOf(p, 'kind', `${path}.protocol`, ['brisque']);
+      c.oneOf(p, 'scales', `${path}.protocol`, [2]);
+    }
   }
 }
 
@@ -283,7 +288,7 @@ export function validateCard(value: unknown, source = 'model card'): ModelCard {
         const o = c.obj(d, path);
         if (!o) return;
         c.str(o, 'name', path);
-        c.oneOf(o, 'role', path, ['ranking', 'finetune', 'validation', 'calibration']);
+        c.oneOf(o, 'role', path, ['ranking', 'finetune', 'validation', 'calibration', 'codebook']);
         c.num(o, 'images', path, { int: true, min: 0 });
         c.str(o, 'licence', path);
       });
