@@ -3,9 +3,9 @@
  * LIBLINEAR), fitted here by LIBSVM with its linear kernel (Chang and Lin, ACM TIST 2011; libsvm-js's WebAssembly
  * build). A linear SVR's dual depends on the rows only through their inner products, so LIBSVM is given the rows of
  * the Cholesky factor L of the Gram matrix G = X Xᵀ (n values per row, with L Lᵀ = G) instead of the 14,700 features:
- * the same problem, and a model text LIBSVM can print (with 14,700 values per support vector it is about 180 MB, more
- * than V8 allows a string). The dual solution is then folded into the primal weights w = sum_i coef_i x_i, so a
- * score is w.f + b.
+ * the same problem, and a model text (where libsvm-js gives the dual coefficients) of a readable size: with 14,700
+ * values per support vector it is about 170 MB, and reading it crashed Node ("invalid size error 169220804"). The dual
+ * solution is then folded into the primal weights w = sum_i coef_i x_i, so a score is w.f + b.
  */
 import { createRequire } from 'node:module';
 import { expected } from '@iqa-zoo/core';
