@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Turns the SVR that scripts/brisque-clive.mjs fitted (models/brisque-clive/brisque-svr.json, with its
-// card.draft.json) into the zoo model: model.onnx (all of BRISQUE as one float64 ONNX graph: grey, MSCN, the
+// card.draft.json) into the zoo model: model.onnx (all of BRISQUE as one ONNX graph: grey, MSCN, the
 // AGGD fits at two scales, svm-scale and the RBF SVR; the card embedded in its metadata) and card.json
 // (protocol `brisque`, layout NHWC, files with their hashes). Then it scores the first --check-images CLIVE
 // photos with the graph in onnxruntime-node and with core (brisqueFeatures + predictSvr) and prints the
@@ -57,7 +57,8 @@ const card = {
     `36 MSCN/AGGD features of the image and its half-scale copy, ` +
     `RBF epsilon-SVR (C ${C}, gamma ${gamma}, epsilon ${epsilon}, ${svs} support vectors) ` +
     `fitted by LIBSVM on the CLIVE training split. ` +
-    `model.onnx is all of BRISQUE as one float64 graph (grey (its fixed point in float32, exact), MSCN, ` +
+    `model.onnx is all of BRISQUE as one graph, float64 but for grey's fixed point (float32, exact) and the ` +
+    `pairwise products and their row sums (float32) (grey, MSCN, ` +
     `AGGD fits by ArgMin over core's shape table, ` +
     `the half-scale cubic copy, svm-scale, the RBF SVR): the image's RGB levels in, the score out, ` +
     `in onnxruntime-node and onnxruntime-web alike; it equals core's TypeScript path to 1e-5. ` +

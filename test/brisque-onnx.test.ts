@@ -117,8 +117,11 @@ describe('brisqueToOnnx', () => {
       const a = (await node.run({ image: new ortNode.Tensor('float32', batch, [3, h, w, 3]) })).score!;
       const b = (await web.run({ image: new ortWeb.Tensor('float32', batch, [3, h, w, 3]) })).score!;
       expect(a.dims).toEqual([3, 1]);
-      expect(Array.from(b.data as Float32Array)).toEqual(Array.from(a.data as Float32Array));
+      // The moment sums are float32 row sums, added in each runtime's order: onnxruntime-web and -node differ by
+      // up to one float32 step of the score (3.8e-6 on the first 40 CLIVE photos, 36 of them equal; always 0
+      // while the graph was all float64).
       (a.data as Float32Array).forEach((v, i) => {
+        expect(Math.abs((b.data as Float32Array)[i]! - v)).toBeLessThan(1e-5);
         expect(Math.abs(v - core[i]!)).toBeLessThan(1e-5);
       });
       // An odd-sized crop (the half-scale copy's cubic weights vary per column) on its own.

@@ -1,5 +1,5 @@
 /**
- * The iqa-zoo model brisque-clive 0.2.2. Its files as URLs: in a bundled web app (Vite,
+ * The iqa-zoo model brisque-clive 0.2.3. Its files as URLs: in a bundled web app (Vite,
  * webpack 5) each is emitted as an asset; in Node they are file: URLs.
  *
  * @example

@@ -1,21 +1,22 @@
 /**
  * BRISQUE (A. Mittal, A. K. Moorthy and A. C. Bovik, "No-Reference Image Quality Assessment in the Spatial
  * Domain", IEEE TIP 2012) as one ONNX graph: RGB pixels in, the SVR's score out. Every step is core's
- * (packages/core/src/classic: mscn.ts, aggd-fit.ts, brisque-features.ts, svr-model.ts) written as ONNX ops in
- * float64, so the graph's features equal core's to rounding (sums are added in onnxruntime's order):
+ * (packages/core/src/classic: mscn.ts, aggd-fit.ts, brisque-features.ts, svr-model.ts) written as ONNX ops, in
+ * float64 up to the MSCN coefficients and from the moment sums on; the pairwise products and the sums of each row
+ * are float32 (scores within 1e-5 of core's: 5.1e-6 at most on the 931 CLIVE photos):
  *
  * - grey: OpenCV's fixed point, `floor((4899 R + 9617 G + 1868 B + 8192) / 16384)`, in float32 (exact for 8-bit
  *   levels), then float64 levels 0..255 (core's [0, 1] times 255: MSCN's C and flat threshold are scaled to match);
  * - MSCN: the 7-tap Gaussian (sigma 7/6) separably, each pass a `Gather` of blocks of rows (edges replicated by
  *   clamped indices) and a `MatMul` by the banded matrix of the taps (onnxruntime's CPU `Conv` has no float64
  *   kernel), with one `Transpose` between the passes; |I - mu| < 1e-9 (on [0, 1]) counts as 0, as in core;
- * - pairwise products: the coefficients times a `Slice` of them with a zero border (products outside the image
- *   are 0: they count in n only);
- * - AGGD fit: per plane, `ReduceSum`s of |x|, x² and x|x| (the two sides' squares are their half sum and half
- *   difference) and of float32 0/1 masks for the counts (exact); the 10 fits of both scales then run at once on
- *   `[N, 10]` columns: the shape is `ArgMin` over |ratio table - r̂| (core's table; the ratio rises with the shape,
- *   so this is the grid point core's scan stops at) and the Γ values of the chosen shape are `Gather`s from tables
- *   that core's `gammaFn` filled;
+ * - pairwise products: the coefficients (as float32) times a `Slice` of them with a zero border (products outside
+ *   the image are 0: they count in n only);
+ * - AGGD fit: per plane and row, float32 `ReduceSum`s of each side (`Relu`, `Min` with 0), of their squares and of
+ *   0/1 masks for the counts (exact), then the rows added in float64; the 10 fits
+ *   of both scales then run at once on `[N, 10]` columns: the shape is `ArgMin` over |ratio table - r̂| (core's
+ *   table; the ratio rises with the shape, so this is the grid point core's scan stops at) and the Γ values of the
+ *   chosen shape are `Gather`s from tables that core's `gammaFn` filled;
  * - half scale: Keys' cubic (a = -0.75, half-pixel centres, clamped taps) as `Gather`s of the four taps with
  *   weights computed from the sizes, along the width, then the height, each pass gathering whole rows (the
  *   width pass on transposed planes); onnxruntime's `Resize` has no float64 kernel;
@@ -99,9 +100,18 @@ function blockIndices(g: OnnxGraph, size: string, base: string): string {
  * 2.3 planes per pass where 7 shifted `Slice`s and their sums wrote 17.
  */
 function blurBlocks(g: OnnxGraph, x: string, idx: string, b: string, base: string): string {
+  return bandSums(g, gatherBlocks(g, x, idx, base), b, base);
+}
+
+/** `[N, blocks, BLOCK + 6, B]`: the rows of each block of `[N, A, B]` (see {@link blurBlocks}). */
+function gatherBlocks(g: OnnxGraph, x: string, idx: string, base: string): string {
+  return g.op('Gather', [x, idx], `${base}/rows`, { axis: { i: 1 } });
+}
+
+/** The blocks' Gaussian sums as rows again: `[N, blocks, BLOCK + 6, B]` to `[N, A', B]` (see {@link blurBlocks}). */
+function bandSums(g: OnnxGraph, blocks: string, b: string, base: string): string {
   const band = new Float64Array(BLOCK * (BLOCK + 6));
   for (let i = 0; i < BLOCK; i++) for (let k = 0; k < 7; k++) band[i * (BLOCK + 6) + i + k] = MSCN_GAUSSIAN[k]!;
-  const blocks = g.op('Gather', [x, idx], `${base}/rows`, { axis: { i: 1 } }); // [N, blocks, BLOCK + 6, B]
   const sums = g.op('MatMul', [g.double('gauss_band', band, [BLOCK, BLOCK + 6]), blocks], `${base}/mm`);
   return g.op('Reshape', [sums, g.op('Concat', [g.int64([0, -1]), b], `${base}/shape`, { axis: { i: 0 } })], base);
 }
@@ -122,20 +132,15 @@ function blurAxes(g: OnnxGraph, planes: string, base: string): BlurAxes {
 }
 
 /**
- * The 7x7 Gaussian (separable, edges replicated) of `[N, A, B]` planes, returned TRANSPOSED as `[N, B, A]`: blocks
- * along A, one `Transpose`, blocks along B, one `Slice` of the padding. Given the transposed grey planes `[N, W, H]`,
- * it blurs along the rows first, as core, and returns `[N, H, W]`. float64 throughout (sums in `MatMul`'s order).
+ * The 7x7 Gaussian (separable, edges replicated) of `[N, A, B]` planes, returned TRANSPOSED as `[N, B, A]`, from
+ * their first pass `along` (`[N, A', B]`, {@link bandSums}): one `Transpose`, blocks along B, one `Slice` of the
+ * padding. Given the transposed grey planes `[N, W, H]`, it blurs along the rows first, as core, and returns
+ * `[N, H, W]`. float64 throughout (sums in `MatMul`'s order).
  */
-function blurT(g: OnnxGraph, x: string, axes: BlurAxes, base: string): string {
-  const along = blurBlocks(g, x, axes.aIdx, axes.b, `${base}/a`); // [N, A', B]
+function blurT(g: OnnxGraph, along: string, axes: BlurAxes, base: string): string {
   const turned = g.op('Transpose', [along], `${base}/t`, { perm: { ints: [0, 2, 1] } }); // [N, B, A']
-  const across = blurBlocks(
-    g,
-    turned,
-    axes.bIdx,
-    g.op('Shape', [turned], `${base}/a_pad`, { start: { i: 2 } }),
-    `${base}/b`,
-  );
+  const aPadded = g.op('Shape', [turned], `${base}/a_pad`, { start: { i: 2 } });
+  const across = blurBlocks(g, turned, axes.bIdx, aPadded, `${base}/b`); // [N, B', A']
   const end = g.op('Concat', [axes.b, axes.a], `${base}/end`, { axis: { i: 0 } });
   return g.op('Slice', [across, g.int64([0, 0]), end, g.int64([1, 2])], `${base}/crop`); // [N, B, A]
 }
@@ -147,8 +152,12 @@ function blurT(g: OnnxGraph, x: string, axes: BlurAxes, base: string): string {
  */
 function mscn(g: OnnxGraph, grey: string, greyT: string, base: string): string {
   const axes = blurAxes(g, greyT, `${base}/blur`);
-  const mu = blurT(g, greyT, axes, `${base}/mu`);
-  const mom2 = blurT(g, g.op('Mul', [greyT, greyT], `${base}/sq`), axes, `${base}/mom2`);
+  // The first pass of both blurs reads the same blocks of rows: I² is squared there (a `Mul` of the transposed
+  // planes became Transpose(Mul) in onnxruntime's transpose optimiser, one more full-size Transpose).
+  const blocks = gatherBlocks(g, greyT, axes.aIdx, `${base}/blocks`);
+  const mu = blurT(g, bandSums(g, blocks, axes.b, `${base}/mu/a`), axes, `${base}/mu`);
+  const squares = g.op('Mul', [blocks, blocks], `${base}/sq`);
+  const mom2 = blurT(g, bandSums(g, squares, axes.b, `${base}/mom2/a`), axes, `${base}/mom2`);
   const v = g.op('Sub', [mom2, g.op('Mul', [mu, mu], `${base}/mu2`)], `${base}/var`);
   const sigma = g.op('Sqrt', [g.op('Relu', [v], `${base}/var_pos`)], `${base}/sigma`);
   const d = g.op('Sub', [grey, mu], `${base}/d`);
@@ -172,73 +181,56 @@ interface Moments {
   absSum: string;
 }
 
-/** The sums of a plane, in this order: Σ |x|, Σ x², Σ x |x| (float64), then the counts of x > 0 and x < 0. */
-const SUMS = 5;
+/** The sums of a plane, in this order: Σ max(x, 0), Σ min(x, 0), their squares' sums, the counts of x > 0 and x < 0. */
+const SUMS = 6;
 
 /**
- * The sums (see {@link SUMS}) of one `[N, A, B]` plane, each `[N, 1, 1]`: three float64 `ReduceSum`s of `|x|`,
- * `x x` and `x |x|` (P + Q and P - Q, P and Q the positive and the negative side's squares), and the two counts as
- * float32 sums of 0s and 1s (exact: every partial sum is an integer below 2^24). onnxruntime's `ReduceSum` is about
- * 3.5 times as fast as its `ReduceSumSquare` and `ReduceL1`, and `Greater` + `Cast` to float32 twice as fast as
- * `Sign` here, so this is 3 full-size float64 writes, 2 float32 and 2 bool ones, and 5 fast reductions.
+ * The sums (see {@link SUMS}) of each row of one `[N, A, B]` float32 plane, each `[N, A, 1]` float32: `ReduceSum`s
+ * of the positive and the negative side (`Relu`, `Min` with 0) and of their squares, and of 0/1 masks for the
+ * counts (exact: integers below 2^24). The rows' sums are added in float64 (see {@link scaleSums}), so each float32
+ * sum has at most B terms, all of one sign. (Each side's squares as the half sum and half difference of Σ x² and
+ * Σ x|x| lost a side that is 1e5 times smaller to cancellation in float32: 8% on a blurred test image.)
+ * onnxruntime's `ReduceSum` is about 3.5 times as fast as its `ReduceSumSquare` and `ReduceL1`, and `Greater` +
+ * `Cast` twice as fast as `Sign` here.
  */
-function planeSums(g: OnnxGraph, x: string, base: string): { sums: string[]; counts: string[] } {
-  const sum = (v: string, b: string) => g.op('ReduceSum', [v, g.int64([1, 2])], `${base}/${b}`, { keepdims: { i: 1 } });
-  const abs = g.op('Abs', [x], `${base}/abs`);
-  const zero = g.double('zero', [0]);
+function planeSums(g: OnnxGraph, x: string, base: string): string[] {
+  const sum = (v: string, b: string) => g.op('ReduceSum', [v, g.int64([2])], `${base}/${b}`, { keepdims: { i: 1 } });
+  const zero = g.float('zero32', [0]);
+  const pos = g.op('Relu', [x], `${base}/pos`);
+  const neg = g.op('Min', [x, zero], `${base}/neg`);
   const count = (op: string, b: string) =>
     sum(g.op('Cast', [g.op(op, [x, zero], `${base}/${b}_mask`)], `${base}/${b}_01`, { to: { i: ONNX_FLOAT } }), b);
-  return {
-    sums: [
-      sum(abs, 'abs_sum'),
-      sum(g.op('Mul', [x, x], `${base}/sq`), 'sq_sum'),
-      sum(g.op('Mul', [x, abs], `${base}/signed_sq`), 'signed_sq_sum'),
-    ],
-    counts: [count('Greater', 'pos'), count('Less', 'neg')],
-  };
+  return [
+    sum(pos, 'pos_sum'),
+    sum(neg, 'neg_sum'),
+    sum(g.op('Mul', [pos, pos], `${base}/pos_sq`), 'pos_sq_sum'),
+    sum(g.op('Mul', [neg, neg], `${base}/neg_sq`), 'neg_sq_sum'),
+    count('Greater', 'pos_count'),
+    count('Less', 'neg_count'),
+  ];
 }
 
 /**
- * One scale's planes' sums side by side: `[N, planes * SUMS]`, float64, column p * SUMS + k (k as {@link SUMS}).
+ * One scale's planes' row sums added up in float64: `[N, planes * SUMS]`, column p * SUMS + k (k as {@link SUMS}).
  */
-function scaleSums(g: OnnxGraph, planes: Array<{ sums: string[]; counts: string[] }>, base: string): string {
-  const parts = planes.map((p, k) => {
-    const counts = g.op(
-      'Cast',
-      [g.op('Concat', p.counts, `${base}/counts${k}`, { axis: { i: 2 } })],
-      `${base}/counts64_${k}`,
-      { to: { i: ONNX_DOUBLE } },
-    );
-    return [...p.sums, counts];
-  });
-  const side = g.op('Concat', parts.flat(), `${base}/sums`, { axis: { i: 2 } }); // [N, 1, planes * SUMS]
-  return g.op('Squeeze', [side, g.int64([1])], `${base}/sums_n`);
+function scaleSums(g: OnnxGraph, planes: string[][], base: string): string {
+  const rows = g.op('Concat', planes.flat(), `${base}/row_sums`, { axis: { i: 2 } }); // [N, A, planes * SUMS]
+  const wide = g.op('Cast', [rows], `${base}/row_sums64`, { to: { i: ONNX_DOUBLE } });
+  return g.op('ReduceSum', [wide, g.int64([1])], `${base}/sums`, { keepdims: { i: 0 } });
 }
 
 /** The moments of `[N, K * SUMS]` sums (plane by plane, see {@link SUMS}) as `[N, K]` columns. */
 function momentColumns(g: OnnxGraph, sums: string): Moments {
   const table = g.op('Reshape', [sums, g.int64([0, -1, SUMS])], 'moments/table'); // [N, K, SUMS]
-  const [absSum, sqSum, signedSq, posCount, negCount] = [
-    'abs_sum',
-    'sq_sum',
-    'signed_sq',
-    'pos_count',
-    'neg_count',
-  ].map((b, k) =>
+  const names = ['pos_sum', 'neg_sum', 'pos_sq', 'neg_sq', 'pos_count', 'neg_count'];
+  const [posSum, negSum, posSq, negSq, posCount, negCount] = names.map((b, k) =>
     g.op(
       'Squeeze',
       [g.op('Gather', [table, g.int64([k])], `moments/${b}3`, { axis: { i: 2 } }), g.int64([2])],
       `moments/${b}`,
     ),
-  ) as [string, string, string, string, string];
-  const half = g.double('half', [0.5]);
-  return {
-    posCount,
-    negCount,
-    posSq: g.op('Mul', [g.op('Add', [sqSum, signedSq], 'moments/pos_sq2'), half], 'moments/pos_sq'),
-    negSq: g.op('Mul', [g.op('Sub', [sqSum, signedSq], 'moments/neg_sq2'), half], 'moments/neg_sq'),
-    absSum,
-  };
+  ) as [string, string, string, string, string, string];
+  return { posCount, negCount, posSq, negSq, absSum: g.op('Sub', [posSum, negSum], 'moments/abs_sum') };
 }
 
 /**
@@ -327,7 +319,9 @@ const SHIFTS: Array<[string, number, number]> = [
  * {@link scaleSums}) and n = H W.
  */
 function scaleMoments(g: OnnxGraph, grey: string, greyT: string, base: string): { sums: string; n: string } {
-  const coeffs = mscn(g, grey, greyT, base);
+  // The coefficients are float64; their products and sums float32 (row by row, see planeSums): 17% less time
+  // (docs/classic-models.md). Rounding each coefficient and product to float32 does not change its sign.
+  const coeffs = g.op('Cast', [mscn(g, grey, greyT, base)], `${base}/mscn32`, { to: { i: ONNX_FLOAT } });
   const hw = g.slice(g.op('Shape', [grey], `${base}/shape`), 0, 1, 3, `${base}/hw`);
   const n = g.op('Cast', [g.op('ReduceProd', [hw], `${base}/numel`, { keepdims: { i: 1 } })], `${base}/n`, {
     to: { i: ONNX_DOUBLE },
@@ -459,7 +453,9 @@ function halfCubic(g: OnnxGraph, x: string, axis: 1 | 2, base: string): string {
  */
 function grey(g: OnnxGraph, image: string): string {
   // floor((4899 R + 9617 G + 1868 B + 8192) / 16384) as floor(R 4899 / 16384 + ... + 0.5): the weights / 16384 are
-  // exact in float32, and so is every product and sum (multiples of 2^-14 below 2^8).
+  // exact in float32, and so is every product and sum (multiples of 2^-14 below 2^8). (A `Conv` of the pixels as one
+  // `[1, H W, 3]` channel by a 1x3 kernel was faster alone, but onnxruntime's NCHWc rewrite at level 'all' made it
+  // 3 times slower than this `MatMul`.)
   const weights = g.float('grey_weights', [4899 / 16384, 9617 / 16384, 1868 / 16384], [3, 1]);
   const weighted = g.op('Squeeze', [g.op('MatMul', [image, weights], 'grey_fixed'), g.int64([3])], 'grey_sum');
   const level = g.op('Floor', [g.op('Add', [weighted, g.float('round', [0.5])], 'grey_round')], 'grey_level');
