@@ -162,7 +162,12 @@ describe('the brisque protocol with a pixel graph (layout NHWC)', () => {
 
   it('refuses a small and a single-colour image before the graph runs', () => {
     const flat: RawImage = { data: new Uint8Array(20 * 20 * 3).fill(77), width: 20, height: 20, channels: 3 };
-    expect(() => preprocess(flat, PIXEL_INPUT)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_IMAGE' }));
+    expect(() => preprocess(flat, PIXEL_INPUT)).toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_IMAGE',
+        message: expect.stringMatching(/brisque statistics.*20x20/),
+      }),
+    );
     expect(() => preprocess(texturedImage(15, 40, 1), PIXEL_INPUT)).toThrow(
       expect.objectContaining({ code: 'IMAGE_TOO_SMALL' }),
     );

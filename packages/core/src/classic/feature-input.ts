@@ -23,8 +23,8 @@ function checkMinSize({ width, height }: RawImage, minSize: number): void {
 /**
  * The `[1, H, W, 3]` float32 RGB levels (0..255) of one image for a classic model's pixel graph (`layout: 'NHWC'`):
  * the whole image, alpha composited onto white. Throws `IqaError('IMAGE_TOO_SMALL')` below the card's `minSize`
- * and `IqaError('UNSUPPORTED_IMAGE')` for a single-colour image (BRISQUE's fits need contrast; the graph would give
- * NaN).
+ * and `IqaError('UNSUPPORTED_IMAGE')` for a single-colour image (BRISQUE's fits and HOSA's normalised patches need
+ * contrast; the graph would give NaN).
  *
  * With `pool`, the tensor's buffer (and the RGB copy of a grey or RGBA image) come from it; the caller gives the
  * tensor's buffer back once the run is over.
@@ -43,8 +43,8 @@ export function pixelGraphTensor(image: RawImage, input: PixelGraphInput, pool?:
     if (flat) {
       throw new IqaError(
         'UNSUPPORTED_IMAGE',
-        'Expected an image with some contrast for BRISQUE but received a single-colour ' +
-          `${rgb.width}x${rgb.height} image`,
+        `Expected an image with some contrast for this model's ${input.protocol.kind} statistics but received a ` +
+          `single-colour ${rgb.width}x${rgb.height} image`,
       );
     }
     const data = float32Buffer(pool, src.length);
