@@ -10,22 +10,12 @@
 // Run `npx tsc -b packages/core packages/train` first. Rerunning it on a folder with card.json and no draft
 // rebuilds model.onnx and card.json from card.json (the training fields, metrics, ranking, speeds and presets are
 // kept).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  CARD_METADATA_KEY,
-  BRISQUE_FEATURE_COUNT,
-  brisqueFeatures,
-  parseBrisqueModel,
-  predictSvr,
-  toRgb,
-  validateCard,
-} from '@iqa-zoo/core';
-import { decodeImage } from '@iqa-zoo/image-node';
-import { brisqueToOnnx, readMosCsv } from '@iqa-zoo/train';
-import * as ort from 'onnxruntime-node';
+import { BRISQUE_FEATURE_COUNT, brisqueFeatures, parseBrisqueModel, predictSvr } from '@iqa-zoo/core';
+import { brisqueToOnnx } from '@iqa-zoo/train';
+import { checkGraphAgainstCore, readCardSource, writePixelGraphModel } from './lib/pixel-graph-model.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,13 +25,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
-const fileEntry = (name, bytes) => ({ path: name, sha256: sha256(bytes), bytes: bytes.length });
-
-const draftPath = path.join(args.dir, 'card.draft.json');
-const cardPath = path.join(args.dir, 'card.json');
-const fromDraft = existsSync(draftPath);
-const source = JSON.parse(readFileSync(fromDraft ? draftPath : cardPath, 'utf8'));
+const cardSource = readCardSource(args.dir);
+const { source } = cardSource;
 const svrText = readFileSync(path.join(args.dir, 'brisque-svr.json'));
 const svr = parseBrisqueModel(JSON.parse(svrText.toString('utf8')), 'brisque-svr.json');
 const { C, gamma, epsilon } = svr.params;
@@ -103,36 +88,18 @@ const card = {
   credits: source.credits,
 };
 
-// The card without files (a file cannot hold its own hash), as the exporter embeds it
-// (packages/export/test/zoo-models.test.ts).
-const { files: _none, ...embedded } = card;
-const onnx = brisqueToOnnx(svr, { metadata: { [CARD_METADATA_KEY]: JSON.stringify(embedded) } });
-writeFileSync(path.join(args.dir, 'model.onnx'), onnx);
-card.files = { onnx: fileEntry('model.onnx', onnx), svr: fileEntry('brisque-svr.json', svrText) };
-validateCard(card, cardPath);
-writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
-if (fromDraft) rmSync(draftPath);
-console.log(
-  `wrote ${path.join(args.dir, 'model.onnx')} (${onnx.length} bytes) and ${cardPath}` +
-    `${fromDraft ? `; removed ${draftPath}` : ''}`,
-);
+const onnx = writePixelGraphModel({
+  dir: args.dir,
+  card,
+  toOnnx: (metadata) => brisqueToOnnx(svr, { metadata }),
+  params: { key: 'svr', name: 'brisque-svr.json', bytes: svrText },
+  cardSource,
+});
 
-// The graph against core's TypeScript path (brisqueFeatures + predictSvr) on CLIVE photos.
-const count = Number(args['check-images']);
-if (count > 0) {
-  const { DATA } = await import('./lib/data-folder.mjs');
-  const entries = (await readMosCsv(path.join(DATA, 'clive', 'mos.csv'))).slice(0, count);
-  const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
-  let max = 0;
-  for (const e of entries) {
-    const rgb = toRgb(await decodeImage(e.file));
-    const t = new ort.Tensor('float32', Float32Array.from(rgb.data), [1, rgb.height, rgb.width, 3]);
-    const graph = (await session.run({ image: t })).score.data[0];
-    max = Math.max(max, Math.abs(graph - predictSvr(brisqueFeatures(rgb), svr)));
-  }
-  await session.release();
-  console.log(
-    `model.onnx (onnxruntime-node) vs core brisqueFeatures + predictSvr on the first ${entries.length} CLIVE photos: ` +
-      `max |diff| ${max.toExponential(2)}`,
-  );
-}
+// The graph against core's TypeScript path on CLIVE photos.
+await checkGraphAgainstCore(
+  onnx,
+  Number(args['check-images']),
+  (rgb) => predictSvr(brisqueFeatures(rgb), svr),
+  'brisqueFeatures + predictSvr',
+);
