@@ -2,7 +2,7 @@
 // an RBF SVR whose C/gamma/epsilon are chosen by 5-fold CV inside each training split, SRCC/PLCC on the
 // default split (splitByImage, valFraction 0.2, seed 2017, fold 0) and in 5-fold CV (folds 0..4), and the
 // ms per 500x500 image of the feature extraction. With --model DIR it writes the default split's SVR as data.
-// Usage: node scripts/brisque-clive.mjs [--csv ../shared/data/clive/mos.csv] [--cache runs/brisque]
+// Usage: node scripts/brisque-clive.mjs [--csv DATA/clive/mos.csv] [--cache runs/brisque]
 //        [--model models/brisque-clive] [--bench-images 20] [--bench-only]
 // Run `npm run build` (or `npx tsc -b packages/core packages/image-node packages/train`) first.
 import { createHash } from 'node:crypto';
@@ -14,10 +14,11 @@ import { parseArgs } from 'node:util';
 import { BRISQUE_FEATURE_COUNT, brisqueFeatures, evaluatePredictions, predictSvr } from '@iqa-zoo/core';
 import { decodeImage } from '@iqa-zoo/image-node';
 import { fitSvr, gridSearchSvr, readMosCsv, splitByImage } from '@iqa-zoo/train';
+import { DATA } from './lib/data-folder.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    csv: { type: 'string', default: '../shared/data/clive/mos.csv' },
+    csv: { type: 'string', default: path.join(DATA, 'clive', 'mos.csv') },
     cache: { type: 'string', default: 'runs/brisque' },
     model: { type: 'string' },
     'bench-images': { type: 'string', default: '20' },
