@@ -139,12 +139,16 @@ console.log(
     .join(' ')}`,
 );
 
-const bench = await benchmark(entries, Number(args['bench-images']));
-console.log(
-  `benchmark: brisqueFeatures on ${bench.images} decoded 500x500 images x 3: median ${bench.medianMs.toFixed(1)} ms, ` +
-    `mean ${bench.meanMs.toFixed(1)} ms wall, ${bench.cpuMs.toFixed(1)} ms CPU per image ` +
-    `(Node ${process.version}, load ${bench.load.toFixed(1)})`,
-);
+// --bench-images 0 skips the timing (results.json then has no benchmark).
+const benchImages = Number(args['bench-images']);
+const bench = benchImages > 0 ? await benchmark(entries, benchImages) : undefined;
+if (bench) {
+  console.log(
+    `benchmark: brisqueFeatures on ${bench.images} decoded 500x500 images x 3: median ${bench.medianMs.toFixed(1)} ` +
+      `ms, mean ${bench.meanMs.toFixed(1)} ms wall, ${bench.cpuMs.toFixed(1)} ms CPU per image ` +
+      `(Node ${process.version}, load ${bench.load.toFixed(1)})`,
+  );
+}
 if (args['bench-only']) process.exit(0);
 
 const featuresOf = await extractAll(entries, path.join(args.cache, 'clive-features.json'));
