@@ -15,7 +15,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BRISQUE_FEATURE_COUNT, brisqueFeatures, parseBrisqueModel, predictSvr } from '@iqa-zoo/core';
 import { brisqueToOnnx } from '@iqa-zoo/train';
-import { checkGraphAgainstCore, readCardSource, writePixelGraphModel } from './lib/pixel-graph-model.mjs';
+import {
+  checkGraphAgainstCore,
+  pixelGraphCardIo,
+  readCardSource,
+  writePixelGraphModel,
+} from './lib/pixel-graph-model.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,18 +58,7 @@ const card = {
     `flat windows give MSCN 0 exactly. Where OpenCV and ours differ from the paper: ` +
     `the MSCN shape comes from the AGGD fit, products are 0 outside the image, ` +
     `the half-scale copy is INTER_CUBIC without antialiasing (docs/classic-models.md).`,
-  input: {
-    name: 'image',
-    layout: 'NHWC',
-    channels: 3,
-    colorSpace: 'sRGB',
-    pixelRange: [0, 255],
-    grey: 'opencv-bt601',
-    minSize: 16,
-    smallImage: 'reject',
-    protocol: { kind: 'brisque', scales: 2 },
-  },
-  output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
+  ...pixelGraphCardIo({ kind: 'brisque', scales: 2 }),
   files: undefined, // filled below
   architecture: {
     network: 'brisque',

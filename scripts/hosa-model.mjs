@@ -14,7 +14,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { hosaFeatureCount, parseHosaModel, scoreHosa } from '@iqa-zoo/core';
 import { hosaToOnnx } from '@iqa-zoo/train';
-import { checkGraphAgainstCore, readCardSource, writePixelGraphModel } from './lib/pixel-graph-model.mjs';
+import {
+  checkGraphAgainstCore,
+  pixelGraphCardIo,
+  readCardSource,
+  writePixelGraphModel,
+} from './lib/pixel-graph-model.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,18 +56,7 @@ const card = {
     `whitening; OpenCV's BT.601 grey; LIBSVM's linear kernel instead of LIBLINEAR; beta, the skewness ` +
     `stabiliser (m3 / (m2 + ${codebook.eps})^1.5) and the handling of ties and empty codewords are ours ` +
     `(docs/classic-models.md, "HOSA").`,
-  input: {
-    name: 'image',
-    layout: 'NHWC',
-    channels: 3,
-    colorSpace: 'sRGB',
-    pixelRange: [0, 255],
-    grey: 'opencv-bt601',
-    minSize: 16,
-    smallImage: 'reject',
-    protocol: { kind: 'hosa', patch: codebook.patch },
-  },
-  output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
+  ...pixelGraphCardIo({ kind: 'hosa', patch: codebook.patch }),
   files: undefined, // filled below
   architecture: {
     network: 'hosa',

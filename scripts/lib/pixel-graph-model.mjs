@@ -14,6 +14,27 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const fileEntry = (name, bytes) => ({ path: name, sha256: sha256(bytes), bytes: bytes.length });
 
 /**
+ * The card's `input` and `output` of a pixel graph: the image's RGB levels 0..255 in (NHWC, OpenCV's BT.601 grey
+ * inside the graph, images under 16 px refused), the MOS-scale score out; `protocol` is the method's own entry.
+ */
+export function pixelGraphCardIo(protocol) {
+  return {
+    input: {
+      name: 'image',
+      layout: 'NHWC',
+      channels: 3,
+      colorSpace: 'sRGB',
+      pixelRange: [0, 255],
+      grey: 'opencv-bt601',
+      minSize: 16,
+      smallImage: 'reject',
+      protocol,
+    },
+    output: { name: 'score', range: [0, 100], higherIsBetter: true, scale: 1, offset: 0 },
+  };
+}
+
+/**
  * The card fields a fit left in `dir`: its card.draft.json when there is one (a new fit), else its card.json (a
  * rebuild that keeps the training fields, metrics, ranking, speeds and presets).
  */
