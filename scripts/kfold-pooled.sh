@@ -4,7 +4,7 @@
 # prints one set of metrics over all of them with 95% bootstrap intervals; the pooled scores stay in
 # WORK_DIR/scores.csv (with WORK_DIR/mos.csv) for scripts/compare-scores.mjs.
 # Usage: bash scripts/kfold-pooled.sh [RECIPE] [WORK_DIR]
-#   RECIPE as in scripts/kfold.sh: rank-task (default), rank-grey or mos-only; WORK_DIR default /tmp/iqa-kfold-RECIPE.
+#   RECIPE as in scripts/kfold.sh: rank-task (default), rank-grey, mos-only or nima; WORK_DIR default /tmp/iqa-kfold-RECIPE.
 #   FOLD0=DIR overrides fold 0's run folder (the default model's own stage-2 run).
 #   FOLDS="0 1 2" scores only those folds (e.g. while the others still train); the metrics are
 #   printed once all five are scored.
@@ -16,7 +16,8 @@ case "$recipe" in
   rank-task) fold0=runs/mobilenetv2-ml/finetune-upper-rank-task upper=upper-rank-task-fold ;;
   rank-grey) fold0=runs/mobilenetv2-ml/finetune-upper-rank-grey upper=upper-rank-grey-fold ;;
   mos-only) fold0=runs/mobilenetv2-ml/finetune-upper-12crops-10ep upper=upper-fold ;;
-  *) echo "kfold-pooled.sh: unknown recipe '$recipe' (expected rank-task, rank-grey or mos-only)" >&2; exit 64 ;;
+  nima) fold0=runs/nima/upper-12crops-10ep upper=nima-upper-fold ;;
+  *) echo "kfold-pooled.sh: unknown recipe '$recipe' (expected rank-task, rank-grey, mos-only or nima)" >&2; exit 64 ;;
 esac
 mkdir -p "$work"
 iqa() { node packages/cli/bin/iqa.js "$@"; }

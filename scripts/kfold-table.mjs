@@ -2,8 +2,8 @@
 // step's best SRCC, then the upper-block step's SRCC / PLCC at its best epoch (picked on that fold,
 // so optimistic) and at its last epoch (no choice made on the fold), and their means over folds.
 // Usage: node scripts/kfold-table.mjs [RECIPE]   RECIPE as in scripts/kfold.sh: rank-task (default),
-// rank-grey or mos-only. Fold 0 is the default model's own run: $FOLD0_HEAD and $FOLD0_UPPER override
-// its folders.
+// rank-grey, mos-only or nima. Fold 0 is the model's own run (the default model's; runs/nima/ for nima):
+// $FOLD0_HEAD and $FOLD0_UPPER override its folders.
 import { existsSync, readFileSync } from 'node:fs';
 
 const RECIPES = {
@@ -18,6 +18,10 @@ const RECIPES = {
   'mos-only': {
     head: ['runs/mobilenetv2-ml/finetune-head-12crops', 'head-fold'],
     upper: ['runs/mobilenetv2-ml/finetune-upper-12crops-10ep', 'upper-fold'],
+  },
+  nima: {
+    head: ['runs/nima/head-12crops', 'nima-head-fold'],
+    upper: ['runs/nima/upper-12crops-10ep', 'nima-upper-fold'],
   },
 };
 const recipeName = process.argv[2] ?? 'rank-task';

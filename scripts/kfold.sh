@@ -12,6 +12,9 @@
 #              (configs/kfold/upper-rank-grey-foldK.json).
 #   mos-only   0.4.0's recipe: stage 1 runs/mobilenetv2-ml/rank/best, configs/kfold/head-foldK.json,
 #              then configs/kfold/upper-foldK.json.
+#   nima       nima-mobilenetv2-clive's recipe: no stage 1 (the ImageNet backbone), the head on the EMD
+#              loss (configs/kfold/nima-head-foldK.json), then block 16, Conv_1 and the head
+#              (configs/kfold/nima-upper-foldK.json); fold 0 is runs/nima/.
 # The configs' data paths resolve against the training data folder ($IQA_ZOO_DATA, else ./data;
 # docs/training.md, "Training data"); `iqa data check` says what it lacks.
 # Environment: RANK=DIR overrides the stage-1 checkpoint; LANES=1 runs the folds one after another
@@ -23,10 +26,12 @@ case "$recipe" in
   rank-task) rank=${RANK:-runs/mobilenetv2-ml/rank-wide/best} head=head-wide-fold upper=upper-rank-task-fold ;;
   rank-grey) rank=${RANK:-runs/mobilenetv2-ml/rank-wide/best} head=head-wide-fold upper=upper-rank-grey-fold ;;
   mos-only) rank=${RANK:-runs/mobilenetv2-ml/rank/best} head=head-fold upper=upper-fold ;;
-  *) echo "kfold.sh: unknown recipe '$recipe' (expected rank-task, rank-grey or mos-only)" >&2; exit 64 ;;
+  nima) rank=${RANK:-} head=nima-head-fold upper=nima-upper-fold ;;
+  *) echo "kfold.sh: unknown recipe '$recipe' (expected rank-task, rank-grey, mos-only or nima)" >&2; exit 64 ;;
 esac
 iqa() { node packages/cli/bin/iqa.js "$@"; }
-head_step() { iqa train finetune --config "configs/kfold/$head$1.json" --from "$rank" --feature-workers "$2" --resume; }
+# An empty $rank (nima) starts the head step from the ImageNet backbone.
+head_step() { iqa train finetune --config "configs/kfold/$head$1.json" ${rank:+--from "$rank"} --feature-workers "$2" --resume; }
 upper_step() { iqa train finetune --config "configs/kfold/$upper$1.json" --from "runs/kfold/$head$1/best" --resume; }
 mkdir -p runs/kfold
 # Fold 1's head step alone first: it caches the crops every later fold trains on (fold 0's
