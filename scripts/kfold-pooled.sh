@@ -4,8 +4,9 @@
 # prints one set of metrics over all of them with 95% bootstrap intervals; the pooled scores stay in
 # WORK_DIR/scores.csv (with WORK_DIR/mos.csv) for scripts/compare-scores.mjs.
 # Usage: bash scripts/kfold-pooled.sh [RECIPE] [WORK_DIR]
-#   RECIPE as in scripts/kfold.sh: rank-task (default), rank-grey, mos-only or nima; WORK_DIR default /tmp/iqa-kfold-RECIPE.
-#   FOLD0=DIR overrides fold 0's run folder (the default model's own stage-2 run).
+#   RECIPE as in scripts/kfold.sh: rank-task (default), rank-grey, mos-only or nima;
+#   WORK_DIR default /tmp/iqa-kfold-RECIPE.
+#   FOLD0=DIR overrides fold 0's run folder (the zoo model's own last step: the default model's, or NIMA's).
 #   FOLDS="0 1 2" scores only those folds (e.g. while the others still train); the metrics are
 #   printed once all five are scored.
 set -euo pipefail

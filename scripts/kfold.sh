@@ -31,7 +31,9 @@ case "$recipe" in
 esac
 iqa() { node packages/cli/bin/iqa.js "$@"; }
 # An empty $rank (nima) starts the head step from the ImageNet backbone.
-head_step() { iqa train finetune --config "configs/kfold/$head$1.json" ${rank:+--from "$rank"} --feature-workers "$2" --resume; }
+head_step() {
+  iqa train finetune --config "configs/kfold/$head$1.json" ${rank:+--from "$rank"} --feature-workers "$2" --resume
+}
 upper_step() { iqa train finetune --config "configs/kfold/$upper$1.json" --from "runs/kfold/$head$1/best" --resume; }
 mkdir -p runs/kfold
 # Fold 1's head step alone first: it caches the crops every later fold trains on (fold 0's
