@@ -4,25 +4,20 @@
 # prints one set of metrics over all of them with 95% bootstrap intervals; the pooled scores stay in
 # WORK_DIR/scores.csv (with WORK_DIR/mos.csv) for scripts/compare-scores.mjs.
 # Usage: bash scripts/kfold-pooled.sh [RECIPE] [WORK_DIR]
-#   RECIPE as in scripts/kfold.sh: rank-task (default), rank-grey, mos-only or nima;
+#   RECIPE as in scripts/kfold.sh (scripts/kfold/recipes.json; default rank-task);
 #   WORK_DIR default /tmp/iqa-kfold-RECIPE.
-#   FOLD0=DIR overrides fold 0's run folder (the zoo model's own last step: the default model's, or NIMA's).
+#   FOLD0=DIR overrides fold 0's run folder (the zoo model's own last step; default: the recipe's).
 #   FOLDS="0 1 2" scores only those folds (e.g. while the others still train); the metrics are
 #   printed once all five are scored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 recipe="${1:-rank-task}"
 work="${2:-/tmp/iqa-kfold-$recipe}"
-case "$recipe" in
-  rank-task) fold0=runs/mobilenetv2-ml/finetune-upper-rank-task upper=upper-rank-task-fold ;;
-  rank-grey) fold0=runs/mobilenetv2-ml/finetune-upper-rank-grey upper=upper-rank-grey-fold ;;
-  mos-only) fold0=runs/mobilenetv2-ml/finetune-upper-12crops-10ep upper=upper-fold ;;
-  nima) fold0=runs/nima/upper-12crops-10ep upper=nima-upper-fold ;;
-  *) echo "kfold-pooled.sh: unknown recipe '$recipe' (expected rank-task, rank-grey, mos-only or nima)" >&2; exit 64 ;;
-esac
+shell=$(node scripts/kfold/recipe.mjs "$recipe") || exit 64
+eval "$shell"
 mkdir -p "$work"
 iqa() { node packages/cli/bin/iqa.js "$@"; }
-runs=("${FOLD0:-$fold0}" runs/kfold/${upper}1 runs/kfold/${upper}2 runs/kfold/${upper}3 runs/kfold/${upper}4)
+runs=("${FOLD0:-$fold0_upper}" runs/kfold/${upper}1 runs/kfold/${upper}2 runs/kfold/${upper}3 runs/kfold/${upper}4)
 echo "image,mos" > "$work/mos.csv"
 echo "file,score,error_code,error_message" > "$work/scores.csv"
 for k in ${FOLDS:-0 1 2 3 4}; do
