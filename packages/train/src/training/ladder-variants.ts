@@ -5,14 +5,25 @@
  * it, so a smooth image and an image whose detail was removed are told apart by what was added. A
  * `grey` copy (BT.601 luma in all three channels, every level made grey again after distorting, so
  * its noise is grey too) covers black-and-white photos and grey textures, where light noise can read
- * as more texture.
+ * as more texture. An `anchored` variant's copy is an anchor in the ranking hinge: only its distorted
+ * levels move, so its ladders teach that a distortion of the copy is worse than the copy without also
+ * teaching that the copy itself is good (a smooth copy pushed up would undo the blur ladders).
  */
 import { describeValue, IqaError } from '@iqa-zoo/core';
 import { gaussianBlur } from '../distortions/blur.js';
 import type { RgbImage } from '../distortions/types.js';
 
 /** One variant of every reference crop; `types` default to all of the ladder set's types. */
-export type LadderVariant = { kind: 'grey'; types?: string[] } | { kind: 'smooth'; sigma: number; types?: string[] };
+export type LadderVariant = (
+  | { kind: 'grey'; types?: string[] }
+  | { kind: 'smooth'; sigma: number; types?: string[] }
+) & { anchored?: boolean };
+
+/** The variant as its cache entries are keyed: without `anchored`, which changes the loss, not the rows. */
+export function variantKey(variant: LadderVariant): Omit<LadderVariant, 'anchored'> {
+  const { anchored: _, ...key } = variant;
+  return key;
+}
 
 /** The copy of `crop` that heads a variant's ladders (level 0). */
 export function variantReference(crop: RgbImage, variant: LadderVariant): RgbImage {
@@ -56,7 +67,9 @@ export function checkLadderVariants(value: unknown, setTypes: readonly string[],
       throw bad(`{ "kind": "grey" } or { "kind": "smooth", "sigma" } for ${at}`, v);
     if (v.kind === 'smooth' && !(typeof v.sigma === 'number' && v.sigma > 0))
       throw bad(`a positive "sigma" (pixels) for ${at}`, v.sigma);
-    const known = new Set(v.kind === 'smooth' ? ['kind', 'sigma', 'types'] : ['kind', 'types']);
+    if (v.anchored !== undefined && typeof v.anchored !== 'boolean')
+      throw bad(`true or false for ${at}.anchored`, v.anchored);
+    const known = new Set(v.kind === 'smooth' ? ['kind', 'sigma', 'types', 'anchored'] : ['kind', 'types', 'anchored']);
     const extra = Object.keys(v).filter((k) => !known.has(k));
     if (extra.length > 0) throw bad(`only ${[...known].join(', ')} in ${at}`, extra.join(', '));
     if (v.types !== undefined) {

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededShuffle } from './mos-data.js';
-import type { Ladder } from './rank-ladders.js';
+import { type Ladder, ladderItems } from './rank-ladders.js';
 import { type RankPairs, rankingHingeLoss, rankingPairs } from './ranking-loss.js';
 
 /**
@@ -50,14 +50,20 @@ export interface MultiTaskBatch {
   pairs: RankPairs;
 }
 
-/** Appends `ladders` (row ids offset by `offset`) to a MOS batch; pairs within each ladder by level. */
+/**
+ * Appends `ladders` (row ids offset by `offset`) to a MOS batch; pairs within each ladder by level,
+ * an anchored ladder's head an anchor (`rankingHingeLoss`).
+ */
 export function withLadders(mos: readonly number[], ladders: readonly Ladder[], offset: number): MultiTaskBatch {
-  const items = ladders.flatMap((g, k) => g.items.map((_, level) => ({ group: String(k), level })));
-  const local = rankingPairs(items);
+  const local = rankingPairs(ladderItems(ladders));
   return {
     rows: [...mos, ...ladders.flatMap((g) => g.items.map((r) => r + offset))],
     mosRows: mos.length,
-    pairs: { better: local.better.map((i) => i + mos.length), worse: local.worse.map((i) => i + mos.length) },
+    pairs: {
+      better: local.better.map((i) => i + mos.length),
+      worse: local.worse.map((i) => i + mos.length),
+      ...(local.anchored ? { anchored: local.anchored } : {}),
+    },
   };
 }
 

@@ -16,7 +16,7 @@ import { cropFeatures } from './features.js';
 import type { FeatureSource } from './feature-source.js';
 import { type FeatureShard, shardOf } from './feature-shards.js';
 import { fitForCrops, trainingCrops } from './image-crops.js';
-import { type LadderVariant, variantLevel, variantReference } from './ladder-variants.js';
+import { type LadderVariant, variantKey, variantLevel, variantReference } from './ladder-variants.js';
 import { seededShuffle } from './mos-data.js';
 import { Progress } from './progress.js';
 import type { RankItem } from './ranking-loss.js';
@@ -35,6 +35,8 @@ export interface Ladder {
   /** Index of the reference in the shuffled list (the first `nHeld` are held out). */
   ref: number;
   items: number[];
+  /** The head (level 0) is an anchor: the hinge moves only the distorted levels (an anchored variant). */
+  anchored?: boolean;
 }
 
 /** The rows of every ladder of a pass, and the references that could not be read. */
@@ -51,9 +53,13 @@ function cropOf(rgb: RawImage, x: number, y: number, size: number): RgbImage {
   return { data: out, width: size, height: size, channels: 3 };
 }
 
-/** Labels (ladder, level) of `ladders`' items in order, for `rankingPairs`. */
+/** Labels (ladder, level) of `ladders`' items in order, for `rankingPairs`; an anchored ladder's head is an anchor. */
 export function ladderItems(ladders: readonly Ladder[]): RankItem[] {
-  return ladders.flatMap((g, k) => g.items.map((_, level) => ({ group: String(k), level })));
+  return ladders.flatMap((g, k) =>
+    g.items.map((_, level) =>
+      g.anchored && level === 0 ? { group: String(k), level, anchor: true } : { group: String(k), level },
+    ),
+  );
 }
 
 /**
@@ -111,7 +117,7 @@ export async function rankLadders(
               seed: cfg.seed,
               types: entry.types,
               set: cfg.set,
-              ...(entry.variant ? { variant: entry.variant } : {}),
+              ...(entry.variant ? { variant: variantKey(entry.variant) } : {}),
             };
             const cached = await cache.getOrCompute(key, async () => {
               const { crop, flip } = await cropAt(c);
@@ -139,6 +145,7 @@ export async function rankLadders(
               ladders.push({
                 ref: r,
                 items: [base, ...Array.from({ length: levels }, (_, l) => base + 1 + t * levels + l)],
+                ...(entry.variant?.anchored ? { anchored: true } : {}),
               });
             });
           }

@@ -81,7 +81,7 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
   const batchItems = new Map<string, RankItem[]>();
   const microOf = new Map<string, number[][]>();
   const label = (gs: Ladder[]): RankItem[] =>
-    gs.flatMap((g, k) => g.items.map((_, level) => ({ group: `${g.ref}:${k}`, level })));
+    ladderItems(gs).map((item) => ({ ...item, group: `${gs[Number(item.group)]!.ref}:${item.group}` }));
   const batches = (epoch: number): number[][] => {
     const order = seededShuffle(trainRefs, cfg.seed * 31 + epoch);
     const out: number[][] = [];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { initTfBackend } from '../../src/backend/select-backend.js';
 import type { RgbImage } from '../../src/distortions/types.js';
 import { type RankConfig, readTrainConfig } from '../../src/training/config.js';
-import { toGrey, variantLevel, variantReference } from '../../src/training/ladder-variants.js';
+import { toGrey, variantKey, variantLevel, variantReference } from '../../src/training/ladder-variants.js';
 import { runRank } from '../../src/training/stage-rank.js';
 import { makeMosDataset, writeConfig } from './helpers.js';
 
@@ -85,6 +85,24 @@ describe('ladder variants', () => {
     await expect(
       readTrainConfig(await writeConfig({ ...rank, variants: [{ kind: 'grey', types: ['flatten'] }] }), 'rank'),
     ).rejects.toThrow(/the set's types \(gblur, wn, jpeg, jp2k\) for "variants\[0\]".types but received/);
+    const anchored = { kind: 'smooth', sigma: 6, types: ['jpeg'], anchored: true };
+    expect((await readTrainConfig(await writeConfig({ ...rank, variants: [anchored] }), 'rank')).variants).toEqual([
+      anchored,
+    ]);
+    await expect(
+      readTrainConfig(await writeConfig({ ...rank, variants: [{ kind: 'grey', anchored: 'yes' }] }), 'rank'),
+    ).rejects.toThrow(/expected true or false for "variants\[0\]".anchored but received/);
+  });
+
+  it('keys a variant\'s cache entries without "anchored" (it changes the loss, not the rows)', () => {
+    expect(variantKey({ kind: 'smooth', sigma: 6, types: ['jpeg'], anchored: true })).toEqual({
+      kind: 'smooth',
+      sigma: 6,
+      types: ['jpeg'],
+    });
+    expect(JSON.stringify(variantKey({ kind: 'smooth', sigma: 6, types: ['jpeg'] }))).toBe(
+      '{"kind":"smooth","sigma":6,"types":["jpeg"]}',
+    );
   });
 
   it("adds ladders to stage 1 and reads the set's own ladders from the cache of a run without variants", async () => {

@@ -56,6 +56,24 @@ describe('multiTaskLoss', () => {
   );
 });
 
+describe('withLadders, anchored', () => {
+  it("marks the pairs an anchored ladder's head heads, after the MOS rows, and only those", () => {
+    const b = withLadders(
+      [4],
+      [
+        { ref: 0, items: [0, 1] },
+        { ref: 0, items: [2, 3, 4], anchored: true },
+      ],
+      10,
+    );
+    expect(b.rows).toEqual([4, 10, 11, 12, 13, 14]);
+    expect(Array.from(b.pairs.better)).toEqual([1, 3, 3, 4]);
+    expect(Array.from(b.pairs.worse)).toEqual([2, 4, 5, 5]);
+    expect(Array.from(b.pairs.anchored!)).toEqual([0, 1, 1, 0]);
+    expect(withLadders([4], [{ ref: 0, items: [0, 1] }], 10).pairs.anchored).toBeUndefined();
+  });
+});
+
 describe('ladderSlots', () => {
   it(
     'goes through every ladder once per round, whatever the epoch length, and repeats itself for the same (epoch, ' +

@@ -80,6 +80,21 @@ describe('rankingHingeLoss', () => {
     expect(rankingHingeLoss(tf.tensor2d([[9], [5], [1]]), rankingPairs(items), 1).dataSync()[0]).toBe(0);
   });
 
+  it('an anchored pair has the same value and no gradient through its anchor (hand-derived)', () => {
+    const anchored = [{ group: 'a', level: 0, anchor: true }, ...items.slice(1)];
+    const pairs = rankingPairs(anchored);
+    // The anchor heads pairs (0,1) and (0,2); pair (1,2) is between two distorted levels.
+    expect(Array.from(pairs.anchored!)).toEqual([1, 1, 0]);
+    expect(rankingPairs(items).anchored).toBeUndefined();
+    expect(rankingHingeLoss(tf.tensor1d([3, 2.5, 0]), pairs, 1).dataSync()[0]).toBeCloseTo(0.5 / 3, 6);
+    // Only pair (0,1) is active: the anchor s0 gets nothing, s1 gets +1/3 as without the anchor.
+    const g = tf.grad((s: tf.Tensor) => rankingHingeLoss(s, pairs, 1))(tf.tensor1d([3, 2.5, 0]));
+    expect(Array.from(g.dataSync())).toEqual([0, 1 / 3, 0].map((v) => expect.closeTo(v, 6)));
+    // All three active (s = [3, 2.5, 2.2]): s1 gets +1/3 - 1/3 = 0, s2 +1/3 twice; still nothing on s0.
+    const g2 = tf.grad((s: tf.Tensor) => rankingHingeLoss(s, pairs, 1))(tf.tensor1d([3, 2.5, 2.2]));
+    expect(Array.from(g2.dataSync())).toEqual([0, 0, 2 / 3].map((v) => expect.closeTo(v, 6)));
+  });
+
   it('refuses a batch without pairs', () => {
     expect(() => rankingHingeLoss(tf.tensor1d([1]), rankingPairs([{ group: 'a', level: 0 }]), 1)).toThrow(
       /at least one ranking pair/,
