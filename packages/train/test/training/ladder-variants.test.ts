@@ -143,5 +143,21 @@ describe('ladder variants', () => {
     // Each reference: its jpeg ladder, a grey jpeg ladder and a smooth noise ladder of 6 images each.
     expect(variants.images).toBe(6 * 18);
     expect(variants.cache).toEqual({ hits: 6, misses: 12 });
+    // The smooth copy anchored: the same rows (every entry from the cache), trained with anchored pairs.
+    const anchored = await runRank(
+      {
+        ...cfg,
+        variants: [{ kind: 'grey' }, { kind: 'smooth', sigma: 2, types: ['wn'], anchored: true }],
+        out: path.join(work, 'anchored'),
+      },
+      { configFile: 'anchored.json' },
+    );
+    expect(anchored.images).toBe(6 * 18);
+    expect(anchored.cache).toEqual({ hits: 18, misses: 0 });
+    expect(anchored.state.epoch).toBe(1);
+    const log = JSON.parse(
+      (await fs.readFile(path.join(work, 'anchored', 'log.jsonl'), 'utf8')).trim().split('\n')[0]!,
+    );
+    expect(Number.isFinite(log.loss)).toBe(true);
   }, 300_000);
 });
