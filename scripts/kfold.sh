@@ -25,12 +25,11 @@ iqa() { node packages/cli/bin/iqa.js "$@"; }
 head_step() {
   iqa train "$head_stage" --config "configs/kfold/$head$1.json" ${rank:+--from "$rank"} --feature-workers "$2" --resume
 }
+# The last step starts from the fold's head step, or (one-step recipe) where the head step would.
 upper_step() {
-  if [ -n "$head" ]; then
-    iqa train "$stage" --config "configs/kfold/$upper$1.json" --from "runs/kfold/$head$1/best" --resume
-  else
-    iqa train "$stage" --config "configs/kfold/$upper$1.json" ${rank:+--from "$rank"} --resume
-  fi
+  local from=${head:+runs/kfold/$head$1/best}
+  from=${from:-$rank}
+  iqa train "$stage" --config "configs/kfold/$upper$1.json" ${from:+--from "$from"} --resume
 }
 # Waits for both lanes; exits 1 naming the lane logs when either failed.
 wait_lanes() {

@@ -4,7 +4,7 @@
 // prefix of its configs in configs/kfold/ (fold K: PREFIXK.json, out runs/kfold/PREFIXK) and fold 0's
 // run folder (the zoo model's own run).
 // Usage: node scripts/kfold/recipe.mjs RECIPE   prints the recipe as bash assignments (for eval):
-//          rank, head_stage, head, fold0_head (empty for a one-step recipe), stage, upper, fold0_upper
+//          rank, head_stage, head (empty for a one-step recipe), stage, upper, fold0_upper
 //        node scripts/kfold/recipe.mjs --list   prints each recipe's name and description
 // An unknown recipe exits 64 naming the known ones.
 import { readFileSync } from 'node:fs';
@@ -22,9 +22,6 @@ export function loadRecipe(name) {
   return { about: recipe.about, rank: recipe.rank, head: steps.length > 1 ? steps[0] : undefined, upper: steps.at(-1) };
 }
 
-/** The names of every recipe. */
-export const recipeNames = () => Object.keys(RECIPES);
-
 const quote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -38,7 +35,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         rank,
         head_stage: head?.stage ?? '',
         head: head?.configs ?? '',
-        fold0_head: head?.fold0 ?? '',
         stage: upper.stage,
         upper: upper.configs,
         fold0_upper: upper.fold0,

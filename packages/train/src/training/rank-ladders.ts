@@ -53,13 +53,18 @@ function cropOf(rgb: RawImage, x: number, y: number, size: number): RgbImage {
   return { data: out, width: size, height: size, channels: 3 };
 }
 
-/** Labels (ladder, level) of `ladders`' items in order, for `rankingPairs`; an anchored ladder's head is an anchor. */
-export function ladderItems(ladders: readonly Ladder[]): RankItem[] {
-  return ladders.flatMap((g, k) =>
-    g.items.map((_, level) =>
-      g.anchored && level === 0 ? { group: String(k), level, anchor: true } : { group: String(k), level },
-    ),
-  );
+/**
+ * Labels (ladder, level) of `ladders`' items in order, for `rankingPairs`; an anchored ladder's head is
+ * an anchor. `groupOf` names each ladder's group (default: its index).
+ */
+export function ladderItems(
+  ladders: readonly Ladder[],
+  groupOf: (ladder: Ladder, k: number) => string = (_, k) => String(k),
+): RankItem[] {
+  return ladders.flatMap((g, k) => {
+    const group = groupOf(g, k);
+    return g.items.map((_, level) => (g.anchored && level === 0 ? { group, level, anchor: true } : { group, level }));
+  });
 }
 
 /**

@@ -80,8 +80,7 @@ export async function runRank(cfg: RankConfig, options: RankOptions = {}): Promi
   // Labels (group, level) by position, for every batch and every micro-batch of references in it.
   const batchItems = new Map<string, RankItem[]>();
   const microOf = new Map<string, number[][]>();
-  const label = (gs: Ladder[]): RankItem[] =>
-    ladderItems(gs).map((item) => ({ ...item, group: `${gs[Number(item.group)]!.ref}:${item.group}` }));
+  const label = (gs: Ladder[]): RankItem[] => ladderItems(gs, (g, k) => `${g.ref}:${k}`);
   const batches = (epoch: number): number[][] => {
     const order = seededShuffle(trainRefs, cfg.seed * 31 + epoch);
     const out: number[][] = [];
