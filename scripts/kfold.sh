@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Five-fold cross-validation of a zoo model's recipe on CLIVE: the split of splitSeed 2017 cut into
-# 5 folds; fold 0 is the zoo model's own run, folds 1-4 are configs/kfold/. The recipes (stage-1
-# checkpoint, one or two training steps, fold 0's runs) are in scripts/kfold/recipes.json.
+# 5 folds; fold 0 is the zoo model's own run, folds 1-4 are configs/kfold/ (a recipe with
+# "retrainFold0" trains fold 0 from configs/kfold/ too). The recipes (stage-1 checkpoint, one or two
+# training steps, fold 0's runs) are in scripts/kfold/recipes.json.
 # Every fold starts from the recipe's stage-1 checkpoint (or from scratch: nima from the ImageNet
 # backbone, cnniqa from random weights). In a two-step recipe each fold's head step fills the
 # feature cache its upper-block step reads. Then: node scripts/kfold-table.mjs RECIPE and
@@ -10,6 +11,7 @@
 #   (node scripts/kfold/recipe.mjs --list prints them with their descriptions)
 #   rank-task  0.5.0's recipe      rank-grey  0.6.0's (the default model's)     mos-only  0.4.0's
 #   nima       nima-mobilenetv2-clive's                                          cnniqa    cnniqa-clive's
+#   upper-clive  mobilenetv2-ml-upper-clive's
 # The configs' data paths resolve against the training data folder ($IQA_ZOO_DATA, else ./data;
 # docs/training.md, "Training data"); `iqa data check` says what it lacks.
 # Environment: RANK=DIR overrides the stage-1 checkpoint; LANES=1 runs the folds one after another
@@ -39,28 +41,46 @@ wait_lanes() {
   [ $rc = 0 ] || { echo "kfold.sh: a lane failed; see runs/kfold/$recipe-lane-a.log and -lane-b.log" >&2; exit 1; }
 }
 mkdir -p runs/kfold
+read -r -a ks <<< "$folds"
+# Two lanes take every other fold (with LANES=1, one lane takes them all).
+lane_of() {
+  local i out=()
+  for i in "${!ks[@]}"; do
+    if [ "${LANES:-2}" = 1 ] || [ $((i % 2)) = "$1" ]; then out+=("${ks[$i]}"); fi
+  done
+  echo "${out[@]}"
+}
 if [ -z "$head" ]; then
-  # One step: folds 1 and 3 in one lane, 2 and 4 in the other.
+  one_step_lane() { local k; for k in $1; do upper_step "$k" || return 1; done; }
   if [ "${LANES:-2}" = 1 ]; then
-    ( for k in 1 2 3 4; do upper_step $k; done ) > "runs/kfold/$recipe-lane.log" 2>&1
+    one_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane.log" 2>&1
   else
-    ( upper_step 1 && upper_step 3 ) > "runs/kfold/$recipe-lane-a.log" 2>&1 &
+    one_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane-a.log" 2>&1 &
     a=$!
-    ( upper_step 2 && upper_step 4 ) > "runs/kfold/$recipe-lane-b.log" 2>&1 &
+    one_step_lane "$(lane_of 1)" > "runs/kfold/$recipe-lane-b.log" 2>&1 &
     b=$!
     wait_lanes $a $b
   fi
   exit 0
 fi
-# Fold 1's head step alone first: it caches the crops every later fold trains on (fold 0's
-# validation images' 12 training crops) with both cores.
-head_step 1 2 > "runs/kfold/$head"1.log 2>&1
+# The first fold's head step alone first: it caches the crops every later fold trains on (the
+# first fold's validation images' training crops) with both cores.
+first=${ks[0]}
+head_step "$first" 2 > "runs/kfold/$head$first.log" 2>&1
+# A lane: each of its folds' head step (the first fold's is done), then its upper-block step.
+two_step_lane() {
+  local k
+  for k in $1; do
+    if [ "$k" != "$first" ]; then head_step "$k" 1 || return 1; fi
+    upper_step "$k" || return 1
+  done
+}
 if [ "${LANES:-2}" = 1 ]; then
-  ( upper_step 1 && for k in 2 3 4; do head_step $k 1 && upper_step $k; done ) > "runs/kfold/$recipe-lane.log" 2>&1
+  two_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane.log" 2>&1
 else
-  ( upper_step 1 && head_step 3 1 && upper_step 3 ) > "runs/kfold/$recipe-lane-a.log" 2>&1 &
+  two_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane-a.log" 2>&1 &
   a=$!
-  ( head_step 2 1 && head_step 4 1 && upper_step 2 && upper_step 4 ) > "runs/kfold/$recipe-lane-b.log" 2>&1 &
+  two_step_lane "$(lane_of 1)" > "runs/kfold/$recipe-lane-b.log" 2>&1 &
   b=$!
   wait_lanes $a $b
 fi

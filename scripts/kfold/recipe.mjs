@@ -4,7 +4,9 @@
 // prefix of its configs in configs/kfold/ (fold K: PREFIXK.json, out runs/kfold/PREFIXK) and fold 0's
 // run folder (the zoo model's own run).
 // Usage: node scripts/kfold/recipe.mjs RECIPE   prints the recipe as bash assignments (for eval):
-//          rank, head_stage, head (empty for a one-step recipe), stage, upper, fold0_upper
+//          rank, head_stage, head (empty for a one-step recipe), stage, upper, fold0_upper, and folds
+//          (the folds kfold.sh trains: 1-4, or 0-4 for a recipe with "retrainFold0", whose fold 0
+//          is trained from configs/kfold/ like the others instead of being the zoo model's own run)
 //        node scripts/kfold/recipe.mjs --list   prints each recipe's name and description
 // An unknown recipe exits 64 naming the known ones.
 import { readFileSync } from 'node:fs';
@@ -12,14 +14,20 @@ import { fileURLToPath } from 'node:url';
 
 const RECIPES = JSON.parse(readFileSync(new URL('./recipes.json', import.meta.url), 'utf8'));
 
-/** The recipe called `name` as { rank, head?, upper, about }; throws naming the known recipes. */
+/** The recipe called `name` as { rank, head?, upper, about, folds }; throws naming the known recipes. */
 export function loadRecipe(name) {
   const recipe = Object.hasOwn(RECIPES, name) ? RECIPES[name] : undefined;
   if (!recipe) {
     throw new Error(`unknown recipe '${name}' (expected one of: ${Object.keys(RECIPES).join(', ')})`);
   }
   const { steps } = recipe;
-  return { about: recipe.about, rank: recipe.rank, head: steps.length > 1 ? steps[0] : undefined, upper: steps.at(-1) };
+  return {
+    about: recipe.about,
+    rank: recipe.rank,
+    head: steps.length > 1 ? steps[0] : undefined,
+    upper: steps.at(-1),
+    folds: recipe.retrainFold0 ? [0, 1, 2, 3, 4] : [1, 2, 3, 4],
+  };
 }
 
 const quote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
@@ -30,7 +38,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     for (const [n, r] of Object.entries(RECIPES)) console.log(`  ${n.padEnd(10)} ${r.about}`);
   } else {
     try {
-      const { rank, head, upper } = loadRecipe(name ?? 'rank-task');
+      const { rank, head, upper, folds } = loadRecipe(name ?? 'rank-task');
       const vars = {
         rank,
         head_stage: head?.stage ?? '',
@@ -38,6 +46,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         stage: upper.stage,
         upper: upper.configs,
         fold0_upper: upper.fold0,
+        folds: folds.join(' '),
       };
       console.log(
         Object.entries(vars)
