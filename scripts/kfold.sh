@@ -42,6 +42,7 @@ wait_lanes() {
 }
 mkdir -p runs/kfold
 read -r -a ks <<< "$folds"
+first=${ks[0]}
 # Two lanes take every other fold (with LANES=1, one lane takes them all).
 lane_of() {
   local i out=()
@@ -50,37 +51,24 @@ lane_of() {
   done
   echo "${out[@]}"
 }
-if [ -z "$head" ]; then
-  one_step_lane() { local k; for k in $1; do upper_step "$k" || return 1; done; }
-  if [ "${LANES:-2}" = 1 ]; then
-    one_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane.log" 2>&1
-  else
-    one_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane-a.log" 2>&1 &
-    a=$!
-    one_step_lane "$(lane_of 1)" > "runs/kfold/$recipe-lane-b.log" 2>&1 &
-    b=$!
-    wait_lanes $a $b
-  fi
-  exit 0
-fi
-# The first fold's head step alone first: it caches the crops every later fold trains on (the
-# first fold's validation images' training crops) with both cores.
-first=${ks[0]}
-head_step "$first" 2 > "runs/kfold/$head$first.log" 2>&1
-# A lane: each of its folds' head step (the first fold's is done), then its upper-block step.
-two_step_lane() {
+# A lane: each of its folds' head step (two-step recipes; the first fold's runs before the lanes),
+# then its last step.
+lane() {
   local k
   for k in $1; do
-    if [ "$k" != "$first" ]; then head_step "$k" 1 || return 1; fi
+    if [ -n "$head" ] && [ "$k" != "$first" ]; then head_step "$k" 1 || return 1; fi
     upper_step "$k" || return 1
   done
 }
+# The first fold's head step alone first: it caches the crops every later fold trains on (the
+# first fold's validation images' training crops) with both cores.
+if [ -n "$head" ]; then head_step "$first" 2 > "runs/kfold/$head$first.log" 2>&1; fi
 if [ "${LANES:-2}" = 1 ]; then
-  two_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane.log" 2>&1
+  lane "$(lane_of 0)" > "runs/kfold/$recipe-lane.log" 2>&1
 else
-  two_step_lane "$(lane_of 0)" > "runs/kfold/$recipe-lane-a.log" 2>&1 &
+  lane "$(lane_of 0)" > "runs/kfold/$recipe-lane-a.log" 2>&1 &
   a=$!
-  two_step_lane "$(lane_of 1)" > "runs/kfold/$recipe-lane-b.log" 2>&1 &
+  lane "$(lane_of 1)" > "runs/kfold/$recipe-lane-b.log" 2>&1 &
   b=$!
   wait_lanes $a $b
 fi

@@ -2,7 +2,7 @@
 // (scripts/kfold/recipes.json). A recipe is a stage-1 checkpoint ("rank", empty for none) and one or
 // two training steps; the last step makes the model that is scored. Each step names its stage, the
 // prefix of its configs in configs/kfold/ (fold K: PREFIXK.json, out runs/kfold/PREFIXK) and fold 0's
-// run folder (the zoo model's own run).
+// run folder (the zoo model's own run; derived, runs/kfold/PREFIX0, in a recipe with "retrainFold0").
 // Usage: node scripts/kfold/recipe.mjs RECIPE   prints the recipe as bash assignments (for eval):
 //          rank, head_stage, head (empty for a one-step recipe), stage, upper, fold0_upper, and folds
 //          (the folds kfold.sh trains: 1-4, or 0-4 for a recipe with "retrainFold0", whose fold 0
@@ -20,7 +20,10 @@ export function loadRecipe(name) {
   if (!recipe) {
     throw new Error(`unknown recipe '${name}' (expected one of: ${Object.keys(RECIPES).join(', ')})`);
   }
-  const { steps } = recipe;
+  // A recipe that retrains fold 0 finds it where kfold.sh trains it, like folds 1-4.
+  const steps = recipe.steps.map((step) =>
+    recipe.retrainFold0 ? { ...step, fold0: `runs/kfold/${step.configs}0` } : step,
+  );
   return {
     about: recipe.about,
     rank: recipe.rank,
