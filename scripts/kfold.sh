@@ -12,7 +12,7 @@
 #   rank-task  0.5.0's recipe      rank-grey  0.6.0's (the default model's)     mos-only  0.4.0's
 #   nima       nima-mobilenetv2-clive's                                          cnniqa    cnniqa-clive's
 #   upper-clive  mobilenetv2-ml-upper-clive's          both      routes (a) and (b) together (a candidate)
-#   wadiqam    wadiqam-nr-clive's (about 45 min a fold on one core)
+#   route-a    route (a) of issue 20 (a candidate)   wadiqam   wadiqam-nr-clive's (about 45 min a fold on one core)
 # The configs' data paths resolve against the training data folder ($IQA_ZOO_DATA, else ./data;
 # docs/training.md, "Training data"); `iqa data check` says what it lacks.
 # Environment: RANK=DIR overrides the stage-1 checkpoint; LANES=1 runs the folds one after another
