@@ -5,10 +5,10 @@
 # Each fold's scores are kept in results/kfold/RECIPE/foldK.csv (committed: `iqa score --csv` rows with
 # the images' file names), and a fold whose file is there is not scored again, so the pooled metrics
 # and paired comparisons outlive the run folders (a later session finishes the missing folds only):
-#   node scripts/compare-scores.mjs "$IQA_ZOO_DATA/clive/mos.csv" WORK_DIR/scores.csv OTHER_WORK_DIR/scores.csv
+#   node scripts/compare-scores.mjs WORK_DIR/mos.csv WORK_DIR/scores.csv OTHER_WORK_DIR/scores.csv
 # Usage: bash scripts/kfold-pooled.sh [RECIPE] [WORK_DIR]
 #   RECIPE as in scripts/kfold.sh (scripts/kfold/recipes.json; default rank-task);
-#   WORK_DIR (default /tmp/iqa-kfold-RECIPE) receives the exported fold models and the pooled scores.csv.
+#   WORK_DIR (default /tmp/iqa-kfold-RECIPE) receives the exported fold models, the pooled scores.csv and mos.csv.
 #   FOLD0=DIR overrides fold 0's run folder (the zoo model's own last step; default: the recipe's).
 #   FOLDS="0 1 2" scores only those folds (e.g. while the others still train); the metrics are
 #   printed once all five are kept.
@@ -48,4 +48,5 @@ for k in 0 1 2 3 4; do
 done
 head -1 "$kept/fold0.csv" > "$work/scores.csv"
 for k in 0 1 2 3 4; do tail -n +2 "$kept/fold$k.csv" >> "$work/scores.csv"; done
-node scripts/eval-scores.mjs "$mos" "$work/scores.csv"
+cp "$mos" "$work/mos.csv" # beside scores.csv, for scripts/compare-scores.mjs
+node scripts/eval-scores.mjs "$work/mos.csv" "$work/scores.csv"
