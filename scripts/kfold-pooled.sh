@@ -10,6 +10,10 @@
 #   RECIPE as in scripts/kfold.sh (scripts/kfold/recipes.json; default rank-task);
 #   WORK_DIR (default /tmp/iqa-kfold-RECIPE) receives the exported fold models, the pooled scores.csv and mos.csv.
 #   FOLD0=DIR overrides fold 0's run folder (the zoo model's own last step; default: the recipe's).
+#   FOLD0_MODEL=ID|DIR scores fold 0 with that exported model instead of exporting FOLD0/last: the zoo
+#   model itself (e.g. models/mobilenetv2-ml-clive, exported from its run's last epoch) once its run
+#   folder is gone; fold 0's validation list is then FOLD0_VAL (a val.csv any run on the card's split
+#   wrote, e.g. runs/mobilenetv2-ml/finetune-head-12crops-wide/val.csv; paths relative to its folder).
 #   FOLDS="0 1 2" scores only those folds (e.g. while the others still train); the metrics are
 #   printed once all five are kept.
 # The MOS list is the training data folder's clive/mos.csv ($IQA_ZOO_DATA, else ./data).
@@ -28,14 +32,21 @@ for k in ${FOLDS:-0 1 2 3 4}; do
   run="${runs[$k]}"
   # A fold kept before (written whole at the end) is reused: a killed run resumes.
   if [ ! -f "$kept/fold$k.csv" ]; then
-    [ -d "$run/last" ] || {
-      echo "kfold-pooled.sh: expected fold $k's run in $run (scripts/kfold.sh $recipe) but found none" >&2
-      exit 1
-    }
-    iqa export --from "$run/last" --out "$work/fold$k" > /dev/null
-    mapfile -t files < <(tail -n +2 "$run/val.csv" | cut -d, -f1 | sed "s#^#$run/#")
+    model="$work/fold$k" val="$run/val.csv"
+    if [ "$k" = 0 ] && [ -n "${FOLD0_MODEL:-}" ]; then
+      model=$FOLD0_MODEL val=${FOLD0_VAL:?FOLD0_MODEL needs FOLD0_VAL, a val.csv of the card split}
+      [ -f "$val" ] || { echo "kfold-pooled.sh: expected FOLD0_VAL to be a val.csv but found no file $val" >&2; exit 1; }
+    else
+      [ -d "$run/last" ] || {
+        echo "kfold-pooled.sh: expected fold $k's run in $run (scripts/kfold.sh $recipe) but found none" >&2
+        exit 1
+      }
+      iqa export --from "$run/last" --out "$model" > /dev/null
+    fi
+    dir=$(dirname "$val")
+    mapfile -t files < <(tail -n +2 "$val" | cut -d, -f1 | sed "s#^#$dir/#")
     # A failed image leaves its row without a score; eval-scores.mjs then names what is missing.
-    { iqa score "${files[@]}" --model "$work/fold$k" --csv 2> /dev/null || true; } > "$work/fold$k.tmp"
+    { iqa score "${files[@]}" --model "$model" --csv 2> /dev/null || true; } > "$work/fold$k.tmp"
     # Only the file names are kept (the images' folders are this machine's).
     awk -F, -v OFS=, 'NR == 1 { print; next } { n = split($1, p, "/"); $1 = p[n]; print }' "$work/fold$k.tmp" \
       > "$kept/fold$k.tmp"
