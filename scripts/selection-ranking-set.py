@@ -2,9 +2,9 @@
 """A second held-out ranking set (issue 20), for choosing between models, so that the ImageMagick set of
 scripts/heldout-ranking-set.sh stays out of model selection and only reports.
 
-Images: Debian wallpapers (photos and digital art) and scikit-image's photos (no line art, logos or text) that are neither in the data folder's
-pristine/manifest.csv nor in the ImageMagick set. Distortions by OpenCV and numpy (neither the training
-generator nor ImageMagick), 4 strengths each:
+Images: 27, pinned by path in IMAGES: 21 Debian wallpapers (photos and digital art) and 6 scikit-image photos
+(no line art, logos or text), none in the data folder's pristine/manifest.csv (checked) nor in the ImageMagick
+set. Distortions by OpenCV and numpy (neither the training generator nor ImageMagick), 4 strengths each:
   blur   cv2.GaussianBlur, sigma 1, 2, 4, 8
   jpeg   cv2.imencode quality 60, 30, 15, 6
   noise  zero-mean Gaussian per channel (grey images: one channel), sigma 5, 10, 20, 40 on 0-255 (seed 5)
@@ -15,7 +15,6 @@ Usage: /usr/bin/python3 scripts/selection-ranking-set.py OUT [DATA]   (DATA: $IQ
 Needs Debian's python3-opencv; exits non-zero when an image cannot be read or written.
 """
 import csv
-import glob
 import os
 import sys
 
@@ -25,17 +24,25 @@ import numpy as np
 SK = '/usr/lib/python3/dist-packages/skimage/data'
 IMAGEMAGICK_SET = {'astronaut', 'chelsea', 'coffee', 'rocket', 'motorcycle_left', 'camera', 'coins', 'grass',
                    'gravel', 'brick', 'Autumn', 'Elephants', 'Fossa_by_Jasper_Roks', 'Infinite-Sea_by_Aury88'}
-CANDIDATES = sorted(glob.glob('/usr/share/wallpapers/*/contents/images/*')) + sorted(
-    glob.glob('/usr/share/backgrounds/*.jpg')) + [
-    f'{SK}/{n}' for n in ['hubble_deep_field.jpg', 'moon.png', 'retina.jpg', 'ihc.png', 'cell.png', 'microaneurysms.png']]
+KDE = '/usr/share/wallpapers/{}/contents/images/{}'
+# The 27 images, pinned (name, path, Debian package): the set once chose 0.6.0, so it must not change
+# with what else is installed. They were the first file of each KDE wallpaper folder and every
+# /usr/share/backgrounds/*.jpg that is neither in the pristine set nor in the ImageMagick set.
+IMAGES = [(n, KDE.format(n, f), 'plasma-workspace-wallpapers') for n, f in [
+    ('Altai', '1080x1920.png'), ('Canopee', '3840x2160.png'), ('Cascade', '3840x2160.png'),
+    ('Cluster', '3840x2160.png'), ('Elarun', '2560x1600.png'), ('Flow', '5120x2880.jpg'),
+    ('FlyingKonqui', '1280x1024.png'), ('Honeywave', '1080x1920.jpg'), ('IceCold', '5120x2880.png'),
+    ('Kay', '1080x1920.png'), ('Kokkini', '3840x2160.png'), ('MilkyWay', '1080x1920.png'),
+    ('Opal', '3840x2160.png'), ('PastelHills', '1280x1024.jpg'), ('Patak', '1080x1920.png'),
+    ('SafeLanding', '1622x2880.jpg'), ('Shell', '5120x2880.jpg'), ('Volna', '5120x2880.jpg')]] + [
+    ('Painting-Colors_by__herobrine7gamer', '/usr/share/backgrounds/Painting-Colors_by__herobrine7gamer.jpg',
+     'lomiri-wallpapers-20.04'),
+    ('analogpattern_by_Peter_Nerlich', '/usr/share/backgrounds/analogpattern_by_Peter_Nerlich.jpg',
+     'lomiri-wallpapers-16.04'),
+    ('umang_by_Abhishek_Mudgal', '/usr/share/backgrounds/umang_by_Abhishek_Mudgal.jpg', 'lomiri-wallpapers-16.04')] + [
+    (os.path.splitext(n)[0], f'{SK}/{n}', 'python3-skimage') for n in [
+        'hubble_deep_field.jpg', 'moon.png', 'retina.jpg', 'ihc.png', 'cell.png', 'microaneurysms.png']]
 LEVELS = {'blur': [1, 2, 4, 8], 'jpeg': [60, 30, 15, 6], 'noise': [5, 10, 20, 40]}
-
-
-def name_of(path):
-    parts = path.split('/')
-    if '/wallpapers/' in path:
-        return parts[parts.index('wallpapers') + 1]
-    return os.path.splitext(parts[-1])[0]
 
 
 def main():
@@ -44,12 +51,13 @@ def main():
     with open(os.path.join(data, 'pristine', 'manifest.csv')) as f:
         pristine = ' '.join(r['source'] for r in csv.DictReader(f))
     chosen = {}
-    for path in CANDIDATES:
-        name = name_of(path)
-        if name in IMAGEMAGICK_SET or name in chosen or os.path.basename(path) in pristine:
-            continue
-        if '/wallpapers/' in path and f'wallpapers/{name}/' in pristine:
-            continue
+    for name, path, package in IMAGES:
+        if not os.path.isfile(path):
+            sys.exit(f'selection-ranking-set: expected the image {path} but it is missing; '
+                     f'install it with: apt-get install {package}')
+        if name in IMAGEMAGICK_SET or os.path.basename(path) in pristine or f'wallpapers/{name}/' in pristine:
+            sys.exit(f'selection-ranking-set: expected {path} to be outside the pristine and ImageMagick sets '
+                     'but it is in one of them')
         chosen[name] = path
     rows = [('file', 'reference', 'type', 'level')]
     rng = np.random.default_rng(5)
