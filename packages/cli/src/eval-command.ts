@@ -10,7 +10,7 @@ export const EVAL_USAGE =
   'Usage: iqa eval --model ID|PATH --mos CSV [--root DIR] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8] ' +
   '[--threads N] [--crops N] [--preset fast] [--ci [--resamples N]] [--json]\n' +
   '       iqa eval --model ID|PATH --ranking MANIFEST [--refs DIR] [--root DIR] [--device ...] [--dtype ...] ' +
-  `[--threads N] [--json]
+  `[--threads N] [--ci [--resamples N]] [--json]
   --mos: scores every image in CSV (columns image,mos[,std]; paths relative to --root, default the CSV's folder)
   and prints n, SRCC, KRCC, PLCC, PLCC after the 4-parameter logistic fit and RMSE.
   --ranking: scores every file of MANIFEST (columns file,reference,type,level, as iqa distort writes it;
@@ -25,7 +25,8 @@ export const EVAL_USAGE =
   `--threads sets onnxruntime's intra-op threads (default the preset's or the card's, else one per core; ` +
   `0: onnxruntime's choice).
   --ci adds 95% bootstrap intervals of SRCC and PLCC (N resamples of the images, default 2000, seed 0):
-  how far the numbers could move on other images like these.`;
+  how far the numbers could move on other images like these; with --ranking, of each type's share of
+  pairs in order (N resamples of the references, each with all its ladders).`;
 
 /**
  * `iqa eval`: a model's correlation with MOS on a labelled set.
@@ -54,16 +55,15 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (values.mos && values.ranking)
     throw new UsageError('Expected one of --mos CSV or --ranking MANIFEST but received both');
-  if (values.ranking) {
-    if (values.ci || values.resamples)
-      throw new UsageError('Expected --ci and --resamples only with --mos but received them with --ranking');
-    return rankingEval({ ...values, ranking: values.ranking }, io);
-  }
-  if (!values.mos) throw new UsageError('Expected --mos CSV or --ranking MANIFEST but received neither');
-  if (values.refs) throw new UsageError('Expected --refs only with --ranking but received it with --mos');
   if (values.resamples !== undefined && !values.ci)
     throw new UsageError('Expected --resamples only with --ci but received it without');
   const resamples = intFlag(values.resamples, '--resamples', 2000, 10);
+  if (values.ranking) {
+    const { ci, resamples: _, ...rest } = values;
+    return rankingEval({ ...rest, ranking: values.ranking, ...(ci ? { resamples } : {}) }, io);
+  }
+  if (!values.mos) throw new UsageError('Expected --mos CSV or --ranking MANIFEST but received neither');
+  if (values.refs) throw new UsageError('Expected --refs only with --ranking but received it with --mos');
   const rows = parseMosCsv(await readFile(values.mos, 'utf8'), values.mos);
   const root = values.root ?? dirname(values.mos);
   const { scorer, dtype } = await openScorer(values, io);

@@ -4,6 +4,8 @@ import {
   type PairCount,
   parseRankingManifest,
   type RankingEntry,
+  type RankingIntervals,
+  rankingIntervals,
   rankingReport,
   type RankingManifestRow,
   type RankingReport,
@@ -17,6 +19,8 @@ export interface RankingFlags extends ScorerFlags {
   refs?: string;
   root?: string;
   json?: boolean;
+  /** With a value, adds 95% bootstrap intervals of the shares over this many resamples of the references. */
+  resamples?: number;
 }
 
 /** What `iqa eval --ranking --json` prints: the report plus what was scored. */
@@ -26,6 +30,8 @@ export type RankingEvalResult = RankingReport & {
   manifest: string;
   images: number;
   skipped: number;
+  /** With --ci: the shares' 95% intervals, references resampled (seed 0). */
+  ci?: RankingIntervals & { resamples: number };
 };
 
 /**
@@ -82,6 +88,10 @@ export async function rankingEval(flags: RankingFlags, io: CliIo): Promise<numbe
     );
     return EXIT.FAILED;
   }
+  const ci =
+    flags.resamples === undefined
+      ? undefined
+      : { ...rankingIntervals(entries, { higherIsBetter, resamples: flags.resamples }), resamples: flags.resamples };
   const result: RankingEvalResult = {
     model: scorer.card.id,
     dtype,
@@ -89,6 +99,7 @@ export async function rankingEval(flags: RankingFlags, io: CliIo): Promise<numbe
     images: entries.length,
     skipped,
     ...report,
+    ...(ci ? { ci } : {}),
   };
   io.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatRanking(result));
   return EXIT.OK;
@@ -104,15 +115,19 @@ const f4 = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(4));
  */
 export function formatRanking(r: RankingEvalResult): string {
   const c = r.counts;
+  const within = (name: string) => {
+    const c = name === 'all' ? r.ci?.overall : r.ci?.byType[name];
+    return c ? `  ${f4(c.low)} to ${f4(c.high)}` : '';
+  };
   const row = (name: string, ladders: number | string, p: PairCount, rho: number) =>
     `${name.padEnd(14)}${String(ladders).padStart(8)}${String(p.pairs).padStart(8)}` +
-    `${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}${f4(rho).padStart(9)}\n`;
+    `${f4(p.share).padStart(10)}${String(p.ties).padStart(6)}${f4(rho).padStart(9)}${within(name)}\n`;
   const lines = [
     `model ${r.model} (${r.dtype}), ranking set ${r.manifest}\n`,
     `images ${r.images} (skipped ${r.skipped}); ` +
       `${c.references} references (${c.referencesWithLevel0} with level 0), ${c.types} types, ${c.ladders} ladders\n`,
     `${'type'.padEnd(14)}${'ladders'.padStart(8)}${'pairs'.padStart(8)}` +
-      `${'in order'.padStart(10)}${'ties'.padStart(6)}${'SRCC'.padStart(9)}\n`,
+      `${'in order'.padStart(10)}${'ties'.padStart(6)}${'SRCC'.padStart(9)}${r.ci ? '  in order, 95% CI' : ''}\n`,
     ...Object.entries(r.byType).map(([type, t]) => row(type, t.ladders, t, t.srcc)),
     row('all', c.ladders, r.overall, r.overall.srcc),
     `${'level gap'.padEnd(14)}${''.padStart(8)}${'pairs'.padStart(8)}${'in order'.padStart(10)}${'ties'.padStart(6)}\n`,
@@ -123,6 +138,9 @@ export function formatRanking(r: RankingEvalResult): string {
     ),
     '(in order: share of pairs within one reference and type whose less distorted image scores better, ' +
       'a tie counting half; SRCC: mean over ladders of SRCC(-level, score))\n',
+    ...(r.ci
+      ? [`(intervals: ${r.ci.resamples} bootstrap resamples of the ${r.ci.references} references, seed ${r.ci.seed})\n`]
+      : []),
   ];
   return lines.join('');
 }

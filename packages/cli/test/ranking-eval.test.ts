@@ -108,13 +108,35 @@ describe('iqa eval --ranking', () => {
     },
   );
 
+  test('--ci: intervals of the shares over resampled references, in JSON and in the table', async () => {
+    const manifest = join(set, 'manifest.csv');
+    const json = JSON.parse((await evalRun('--ranking', manifest, '--ci', '--resamples', '200', '--json')).out);
+    // Both references order all their blur pairs; only p has noise pairs (5 of 6); overall p has 11 of 12
+    // and q 6 of 6, so a resample of p twice gives 22 of 24 and one of q twice 12 of 12.
+    expect(json.ci).toMatchObject({ references: 2, resamples: 200, seed: 0 });
+    expect(json.ci.byType.blur).toMatchObject({ estimate: 1, low: 1, high: 1 });
+    expect(json.ci.byType.noise.low).toBeCloseTo(5 / 6, 12);
+    expect(json.ci.byType.noise.high).toBeCloseTo(5 / 6, 12);
+    expect(json.ci.overall.estimate).toBeCloseTo(17 / 18, 12);
+    expect(json.ci.overall.low).toBeCloseTo(22 / 24, 12);
+    expect(json.ci.overall.high).toBe(1);
+    const text = await evalRun('--ranking', manifest, '--ci', '--resamples', '200');
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('in order, 95% CI');
+    expect(text.out).toMatch(/^noise +1 +6 +0\.8333 +0 +[-0-9.]+ {2}0\.8333 to 0\.8333$/m);
+    expect(text.out).toContain('(intervals: 200 bootstrap resamples of the 2 references, seed 0)');
+    expect((await evalRun('--ranking', manifest)).out).not.toContain('95% CI');
+  });
+
   test('usage errors exit 2; a set with no pair left exits 1', async () => {
     const both = await evalRun('--mos', 'x.csv', '--ranking', 'y.csv');
     expect(both).toMatchObject({
       code: 2,
       err: expect.stringContaining('Expected one of --mos CSV or --ranking MANIFEST but received both'),
     });
-    expect((await evalRun('--ranking', 'y.csv', '--ci')).code).toBe(2);
+    expect((await evalRun('--ranking', 'y.csv', '--resamples', '100')).err).toContain(
+      'Expected --resamples only with --ci but received it without',
+    );
     expect((await evalRun('--mos', 'x.csv', '--refs', 'r')).err).toContain('Expected --refs only with --ranking');
     const one = join(set, 'one.csv');
     writeFileSync(one, 'file,reference,type,level\nblur/1/p.png,p.png,blur,1\nblur/4/p.png,p.png,blur,4\n');

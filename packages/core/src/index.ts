@@ -106,6 +106,8 @@ export type { IqaMetrics } from './metrics/evaluate.js';
 export { bootstrapInterval, pairedBootstrap } from './metrics/bootstrap.js';
 export type { BootstrapInterval, BootstrapOptions, PairedBootstrap, PairMetric } from './metrics/bootstrap.js';
 export { rankingReport } from './metrics/ranking.js';
+export { rankingIntervals } from './metrics/ranking-bootstrap.js';
+export type { RankingIntervals } from './metrics/ranking-bootstrap.js';
 export type { RankingEntry, RankingOptions, RankingReport, TypeRanking, PairCount } from './metrics/ranking.js';
 
 // Data

@@ -1,4 +1,4 @@
-import { IqaError, rankingReport, type RankingEntry } from '../src/index.js';
+import { IqaError, rankingIntervals, rankingReport, type RankingEntry } from '../src/index.js';
 
 const e = (reference: string, type: string, level: number, score: number): RankingEntry => ({
   reference,
@@ -7,21 +7,23 @@ const e = (reference: string, type: string, level: number, score: number): Ranki
   score,
 });
 
+// Two references; A has blur and jpeg ladders, B only blur. Level 0 (type 'ref') joins every ladder.
+const twoReferences = [
+  e('A', 'ref', 0, 90),
+  e('A', 'blur', 1, 70),
+  e('A', 'blur', 2, 75),
+  e('A', 'blur', 3, 40),
+  e('A', 'jpeg', 1, 85),
+  e('A', 'jpeg', 2, 85),
+  e('A', 'jpeg', 3, 95),
+  e('B', 'ref', 0, 50),
+  e('B', 'blur', 1, 45),
+  e('B', 'blur', 2, 30),
+  e('B', 'blur', 3, 35),
+];
+
 describe('rankingReport', () => {
-  // Two references; A has blur and jpeg ladders, B only blur. Level 0 (type 'ref') joins every ladder.
-  const entries = [
-    e('A', 'ref', 0, 90),
-    e('A', 'blur', 1, 70),
-    e('A', 'blur', 2, 75),
-    e('A', 'blur', 3, 40),
-    e('A', 'jpeg', 1, 85),
-    e('A', 'jpeg', 2, 85),
-    e('A', 'jpeg', 3, 95),
-    e('B', 'ref', 0, 50),
-    e('B', 'blur', 1, 45),
-    e('B', 'blur', 2, 30),
-    e('B', 'blur', 3, 35),
-  ];
+  const entries = twoReferences;
 
   test('pair shares per type, overall and per gap, by hand', () => {
     const r = rankingReport(entries);
@@ -128,5 +130,41 @@ describe('rankingReport', () => {
     );
     expect(fail([e('', 'blur', 1, 1)])).toContain('Expected a non-empty reference name for entry 0');
     expect(fail([e('A', '', 2, 1)])).toContain('Expected a distortion type for entry 0 (A, level 2)');
+  });
+});
+
+describe('rankingIntervals', () => {
+  // The entries of rankingReport's tests: A's blur [90,70,75,40] has 5 of 6 pairs in order, its jpeg
+  // [90,85,85,95] 2 in order and 1 tie of 6; B's blur [50,45,30,35] 5 of 6.
+
+  test('references are resampled whole: the intervals span what two references allow, by hand', () => {
+    const ci = rankingIntervals(twoReferences, { resamples: 400 });
+    expect(ci.references).toBe(2);
+    // Every reference orders 5 of its 6 blur pairs, so every resample does too.
+    expect(ci.byType.blur).toMatchObject({ estimate: 5 / 6, low: 5 / 6, high: 5 / 6, resamples: 400 });
+    // Only A has jpeg pairs: resamples of B alone have none and are left out.
+    const jpeg = ci.byType.jpeg!;
+    expect(jpeg.estimate).toBeCloseTo(2.5 / 6, 12);
+    expect([jpeg.low, jpeg.high]).toEqual([2.5 / 6, 2.5 / 6]);
+    expect(jpeg.resamples).toBeGreaterThan(250);
+    expect(jpeg.resamples).toBeLessThan(350);
+    // Overall: A twice (15 of 24), A and B (12.5 of 18) or B twice (10 of 12); each has a quarter or more.
+    expect(ci.overall.estimate).toBeCloseTo(rankingReport(twoReferences).overall.share, 12);
+    expect(ci.overall.low).toBeCloseTo(15 / 24, 12);
+    expect(ci.overall.high).toBeCloseTo(10 / 12, 12);
+  });
+
+  test('the same seed gives the same intervals; lower scores are better when asked', () => {
+    const a = rankingIntervals(twoReferences, { resamples: 50, seed: 3 });
+    expect(rankingIntervals(twoReferences, { resamples: 50, seed: 3 })).toEqual(a);
+    const flipped = twoReferences.map((x) => ({ ...x, score: -x.score }));
+    expect(rankingIntervals(flipped, { resamples: 50, seed: 3, higherIsBetter: false })).toEqual(a);
+  });
+
+  test('bad options and entries throw, naming what was received', () => {
+    expect(() => rankingIntervals(twoReferences, { resamples: 5 })).toThrow(
+      'Expected an integer of at least 10 resamples but received 5',
+    );
+    expect(() => rankingIntervals([e('A', 'blur', 1, Number.NaN)])).toThrow(IqaError);
   });
 });

@@ -88,7 +88,8 @@ export function pairedBootstrap(
   return { difference, shareAhead: values.length === 0 ? Number.NaN : ahead / values.length };
 }
 
-function checkOptions(options: BootstrapOptions): Required<BootstrapOptions> {
+/** The options with their defaults, checked; throws a RangeError naming a bad one. */
+export function checkOptions(options: BootstrapOptions): Required<BootstrapOptions> {
   const { resamples = 2000, seed = 0, level = 0.95 } = options;
   if (!Number.isInteger(resamples) || resamples < 10)
     throw new RangeError(`Expected an integer of at least 10 resamples but received ${resamples}`);
@@ -98,7 +99,8 @@ function checkOptions(options: BootstrapOptions): Required<BootstrapOptions> {
   return { resamples, seed, level };
 }
 
-function forEachResample(n: number, resamples: number, seed: number, visit: (idx: Uint32Array) => void): void {
+/** Calls `visit` with `resamples` seeded draws of n indices in 0..n-1, with replacement. */
+export function forEachResample(n: number, resamples: number, seed: number, visit: (idx: Uint32Array) => void): void {
   const rand = mulberry32(seed);
   const idx = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {
@@ -111,7 +113,8 @@ function pick(values: number[], idx: Uint32Array): number[] {
   return Array.from(idx, (i) => values[i]!);
 }
 
-function interval(estimate: number, values: number[], level: number): BootstrapInterval {
+/** The percentile interval of `values` (sorted in place) around `estimate`. */
+export function interval(estimate: number, values: number[], level: number): BootstrapInterval {
   values.sort((x, y) => x - y);
   const tail = (1 - level) / 2;
   return { estimate, low: quantile(values, tail), high: quantile(values, 1 - tail), level, resamples: values.length };
