@@ -24,13 +24,7 @@ for r in "$a" "$b"; do
   { echo "file,score,error_code,error_message"; for k in "${folds[@]}"; do tail -n +2 "results/kfold/$r/fold$k.csv"; done; } > "$work/$r.csv"
 done
 # The MOS rows of the common folds' images only (compare-scores.mjs wants a score for every row).
-node --input-type=module -e '
-import { readFileSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
-const [scores, mos, out] = process.argv.slice(1);
-const keep = new Set(readFileSync(scores, "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]));
-const lines = readFileSync(mos, "utf8").trim().split("\n");
-writeFileSync(out, [lines[0], ...lines.slice(1).filter((l) => keep.has(basename(l.split(",")[0])))].join("\n") + "\n");
-' "$work/$a.csv" "$mos" "$work/mos.csv"
+awk -F, 'NR == FNR { if (FNR > 1) keep[$1] = 1; next } FNR == 1 { print; next } { n = split($1, p, "/"); if (p[n] in keep) print }' \
+  "$work/$a.csv" "$mos" > "$work/mos.csv"
 echo "folds ${folds[*]}: $(($(wc -l < "$work/mos.csv") - 1)) images; A = $a, B = $b"
 node scripts/compare-scores.mjs "$work/mos.csv" "$work/$a.csv" "$work/$b.csv"

@@ -37,7 +37,11 @@ export function rankingIntervals(
   const whole = rankingReport(entries, options); // checks the entries
   const types = Object.keys(whole.byType);
   const byReference = new Map<string, RankingEntry[]>();
-  for (const e of entries) byReference.set(e.reference, [...(byReference.get(e.reference) ?? []), e]);
+  for (const e of entries) {
+    const own = byReference.get(e.reference);
+    if (own) own.push(e);
+    else byReference.set(e.reference, [e]);
+  }
   // One report per reference: its pairs per type, which every resample only adds up.
   const counts: PairCount[][] = [...byReference.values()].map((own) => {
     const r = rankingReport(own, options);
