@@ -11,6 +11,28 @@ import { modelToFiles, writeFolderAtomic } from '../io/model-files.js';
 const STATE = 'state.json';
 const OPTIMIZER = 'optimizer.json';
 const AVERAGE = 'average.json';
+const POWERS = 'optimizer-powers.json';
+
+/**
+ * tfjs' Adam keeps beta1^t and beta2^t as running float32 products (`accBeta1`, `accBeta2`), but its
+ * `setWeights` recomputes them as `pow(beta, t + 1)`, which rounds differently from t multiplications
+ * (from the second step on for beta2 = 0.999): a resumed run's bias correction, and so its weights,
+ * drifted from an uninterrupted run's. The products are saved and put back as they were.
+ */
+interface RunningPowers {
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+}
+
+async function readPowers(optimizer: tf.Optimizer): Promise<Record<string, number>> {
+  const o = optimizer as unknown as RunningPowers;
+  const out: Record<string, number> = {};
+  for (const key of ['accBeta1', 'accBeta2'] as const) {
+    const v = o[key];
+    if (v) out[key] = (await v.data())[0]!;
+  }
+  return out;
+}
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -62,7 +84,11 @@ export async function saveCheckpoint<S extends object>(
     [STATE]: JSON.stringify(state, null, 2),
     ...extra,
   };
-  if (optimizer) files[OPTIMIZER] = JSON.stringify(await serialise(await optimizer.getWeights()));
+  if (optimizer) {
+    files[OPTIMIZER] = JSON.stringify(await serialise(await optimizer.getWeights()));
+    const powers = await readPowers(optimizer);
+    if (Object.keys(powers).length > 0) files[POWERS] = JSON.stringify(powers);
+  }
   if (average) files[AVERAGE] = JSON.stringify(await serialise(average));
   await writeFolderAtomic(dir, files);
 }
@@ -92,10 +118,23 @@ export async function readCheckpointState<S>(dir: string): Promise<S> {
   }
 }
 
-/** Restores optimizer slots saved by `saveCheckpoint` (positional, as tfjs optimizers are). */
+/**
+ * Restores optimizer slots saved by `saveCheckpoint` (positional, as tfjs optimizers are), and Adam's
+ * running powers exactly as they were (checkpoints written before they were saved keep `setWeights`'
+ * recomputed ones).
+ */
 export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
   const file = path.join(dir, OPTIMIZER);
   const text = await fs.readFile(file, 'utf8').catch(() => null);
   if (text === null) return;
   await optimizer.setWeights(deserialise(JSON.parse(text) as SerialTensor[]));
+  const powers = await fs.readFile(path.join(dir, POWERS), 'utf8').catch(() => null);
+  if (powers === null) return;
+  const saved = JSON.parse(powers) as Record<string, number>;
+  const o = optimizer as unknown as RunningPowers;
+  for (const key of ['accBeta1', 'accBeta2'] as const) {
+    const v = o[key];
+    const value = saved[key];
+    if (v && typeof value === 'number') tf.tidy(() => v.assign(tf.scalar(value)));
+  }
 }

@@ -48,6 +48,16 @@ async function weightsOf(dir: string): Promise<Float32Array[]> {
   return w;
 }
 
+/** The two runs' last checkpoints hold bit-identical weights. */
+async function expectSameWeights(runA: string, runB: string): Promise<void> {
+  const a = await weightsOf(path.join(work, runA, 'last'));
+  const b = await weightsOf(path.join(work, runB, 'last'));
+  expect(b.length).toBe(a.length);
+  a.forEach((w, i) => {
+    expect(Array.from(b[i]!)).toEqual(Array.from(w));
+  });
+}
+
 describe('runFinetune', () => {
   it('lowers the training loss and keeps the best epoch by validation SRCC', async () => {
     const result = await runFinetune(config('plain', { epochs: 6 }));
@@ -178,12 +188,15 @@ describe('runFinetune', () => {
     await runFinetune(config('killed'), { stopAfter: 2 });
     expect((await readCheckpointState<{ epoch: number }>(path.join(work, 'killed', 'last'))).epoch).toBe(2);
     await runFinetune(config('killed'), { resume: true });
-    const a = await weightsOf(path.join(work, 'straight', 'last'));
-    const b = await weightsOf(path.join(work, 'killed', 'last'));
-    expect(b.length).toBe(a.length);
-    a.forEach((w, i) => {
-      expect(Array.from(b[i]!)).toEqual(Array.from(w));
-    });
+    await expectSameWeights('straight', 'killed');
+  });
+
+  it('a killed and resumed run above a cut ends with the same weights as an uninterrupted one', async () => {
+    const upper = (out: string) => config(out, { cut: 'block2_pool', learningRate: 0.005 });
+    await runFinetune(upper('upper-straight'));
+    await runFinetune(upper('upper-killed'), { stopAfter: 1 });
+    await runFinetune(upper('upper-killed'), { resume: true });
+    await expectSameWeights('upper-straight', 'upper-killed');
   });
 
   it(
