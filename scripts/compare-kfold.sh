@@ -21,7 +21,7 @@ done
 [ ${#folds[@]} -gt 0 ] || { echo "compare-kfold.sh: expected a fold kept for both $a and $b in results/kfold/ but found none" >&2; exit 1; }
 mkdir -p "$work"
 for r in "$a" "$b"; do
-  { echo "file,score,error_code,error_message"; for k in "${folds[@]}"; do tail -n +2 "results/kfold/$r/fold$k.csv"; done; } > "$work/$r.csv"
+  { head -1 "results/kfold/$r/fold${folds[0]}.csv"; for k in "${folds[@]}"; do tail -n +2 "results/kfold/$r/fold$k.csv"; done; } > "$work/$r.csv"
 done
 # The MOS rows of the common folds' images only (compare-scores.mjs wants a score for every row).
 awk -F, 'NR == FNR { if (FNR > 1) keep[$1] = 1; next } FNR == 1 { print; next } { n = split($1, p, "/"); if (p[n] in keep) print }' \

@@ -19,15 +19,15 @@ const POWERS = 'optimizer-powers.json';
  * (from the second step on for beta2 = 0.999): a resumed run's bias correction, and so its weights,
  * drifted from an uninterrupted run's. The products are saved and put back as they were.
  */
-interface RunningPowers {
-  accBeta1?: tf.Variable;
-  accBeta2?: tf.Variable;
-}
+const POWER_KEYS = ['accBeta1', 'accBeta2'] as const;
+type RunningPowers = Partial<Record<(typeof POWER_KEYS)[number], tf.Variable>>;
+
+const runningPowers = (optimizer: tf.Optimizer): RunningPowers => optimizer as unknown as RunningPowers;
 
 async function readPowers(optimizer: tf.Optimizer): Promise<Record<string, number>> {
-  const o = optimizer as unknown as RunningPowers;
+  const o = runningPowers(optimizer);
   const out: Record<string, number> = {};
-  for (const key of ['accBeta1', 'accBeta2'] as const) {
+  for (const key of POWER_KEYS) {
     const v = o[key];
     if (v) out[key] = (await v.data())[0]!;
   }
@@ -131,8 +131,8 @@ export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Pr
   const powers = await fs.readFile(path.join(dir, POWERS), 'utf8').catch(() => null);
   if (powers === null) return;
   const saved = JSON.parse(powers) as Record<string, number>;
-  const o = optimizer as unknown as RunningPowers;
-  for (const key of ['accBeta1', 'accBeta2'] as const) {
+  const o = runningPowers(optimizer);
+  for (const key of POWER_KEYS) {
     const v = o[key];
     const value = saved[key];
     if (v && typeof value === 'number') tf.tidy(() => v.assign(tf.scalar(value)));
