@@ -2,8 +2,11 @@
 // an RBF SVR whose C/gamma/epsilon are chosen by 5-fold CV inside each training split, SRCC/PLCC on the
 // default split (splitByImage, valFraction 0.2, seed 2017, fold 0) and in 5-fold CV (folds 0..4), and the
 // ms per 500x500 image of the feature extraction. With --model DIR it writes the default split's SVR as data.
+// --random-splits N adds HyperIQA's protocol (CVPR 2020, SSL92/hyperIQA train_test_IQA.py): N random 80/20
+// splits (split seeds 1..N), each with its own grid search, and the median SRCC/PLCC over them; --skip-cv runs
+// only those (results in CACHE/random-splits.json).
 // Usage: node scripts/brisque-clive.mjs [--csv DATA/clive/mos.csv] [--cache runs/brisque]
-//        [--model models/brisque-clive] [--bench-images 20] [--bench-only]
+//        [--model models/brisque-clive] [--bench-images 20] [--bench-only] [--random-splits 10 [--skip-cv]]
 // Run `npm run build` (or `npx tsc -b packages/core packages/image-node packages/train`) first.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,8 +26,15 @@ const { values: args } = parseArgs({
     model: { type: 'string' },
     'bench-images': { type: 'string', default: '20' },
     'bench-only': { type: 'boolean', default: false },
+    'random-splits': { type: 'string', default: '0' },
+    'skip-cv': { type: 'boolean', default: false },
   },
 });
+const randomSplits = Number(args['random-splits']);
+if (!Number.isInteger(randomSplits) || randomSplits < 0)
+  throw new RangeError(`Expected --random-splits to be a whole number >= 0 but received ${args['random-splits']}`);
+if (args['skip-cv'] && (randomSplits === 0 || args.model))
+  throw new Error('Expected --skip-cv with --random-splits N > 0 and without --model (the model is fold 0 of the CV)');
 
 const VAL_FRACTION = 0.2;
 const SPLIT_SEED = 2017;
@@ -129,6 +139,33 @@ function fitAndEvaluate(train, val, featuresOf, label) {
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
+/** numpy's median: the middle value, or the mean of the two middle values. */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+
+/**
+ * HyperIQA's protocol: `count` random 80/20 splits (split seeds 1..count, fold 0 of each), each SVR chosen and
+ * fitted as for the CV's folds; the median SRCC and PLCC over the splits, as HyperIQA reports them.
+ */
+function randomSplitRuns(count) {
+  const runs = [];
+  for (let seed = 1; seed <= count; seed++) {
+    const { train, val } = splitByImage(entries, VAL_FRACTION, seed);
+    const r = fitAndEvaluate(train, val, featuresOf, `random split ${seed}/${count}`);
+    runs.push({ splitSeed: seed, params: r.best, innerSrcc: r.innerSrcc, ...r.metrics });
+  }
+  const sr = runs.map((r) => r.srcc);
+  const pl = runs.map((r) => r.plcc);
+  const summary = { srccMedian: median(sr), plccMedian: median(pl), srccMean: mean(sr), srccSd: sd(sr) };
+  console.log(
+    `${count} random 80/20 splits: median SRCC ${f4(summary.srccMedian)} PLCC ${f4(summary.plccMedian)} ` +
+      `(SRCC ${f4(Math.min(...sr))} to ${f4(Math.max(...sr))}, mean ${f4(summary.srccMean)} +- ${f4(summary.srccSd)})`,
+  );
+  return { protocol: 'HyperIQA: random 80/20 splits, median over them', splits: runs, ...summary };
+}
 
 mkdirSync(args.cache, { recursive: true });
 const entries = await readMosCsv(args.csv);
@@ -153,6 +190,15 @@ if (args['bench-only']) process.exit(0);
 
 const featuresOf = await extractAll(entries, path.join(args.cache, 'clive-features.json'));
 
+if (args['skip-cv']) {
+  const out = path.join(args.cache, 'random-splits.json');
+  const command = `node scripts/brisque-clive.mjs ${process.argv.slice(2).join(' ')}`.trim();
+  const random = randomSplitRuns(randomSplits);
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command, grid: GRID, ...random }, null, 2));
+  console.log(`results: ${out}`);
+  process.exit(0);
+}
+
 const folds = [];
 for (let fold = 0; fold < OUTER_FOLDS; fold++) {
   const { train, val } = splitByImage(entries, VAL_FRACTION, SPLIT_SEED, fold);
@@ -165,6 +211,7 @@ console.log(
   `5-fold CV: SRCC ${f4(mean(sr))} +- ${f4(sd(sr))}, PLCC ${f4(mean(pl))} +- ${f4(sd(pl))} ` +
     '(mean +- sd over folds 0..4)',
 );
+const random = randomSplits > 0 ? randomSplitRuns(randomSplits) : undefined;
 console.log('published CLIVE (HyperIQA table, CVPR 2020): BRISQUE SRCC 0.608, PLCC 0.629');
 
 const results = {
@@ -182,6 +229,7 @@ const results = {
     ...r.metrics,
   })),
   cv: { srccMean: mean(sr), srccSd: sd(sr), plccMean: mean(pl), plccSd: sd(pl) },
+  randomSplits: random,
 };
 writeFileSync(path.join(args.cache, 'results.json'), JSON.stringify(results, null, 2));
 console.log(`results: ${path.join(args.cache, 'results.json')}`);
