@@ -4,40 +4,20 @@
  * patches through the tfjs model), runtime-node and runtime-web: all three agree.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { patchTensor } from '@iqa-zoo/core';
 import { createScorer as createNodeScorer } from '@iqa-zoo/runtime-node';
 import { createScorer as createWebScorer } from '@iqa-zoo/runtime-web';
-import { type PatchesConfig, initTfBackend, loadModel, runPatches } from '@iqa-zoo/train';
-import { makeMosDataset } from '../packages/train/test/training/helpers.js';
+import { loadModel, runPatches } from '@iqa-zoo/train';
 import { close, exportBest, rgbaPixels } from './helpers/export-run.js';
+import { tinyPatchRun } from './helpers/patch-run.js';
 
 it('trains CNNIQA on patches (killed, resumed), exports it, scores the same in tfjs and both runtimes', async () => {
-  // The backend training runs on (wasm, with the project's gradient kernels); cpu where wasm cannot start.
-  await initTfBackend({ backend: 'wasm' }).catch(() => initTfBackend({ backend: 'cpu' }));
-  const data = await makeMosDataset(10, 72);
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'iqa-cnniqa-'));
-  const cfg: PatchesConfig = {
-    stage: 'patches',
-    network: 'cnniqa',
+  const { cfg, work, dataDir } = await tinyPatchRun('cnniqa', {
     head: { hidden: 24, dropout: 0.5, seed: 2 },
-    mos: data.csv,
-    valFraction: 0.3,
-    splitSeed: 3,
-    patchesPerImage: 3,
-    test: { kind: 'patches', size: 32, stride: 32 },
-    lcn: { size: 3, c: 1 },
-    loss: 'l1',
-    epochs: 2,
-    batchSize: 8,
     learningRate: 0.003,
-    weightDecay: 0,
-    seed: 9,
-    cache: path.join(work, 'cache'),
-    out: path.join(work, 'run'),
-  };
+  });
   // Killed after one epoch, then resumed: the same weights as one uninterrupted run.
   const killed = await runPatches(cfg, { stopAfter: 1 });
   expect(killed.state.epoch).toBe(1);
@@ -58,7 +38,7 @@ it('trains CNNIQA on patches (killed, resumed), exports it, scores the same in t
   expect(card.input).toMatchObject({ layout: 'patches', channels: 1, protocol: { kind: 'patches', size: 32 } });
 
   // One image (72x72: a 2x2 grid of patches), scored three ways.
-  const file = path.join(data.dir, 'img4.png');
+  const file = path.join(dataDir, 'img4.png');
   const pixels = await rgbaPixels(file);
   if (card.input.layout !== 'patches') throw new Error('expected a patch card');
   const t = patchTensor(pixels, card.input);

@@ -28,7 +28,7 @@ const INCEPTION_SHAPES: Shape[] = [
   [2, 3, 99, 120],
 ];
 const OPT_IN = new Set(['inceptionv3-ml', 'inceptionv3-sl']);
-/** Patch networks take one fixed-size patch per batch item (CNNIQA: [N, 1, 32, 32]; WaDIQaM-NR: [N, 3, 32, 32]). */
+/** Patch networks take one fixed-size patch per batch item (CNNIQA: [N, 1, 32, 32]; (Wa)DIQaM-NR: [N, 3, 32, 32]). */
 const PATCH_SHAPES: Record<string, Shape[]> = {
   cnniqa: [
     [1, 1, 32, 32],
@@ -37,6 +37,10 @@ const PATCH_SHAPES: Record<string, Shape[]> = {
   'wadiqam-nr': [
     [1, 3, 32, 32],
     [5, 3, 32, 32],
+  ],
+  'diqam-nr': [
+    [1, 3, 32, 32],
+    [4, 3, 32, 32],
   ],
 };
 const RUN_OPT_IN = process.env.IQA_TEST_INCEPTION === '1';

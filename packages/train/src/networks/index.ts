@@ -133,23 +133,33 @@ registerNetwork({
   backboneLayers: () => ['conv1'],
 });
 
-registerNetwork({
-  name: 'wadiqam-nr',
-  description:
-    'WaDIQaM-NR (Bosse et al. IEEE TIP 2018): 32x32 RGB patches, ten 3x3 convs (32-512 filters, VGG-style, 2x2 max ' +
-    'pooling after each pair), a quality branch and a weight branch (FC 512, FC 1); the image score is the ' +
-    'weighted mean over patches',
-  backbone: 'WaDIQaM-NR',
-  // The card's input is a patch input (core's patchTensor); these fields say what the patches hold: RGB in [0, 1].
-  input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize: WADIQAM_PATCH, minSize: WADIQAM_PATCH },
-  taps: ['features'],
-  // head.hidden: the branches' FC width (0: Bosse's 512); head.dropout and head.seed as for the other networks.
-  build: async (head) =>
-    buildWadiqam({
-      hidden: head?.hidden || WADIQAM_DEFAULTS.hidden,
-      dropout: head?.dropout ?? WADIQAM_DEFAULTS.dropout,
-      seed: head?.seed ?? WADIQAM_DEFAULTS.seed,
-    }),
-  backboneLayers: () => Array.from({ length: 10 }, (_, i) => `conv${i + 1}`),
-  patchWeight: { layer: 'weight' },
-});
+/** Bosse et al.'s patch network: WaDIQaM-NR with its weight branch, DIQaM-NR without. */
+function registerBosse(name: 'wadiqam-nr' | 'diqam-nr', description: string, weighted: boolean): void {
+  registerNetwork({
+    name,
+    description:
+      `${description}: 32x32 RGB patches, ten 3x3 convs (32-512 filters, VGG-style, 2x2 max pooling after each ` +
+      `pair), ${weighted ? 'a quality branch and a weight branch (FC 512, FC 1)' : 'FC 512, FC 1'}; the image ` +
+      `score is the ${weighted ? 'weighted mean' : 'mean'} over patches`,
+    backbone: weighted ? 'WaDIQaM-NR' : 'DIQaM-NR',
+    // The card's input is a patch input (core's patchTensor); these fields say what the patches hold: RGB in [0, 1].
+    input: { pixelRange: [0, 1], mean: [0, 0, 0], std: [1, 1, 1], cropSize: WADIQAM_PATCH, minSize: WADIQAM_PATCH },
+    taps: ['features'],
+    // head.hidden: the branches' FC width (0: Bosse's 512); head.dropout and head.seed as for the other networks.
+    build: async (head) =>
+      buildWadiqam(
+        {
+          hidden: head?.hidden || WADIQAM_DEFAULTS.hidden,
+          dropout: head?.dropout ?? WADIQAM_DEFAULTS.dropout,
+          seed: head?.seed ?? WADIQAM_DEFAULTS.seed,
+          weighted,
+        },
+        name,
+      ),
+    backboneLayers: () => Array.from({ length: 10 }, (_, i) => `conv${i + 1}`),
+    ...(weighted ? { patchWeight: { layer: 'weight' } } : {}),
+  });
+}
+
+registerBosse('wadiqam-nr', 'WaDIQaM-NR (Bosse et al. IEEE TIP 2018)', true);
+registerBosse('diqam-nr', 'DIQaM-NR (Bosse et al. IEEE TIP 2018): WaDIQaM-NR without its weight branch', false);

@@ -7,6 +7,9 @@
  * -> two branches: the patch quality (FC 512 + ReLU, dropout, FC 1) and the patch weight (FC 512 + ReLU, dropout,
  * FC 1, max(0, x) + epsilon). The image score is sum(w_i q_i) / sum(w_i) over its patches, computed by core's scorer
  * (`aggregateWeighted`, the card's `output.weight`) and by the training loss on each image's patches.
+ * DIQaM-NR, the same paper's plain-average variant, is this network without the weight branch (`weighted: false`):
+ * the image score is the mean of its patches' scores, and each patch trains on its image's MOS (Bosse et al.'s
+ * patchwise training).
  * Where ours differs: He-uniform initialisation (the paper does not say), Adam on MOS normalised by the training
  * split (the card's output maps it back), far fewer epochs, and both branches' dropout masks are the same seeded
  * draw (the training loop's seeded dropout).
@@ -27,14 +30,17 @@ export interface WadiqamOptions {
   dropout: number;
   /** Seed of the initialisers. */
   seed: number;
+  /** The weight branch and the `weight` output (WaDIQaM-NR); false: the quality branch alone (DIQaM-NR). */
+  weighted: boolean;
 }
 
-export const WADIQAM_DEFAULTS: WadiqamOptions = { hidden: 512, dropout: 0.5, seed: 1 };
+export const WADIQAM_DEFAULTS: WadiqamOptions = { hidden: 512, dropout: 0.5, seed: 1, weighted: true };
 
 /**
  * Builds WaDIQaM-NR on NHWC patches `[N, 32, 32, 3]`; outputs the patch scores `score` `[N, 1]` and the patch weights
  * `weight` `[N, 1]`. Layer names: `conv1`..`conv10`, `pool1`..`pool5`, `features`, `fq1`, `fq1_dropout`, `score`,
- * `fw1`, `fw1_dropout`, `fw2`, `weight`.
+ * `fw1`, `fw1_dropout`, `fw2`, `weight`. With `weighted: false` (DIQaM-NR) the `fw` layers and the `weight` output are
+ * left out; the other layers get the same initial weights for the same seed.
  *
  * @example
  * const model = buildWadiqam({ ...WADIQAM_DEFAULTS, seed: 3 });
@@ -70,6 +76,7 @@ export function buildWadiqam(options: WadiqamOptions, name = 'wadiqam-nr'): tf.L
     return h;
   };
   const quality = dense(1, 'score').apply(branch('fq')) as tf.SymbolicTensor;
+  if (!options.weighted) return tf.model({ inputs: input, outputs: quality, name });
   const raw = dense(1, 'fw2').apply(branch('fw')) as tf.SymbolicTensor;
   const weight = new PatchWeight({ name: 'weight' }).apply(raw) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: [quality, weight], name });

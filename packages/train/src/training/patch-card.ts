@@ -1,8 +1,8 @@
 /**
- * The model card drafted by a patches run (CNNIQA, WaDIQaM-NR) into every checkpoint (`card.json`, without `files`):
- * its patch input, the run's split, schedule and best validation epoch.
+ * The model card drafted by a patches run (CNNIQA, WaDIQaM-NR, DIQaM-NR) into every checkpoint (`card.json`, without
+ * `files`): its patch input, the run's split, schedule and best validation epoch.
  */
-import type { PatchCardInput } from '@iqa-zoo/core';
+import { IqaError, type PatchCardInput } from '@iqa-zoo/core';
 import type * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../networks/registry.js';
 import {
@@ -22,6 +22,13 @@ const KANG =
 const BOSSE =
   'WaDIQaM-NR: S. Bosse, D. Maniry, K.-R. Mueller, T. Wiegand and W. Samek, "Deep Neural Networks for No-Reference ' +
   'and Full-Reference Image Quality Assessment", IEEE Transactions on Image Processing 27(1), 2018.';
+
+/** Each patch network's paper (the card's credit) and the pooling inside its network. */
+const PATCH_PAPERS: Record<string, { credit: string; pooling: CardDraft['architecture']['pooling'] }> = {
+  cnniqa: { credit: KANG, pooling: ['max', 'min'] },
+  'wadiqam-nr': { credit: BOSSE, pooling: ['max'] },
+  'diqam-nr': { credit: BOSSE.replace('WaDIQaM-NR', 'WaDIQaM-NR and DIQaM-NR'), pooling: ['max'] },
+};
 
 /**
  * The card's input of a patch network: grey BT.601 levels in the network's `pixelRange` with the config's local
@@ -74,6 +81,12 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
   const { cfg } = d;
   const decay = cfg.lrDecay ? `, x${cfg.lrDecay.factor} every ${cfg.lrDecay.every} epochs` : '';
   const weight = d.spec.patchWeight;
+  const paper = PATCH_PAPERS[d.spec.name];
+  if (!paper)
+    throw new IqaError(
+      'INVALID_ARGUMENT',
+      `Expected a patch network (${Object.keys(PATCH_PAPERS).join(', ')}) but received ${d.spec.name}`,
+    );
   const target = weight
     ? "each image's weighted average of its patches' scores (sum(w q) / sum(w)) against its MOS"
     : "every patch labelled with its image's MOS";
@@ -109,7 +122,7 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
       network: d.spec.name,
       backbone: d.spec.backbone,
       taps: d.spec.taps,
-      pooling: weight ? ['max'] : ['max', 'min'],
+      pooling: paper.pooling,
       params: d.model.countParams(),
     },
     training: {
@@ -122,6 +135,6 @@ export function draftPatchCard(d: PatchCardDraftInput): CardDraft {
     },
     metrics: [cliveValidationMetric(cfg, d.split.val, d.state, d.commands[d.commands.length - 1] ?? 'runPatches()')],
     licence: 'MIT',
-    credits: [CLIVE_CREDIT, weight ? BOSSE : KANG],
+    credits: [CLIVE_CREDIT, paper.credit],
   };
 }

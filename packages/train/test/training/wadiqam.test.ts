@@ -59,6 +59,21 @@ describe('wadiqam-nr', () => {
     model.dispose();
   });
 
+  it('without its weight branch is DIQaM-NR: one patch score, the same initial weights as WaDIQaM-NR', async () => {
+    const wadiqam = await getNetwork('wadiqam-nr').build({ seed: 3 });
+    const diqam = await getNetwork('diqam-nr').build({ seed: 3 });
+    expect(diqam.outputs.map((o) => [o.sourceLayer.name, o.shape])).toEqual([['score', [null, 1]]]);
+    expect(diqam.layers.some((l) => l.name.startsWith('fw') || l.name === 'weight')).toBe(false);
+    expect(diqam.countParams()).toBe(wadiqam.countParams() - (512 * 512 + 512 + 512 + 1));
+    for (const layer of ['conv1', 'conv10', 'fq1', 'score']) {
+      const [a, b] = [wadiqam, diqam].map((m) => m.getLayer(layer).getWeights()[0]!.dataSync());
+      expect(Array.from(b!)).toEqual(Array.from(a!));
+    }
+    expect(getNetwork('diqam-nr').patchWeight).toBeUndefined();
+    wadiqam.dispose();
+    diqam.dispose();
+  });
+
   it('gives positive patch weights and 2x2 max pooling has the one-hot gradient on this backend', () => {
     const w = (new PatchWeight().apply(tf.tensor2d([[-3], [0], [2]])) as tf.Tensor).dataSync();
     expect(Array.from(w)).toEqual(
@@ -152,11 +167,14 @@ describe('a wadiqam config', () => {
     );
   });
 
-  it("configs/wadiqam/clive.json uses the default model's split (valFraction 0.2, split seed 2017)", async () => {
-    const cfg = await readTrainConfig('configs/wadiqam/clive.json', 'patches', {
+  it.each([
+    ['configs/wadiqam/clive.json', 'wadiqam-nr'],
+    ['configs/diqam/clive.json', 'diqam-nr'],
+  ])("%s uses the default model's split (valFraction 0.2, split seed 2017)", async (file, network) => {
+    const cfg = await readTrainConfig(file, 'patches', {
       data: { dir: os.tmpdir(), from: 'test' },
     });
-    expect(cfg).toMatchObject({ network: 'wadiqam-nr', valFraction: 0.2, splitSeed: 2017, loss: 'l1' });
+    expect(cfg).toMatchObject({ network, valFraction: 0.2, splitSeed: 2017, loss: 'l1' });
     const upper = JSON.parse(await fs.readFile('configs/mobilenetv2-ml/finetune-upper-rank-task.json', 'utf8'));
     expect([cfg.valFraction, cfg.splitSeed]).toEqual([upper.valFraction, upper.splitSeed]);
   });
