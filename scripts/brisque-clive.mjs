@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     'skip-cv': { type: 'boolean', default: false },
   },
 });
+/** This run's command line, recorded in the results and the card draft. */
+const COMMAND = `node scripts/brisque-clive.mjs ${process.argv.slice(2).join(' ')}`.trim();
 const randomSplits = Number(args['random-splits']);
 if (!Number.isInteger(randomSplits) || randomSplits < 0)
   throw new RangeError(`Expected --random-splits to be a whole number >= 0 but received ${args['random-splits']}`);
@@ -192,9 +194,9 @@ const featuresOf = await extractAll(entries, path.join(args.cache, 'clive-featur
 
 if (args['skip-cv']) {
   const out = path.join(args.cache, 'random-splits.json');
-  const command = `node scripts/brisque-clive.mjs ${process.argv.slice(2).join(' ')}`.trim();
   const random = randomSplitRuns(randomSplits);
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command, grid: GRID, ...random }, null, 2));
+  const record = { date: new Date().toISOString(), command: COMMAND, grid: GRID, ...random };
+  writeFileSync(out, JSON.stringify(record, null, 2));
   console.log(`results: ${out}`);
   process.exit(0);
 }
@@ -216,7 +218,7 @@ console.log('published CLIVE (HyperIQA table, CVPR 2020): BRISQUE SRCC 0.608, PL
 
 const results = {
   date: new Date().toISOString(),
-  command: `node scripts/brisque-clive.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+  command: COMMAND,
   split: { valFraction: VAL_FRACTION, splitSeed: SPLIT_SEED },
   grid: GRID,
   innerFolds: INNER_FOLDS,
