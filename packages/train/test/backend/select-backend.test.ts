@@ -46,7 +46,8 @@ describe('initTfBackend', () => {
     );
     await expect(initTfBackend({ threads: 0 })).rejects.toThrow(RangeError);
     await expect(initTfBackend({ threads: 1.5 })).rejects.toThrow(
-      'Expected positive integer for threads but received 1.5',
+      'Expected an integer from 1 to 8 for threads but received 1.5',
     );
+    await expect(initTfBackend({ threads: 9 })).rejects.toThrow(RangeError);
   });
 });

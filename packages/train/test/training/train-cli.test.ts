@@ -48,5 +48,8 @@ describe('iqa train', () => {
     await expect(trainCommand(['finetune', '--config', config, '--feature-workers', '0'])).rejects.toThrow(
       'Expected a positive integer for --feature-workers but received "0"',
     );
+    await expect(trainCommand(['finetune', '--config', config, '--threads', '9'])).rejects.toThrow(
+      'Expected an integer from 1 to 8 for --threads but received "9"',
+    );
   });
 });
