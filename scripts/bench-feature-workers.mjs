@@ -6,24 +6,13 @@
 // Reads the data folder's clive/ ($IQA_ZOO_DATA, else ./data); run from the repository root after
 // `npm install`. Run it on an otherwise idle machine: the ratio is only as good as the cores the helpers get.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import { DATA } from './lib/data-folder.mjs';
+import { cliveSubsetConfig } from './lib/clive-subset.mjs';
 
 const images = Number(process.argv[2] ?? 60);
 const workers = Number(process.argv[3] ?? availableParallelism());
-const clive = path.join(DATA, 'clive');
-const work = mkdtempSync(path.join(tmpdir(), 'iqa-bench-workers-'));
-const lines = readFileSync(path.join(clive, 'mos.csv'), 'utf8').trim().split('\n');
-writeFileSync(path.join(work, 'mos.csv'), `${[lines[0], ...lines.slice(1, images + 1)].join('\n')}\n`);
-const config = {
-  ...JSON.parse(readFileSync('configs/mobilenetv2-ml/finetune.json', 'utf8')),
-  mos: path.join(work, 'mos.csv'),
-  root: clive,
-  epochs: 1,
-};
-writeFileSync(path.join(work, 'finetune.json'), JSON.stringify(config));
+const { work, config } = cliveSubsetConfig('configs/mobilenetv2-ml/finetune.json', images, 'iqa-bench-workers-');
 
 console.log(
   `${images} images, ${availableParallelism()} cores; load average before ${loadavg()
@@ -40,7 +29,7 @@ for (const n of [1, workers]) {
       'train',
       'finetune',
       '--config',
-      path.join(work, 'finetune.json'),
+      config,
       '--feature-workers',
       String(n),
       '--out',

@@ -9,10 +9,10 @@
 // Run from the repository root after `npm install` (it uses the built packages), on an otherwise idle
 // machine: the ratio is only as good as the cores the threads get. Any failing command exits non-zero.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliveSubsetConfig } from './lib/clive-subset.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -95,21 +95,10 @@ async function benchSteps(threads, rounds, steps) {
 }
 
 async function benchEpoch(threads, images) {
-  const { DATA } = await import('./lib/data-folder.mjs');
-  const clive = path.join(DATA, 'clive');
-  const work = mkdtempSync(path.join(tmpdir(), 'iqa-bench-threads-'));
-  const lines = readFileSync(path.join(clive, 'mos.csv'), 'utf8').trim().split('\n');
-  writeFileSync(path.join(work, 'mos.csv'), `${[lines[0], ...lines.slice(1, images + 1)].join('\n')}\n`);
-  const config = {
-    ...JSON.parse(readFileSync('configs/wadiqam/clive.json', 'utf8')),
-    mos: path.join(work, 'mos.csv'),
-    root: clive,
-    epochs: 1,
-  };
-  writeFileSync(path.join(work, 'patches.json'), JSON.stringify(config));
+  const { work, config } = cliveSubsetConfig('configs/wadiqam/clive.json', images, 'iqa-bench-threads-');
   const runs = {};
   for (const n of [1, threads]) {
-    const args = ['packages/cli/bin/iqa.js', 'train', 'patches', '--config', path.join(work, 'patches.json')];
+    const args = ['packages/cli/bin/iqa.js', 'train', 'patches', '--config', config];
     args.push('--threads', String(n), '--out', path.join(work, `run-${n}`));
     const t0 = performance.now();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8' });

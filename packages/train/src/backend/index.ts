@@ -5,7 +5,7 @@
 // Backend selection
 export { initTfBackend, TF_BACKEND_REQUESTS } from './select-backend.js';
 export type { InitTfBackendOptions, TfBackendInfo, TfBackendRequest } from './select-backend.js';
-export { MAX_WASM_THREADS, startThreadedWasm, wasmThreadsInUse } from './node-wasm-threads.js';
+export { isWasmThreadCount, MAX_WASM_THREADS, startThreadedWasm, wasmThreadsInUse } from './node-wasm-threads.js';
 
 // wasm convolution gradient kernels
 export {

@@ -29,6 +29,11 @@ import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 /** Emscripten's pre-created pthread workers in tfjs-backend-wasm 4.22 (its C++ caps the pool there). */
 export const MAX_WASM_THREADS = 8;
 
+/** Whether `n` is a thread count `startThreadedWasm` accepts: an integer from 1 to `MAX_WASM_THREADS`. */
+export function isWasmThreadCount(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= MAX_WASM_THREADS;
+}
+
 /** The first characters of the scripts tfjs wraps in a Blob for its threaded build. */
 const MAIN_SCRIPT_START = 'var WasmBackendModuleThreadedSimd';
 const WORKER_SCRIPT_START = '"use strict";var Module={};var ENVIRONMENT_IS_NODE';
@@ -106,7 +111,7 @@ export function wasmThreadsInUse(): number | undefined {
  * `wasmThreadsInUse`).
  */
 export async function startThreadedWasm(threads: number): Promise<boolean> {
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+  if (!isWasmThreadCount(threads)) {
     throw new RangeError(
       `Expected an integer from 1 to ${MAX_WASM_THREADS} for wasm threads but received ${JSON.stringify(threads)}`,
     );

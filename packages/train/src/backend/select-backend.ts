@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { IqaError } from '@iqa-zoo/core';
-import { MAX_WASM_THREADS, startThreadedWasm, wasmThreadsInUse } from './node-wasm-threads.js';
+import { isWasmThreadCount, MAX_WASM_THREADS, startThreadedWasm, wasmThreadsInUse } from './node-wasm-threads.js';
 import { registerWasmGradKernels } from './wasm-grad-kernels.js';
 
 /** A backend request: 'auto' tries native TensorFlow, then wasm, then cpu. */
@@ -104,7 +104,7 @@ function validate(options: InitTfBackendOptions): { backend: TfBackendRequest; t
     throw new RangeError(`Expected one of ${allowed} for backend but received ${JSON.stringify(backend)}`);
   }
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+  if (!isWasmThreadCount(threads)) {
     throw new RangeError(
       `Expected an integer from 1 to ${MAX_WASM_THREADS} for threads but received ${JSON.stringify(threads)}`,
     );

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { IqaError } from '@iqa-zoo/core';
-import { MAX_WASM_THREADS } from '../backend/node-wasm-threads.js';
+import { isWasmThreadCount, MAX_WASM_THREADS } from '../backend/node-wasm-threads.js';
 import { type TfBackendRequest, initTfBackend } from '../backend/select-backend.js';
 import { readTrainConfig } from '../training/config.js';
 import { DATA_ENV, dataFolder } from '../training/data-folder.js';
@@ -37,7 +37,7 @@ export const TRAIN_USAGE = `Usage:
 /** --threads, checked before anything starts. */
 function parseThreads(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS)
+  if (!isWasmThreadCount(n))
     throw new IqaError(
       'INVALID_ARGUMENT',
       `Expected an integer from 1 to ${MAX_WASM_THREADS} for --threads but received ${JSON.stringify(text)}`,

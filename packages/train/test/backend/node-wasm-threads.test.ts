@@ -14,7 +14,7 @@ const run = promisify(execFile);
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const BUILT = path.join(REPO, 'packages/train/dist/index.js');
 
-/** A convolution, its two gradients and a depthwise one, large enough for XNNPACK to split the work. */
+/** A convolution (stride 1 and 2) and its two gradients, large enough for XNNPACK to split the work. */
 const CHILD = `
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
