@@ -40,7 +40,7 @@ export interface HeadTrainingSpec {
   /**
    * Weight averaging (SWA): from this epoch on (1-based), the trained weights at the end of each
    * epoch join a running mean, and validation and `best/` use the mean; training itself goes on
-   * from the raw weights. Absent: no averaging.
+   * from the raw weights. The best epoch is picked among the averaged epochs only. Absent: no averaging.
    */
   averageFrom?: number;
   weightDecay: number;
@@ -211,7 +211,10 @@ export async function trainHead(spec: HeadTrainingSpec): Promise<TrainState> {
       throw new RangeError(
         `Expected validate() to return ${spec.selectBy} but it returned ${Object.keys(metrics).join(', ')}`,
       );
-    const improved = state.best === null || selected > state.best[spec.selectBy]!;
+    // The first averaged epoch starts the contest for best/ again, so that best/ only ever holds an
+    // average: earlier raw weights (of this run, or of the run whose last/ it continues) do not count.
+    const averagingStarts = raw !== null && state.averaged === 1;
+    const improved = averagingStarts || state.best === null || selected > state.best[spec.selectBy]!;
     if (improved) {
       state.best = metrics;
       state.bestEpoch = state.epoch;
