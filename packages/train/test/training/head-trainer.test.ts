@@ -11,7 +11,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** A 3x3 convolution cut from a dense score on its pooled output: the top trains on 18-float rows. */
+/** A strided 3x3 convolution, cut from a dense score on its flattened output: the top trains on 18-float rows. */
 function tinyNet(): tf.LayersModel {
   const x = tf.input({ shape: [8, 8, 3] });
   const c1 = tf.layers
@@ -31,7 +31,7 @@ function tinyNet(): tf.LayersModel {
 async function train(
   outDir: string,
   script: number[],
-  options: { epochs: number; averageFrom?: number; resume?: boolean; stopAfter?: number },
+  options: { epochs: number; averageFrom?: number; resume?: boolean },
 ): Promise<TrainState> {
   const model = tinyNet();
   const split = splitModel(model, { cut: 'c1' });
@@ -41,7 +41,7 @@ async function train(
     Array.from({ length: rows }, (_, i) => i / rows),
     [rows, 1],
   );
-  let epoch = options.resume ? ((await readCheckpointState<TrainState>(path.join(outDir, 'last'))).epoch ?? 0) : 0;
+  let epoch = options.resume ? (await readCheckpointState<TrainState>(path.join(outDir, 'last'))).epoch : 0;
   const state = await trainHead({
     stage: 'test',
     model,
@@ -62,7 +62,6 @@ async function train(
     seed: 1,
     outDir,
     resume: options.resume,
-    stopAfter: options.stopAfter,
   });
   targets.dispose();
   model.dispose();
